@@ -1,0 +1,20 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --create-home --uid 1000 causeweb
+COPY pyproject.toml README.md ./
+COPY causeweb ./causeweb
+COPY campaigns ./campaigns
+COPY fundraising ./fundraising
+COPY events ./events
+COPY communities ./communities
+RUN pip install .
+COPY . .
+# collectstatic needs settings but no database or secrets of production.
+RUN SECRET_KEY=collectstatic DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput
+
+USER causeweb
+EXPOSE 8000
+CMD ["gunicorn", "causeweb.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,35 @@
+# Causeweb developer commands. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench worker beat clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py run_demo
+
+test: $(STAMP)
+	PY=$(PY) bash scripts/test.sh $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP)
+	$(PY) tests/load/bench.py
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A causeweb worker -Q default,notifications,payments -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A causeweb beat -l info
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media

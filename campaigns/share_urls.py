@@ -1,0 +1,3 @@
+"""Top-level short links (/s/<code>) for tracked shares."""
+
+urlpatterns: list = []

@@ -1,0 +1,27 @@
+"""The small set of domain errors services raise. Views turn them into form errors or messages,
+the API into 4xx responses (see causeweb.core.api_errors); a 500 is always a bug.
+
+Services use Django's own `ValidationError` (bad input, optionally per field) and `PermissionDenied`
+(who may do it); `Conflict` says "this is already done" (a second signature, a duplicate RSVP).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+__all__ = ["Conflict", "PermissionDenied", "ValidationError", "error_messages"]
+
+
+class Conflict(Exception):
+    """The action was already taken (or contradicts the current state); nothing changed."""
+
+    def __init__(self, message: str, *, code: str = "conflict"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def error_messages(exc: Exception) -> list[str]:
+    """Human-readable messages of a domain error, flattened."""
+    if isinstance(exc, ValidationError):
+        return list(exc.messages)
+    message = getattr(exc, "message", None) or str(exc)
+    return [message or "You are not allowed to do that."]

@@ -1,0 +1,58 @@
+"""The one command behind `make run`: migrate, seed demo data, start localstripe on loopback,
+then serve the site. Safe to run again and again."""
+
+import atexit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from causeweb.core import localstripe
+
+
+class Command(BaseCommand):
+    help = "Run Causeweb locally with demo data and the offline payment server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="Set up and seed, then exit.")
+
+    def handle(self, *args, addrport, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        call_command("seed_demo")
+        if settings.STRIPE_API_BASE.startswith("http://127.0.0.1") and not no_serve:
+            port = settings.LOCALSTRIPE_PORT
+            if localstripe.port_open(port):
+                self.stdout.write(f"localstripe already listening on 127.0.0.1:{port}.")
+            else:
+                process = localstripe.start(port)
+                atexit.register(localstripe.stop, process)
+                self.stdout.write(f"localstripe (offline Stripe) started on 127.0.0.1:{port}.")
+            self._after_payment_server_up()
+        from causeweb.core.management.commands.seed_demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+
+        url = f"http://{addrport}/"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  Causeweb is running at {url}\n"
+                f"  Admin: {url}admin/  login {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}\n"
+                "  Emails are printed in this terminal. Stop with Ctrl+C.\n"
+            )
+        )
+        if no_serve:
+            return
+        call_command("runserver", addrport, use_reloader=False)
+
+    def _after_payment_server_up(self):
+        """Let apps wire themselves to the payment server (e.g. register the webhook endpoint)."""
+        from importlib import import_module
+
+        for local_app in settings.LOCAL_APPS:
+            try:
+                module = import_module(f"{local_app}.demo")
+            except ModuleNotFoundError:
+                continue
+            hook = getattr(module, "on_payment_server_ready", None)
+            if hook:
+                hook(stdout=self.stdout)

@@ -1,0 +1,29 @@
+from django import template
+
+from causeweb.core.markdown import render_markdown
+from causeweb.core.money import format_money
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """Render user Markdown safely; prefer storing rendered HTML at write time for hot pages."""
+    return render_markdown(text or "")
+
+
+@register.simple_tag
+def money(amount_minor, currency, locale="en"):
+    return format_money(amount_minor, currency, locale=locale)
+
+
+@register.filter
+def percent_of(part, whole):
+    """Integer percentage for progress bars, capped at 100."""
+    try:
+        part, whole = int(part or 0), int(whole or 0)
+    except (TypeError, ValueError):
+        return 0
+    if whole <= 0:
+        return 0
+    return min(100, part * 100 // whole)

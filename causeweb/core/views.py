@@ -1,0 +1,66 @@
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from campaigns import selectors as campaign_selectors
+from communities import selectors as community_selectors
+from events import selectors as event_selectors
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "campaigns": campaign_selectors.campaign_list_featured(limit=6),
+            "events": event_selectors.event_list_featured(limit=4),
+            "groups": community_selectors.group_list_featured(limit=4),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The process is up and serving; says nothing about its dependencies."""
+    return JsonResponse({"status": "ok"})
+
+
+def _database_ready() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("readiness: database unreachable")
+        return False
+
+
+def _cache_ready() -> bool:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return True
+    try:
+        cache.set("readyz", "1", timeout=5)
+        return cache.get("readyz") == "1"
+    except Exception:
+        logger.exception("readiness: redis unreachable")
+        return False
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Ready to take traffic: the database and, where configured, Redis answer."""
+    checks = {"database": _database_ready(), "redis": _cache_ready()}
+    ready = all(checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from causeweb.moderation import views
+
+app_name = "moderation"
+urlpatterns = [path("flag/<str:app_label>/<str:model>/<int:pk>/", views.flag, name="flag")]

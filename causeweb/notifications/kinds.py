@@ -1,0 +1,34 @@
+"""Every kind of notification the platform sends. A kind that is not `optional` (receipts,
+security mail) is always emailed whatever the person's preferences."""
+
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    DONATION_RECEIPT = "donation_receipt", "Donation receipts"
+    REFUND_ISSUED = "refund_issued", "Refunds"
+    CAMPAIGN_APPROVED = "campaign_approved", "Your campaign was approved"
+    CAMPAIGN_REJECTED = "campaign_rejected", "Your campaign needs changes"
+    CAMPAIGN_UPDATE = "campaign_update", "Updates from campaigns you follow"
+    SIGNATURE_CONFIRM = "signature_confirm", "Confirm your signature"
+    RSVP_CONFIRMATION = "rsvp_confirmation", "RSVP confirmations"
+    WAITLIST_PROMOTION = "waitlist_promotion", "A spot opened up for you"
+    EVENT_REMINDER = "event_reminder", "Event reminders"
+    EVENT_CANCELLED = "event_cancelled", "Event cancellations"
+    EVENT_CONFIRMED = "event_confirmed", "Events that reached their turnout"
+    EVENT_MESSAGE = "event_message", "Messages from event hosts"
+    JOIN_REQUEST = "join_request", "Join requests to groups you moderate"
+    JOIN_REQUEST_DECIDED = "join_request_decided", "Decisions on your join requests"
+    THREAD_REPLY = "thread_reply", "Replies in discussions you take part in"
+    MENTION = "mention", "Mentions of you"
+    ANNOUNCEMENT = "announcement", "Announcements from your groups"
+    COMMENT_REPLY = "comment_reply", "Replies to your comments"
+    SECURITY = "security", "Account and security"
+
+
+# Transactional mail people cannot switch off.
+MANDATORY_KINDS = frozenset({Kind.DONATION_RECEIPT, Kind.REFUND_ISSUED, Kind.SECURITY, Kind.SIGNATURE_CONFIRM})
+
+
+def is_optional(kind: str) -> bool:
+    return kind not in MANDATORY_KINDS

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from causeweb.core import views as core_views
+
+admin.site.site_header = "Causeweb administration"
+admin.site.site_title = "Causeweb admin"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("causeweb.accounts.urls")),
+    path("notifications/", include("causeweb.notifications.urls")),
+    path("moderation/", include("causeweb.moderation.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("", include("campaigns.share_urls")),
+    path("donate/", include("fundraising.urls")),
+    path("events/", include("events.urls")),
+    path("groups/", include("communities.urls")),
+    path("api/v1/", include("causeweb.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def communities_list(request):
+    return render(request, "communities/list.html", {})

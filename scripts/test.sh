@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, Django checks, migrations in sync, then pytest.
+# On SQLite by default; CI sets DATABASE_URL (Postgres) and REDIS_URL (real Celery worker).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+BIN=$(dirname "$PY")
+
+# Browser journeys use Debian's Chromium (never a browser Playwright downloads).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Chromium for the browser tests..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+    || echo "warning: could not install chromium; browser tests will be skipped outside CI" >&2
+fi
+
+"$BIN/ruff" check .
+"$PY" manage.py check
+"$PY" manage.py makemigrations --check --dry-run
+"$PY" -m pytest "$@"

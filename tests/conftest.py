@@ -1,0 +1,115 @@
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL + Redis in CI
+(DATABASE_URL / REDIS_URL set by .ci/run). Tests marked `postgres` need real row locks and
+concurrent connections: they skip on SQLite locally but fail in CI if Postgres is missing."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _needs_real_stack(request):
+    """`postgres` / `redis` tests skip locally without the service, and fail in CI without it."""
+    missing = []
+    if "postgres" in request.keywords and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if "redis" in request.keywords and not settings.REDIS_URL:
+        missing.append("Redis (set REDIS_URL)")
+    if missing:
+        if IN_CI:
+            pytest.fail(f"CI must run this test on the real stack; missing {', '.join(missing)}")
+        pytest.skip(f"needs {', '.join(missing)}")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run inline in tests, except where a test brings a real worker (`redis` marker)."""
+    from causeweb.celery import app
+
+    eager = "redis" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _locmem_cache(settings):
+    """Each test gets a clean local-memory cache (rate limits, click de-duplication...)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium driven by Playwright (no downloaded browser)."""
+    if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail("Chromium is not installed; CI must run the browser journeys")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Where browser journeys save screenshots to look at."""
+    path = settings.BASE_DIR / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
