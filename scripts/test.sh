@@ -13,6 +13,9 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     || echo "warning: could not install chromium; browser tests will be skipped outside CI" >&2
 fi
 
+# manage.py commands below need a key when DATABASE_URL is set; a throwaway one is fine for checks.
+export SECRET_KEY=${SECRET_KEY:-test-only-$(od -An -N24 -tx1 /dev/urandom | tr -d " \n")}
+
 "$BIN/ruff" check .
 "$PY" manage.py check
 "$PY" manage.py makemigrations --check --dry-run

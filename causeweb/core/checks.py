@@ -1,0 +1,25 @@
+"""Deploy checks (`manage.py check --deploy`): production must not silently fall back to the
+embedded defaults meant for a laptop."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def check_production_services(app_configs, **kwargs):
+    errors = []
+    if settings.STRIPE_API_BASE.startswith("http://127.0.0.1"):
+        errors.append(
+            Error(
+                "Payments point at the offline localstripe server.",
+                hint="Set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET.",
+                id="causeweb.E001",
+            )
+        )
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        errors.append(Error("Production needs PostgreSQL.", hint="Set DATABASE_URL.", id="causeweb.E002"))
+    if not settings.REDIS_URL:
+        errors.append(
+            Error("Production needs Redis for Celery and the cache.", hint="Set REDIS_URL.", id="causeweb.E003")
+        )
+    return errors
