@@ -216,6 +216,7 @@ class Thread(models.Model):
     title = models.CharField(max_length=160)
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator: only moderators see it.")
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
