@@ -216,6 +216,9 @@ STORAGES = {
         )
     },
 }
+# Locally (runserver without DEBUG, tests) whitenoise serves straight from the source folders.
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = LOCAL
 # Media is served by Django in the embedded mode only; production puts it behind the proxy or object storage.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

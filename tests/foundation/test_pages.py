@@ -66,3 +66,11 @@ def test_admin_login_page_reachable(client):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+def test_static_css_is_served_locally_without_collectstatic(live_server):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server.url}/static/css/site.css", timeout=10) as response:
+        assert response.status == 200
+        assert b"--brand" in response.read()
