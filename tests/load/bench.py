@@ -56,6 +56,7 @@ def main() -> int:
     if "DATABASE_URL" not in env:
         env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     env["MEDIA_ROOT"] = f"{tmp}/media"
+    env["STATIC_ROOT"] = f"{tmp}/static"
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     env["SECURE_SSL_REDIRECT"] = "False"
     python = sys.executable
