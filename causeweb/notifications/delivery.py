@@ -1,17 +1,68 @@
-"""Sending one notification's email. Claiming the row (pending -> sent) happens in the same
-transaction as the send's bookkeeping, under a row lock, so two workers never mail it twice."""
+"""Sending email for notifications, and why it is safe against crashes.
+
+Claim, send, mark (three steps, no row lock held across the network call):
+
+1. **Claim**: one conditional UPDATE moves the row `pending -> sending`, stamps `claimed_at` and
+   counts the attempt. Only one worker can win it, however many copies of the task run
+   (duplicates from the sweep, a redelivered message after `acks_late`).
+2. **Send** through Django's email backend (SMTP or anymail in production), outside any
+   transaction, with a stable `Message-ID` per notification.
+3. **Mark** `sent`, conditionally on still holding the same claim.
+
+If the worker dies *before or during* the send, the row stays `sending`; the periodic sweep
+(services.notification_sweep_undelivered) releases claims older than
+NOTIFICATIONS_CLAIM_TIMEOUT back to `pending` and re-queues them, so the email is delivered once.
+The trade-off: if the worker dies in the instant *after* the provider accepted the message and
+before step 3 commits, the sweep sends it again (at-least-once, with a window of one UPDATE).
+Marking `sent` before sending would close that window but lose the email on every crash during
+the send, which is far more likely (the send is the slow part) and silent. The stable
+Message-ID lets receiving systems collapse that rare duplicate. For the sweep never to re-send a
+mail a live worker is still sending, the claim timeout must exceed the longest possible send:
+EMAIL_TIMEOUT bounds one SMTP call and the task's time limit bounds a batch.
+"""
 
 import logging
+import random
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
+from anymail.exceptions import AnymailRecipientsRefused, AnymailRequestsAPIError
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F
+from django.template.loader import render_to_string, select_template
 from django.utils import timezone
 
-from causeweb.notifications.models import Notification
+from causeweb.notifications import kinds
+from causeweb.notifications.models import GuestOptOut, Notification, NotificationPreference
+from causeweb.notifications.tokens import unsubscribe_path
 
 logger = logging.getLogger(__name__)
+
+SENT = "sent"
+NOT_CLAIMED = "not_claimed"
+SKIPPED = "skipped"
+DIGEST = "digest"
+RETRY = "retry"
+FAILED = "failed"
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 8)
+
+
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=getattr(settings, "NOTIFICATIONS_CLAIM_TIMEOUT", 600))
+
+
+def backoff_seconds(attempt: int) -> int:
+    """Exponential backoff with jitter after the `attempt`-th failed try: ~1, 2, 4 ... 60 minutes."""
+    base = getattr(settings, "NOTIFICATIONS_RETRY_BACKOFF", 60)
+    delay = min(base * 2 ** max(attempt - 1, 0), 3600)
+    return int(delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
 
 
 def absolute_url(url: str) -> str:
@@ -20,30 +71,239 @@ def absolute_url(url: str) -> str:
     return f"{settings.SITE_URL}{url}"
 
 
-def deliver_email(notification_id: int) -> bool:
-    """Send the email for one notification if it has not been sent. Returns True when sent now."""
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.email_status != Notification.EmailStatus.PENDING:
-            return False
-        context = {
-            **notification.context,
-            "notification": notification,
-            "url": absolute_url(notification.url),
-            "SITE_NAME": settings.SITE_NAME,
-            "SITE_URL": settings.SITE_URL,
-        }
-        text = render_to_string("notifications/email/default.txt", context)
-        html = render_to_string("notifications/email/default.html", context)
-        message = EmailMultiAlternatives(
-            subject=f"[{settings.SITE_NAME}] {notification.title}",
-            body=text,
-            to=[notification.email],
+def _site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "causeweb.local"
+
+
+# --- Preferences --------------------------------------------------------------------------------
+
+
+def email_status_for(*, recipient_id: int | None, email: str, kind: str) -> str:
+    """Where one new notification's email goes: pending (send now), digest, or skipped."""
+    if not email:
+        return Notification.EmailStatus.SKIPPED
+    if not kinds.is_optional(kind):
+        return Notification.EmailStatus.PENDING
+    if recipient_id is None:
+        opted_out = GuestOptOut.objects.filter(email=email.lower(), kind=kind).exists()
+        return Notification.EmailStatus.SKIPPED if opted_out else Notification.EmailStatus.PENDING
+    preference = NotificationPreference.objects.filter(user_id=recipient_id, kind=kind).first()
+    return status_from_preference(preference)
+
+
+def status_from_preference(preference: NotificationPreference | None) -> str:
+    if preference is None:
+        return Notification.EmailStatus.PENDING
+    if not preference.email_enabled:
+        return Notification.EmailStatus.SKIPPED
+    if preference.daily_digest:
+        return Notification.EmailStatus.DIGEST
+    return Notification.EmailStatus.PENDING
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def _render_pair(kind: str, context: dict) -> tuple[str, str]:
+    text = select_template([f"notifications/email/{kind}.txt", "notifications/email/default.txt"]).render(context)
+    html = select_template([f"notifications/email/{kind}.html", "notifications/email/default.html"]).render(context)
+    return text, html
+
+
+def email_context(notification: Notification) -> dict:
+    context = {
+        **(notification.context if isinstance(notification.context, dict) else {}),
+        "notification": notification,
+        "kind": notification.kind,
+        "kind_label": kinds.kind_label(notification.kind),
+        "title": notification.title,
+        "body": notification.body,
+        "url": absolute_url(notification.url),
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "unsubscribe_url": "",
+        "preferences_url": absolute_url("/notifications/preferences/") if notification.recipient_id else "",
+        "mandatory": not kinds.is_optional(notification.kind),
+    }
+    if kinds.is_optional(notification.kind):
+        context["unsubscribe_url"] = absolute_url(
+            unsubscribe_path(email=notification.email, kind=notification.kind, user_id=notification.recipient_id)
         )
-        message.attach_alternative(html, "text/html")
-        notification.email_attempts += 1
-        message.send()
-        notification.email_status = Notification.EmailStatus.SENT
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["email_status", "emailed_at", "email_attempts"])
+    return context
+
+
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058 one-click unsubscribe (what Gmail and Yahoo require of bulk senders)."""
+    if not unsubscribe_url:
+        return {}
+    return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def build_message(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
+    context = email_context(notification)
+    text, html = _render_pair(notification.kind, context)
+    headers = {
+        # Stable across resends, so a duplicate after a crash can be recognised downstream.
+        "Message-ID": f"<notification-{notification.pk}@{_site_host()}>",
+        "X-Causeweb-Kind": notification.kind,
+        **unsubscribe_headers(context["unsubscribe_url"]),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SITE_NAME}] {notification.title}",
+        body=text,
+        to=[notification.email],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    # django-anymail reads these (tags and metadata at the ESP); other backends ignore them.
+    message.tags = [notification.kind]
+    message.metadata = {"notification_id": str(notification.pk), "kind": notification.kind}
+    return message
+
+
+def build_digest_message(*, user, items: list[Notification], date, connection=None) -> EmailMultiAlternatives:
+    unsubscribe_url = absolute_url(unsubscribe_path(email=user.email, kind=kinds.DIGEST, user_id=user.pk))
+    context = {
+        "user": user,
+        "items": [
+            {"title": n.title, "body": n.body, "url": absolute_url(n.url), "kind_label": kinds.kind_label(n.kind)}
+            for n in items
+        ],
+        "date": date,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": absolute_url("/notifications/preferences/"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SITE_NAME}] Your daily digest: {len(items)} new",
+        body=render_to_string("notifications/email/digest.txt", context),
+        to=[user.email],
+        headers={
+            "Message-ID": make_msgid(f"digest-{user.pk}-{date.isoformat()}", domain=_site_host()),
+            "X-Causeweb-Kind": kinds.DIGEST,
+            **unsubscribe_headers(unsubscribe_url),
+        },
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
+    message.tags = [kinds.DIGEST]
+    return message
+
+
+# --- Errors -------------------------------------------------------------------------------------
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors worth retrying: the mail server or the network, not the message or the address."""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
         return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500  # 4xx: "try again later"; 5xx: the message or address is wrong
+    if isinstance(exc, smtplib.SMTPException):  # refused recipients, unsupported features
+        return False
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    if isinstance(exc, AnymailRecipientsRefused):
+        return False
+    if isinstance(exc, AnymailRequestsAPIError):
+        status = getattr(exc, "status_code", None)
+        return status is None or status == 429 or status >= 500
+    return isinstance(exc, OSError)  # socket errors, DNS failures
+
+
+# --- One notification ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    outcome: str
+    notification_id: int
+
+
+def _claim(notification_id: int) -> Notification | None:
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING).update(
+        email_status=Notification.EmailStatus.SENDING,
+        claimed_at=now,
+        email_attempts=F("email_attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return Notification.objects.filter(pk=notification_id, claimed_at=now).first()
+
+
+def _finish(notification: Notification, **changes) -> bool:
+    """Apply `changes` only while we still hold the claim we made."""
+    return bool(
+        Notification.objects.filter(
+            pk=notification.pk, email_status=Notification.EmailStatus.SENDING, claimed_at=notification.claimed_at
+        ).update(**changes)
+    )
+
+
+def deliver_email(notification_id: int, *, connection=None) -> Result:
+    """Send one notification's email if it is pending. Safe to call any number of times."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return Result(NOT_CLAIMED, notification_id)
+    # Preferences may have changed since notify() (an unsubscribe click in between).
+    status = email_status_for(recipient_id=notification.recipient_id, email=notification.email, kind=notification.kind)
+    if status != Notification.EmailStatus.PENDING:
+        _finish(notification, email_status=status, claimed_at=None, email_attempts=F("email_attempts") - 1)
+        return Result(SKIPPED if status == Notification.EmailStatus.SKIPPED else DIGEST, notification_id)
+    try:
+        build_message(notification, connection=connection).send()
+    except Exception as exc:
+        return _record_failure(notification, exc)
+    if not _finish(
+        notification,
+        email_status=Notification.EmailStatus.SENT,
+        emailed_at=timezone.now(),
+        claimed_at=None,
+        next_attempt_at=None,
+        last_error="",
+    ):
+        logger.warning("notification %s sent after its claim was released (claim timeout too short?)", notification.pk)
+    return Result(SENT, notification_id)
+
+
+def _record_failure(notification: Notification, exc: Exception) -> Result:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if is_transient(exc) and notification.email_attempts < max_attempts():
+        logger.warning("notification %s: transient email error, will retry: %s", notification.pk, error)
+        delay = backoff_seconds(notification.email_attempts)
+        _finish(
+            notification,
+            email_status=Notification.EmailStatus.PENDING,
+            claimed_at=None,
+            last_error=error,
+            # The task retries itself after `delay`; the sweep only steps in if that retry is lost.
+            next_attempt_at=timezone.now() + timedelta(seconds=delay + 120),
+        )
+        return Result(RETRY, notification.pk)
+    logger.error(
+        "notification %s: email failed for good after %s tries: %s", notification.pk, notification.email_attempts, error
+    )
+    _finish(notification, email_status=Notification.EmailStatus.FAILED, claimed_at=None, last_error=error)
+    return Result(FAILED, notification.pk)
+
+
+def deliver_batch(notification_ids: list[int]) -> list[Result]:
+    """Deliver several notifications over one mail connection."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        logger.warning("mail server unreachable: %s", exc)
+        # Each send below reopens the connection and records the failure on its row.
+    try:
+        return [deliver_email(pk, connection=connection) for pk in notification_ids]
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a broken SMTP session must not lose the results
+            logger.debug("closing the mail connection failed", exc_info=True)

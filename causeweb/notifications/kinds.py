@@ -1,5 +1,13 @@
 """Every kind of notification the platform sends. A kind that is not `optional` (receipts,
-security mail) is always emailed whatever the person's preferences."""
+security mail, signature confirmations) is always emailed whatever the person's preferences.
+
+Context keys every caller passes: `title` (one line), `body` (plain text, optional) and `url`
+(path or absolute URL, optional). Each kind's email template (templates/notifications/email/
+<kind>.html and .txt, falling back to default.*) renders with just those three; it shows these
+optional extras when a caller passes them (all plain strings, already formatted):
+`amount` (e.g. "€25.00"), `campaign`, `event`, `starts_at`, `location`, `group`, `thread`,
+`actor` (who did it), `excerpt` (quoted text), `reason`, `decision`, `reference` (receipt number).
+"""
 
 from django.db import models
 
@@ -29,6 +37,22 @@ class Kind(models.TextChoices):
 # Transactional mail people cannot switch off.
 MANDATORY_KINDS = frozenset({Kind.DONATION_RECEIPT, Kind.REFUND_ISSUED, Kind.SECURITY, Kind.SIGNATURE_CONFIRM})
 
+# The pseudo-kind an unsubscribe token carries for the daily digest email itself.
+DIGEST = "digest"
+
 
 def is_optional(kind: str) -> bool:
     return kind not in MANDATORY_KINDS
+
+
+def optional_kinds() -> list[Kind]:
+    return [kind for kind in Kind if is_optional(kind)]
+
+
+def kind_label(kind: str) -> str:
+    if kind == DIGEST:
+        return "Daily digest"
+    try:
+        return Kind(kind).label
+    except ValueError:
+        return kind

@@ -7,11 +7,21 @@ from causeweb.notifications.kinds import Kind
 
 class Notification(models.Model):
     """One thing someone is told about: shown in-app (when they have an account) and emailed.
-    `dedupe_key` is unique, so the same event never notifies twice however often it is raised."""
+    `dedupe_key` is unique, so the same event never notifies twice however often it is raised.
+
+    Email life cycle (see delivery.py for why it is shaped like this):
+    pending -> sending (claimed by one worker, `claimed_at` set) -> sent;
+    sending -> pending again on a transient error (retried with backoff) or when the claim goes
+    stale because the worker died (the sweep re-queues it); -> failed after N attempts or on a
+    permanent error (admin can retry); `skipped` when preferences say no; `digest` while it waits
+    for the person's daily digest.
+    """
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
+        DIGEST = "digest", "Waiting for the daily digest"
         SKIPPED = "skipped", "Skipped (preferences)"
         FAILED = "failed", "Failed"
 
@@ -31,6 +41,12 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker claimed the email for sending (status 'sending')."
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="The sweep leaves a pending email alone until then (retry backoff)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -38,7 +54,62 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notif_recipient_unread"),
             models.Index(fields=["created_at"], condition=Q(email_status="pending"), name="notif_email_pending"),
+            models.Index(fields=["claimed_at"], condition=Q(email_status="sending"), name="notif_email_sending"),
+            models.Index(fields=["recipient"], condition=Q(email_status="digest"), name="notif_email_digest"),
+            models.Index(fields=["-created_at"], condition=Q(email_status="failed"), name="notif_email_failed"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind. No row means the default: email each one as it happens.
+    Mandatory kinds (receipts, security) ignore these rows; the service refuses to store them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    email_enabled = models.BooleanField(default=True)
+    daily_digest = models.BooleanField(default=False, help_text="Collect these into one email a day instead.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notif_pref_one_per_user_kind")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: email={self.email_enabled} digest={self.daily_digest}"
+
+
+class GuestOptOut(models.Model):
+    """A person without an account (RSVP or signature by email) said "no more of these".
+    `email` is stored lower-cased."""
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email", "kind"], name="notif_guest_optout_unique")]
+
+    def __str__(self):
+        return f"{self.email} opted out of {self.kind}"
+
+
+class DigestRun(models.Model):
+    """One daily digest for one person on one date. The unique constraint is what makes a beat
+    that fires twice (or two beat processes) send a single digest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_runs")
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="notif_digest_once_per_day")]
+
+    def __str__(self):
+        return f"Digest for {self.user_id} on {self.date}"

@@ -1,15 +1,104 @@
-from celery import shared_task
+"""Thin Celery tasks over notifications.delivery and services, all on the `notifications`
+queue (CELERY_TASK_ROUTES). Every task is idempotent: delivery claims each row once, the
+digest inserts a unique DigestRun first, the sweep only re-queues what is still undelivered.
+`acks_late` + `reject_on_worker_lost`: a task whose worker dies is redelivered, which is safe."""
 
-from causeweb.notifications import delivery
+import logging
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.db import DatabaseError
+from django.utils import timezone
+
+from causeweb.notifications import delivery, services
+
+logger = logging.getLogger(__name__)
+
+# One batch of TASK_BATCH_SIZE emails must finish well inside the claim timeout (600 s).
+TASK_TIME_LIMIT = 300
 
 
 @shared_task(
+    bind=True,
     name="causeweb.notifications.tasks.deliver_emails",
     acks_late=True,
-    autoretry_for=(OSError,),
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
     retry_backoff=True,
     retry_backoff_max=600,
-    max_retries=6,
+    max_retries=12,
+    soft_time_limit=TASK_TIME_LIMIT - 30,
+    time_limit=TASK_TIME_LIMIT,
 )
-def deliver_emails(notification_ids: list[int]) -> int:
-    return sum(1 for pk in notification_ids if delivery.deliver_email(pk))
+def deliver_emails(self, notification_ids: list[int]) -> int:
+    results = delivery.deliver_batch(notification_ids)
+    to_retry = [r.notification_id for r in results if r.outcome == delivery.RETRY]
+    if to_retry and not self.request.is_eager:
+        # Exponential backoff; the row's own attempt count decides when it fails for good.
+        raise self.retry(args=[to_retry], countdown=delivery.backoff_seconds(self.request.retries + 1))
+    return sum(1 for r in results if r.outcome == delivery.SENT)
+
+
+@shared_task(
+    name="causeweb.notifications.tasks.sweep_undelivered",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    time_limit=120,
+)
+def sweep_undelivered() -> dict:
+    return services.notification_sweep_undelivered()
+
+
+@shared_task(
+    name="causeweb.notifications.tasks.send_daily_digests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def send_daily_digests(date: str | None = None) -> int:
+    """Fan the day's digests out in per-100-people tasks. Firing twice sends nothing twice."""
+    day = date or timezone.now().date().isoformat()
+    user_ids = services.digest_recipient_ids()
+    for start in range(0, len(user_ids), 100):
+        send_digests.delay(user_ids[start : start + 100], day)
+    return len(user_ids)
+
+
+@shared_task(
+    bind=True,
+    name="causeweb.notifications.tasks.send_digests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=6,
+    time_limit=TASK_TIME_LIMIT,
+)
+def send_digests(self, user_ids: list[int], date: str) -> int:
+    from datetime import date as date_type
+
+    day = date_type.fromisoformat(date)
+    sent, retry = 0, []
+    for user_id in user_ids:
+        try:
+            sent += services.digest_send_for_user(user_id=user_id, date=day)
+        except Exception as exc:
+            if delivery.is_transient(exc):
+                retry.append(user_id)
+            else:  # one person's broken digest must not hold up everyone else's
+                logger.exception("digest for user %s failed", user_id)
+    if retry and not self.request.is_eager:
+        raise self.retry(args=[retry, date], countdown=delivery.backoff_seconds(self.request.retries + 1))
+    return sent
+
+
+BEAT_SCHEDULE = {
+    "notifications-sweep-undelivered": {
+        "task": "causeweb.notifications.tasks.sweep_undelivered",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a sweep that waited a minute is superseded by the next one
+    },
+    "notifications-daily-digest": {
+        "task": "causeweb.notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}

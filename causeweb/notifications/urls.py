@@ -6,6 +6,9 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("badge/", views.unread_badge, name="badge"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
     path("<int:pk>/read/", views.mark_read, name="mark_read"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

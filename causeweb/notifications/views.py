@@ -1,16 +1,36 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from causeweb.notifications import selectors, services
+from causeweb.core.forms import add_service_error
+from causeweb.notifications import kinds, selectors, services
+from causeweb.notifications.forms import PreferencesForm
+
+PAGE_SIZE = 20
 
 
 @login_required
 def notification_list(request):
+    unread_only = request.GET.get("show") == "unread"
+    paginator = Paginator(
+        selectors.notification_queryset_for_user(user=request.user, unread_only=unread_only), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/list.html",
-        {"notifications": selectors.notification_list_for_user(user=request.user)},
+        {
+            "page": page,
+            "notifications": page.object_list,
+            "unread": selectors.notification_unread_count(user=request.user),
+            "unread_only": unread_only,
+        },
     )
 
 
@@ -23,14 +43,69 @@ def unread_badge(request):
 
 
 @login_required
+def open_notification(request, pk: int):
+    """Follow a notification's link, marking it read on the way."""
+    try:
+        target = services.notification_open(user=request.user, notification_id=pk)
+    except PermissionDenied:
+        return redirect("notifications:list")
+    return HttpResponseRedirect(target)
+
+
+def _back_to_list(request):
+    page = request.POST.get("page", "")
+    url = reverse("notifications:list")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@login_required
 @require_POST
 def mark_read(request, pk: int):
     services.notification_mark_read(user=request.user, notification_id=pk)
-    return redirect("notifications:list")
+    return _back_to_list(request)
 
 
 @login_required
 @require_POST
 def mark_all_read(request):
-    services.notification_mark_all_read(user=request.user)
-    return redirect("notifications:list")
+    count = services.notification_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return _back_to_list(request)
+
+
+@login_required
+def preferences(request):
+    current = selectors.notification_preferences_for_user(user=request.user)
+    form = PreferencesForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_update(user=request.user, choices=form.choices())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Your email preferences are saved.")
+            return redirect("notifications:preferences")
+    mandatory = [kind.label for kind in kinds.Kind if not kinds.is_optional(kind)]
+    return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST `List-Unsubscribe=One-Click` with no cookie; the signed token authenticates
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """GET shows a confirmation page (link scanners prefetch GETs, so GET never unsubscribes);
+    POST unsubscribes: the one-click request from the mail client or the page's button."""
+    try:
+        if request.method == "GET":
+            outcome = services.notification_unsubscribe_preview(token=token)
+            done = False
+        elif request.POST.get("action") == "resubscribe":
+            outcome = services.notification_resubscribe(token=token)
+            messages.success(request, "You are subscribed again.")
+            done = False
+        else:
+            outcome = services.notification_unsubscribe(token=token)
+            done = True
+    except ValidationError as exc:
+        return render(request, "notifications/unsubscribe_invalid.html", {"errors": exc.messages}, status=400)
+    return render(request, "notifications/unsubscribe.html", {"outcome": outcome, "token": token, "done": done})
