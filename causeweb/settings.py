@@ -179,6 +179,9 @@ elif env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Bounds one SMTP call, so a hung mail server cannot hold a notification's claim past
+# NOTIFICATIONS_CLAIM_TIMEOUT (see causeweb/notifications/delivery.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Stripe ---------------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
