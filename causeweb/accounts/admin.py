@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from causeweb.accounts.models import User
@@ -17,3 +17,24 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["suspend", "reinstate"]
+
+    @admin.action(description="Suspend: they can no longer sign in or post")
+    def suspend(self, request, queryset):
+        from causeweb.core.exceptions import PermissionDenied, ValidationError, error_messages
+        from causeweb.moderation.services import user_suspend
+
+        done = 0
+        for user in queryset:
+            try:
+                done += user_suspend(user=user, moderator=request.user, reason="Suspended from the user admin")
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{user.email}: {'; '.join(error_messages(exc))}", messages.ERROR)
+        self.message_user(request, f"Suspended {done} account(s).")
+
+    @admin.action(description="Reinstate suspended accounts")
+    def reinstate(self, request, queryset):
+        from causeweb.moderation.services import user_reinstate
+
+        done = sum(user_reinstate(user=user, moderator=request.user) for user in queryset)
+        self.message_user(request, f"Reinstated {done} account(s).")

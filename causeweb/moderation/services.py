@@ -1,9 +1,19 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation.models import Flag, ModerationAction
+from causeweb.moderation.registry import moderatable_for
+
+
+def is_site_moderator(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.has_perm("moderation.change_flag"))
+    )
 
 
 @transaction.atomic
@@ -38,3 +48,89 @@ def moderation_action_record(
         target_repr=str(target)[:200] if target is not None else "",
         reason=reason,
     )
+
+
+def _close_open_flags(*, target: Model, moderator, status: str) -> int:
+    return Flag.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk, status=Flag.Status.OPEN
+    ).update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
+
+
+@transaction.atomic
+def flag_uphold(*, flag: Flag, moderator, reason: str = "") -> int:
+    """Hide the flagged content and close every open flag on it. Locks the flag row.
+    Returns how many flags were closed (0 when another moderator got there first)."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only site moderators resolve flags.")
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != Flag.Status.OPEN:
+        return 0
+    target = flag.target
+    if target is None:
+        Flag.objects.filter(pk=flag.pk).update(status=Flag.Status.DISMISSED, resolved_at=timezone.now())
+        return 0
+    handler = moderatable_for(target)
+    if handler is None:
+        raise ValidationError(f"{target._meta.verbose_name} cannot be hidden from here; act on it in its own admin.")
+    handler.hide(target, moderator=moderator, reason=reason or flag.get_reason_display())
+    closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.UPHELD)
+    moderation_action_record(moderator=moderator, action="hide", target=target, reason=reason or flag.reason)
+    return closed
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
+    """The content stays; every open flag on it is closed."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only site moderators resolve flags.")
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != Flag.Status.OPEN:
+        return 0
+    target = flag.target
+    if target is None:
+        Flag.objects.filter(pk=flag.pk).update(status=Flag.Status.DISMISSED, resolved_at=timezone.now())
+        return 1
+    closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.DISMISSED)
+    moderation_action_record(moderator=moderator, action="dismiss_flags", target=target, reason=reason)
+    return closed
+
+
+@transaction.atomic
+def content_restore(*, target: Model, moderator, reason: str = "") -> None:
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only site moderators restore content.")
+    handler = moderatable_for(target)
+    if handler is None:
+        raise ValidationError(f"{target._meta.verbose_name} cannot be restored from here.")
+    handler.restore(target, moderator=moderator)
+    moderation_action_record(moderator=moderator, action="restore", target=target, reason=reason)
+
+
+@transaction.atomic
+def user_suspend(*, user, moderator, reason: str) -> bool:
+    """Suspended people cannot sign in or post (is_active off ends their sessions on the next
+    request, since Django's auth backends refuse inactive users). Returns False if already suspended."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only site moderators suspend people.")
+    if user.pk == moderator.pk:
+        raise ValidationError("You cannot suspend yourself.")
+    if user.is_superuser:
+        raise PermissionDenied("Administrators cannot be suspended here.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, for the audit log."})
+    user_model = type(user)
+    updated = user_model.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
+    if updated:
+        moderation_action_record(moderator=moderator, action="suspend_user", target=user, reason=reason)
+    return bool(updated)
+
+
+@transaction.atomic
+def user_reinstate(*, user, moderator, reason: str = "") -> bool:
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only site moderators reinstate people.")
+    user_model = type(user)
+    updated = user_model.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+    if updated:
+        moderation_action_record(moderator=moderator, action="reinstate_user", target=user, reason=reason)
+    return bool(updated)
