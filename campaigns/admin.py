@@ -1,6 +1,91 @@
-from django.contrib import admin
+"""Moderators work here: a review queue of pending campaigns with approve / reject-with-reason,
+close and unpublish actions, and comment hiding. Every action goes through campaigns.services,
+which checks permissions and writes the moderation audit log."""
 
-from campaigns.models import Campaign, Cause
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from campaigns import services
+from campaigns.forms import RejectForm
+from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, PendingCampaign, ShareLink, Signature, Tag
+from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
+
+DOMAIN_ERRORS = (ValidationError, PermissionDenied, Conflict)
+
+
+def _run_each(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
+    done = 0
+    for campaign in queryset:
+        try:
+            action(campaign=campaign, **kwargs)
+            done += 1
+        except DOMAIN_ERRORS as exc:
+            modeladmin.message_user(request, f"{campaign}: {' '.join(error_messages(exc))}", messages.WARNING)
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} campaign{'s' if done != 1 else ''}.", messages.SUCCESS)
+
+
+def _with_reason(modeladmin, request, queryset, *, action, verb: str, title: str, action_name: str):
+    """Intermediate page asking for the reason (emailed to the organizer) before acting."""
+    if "apply" in request.POST:
+        form = RejectForm(request.POST)
+        if form.is_valid():
+            _run_each(
+                modeladmin, request, queryset, action, verb, moderator=request.user, reason=form.cleaned_data["reason"]
+            )
+            return None
+    else:
+        form = RejectForm()
+    return TemplateResponse(
+        request,
+        "admin/campaigns/reason_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "campaigns": queryset,
+            "form": form,
+            "action_name": action_name,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+class CampaignModerationMixin:
+    actions = ["approve", "reject", "close", "unpublish"]
+
+    @admin.action(description="Approve and publish the selected campaigns", permissions=["change"])
+    def approve(self, request, queryset):
+        _run_each(self, request, queryset, services.campaign_approve, "Approved", moderator=request.user)
+
+    @admin.action(description="Reject the selected campaigns (with a reason)…", permissions=["change"])
+    def reject(self, request, queryset):
+        return _with_reason(
+            self,
+            request,
+            queryset,
+            action=services.campaign_reject,
+            verb="Rejected",
+            title="Reject campaigns",
+            action_name="reject",
+        )
+
+    @admin.action(description="Close the selected campaigns", permissions=["change"])
+    def close(self, request, queryset):
+        _run_each(self, request, queryset, services.campaign_close, "Closed", actor=request.user)
+
+    @admin.action(description="Unpublish the selected campaigns (with a reason)…", permissions=["change"])
+    def unpublish(self, request, queryset):
+        return _with_reason(
+            self,
+            request,
+            queryset,
+            action=services.campaign_unpublish,
+            verb="Unpublished",
+            title="Unpublish campaigns",
+            action_name="unpublish",
+        )
 
 
 @admin.register(Cause)
@@ -9,9 +94,131 @@ class CauseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "organizer", "cause", "status", "published_at"]
+class CampaignAdmin(CampaignModerationMixin, admin.ModelAdmin):
+    list_display = ["title", "organizer", "cause", "status", "signature_count", "published_at"]
     list_filter = ["status", "cause"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "summary", "organizer__email"]
     raw_id_fields = ["organizer"]
+    list_select_related = ["organizer", "cause"]
+    # Status changes go through the actions (and their services), never by editing the field.
+    readonly_fields = [
+        "status",
+        "rejection_reason",
+        "signature_count",
+        "follower_count",
+        "submitted_at",
+        "published_at",
+        "closed_at",
+        "last_activity_at",
+    ]
+    filter_horizontal = ["tags"]
+
+    def save_model(self, request, obj, form, change):
+        from causeweb.core.markdown import render_markdown
+
+        obj.story_html = render_markdown(obj.story)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PendingCampaign)
+class ReviewQueueAdmin(CampaignModerationMixin, admin.ModelAdmin):
+    actions = ["approve", "reject"]
+    list_display = ["title", "organizer", "cause", "submitted_at", "public_preview"]
+    list_select_related = ["organizer", "cause"]
+    search_fields = ["title", "summary"]
+    readonly_fields = [
+        "title",
+        "organizer",
+        "cause",
+        "summary",
+        "story_rendered",
+        "location",
+        "petition_target",
+        "goal_minor",
+        "currency",
+        "deadline",
+        "submitted_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Campaign.Status.PENDING_REVIEW).order_by("submitted_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Story")
+    def story_rendered(self, obj):
+        return format_html('<div class="campaign-story">{}</div>', obj.story_html)
+
+    @admin.display(description="Preview")
+    def public_preview(self, obj):
+        from django.urls import reverse
+
+        return format_html('<a href="{}" target="_blank">Preview</a>', reverse("campaigns:preview", args=[obj.slug]))
+
+
+@admin.register(CampaignUpdate)
+class CampaignUpdateAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "created_at"]
+    raw_id_fields = ["campaign", "author"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "campaign", "confirmed_at", "created_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "email"]
+    raw_id_fields = ["campaign", "user", "share_link"]
+    list_select_related = ["campaign"]
+    readonly_fields = ["confirmed_at", "created_at"]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ["code", "campaign", "created_by", "click_count", "created_at"]
+    raw_id_fields = ["campaign", "created_by"]
+    list_select_related = ["campaign", "created_by"]
+    readonly_fields = ["code", "click_count"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "campaign", "created_at", "hidden_at", "deleted_at"]
+    list_filter = [("hidden_at", admin.EmptyFieldListFilter)]
+    search_fields = ["body", "author__email"]
+    raw_id_fields = ["campaign", "author", "parent", "hidden_by"]
+    list_select_related = ["author", "campaign"]
+    readonly_fields = ["body_html", "hidden_at", "hidden_by", "deleted_at", "edited_at"]
+    actions = ["hide", "restore"]
+
+    @admin.action(description="Hide the selected comments", permissions=["change"])
+    def hide(self, request, queryset):
+        _run_comment_action(self, request, queryset, services.comment_hide, "Hid", actor=request.user)
+
+    @admin.action(description="Restore the selected comments", permissions=["change"])
+    def restore(self, request, queryset):
+        _run_comment_action(self, request, queryset, services.comment_unhide, "Restored", moderator=request.user)
+
+
+def _run_comment_action(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
+    done = 0
+    for comment in queryset:
+        try:
+            action(comment=comment, **kwargs)
+            done += 1
+        except DOMAIN_ERRORS as exc:
+            modeladmin.message_user(request, f"{comment}: {' '.join(error_messages(exc))}", messages.WARNING)
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} comment{'s' if done != 1 else ''}.", messages.SUCCESS)

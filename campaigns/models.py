@@ -1,9 +1,16 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from causeweb.core.money import CURRENCY_CHOICES
+
+# Authors may edit or delete their comment for this long after posting.
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
 class Cause(models.Model):
@@ -12,6 +19,19 @@ class Cause(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    """A free-form label organizers attach to campaigns ("plastic", "tenants-rights")."""
+
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +69,16 @@ class Campaign(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="campaigns")
+    cover = models.ImageField(upload_to="campaigns/covers/", blank=True)
+    cover_alt = models.CharField(
+        max_length=200, blank=True, help_text="Describe the cover for people who cannot see it."
+    )
+    # Denormalised counters, changed with F() in the same transaction as the rows they count.
+    signature_count = models.PositiveIntegerField(default=0)
+    follower_count = models.PositiveIntegerField(default=0)
+    # Bumped by signatures, comments and updates; "trending" sorts by recent activity.
+    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -56,6 +86,10 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(goal_minor__isnull=True) | Q(goal_minor__gt=0), name="campaign_goal_positive"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="campaign_status_published"),
+            models.Index(fields=["status", "deadline"], name="campaign_status_deadline"),
         ]
 
     def __str__(self):
@@ -67,3 +101,178 @@ class Campaign(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.CLOSED)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class PendingCampaign(Campaign):
+    """The admin's review queue (pending campaigns only); same table as Campaign."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "campaign waiting for review"
+        verbose_name_plural = "review queue"
+
+
+class CampaignUpdate(models.Model):
+    """News the organizer posts on a campaign; followers are notified."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=120)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="campaign_update_recent")]
+
+    def __str__(self):
+        return self.title
+
+
+class ShareLink(models.Model):
+    """A short tracked link /s/<code> to a campaign: one per campaign for anonymous sharers and
+    one per signed-in sharer. The channel (X, WhatsApp...) is recorded on each click."""
+
+    class Channel(models.TextChoices):
+        X = "x", "X / Twitter"
+        FACEBOOK = "facebook", "Facebook"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        LINKEDIN = "linkedin", "LinkedIn"
+        TELEGRAM = "telegram", "Telegram"
+        EMAIL = "email", "Email"
+        COPY = "copy", "Copied link"
+        NATIVE = "native", "Device share sheet"
+        QR = "qr", "QR code"
+        EMBED = "embed", "Embedded widget"
+        DIRECT = "direct", "Direct"
+
+    code = models.CharField(max_length=12, unique=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="share_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="share_links"
+    )
+    click_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "created_by"],
+                condition=Q(created_by__isnull=False),
+                name="sharelink_one_per_sharer",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(created_by__isnull=True), name="sharelink_one_anonymous"
+            ),
+        ]
+
+    def __str__(self):
+        return f"/s/{self.code}"
+
+    def get_absolute_url(self):
+        return reverse("share_redirect", kwargs={"code": self.code})
+
+
+class ShareClick(models.Model):
+    """One visitor's arrival through a share link on one day (de-duplicated by the constraint).
+    `visitor` is a salted hash, never the raw IP address."""
+
+    share_link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="clicks")
+    channel = models.CharField(max_length=10, choices=ShareLink.Channel.choices, default=ShareLink.Channel.DIRECT)
+    visitor = models.CharField(max_length=64)
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share_link", "visitor", "day"], name="shareclick_once_per_visitor_day")
+        ]
+
+    def __str__(self):
+        return f"{self.share_link_id} via {self.channel} on {self.day}"
+
+
+class Signature(models.Model):
+    """A name added to a campaign's petition. Guests confirm by email before they count."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    comment = models.CharField(max_length=500, blank=True)
+    is_public = models.BooleanField(default=True, help_text="Show my name on the campaign page.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    share_link = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint("campaign", Lower("email"), name="signature_once_per_email"),
+        ]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="signature_recent")]
+
+    def __str__(self):
+        return f"{self.name} on {self.campaign_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class Follow(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="follow_once")]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.campaign_id}"
+
+
+class Comment(models.Model):
+    """A comment on a campaign, or a reply to one (one level deep)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(max_length=5000)
+    body_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["campaign", "parent", "-created_at"], name="comment_thread")]
+
+    def __str__(self):
+        return f"Comment #{self.pk} on {self.campaign_id}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None or self.hidden_at is not None
+
+    @property
+    def is_changeable(self) -> bool:
+        """Still inside the author's edit/delete window."""
+        return not self.is_removed and timezone.now() - self.created_at <= COMMENT_EDIT_WINDOW

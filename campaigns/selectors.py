@@ -1,18 +1,280 @@
-from campaigns.models import Campaign
+"""Reads for campaigns, each with the joins and prefetches its page needs, so a page runs in a
+constant number of queries however many campaigns, comments, signatures or updates there are."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareLink, Signature, Tag
+
+PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
+TRENDING_WINDOW = timedelta(days=7)
+COMMENTS_ON_PAGE = 50
+SORTS = {
+    "trending": "Trending",
+    "newest": "Newest",
+    "supported": "Most supported",
+    "closing": "Closing soon",
+}
+
+
+def _card_queryset() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("cause").only(
+        "id",
+        "slug",
+        "title",
+        "summary",
+        "cover",
+        "cover_alt",
+        "status",
+        "signature_count",
+        "petition_target",
+        "location",
+        "deadline",
+        "published_at",
+        "cause__id",
+        "cause__name",
+        "cause__slug",
+    )
 
 
 def campaign_list_featured(*, limit: int = 6):
     """Published campaigns for the home page, newest first."""
-    return (
-        Campaign.objects.filter(status=Campaign.Status.PUBLISHED)
-        .select_related("cause")
-        .order_by("-published_at")[:limit]
-    )
+    return _card_queryset().filter(status=Campaign.Status.PUBLISHED).order_by("-published_at")[:limit]
 
 
 def campaign_get_public(*, slug: str) -> Campaign | None:
-    return (
-        Campaign.objects.filter(slug=slug, status__in=[Campaign.Status.PUBLISHED, Campaign.Status.CLOSED])
-        .select_related("cause", "organizer")
-        .first()
+    return Campaign.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).select_related("cause", "organizer").first()
+
+
+def _full_text_search(queryset: QuerySet[Campaign], query: str) -> QuerySet[Campaign]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("story", weight="C", config="english")
+            + SearchVector("location", weight="C", config="english")
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="english")
+        return queryset.annotate(search_rank=SearchRank(vector, search_query)).filter(search_rank__gt=0)
+    # SQLite (embedded mode): every word must appear somewhere in the text fields.
+    for word in query.split()[:8]:
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(story__icontains=word)
+            | Q(location__icontains=word)
+        )
+    return queryset.annotate(search_rank=Value(0.0))
+
+
+def campaign_search(
+    *,
+    query: str = "",
+    cause_slug: str = "",
+    tag_slug: str = "",
+    location: str = "",
+    status: str = "",
+    sort: str = "",
+) -> QuerySet[Campaign]:
+    """The public browse page: full-text search (ranked on Postgres), filters and sorts.
+    `status` is "open" (published), "closed" or "" for both. With a query and no explicit sort
+    the best matches come first."""
+    queryset = _card_queryset()
+    if status == "open":
+        queryset = queryset.filter(status=Campaign.Status.PUBLISHED)
+    elif status == "closed":
+        queryset = queryset.filter(status=Campaign.Status.CLOSED)
+    else:
+        queryset = queryset.filter(status__in=PUBLIC_STATUSES)
+    if cause_slug:
+        queryset = queryset.filter(cause__slug=cause_slug)
+    if tag_slug:
+        queryset = queryset.filter(tags__slug=tag_slug)
+    if location.strip():
+        queryset = queryset.filter(location__icontains=location.strip())
+    query = " ".join(query.split())[:200]
+    if query:
+        queryset = _full_text_search(queryset, query)
+    if sort not in SORTS:
+        sort = "relevance" if query else "trending"
+    now = timezone.now()
+    if sort == "relevance":
+        return queryset.order_by("-search_rank", "-published_at", "-id")
+    if sort == "newest":
+        return queryset.order_by("-published_at", "-id")
+    if sort == "supported":
+        return queryset.order_by("-signature_count", "-published_at", "-id")
+    if sort == "closing":
+        # Open campaigns with a future deadline first (soonest first), then the rest.
+        upcoming = Case(
+            When(status=Campaign.Status.PUBLISHED, deadline__gt=now, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(closing_group=upcoming).order_by(
+            "closing_group", F("deadline").asc(nulls_last=True), "-published_at", "-id"
+        )
+    # trending: confirmed signatures and comments in the last week, then the latest activity.
+    since = now - TRENDING_WINDOW
+    recent_signatures = (
+        Signature.objects.filter(campaign=OuterRef("pk"), confirmed_at__gte=since)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    recent_comments = (
+        Comment.objects.filter(campaign=OuterRef("pk"), created_at__gte=since, deleted_at__isnull=True)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        recent_activity=Coalesce(Subquery(recent_signatures, output_field=IntegerField()), Value(0))
+        + Coalesce(Subquery(recent_comments, output_field=IntegerField()), Value(0))
+    ).order_by("-recent_activity", F("last_activity_at").desc(nulls_last=True), "-published_at", "-id")
+
+
+def cause_list() -> QuerySet[Cause]:
+    return Cause.objects.order_by("name")
+
+
+def tag_list_in_use(*, limit: int = 30) -> QuerySet[Tag]:
+    return (
+        Tag.objects.filter(campaigns__status__in=PUBLIC_STATUSES)
+        .annotate(n=Count("campaigns"))
+        .order_by("-n", "name")[:limit]
+    )
+
+
+@dataclass
+class CampaignPage:
+    """Everything the campaign page shows besides the other apps' panels."""
+
+    campaign: Campaign
+    updates: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    comment_total: int = 0
+    recent_signers: list = field(default_factory=list)
+    is_following: bool = False
+    my_signature: Signature | None = None
+
+
+def _comment_prefetch():
+    replies = Prefetch(
+        "replies",
+        queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
+        to_attr="reply_list",
+    )
+    return (
+        Comment.objects.filter(parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(replies)
+        .order_by("-created_at", "-id")
+    )
+
+
+def campaign_page(*, campaign: Campaign, viewer=None) -> CampaignPage:
+    """The campaign page's reads: fixed number of queries (tags, updates, comments + replies,
+    signers, and two for the viewer when signed in)."""
+    tags = list(campaign.tags.all())
+    campaign._prefetched_objects_cache = {"tags": tags}  # noqa: SLF001 - reuse for the template
+    updates = list(CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")[:5])
+    comments = list(_comment_prefetch().filter(campaign=campaign)[:COMMENTS_ON_PAGE])
+    comment_total = Comment.objects.filter(campaign=campaign, parent__isnull=True).count()
+    recent_signers = list(
+        Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False, is_public=True)
+        .only("name", "comment", "confirmed_at", "campaign_id")
+        .order_by("-confirmed_at", "-id")[:10]
+    )
+    page = CampaignPage(
+        campaign=campaign,
+        updates=updates,
+        comments=comments,
+        comment_total=comment_total,
+        recent_signers=recent_signers,
+    )
+    if getattr(viewer, "is_authenticated", False):
+        page.is_following = Follow.objects.filter(campaign=campaign, user=viewer).exists()
+        page.my_signature = Signature.objects.filter(campaign=campaign, email__iexact=viewer.email).first()
+    return page
+
+
+def campaign_get_for_manager(*, slug: str, user) -> Campaign | None:
+    """Any status, for the organizer (and moderators): edit, preview, signatures export."""
+    from campaigns.services import user_can_manage
+
+    campaign = Campaign.objects.filter(slug=slug).select_related("cause", "organizer").prefetch_related("tags").first()
+    if campaign is None or not user_can_manage(user, campaign):
+        return None
+    return campaign
+
+
+def campaign_list_for_organizer(*, user) -> QuerySet[Campaign]:
+    return _card_queryset().filter(organizer=user).order_by("-created_at")
+
+
+def campaign_list_pending_review() -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.filter(status=Campaign.Status.PENDING_REVIEW)
+        .select_related("cause", "organizer")
+        .order_by("submitted_at")
+    )
+
+
+def campaign_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
+    return CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")
+
+
+def signature_list_for_export(*, campaign: Campaign):
+    """All signatures (confirmed and not) for the organizer's CSV, streamed in chunks."""
+    return (
+        Signature.objects.filter(campaign=campaign)
+        .select_related("share_link")
+        .order_by("created_at", "id")
+        .iterator(chunk_size=2000)
+    )
+
+
+def comment_get(*, comment_id: int, campaign: Campaign) -> Comment | None:
+    return Comment.objects.filter(pk=comment_id, campaign=campaign).select_related("author").first()
+
+
+def share_link_get_by_code(*, code: str) -> ShareLink | None:
+    return ShareLink.objects.filter(code=code, campaign__status__in=PUBLIC_STATUSES).select_related("campaign").first()
+
+
+def share_stats(*, campaign: Campaign) -> dict:
+    """Clicks by channel and signatures brought by shares, for the organizer."""
+    from campaigns.models import ShareClick
+
+    by_channel = dict(
+        ShareClick.objects.filter(share_link__campaign=campaign)
+        .values_list("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
+    referred = Signature.objects.filter(campaign=campaign, share_link__isnull=False, confirmed_at__isnull=False).count()
+    return {"clicks_by_channel": by_channel, "clicks": sum(by_channel.values()), "referred_signatures": referred}
+
+
+def referral_share_link_id(*, session, campaign_id: int) -> int | None:
+    """The share link that brought this visitor to the campaign (kept in the session when they
+    clicked /s/<code>), so fundraising and events can attribute a donation or RSVP to it."""
+    from campaigns.services import REFERRAL_SESSION_KEY
+
+    if session is None:
+        return None
+    value = (session.get(REFERRAL_SESSION_KEY) or {}).get(str(campaign_id))
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

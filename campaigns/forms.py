@@ -1,0 +1,153 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from campaigns.models import Campaign, Cause, Comment, Signature
+from campaigns.selectors import SORTS
+from causeweb.core.money import CURRENCY_CHOICES, to_major, to_minor
+from causeweb.moderation.models import Flag
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(max_length=120)
+    summary = forms.CharField(
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
+        help_text="Up to 280 characters; shown in previews and when people share the campaign.",
+    )
+    story = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Markdown: ## headings, **bold**, lists, [links](https://…) and ![images](https://…).",
+    )
+    cause = forms.ModelChoiceField(queryset=Cause.objects.all(), empty_label="Choose a cause")
+    tags = forms.CharField(
+        required=False, max_length=400, help_text="Comma-separated, e.g. plastic, oceans, schools (at most 8)."
+    )
+    location = forms.CharField(max_length=120, required=False, help_text="A city, region or “Online”.")
+    cover = forms.ImageField(
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, at least 200×100 pixels, at most 5 MB. We store a resized copy.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    cover_alt = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Cover description",
+        help_text="What the picture shows, for screen readers.",
+    )
+    petition_target = forms.IntegerField(
+        required=False, min_value=1, max_value=100_000_000, label="Signature target", help_text="Optional."
+    )
+    goal = forms.DecimalField(
+        required=False,
+        min_value=Decimal("1"),
+        max_digits=12,
+        decimal_places=2,
+        label="Fundraising goal",
+        help_text="Optional. Leave empty if you are not raising money.",
+    )
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial="EUR")
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Optional. The campaign closes then.",
+    )
+
+    @classmethod
+    def initial_for(cls, campaign: Campaign) -> dict:
+        return {
+            "title": campaign.title,
+            "summary": campaign.summary,
+            "story": campaign.story,
+            "cause": campaign.cause_id,
+            "tags": ", ".join(tag.name for tag in campaign.tags.all()),
+            "location": campaign.location,
+            "cover_alt": campaign.cover_alt,
+            "petition_target": campaign.petition_target,
+            "goal": to_major(campaign.goal_minor, campaign.currency) if campaign.goal_minor else None,
+            "currency": campaign.currency,
+            "deadline": campaign.deadline,
+        }
+
+    def clean(self):
+        data = super().clean()
+        goal, currency = data.get("goal"), data.get("currency") or "EUR"
+        data["goal_minor"] = None
+        if goal is not None:
+            try:
+                data["goal_minor"] = to_minor(goal, currency)
+            except (ValueError, InvalidOperation) as exc:
+                self.add_error("goal", str(exc))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "story": data["story"],
+            "cause": data["cause"],
+            "tags": data.get("tags") or "",
+            "location": data.get("location") or "",
+            "cover": data.get("cover") or None,
+            "cover_alt": data.get("cover_alt") or "",
+            "petition_target": data.get("petition_target"),
+            "goal_minor": data.get("goal_minor"),
+            "currency": data.get("currency") or "EUR",
+            "deadline": data.get("deadline"),
+        }
+
+
+class BrowseForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    cause = forms.SlugField(required=False)
+    tag = forms.SlugField(required=False)
+    location = forms.CharField(required=False, max_length=120)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")]
+    )
+    sort = forms.ChoiceField(required=False, choices=[("", "Best match / trending"), *SORTS.items()])
+
+
+class SignatureForm(forms.ModelForm):
+    class Meta:
+        model = Signature
+        fields = ["name", "email", "comment", "is_public"]
+        labels = {"is_public": "Show my name and comment on the campaign page", "comment": "Why are you signing?"}
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2, "maxlength": 500})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = False
+        if getattr(user, "is_authenticated", False):
+            # A signed-in person signs with their account's (verified) address.
+            del self.fields["email"]
+            self.fields["name"].initial = user.public_name
+
+    def validate_unique(self):
+        """The service checks uniqueness (and says so kindly); the form only parses input."""
+
+
+class UpdateForm(forms.Form):
+    title = forms.CharField(max_length=120)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown.", label="Update")
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Your comment"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 3, "maxlength": 5000})}
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(choices=Flag.Reason.choices)
+    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Emailed to the organizer: say what to change so it can be approved.",
+    )
