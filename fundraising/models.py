@@ -1,0 +1,207 @@
+"""Money. Amounts are integers in the currency's minor unit (see causeweb.core.money).
+
+A Donation moves through a small state machine, each step a service in services.py that locks
+the row and returns early when the step was already taken:
+
+    pending -> succeeded -> partially_refunded -> refunded
+    pending -> failed        pending -> canceled
+
+plus one deliberate extra edge: failed/canceled -> succeeded when Stripe itself reports the
+payment succeeded (a charge must never go uncounted, whatever we believed before).
+
+CampaignFunding is the per-campaign total every page shows. It changes only in the transaction
+that changes a donation's state, with F() expressions, so concurrent webhooks cannot lose updates.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from causeweb.core.money import CURRENCY_CHOICES
+
+
+class CampaignFunding(models.Model):
+    """Raised amount and donor count of one campaign (what the campaign page shows)."""
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="funding")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    raised_minor = models.BigIntegerField(default=0)
+    donor_count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "campaign funding total"
+        constraints = [
+            models.CheckConstraint(condition=Q(raised_minor__gte=0), name="funding_raised_non_negative"),
+            models.CheckConstraint(condition=Q(donor_count__gte=0), name="funding_donors_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.raised_minor} {self.currency} from {self.donor_count}"
+
+
+class StripeCustomer(models.Model):
+    """The Stripe customer of a signed-in donor, so their saved card can be charged again later."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer")
+    customer_id = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.customer_id
+
+
+class Donation(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Canceled"
+
+    class Visibility(models.TextChoices):
+        NAME = "name", "Show my name"
+        FIRST_NAME = "first_name", "Show my first name only"
+        ANONYMOUS = "anonymous", "Anonymous"
+
+    # States in which the money was received (and, net of refunds, counts toward the total).
+    PAID_STATES = (State.SUCCEEDED, State.PARTIALLY_REFUNDED, State.REFUNDED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="donations")
+    donor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
+    )
+    donor_name = models.CharField(max_length=120)
+    email = models.EmailField()
+    visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.NAME)
+    message = models.CharField(max_length=500, blank=True)
+
+    amount_minor = models.PositiveBigIntegerField(help_text="What goes to the campaign, in minor units.")
+    fee_minor = models.PositiveBigIntegerField(default=0, help_text="Processing fee the donor chose to cover.")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    refunded_minor = models.PositiveBigIntegerField(default=0)
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    failure_message = models.CharField(max_length=300, blank=True)
+
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_setup_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_method_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    stripe_dispute_id = models.CharField(max_length=255, blank=True)
+    dispute_reason = models.CharField(max_length=100, blank=True)
+
+    referral_share_link_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The campaign share link that brought the donor, if any."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("refund_donation", "Can refund donations and see anonymous donors (finance staff)")]
+        indexes = [
+            models.Index(fields=["campaign", "state", "-succeeded_at"], name="donation_wall_latest"),
+            models.Index(fields=["campaign", "state", "-amount_minor"], name="donation_wall_top"),
+            models.Index(fields=["state", "created_at"], name="donation_state_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="donation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__lte=models.F("amount_minor") + models.F("fee_minor")),
+                name="donation_refund_not_above_charge",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Donation {self.pk} ({self.state})"
+
+    @property
+    def total_minor(self) -> int:
+        """What the donor's card is charged."""
+        return self.amount_minor + self.fee_minor
+
+    @property
+    def counted_minor(self) -> int:
+        """What this donation adds to the campaign's raised total: refunds come out of the
+        donation itself first, then out of the covered fee."""
+        if self.state not in self.PAID_STATES:
+            return 0
+        return max(0, self.amount_minor - self.refunded_minor)
+
+    @property
+    def refundable_minor(self) -> int:
+        if self.state not in (self.State.SUCCEEDED, self.State.PARTIALLY_REFUNDED):
+            return 0
+        return self.total_minor - self.refunded_minor
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state in self.PAID_STATES
+
+    @property
+    def public_name(self) -> str:
+        """How the donor appears to the public and to the organizer."""
+        if self.visibility == self.Visibility.ANONYMOUS:
+            return "Anonymous"
+        if self.visibility == self.Visibility.FIRST_NAME:
+            return (self.donor_name.split() or ["Anonymous"])[0]
+        return self.donor_name or "Anonymous"
+
+
+class Refund(models.Model):
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Refunded by finance staff"
+        STRIPE = "stripe", "Refunded in the Stripe dashboard"
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
+
+    def __str__(self):
+        return f"Refund {self.pk} of donation {self.donation_id}"
+
+
+class StripeEvent(models.Model):
+    """A webhook event as Stripe signed it. Stored once (unique id), applied by a task."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored"
+        FAILED = "failed", "Failed"
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["received_at"], condition=Q(status="pending"), name="stripe_event_pending")]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -1,7 +1,171 @@
-"""Reads for money. (Skeleton from the foundation; the fundraising work replaces these bodies.)"""
+"""Reads for money. The campaign page's funding panel costs a constant three queries whatever the
+number of donations: the totals row (kept up to date by the services) and two short, indexed
+donor-wall lists."""
+
+import math
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from causeweb.core.money import currency_exponent, to_major
+from fundraising.models import CampaignFunding, Donation
+from fundraising.services import (
+    DONATION_LIMITS,
+    PRESET_AMOUNTS,
+    PROCESSING_FEES,
+    can_manage_refunds,
+    processing_fee,
+)
+
+WALL_SIZE = 5
+# Shown on the wall: paid and not fully refunded.
+WALL_STATES = (Donation.State.SUCCEEDED, Donation.State.PARTIALLY_REFUNDED)
+WALL_FIELDS = ("donor_name", "visibility", "amount_minor", "currency", "message", "succeeded_at")
+
+
+def _wall_entry(donation: Donation) -> dict:
+    return {
+        "name": donation.public_name,
+        "anonymous": donation.visibility == Donation.Visibility.ANONYMOUS,
+        "amount_minor": donation.amount_minor,
+        "currency": donation.currency,
+        "message": donation.message,
+        "when": donation.succeeded_at,
+    }
+
+
+def campaign_accepts_donations(*, campaign) -> bool:
+    from fundraising.services import _campaign_accepts_donations
+
+    return _campaign_accepts_donations(campaign)
 
 
 def campaign_funding_panel(*, campaign) -> dict | None:
     """Everything the campaign page's funding panel shows (raised, goal, donors, donor wall),
     or None when the campaign takes no donations. Rendered by fundraising/_campaign_panel.html."""
-    return None
+    if not campaign.goal_minor:
+        return None
+    funding = CampaignFunding.objects.filter(campaign_id=campaign.pk).values("raised_minor", "donor_count").first()
+    funding = funding or {"raised_minor": 0, "donor_count": 0}
+    paid = Donation.objects.filter(campaign_id=campaign.pk, state__in=WALL_STATES).only(*WALL_FIELDS)
+    latest = [_wall_entry(d) for d in paid.order_by("-succeeded_at", "-id")[:WALL_SIZE]]
+    top = [_wall_entry(d) for d in paid.order_by("-amount_minor", "succeeded_at", "id")[:WALL_SIZE]]
+    days_left = None
+    if campaign.deadline:
+        seconds = (campaign.deadline - timezone.now()).total_seconds()
+        days_left = max(0, math.ceil(seconds / 86400))
+    goal = campaign.goal_minor
+    return {
+        "raised_minor": funding["raised_minor"],
+        "goal_minor": goal,
+        "currency": campaign.currency,
+        "percent": min(100, funding["raised_minor"] * 100 // goal),
+        "donor_count": funding["donor_count"],
+        "deadline": campaign.deadline,
+        "days_left": days_left,
+        "accepts_donations": campaign_accepts_donations(campaign=campaign),
+        "donate_url": reverse("fundraising:donate", kwargs={"slug": campaign.slug}),
+        "latest": latest,
+        "top": top,
+    }
+
+
+def donation_form_options(*, currency: str) -> dict:
+    """Presets, limits and the fee rule the donate page shows (the services enforce them)."""
+    low, high = DONATION_LIMITS[currency]
+    basis_points, fixed = PROCESSING_FEES[currency]
+    return {
+        "min_minor": low,
+        "max_minor": high,
+        "presets": [
+            {
+                "minor": amount,
+                "major": f"{to_major(amount, currency).normalize():f}",
+                "fee_minor": processing_fee(amount_minor=amount, currency=currency),
+            }
+            for amount in PRESET_AMOUNTS[currency]
+        ],
+        "fee_rule": {"basis_points": basis_points, "fixed": fixed, "exponent": currency_exponent(currency)},
+    }
+
+
+def stripe_js_url() -> str:
+    """localstripe serves its fake Stripe.js under the API address; real Stripe.js otherwise."""
+    base = settings.STRIPE_API_BASE
+    if settings.STRIPE_TEST_MODE and base:
+        return f"{base.rstrip('/')}/js.stripe.com/v3/"
+    return "https://js.stripe.com/v3/"
+
+
+def donation_get_by_public_id(*, public_id) -> Donation | None:
+    return Donation.objects.select_related("campaign").filter(public_id=public_id).first()
+
+
+def donation_visible_to(*, donation: Donation, user, session_ids: list[str]) -> bool:
+    """The donor's own session, the signed-in donor, or finance staff."""
+    if str(donation.public_id) in session_ids:
+        return True
+    if getattr(user, "is_authenticated", False) and donation.donor_id == user.pk:
+        return True
+    return can_manage_refunds(user)
+
+
+def can_view_campaign_donations(*, campaign, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return campaign.organizer_id == user.pk or can_manage_refunds(user)
+
+
+def campaign_donations(*, campaign):
+    """Paid donations of a campaign, newest first (organizer's tab and CSV)."""
+    return Donation.objects.filter(campaign_id=campaign.pk, state__in=Donation.PAID_STATES).order_by(
+        "-succeeded_at", "-id"
+    )
+
+
+def campaign_donation_summary(*, campaign) -> dict:
+    funding = CampaignFunding.objects.filter(campaign_id=campaign.pk).values("raised_minor", "donor_count").first()
+    return funding or {"raised_minor": 0, "donor_count": 0}
+
+
+def donor_row(*, donation: Donation, viewer_is_finance: bool) -> dict:
+    """One donation as the organizer (or finance staff) may see it: anonymous donors stay
+    anonymous for everyone but finance staff."""
+    hidden = donation.visibility == Donation.Visibility.ANONYMOUS and not viewer_is_finance
+    return {
+        "date": donation.succeeded_at,
+        "name": "Anonymous" if hidden else donation.donor_name,
+        "email": "" if hidden else donation.email,
+        "visibility": donation.get_visibility_display(),
+        "amount_minor": donation.amount_minor,
+        "fee_minor": donation.fee_minor,
+        "refunded_minor": donation.refunded_minor,
+        "currency": donation.currency,
+        "state": donation.get_state_display(),
+        "message": donation.message,
+        "reference": str(donation.public_id),
+    }
+
+
+CSV_HEADER = ["date", "name", "email", "amount", "fee_covered", "refunded", "currency", "state", "message", "reference"]
+
+
+def campaign_donations_csv_rows(*, campaign, viewer) -> Iterator[list[str]]:
+    finance = can_manage_refunds(viewer)
+    yield CSV_HEADER
+    for donation in campaign_donations(campaign=campaign).iterator(chunk_size=500):
+        row = donor_row(donation=donation, viewer_is_finance=finance)
+        yield [
+            row["date"].isoformat() if row["date"] else "",
+            row["name"],
+            row["email"],
+            str(to_major(row["amount_minor"], row["currency"])),
+            str(to_major(row["fee_minor"], row["currency"])),
+            str(to_major(row["refunded_minor"], row["currency"])),
+            row["currency"],
+            row["state"],
+            row["message"],
+            row["reference"],
+        ]

@@ -1,0 +1,39 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from causeweb.core.money import format_money, to_minor
+from fundraising.models import Donation
+from fundraising.services import DONATION_LIMITS
+
+
+class DonationForm(forms.Form):
+    """Parses what the donor typed; limits and the rest are enforced by donation_create."""
+
+    amount = forms.CharField(label="Amount", max_length=20)
+    cover_fee = forms.BooleanField(label="Cover the card processing fee", required=False)
+    donor_name = forms.CharField(label="Your name", max_length=120)
+    email = forms.EmailField(label="Email for your receipt")
+    visibility = forms.ChoiceField(
+        label="On the donor wall", choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME
+    )
+    message = forms.CharField(
+        label="Message (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        low, high = DONATION_LIMITS[currency]
+        self.fields["amount"].help_text = f"{format_money(low, currency)} to {format_money(high, currency)}"
+
+    def clean_amount(self) -> int:
+        raw = (self.cleaned_data["amount"] or "").strip().replace(",", "").replace(" ", "")
+        try:
+            if not raw or Decimal(raw) <= 0:
+                raise forms.ValidationError("Enter an amount.")
+            return to_minor(raw, self.currency)
+        except (InvalidOperation, ValueError, OverflowError):
+            raise forms.ValidationError(
+                "Enter an amount like 25 or 25.50." if self.currency != "JPY" else "Enter a whole amount like 3000."
+            )

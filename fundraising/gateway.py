@@ -1,0 +1,247 @@
+"""The only module that talks to Stripe.
+
+One client is built from settings (STRIPE_SECRET_KEY, STRIPE_API_BASE for localstripe, a timeout
+on every call, bounded network retries). Every write carries an idempotency key named after our
+own row (`donation-<id>-intent`...), so a retried request cannot charge twice at Stripe; our own
+database constraints make repeats harmless where the server ignores keys (localstripe does).
+
+Callers get plain dicts (never Stripe objects) and one exception type, GatewayError.
+"""
+
+import functools
+import logging
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+MAX_NETWORK_RETRIES = 2
+
+
+class GatewayError(Exception):
+    """Stripe refused or could not be reached. `declined` means the card was refused: a message
+    for the donor, not an outage. `code` is Stripe's error code when it gave one."""
+
+    def __init__(self, message: str, *, code: str = "", declined: bool = False, missing: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.declined = declined
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class PaymentIntentResult:
+    id: str
+    status: str
+    client_secret: str
+    amount: int
+    currency: str
+    charge_id: str
+    error_message: str
+    metadata: dict
+
+
+@functools.lru_cache(maxsize=8)
+def _client_for(api_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
+    base_addresses = {"api": api_base} if api_base else None
+    return stripe.StripeClient(
+        api_key,
+        base_addresses=base_addresses,
+        max_network_retries=MAX_NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=timeout),
+    )
+
+
+def client() -> stripe.StripeClient:
+    return _client_for(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, float(settings.STRIPE_TIMEOUT_SECONDS))
+
+
+def _as_dict(obj) -> dict:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _raise(exc: stripe.StripeError):
+    """Turn a Stripe library error into a GatewayError, keeping the donor-facing message."""
+    if isinstance(exc, stripe.CardError):
+        raise GatewayError(exc.user_message or "Your card was declined.", code=exc.code or "", declined=True)
+    if isinstance(exc, stripe.InvalidRequestError):
+        raise GatewayError(
+            exc.user_message or "The payment request was refused.",
+            code=exc.code or "",
+            missing=exc.code == "resource_missing" or exc.http_status == 404,
+        )
+    logger.warning("stripe unavailable: %s", exc)
+    raise GatewayError("The payment service is unavailable; please try again in a minute.", code="unavailable")
+
+
+def _id(value) -> str:
+    """Stripe returns either an id or an expanded object for references (localstripe expands)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.get("id", "")
+
+
+def _payment_intent_result(intent: dict) -> PaymentIntentResult:
+    error = intent.get("last_payment_error") or {}
+    return PaymentIntentResult(
+        id=intent["id"],
+        status=intent.get("status") or "",
+        client_secret=intent.get("client_secret") or "",
+        amount=int(intent.get("amount_received") or intent.get("amount") or 0),
+        currency=(intent.get("currency") or "").upper(),
+        charge_id=_id(intent.get("latest_charge")),
+        error_message=(error.get("message") or "") if isinstance(error, dict) else "",
+        metadata=dict(intent.get("metadata") or {}),
+    )
+
+
+def customer_create(*, email: str, name: str, metadata: dict, idempotency_key: str) -> str:
+    try:
+        customer = client().v1.customers.create(
+            params={"email": email, "name": name, "metadata": metadata},
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return customer.id
+
+
+def setup_intent_create(*, customer_id: str, metadata: dict, idempotency_key: str) -> dict:
+    """A SetupIntent the page confirms with the Card element; the card is saved to the customer
+    for off-session use (the same saved card pledges and monthly giving charge later)."""
+    try:
+        intent = client().v1.setup_intents.create(
+            params={
+                "customer": customer_id,
+                "usage": "off_session",
+                "payment_method_types": ["card"],
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return {"id": intent.id, "client_secret": intent.client_secret, "status": intent.status}
+
+
+def setup_intent_retrieve(*, setup_intent_id: str) -> dict:
+    try:
+        intent = _as_dict(client().v1.setup_intents.retrieve(setup_intent_id))
+    except stripe.StripeError as exc:
+        _raise(exc)
+    error = intent.get("last_setup_error") or {}
+    return {
+        "id": intent["id"],
+        "status": intent.get("status") or "",
+        "customer": _id(intent.get("customer")),
+        "payment_method": _id(intent.get("payment_method")),
+        "metadata": dict(intent.get("metadata") or {}),
+        "error_message": error.get("message", "") if isinstance(error, dict) else "",
+    }
+
+
+def payment_intent_create(
+    *, amount_minor: int, currency: str, customer_id: str, payment_method_id: str, metadata: dict, idempotency_key: str
+) -> PaymentIntentResult:
+    """Create (not yet confirm) the PaymentIntent, so its id is stored before any money moves."""
+    try:
+        intent = client().v1.payment_intents.create(
+            params={
+                "amount": amount_minor,
+                "currency": currency.lower(),
+                "customer": customer_id,
+                "payment_method": payment_method_id,
+                "payment_method_types": ["card"],
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return _payment_intent_result(_as_dict(intent))
+
+
+def payment_intent_confirm(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
+    """Confirm on the server. A decline is not an exception here: the intent is fetched again
+    and returned with its status (requires_payment_method) and the decline message."""
+    try:
+        intent = client().v1.payment_intents.confirm(payment_intent_id, options={"idempotency_key": idempotency_key})
+    except stripe.CardError as exc:
+        result = payment_intent_retrieve(payment_intent_id=payment_intent_id)
+        if not result.error_message:
+            result = PaymentIntentResult(**{**result.__dict__, "error_message": exc.user_message or "Declined."})
+        return result
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return _payment_intent_result(_as_dict(intent))
+
+
+def payment_intent_retrieve(*, payment_intent_id: str) -> PaymentIntentResult:
+    try:
+        intent = client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return _payment_intent_result(_as_dict(intent))
+
+
+def payment_intent_cancel(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
+    try:
+        intent = client().v1.payment_intents.cancel(payment_intent_id, options={"idempotency_key": idempotency_key})
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return _payment_intent_result(_as_dict(intent))
+
+
+def refund_create(*, payment_intent_id: str, amount_minor: int, metadata: dict, idempotency_key: str) -> dict:
+    try:
+        refund = client().v1.refunds.create(
+            params={"payment_intent": payment_intent_id, "amount": amount_minor, "metadata": metadata},
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        _raise(exc)
+    return {"id": refund.id, "amount": int(refund.amount), "status": refund.status}
+
+
+class InvalidWebhook(ValueError):
+    """A webhook request that is not a well-formed event signed by Stripe within the tolerance."""
+
+
+def webhook_event_construct(*, payload: bytes, signature_header: str) -> dict:
+    """Verify the signature on the raw body (300 s tolerance) and parse it. Raises InvalidWebhook
+    for a bad or stale signature and for a body that is not a well-formed event."""
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature_header, settings.STRIPE_WEBHOOK_SECRET, tolerance=WEBHOOK_TOLERANCE_SECONDS
+        ).to_dict()
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidWebhook(f"bad signature: {exc.user_message or exc}")
+    except (ValueError, TypeError, AttributeError) as exc:  # not JSON, or JSON that is not an object
+        raise InvalidWebhook(f"malformed event: {exc}")
+    data = event.get("data")
+    if (
+        not event.get("id")
+        or not event.get("type")
+        or not isinstance(data, dict)
+        or not isinstance(data.get("object"), dict)
+    ):
+        raise InvalidWebhook("malformed event: missing id, type or data.object")
+    return event
+
+
+def dashboard_url(object_id: str) -> str:
+    """Where finance staff see an object in the Stripe dashboard."""
+    if not object_id:
+        return ""
+    prefix = "https://dashboard.stripe.com/" + ("test/" if settings.STRIPE_TEST_MODE else "")
+    kinds = {"pi_": "payments/", "ch_": "payments/", "re_": "refunds/", "cus_": "customers/", "dp_": "disputes/"}
+    for start, path in kinds.items():
+        if object_id.startswith(start):
+            return f"{prefix}{path}{object_id}"
+    return f"{prefix}search?query={object_id}"

@@ -1,0 +1,284 @@
+"""HTML views for giving. The card step runs in the page (static/fundraising/donate.js): it asks
+`donation_start` for a SetupIntent, confirms it with Stripe.js, then asks `donation_charge` to
+charge the saved card; every money decision is made by the services from Stripe's answers."""
+
+import csv
+import json
+import logging
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns import selectors as campaign_selectors
+from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
+from fundraising import gateway, selectors, services, tasks
+from fundraising.forms import DonationForm
+from fundraising.models import Donation, StripeEvent
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "fundraising_donations"
+
+
+def _session_ids(request) -> list[str]:
+    return list(request.session.get(SESSION_KEY, []))
+
+
+def _remember(request, donation: Donation) -> None:
+    ids = [i for i in _session_ids(request) if i != str(donation.public_id)]
+    request.session[SESSION_KEY] = (ids + [str(donation.public_id)])[-20:]
+
+
+def _public_campaign(slug: str):
+    campaign = campaign_selectors.campaign_get_public(slug=slug)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _own_donation(request, public_id) -> Donation:
+    donation = selectors.donation_get_by_public_id(public_id=public_id)
+    if donation is None or not selectors.donation_visible_to(
+        donation=donation, user=request.user, session_ids=_session_ids(request)
+    ):
+        raise Http404
+    return donation
+
+
+def _outcome(donation: Donation, client_secret: str = "") -> JsonResponse:
+    """What the page does next, from the donation's state as the services left it."""
+    thanks = reverse("fundraising:thanks", kwargs={"public_id": donation.public_id})
+    if donation.is_paid:
+        return JsonResponse({"status": "succeeded", "redirect": thanks})
+    if donation.state == Donation.State.PENDING and client_secret:
+        return JsonResponse({"status": "requires_action", "client_secret": client_secret})
+    if donation.state == Donation.State.PENDING:
+        return JsonResponse({"status": "pending", "redirect": thanks})
+    return JsonResponse(
+        {"status": "failed", "message": donation.failure_message or services.DECLINED_MESSAGE}, status=200
+    )
+
+
+def _service_error(exc: Exception, status: int = 400) -> JsonResponse:
+    return JsonResponse({"status": "error", "message": " ".join(error_messages(exc))}, status=status)
+
+
+@require_GET
+def donate(request, slug: str):
+    campaign = _public_campaign(slug)
+    if not campaign.goal_minor:
+        raise Http404
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"donor_name": request.user.public_name, "email": request.user.email}
+    form = DonationForm(currency=campaign.currency, initial=initial)
+    return render(
+        request,
+        "fundraising/donate.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "accepts_donations": selectors.campaign_accepts_donations(campaign=campaign),
+            "options": selectors.donation_form_options(currency=campaign.currency),
+            "STRIPE_JS_URL": selectors.stripe_js_url(),
+            "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
+            "funding": selectors.campaign_donation_summary(campaign=campaign),
+        },
+    )
+
+
+@require_POST
+def donation_start(request, slug: str):
+    """Create the pending donation and the SetupIntent; answer with the client secret (JSON)."""
+    campaign = _public_campaign(slug)
+    form = DonationForm(request.POST, currency=campaign.currency)
+    if not form.is_valid():
+        return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+    referral = None
+    referral_selector = getattr(campaign_selectors, "referral_share_link_id", None)
+    if referral_selector is not None:
+        referral = referral_selector(session=request.session, campaign_id=campaign.pk)
+    data = form.cleaned_data
+    try:
+        donation = services.donation_create(
+            campaign=campaign,
+            amount_minor=data["amount"],
+            cover_fee=data["cover_fee"],
+            donor_name=data["donor_name"],
+            email=data["email"],
+            visibility=data["visibility"],
+            message=data["message"],
+            user=request.user,
+            referral_share_link_id=referral,
+        )
+    except ValidationError as exc:
+        errors = {}
+        if hasattr(exc, "error_dict"):
+            errors = {field: [{"message": m} for m in msgs] for field, msgs in exc.message_dict.items()}
+        else:
+            errors = {"__all__": [{"message": m} for m in exc.messages]}
+        return JsonResponse({"status": "invalid", "errors": errors}, status=400)
+    _remember(request, donation)
+    try:
+        setup = services.donation_start_payment(donation=donation)
+    except gateway.GatewayError as exc:
+        services.donation_mark_failed(donation_id=donation.pk, message=exc.message)
+        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+    urls = {
+        name: reverse(f"fundraising:{name}", kwargs={"public_id": donation.public_id})
+        for name in ("charge", "refresh", "setup_failed", "thanks")
+    }
+    return JsonResponse(
+        {"status": "setup", "client_secret": setup["client_secret"], "donation": str(donation.public_id), **urls}
+    )
+
+
+def _json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+@require_POST
+def donation_charge(request, public_id):
+    donation = _own_donation(request, public_id)
+    setup_intent_id = str(_json_body(request).get("setup_intent_id") or request.POST.get("setup_intent_id", ""))
+    try:
+        donation, client_secret = services.donation_charge(donation=donation, setup_intent_id=setup_intent_id)
+    except gateway.GatewayError as exc:
+        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+    except (ValidationError, Conflict) as exc:
+        return _service_error(exc, status=409 if isinstance(exc, Conflict) else 400)
+    return _outcome(donation, client_secret)
+
+
+@require_POST
+def donation_refresh(request, public_id):
+    donation = _own_donation(request, public_id)
+    try:
+        donation, client_secret = services.donation_refresh(donation=donation)
+    except gateway.GatewayError as exc:
+        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+    except Conflict as exc:
+        return _service_error(exc, status=409)
+    return _outcome(donation, client_secret)
+
+
+@require_POST
+def donation_setup_failed(request, public_id):
+    donation = _own_donation(request, public_id)
+    try:
+        donation = services.donation_setup_failed(donation=donation)
+    except gateway.GatewayError as exc:
+        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+    return _outcome(donation)
+
+
+@require_GET
+def donation_thanks(request, public_id):
+    donation = _own_donation(request, public_id)
+    campaign = donation.campaign
+    share_url = request.build_absolute_uri(campaign.get_absolute_url())
+    return render(
+        request,
+        "fundraising/thanks.html",
+        {
+            "donation": donation,
+            "campaign": campaign,
+            "funding": selectors.campaign_funding_panel(campaign=campaign),
+            "share_url": share_url,
+            "share_title": campaign.title,
+            "share_text": f"I just gave to “{campaign.title}”. Will you join me?",
+            "has_share_buttons": _template_exists("includes/share_buttons.html"),
+        },
+    )
+
+
+def _template_exists(name: str) -> bool:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _organizer_campaign(request, slug: str):
+    campaign = _public_campaign(slug)
+    if not selectors.can_view_campaign_donations(campaign=campaign, user=request.user):
+        raise PermissionDenied("Only the organizer can see this campaign's donations.")
+    return campaign
+
+
+@require_GET
+def campaign_donations(request, slug: str):
+    campaign = _organizer_campaign(request, slug)
+    finance = services.can_manage_refunds(request.user)
+    page = Paginator(selectors.campaign_donations(campaign=campaign), 50).get_page(request.GET.get("page"))
+    rows = [selectors.donor_row(donation=d, viewer_is_finance=finance) for d in page.object_list]
+    return render(
+        request,
+        "fundraising/campaign_donations.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "rows": rows,
+            "summary": selectors.campaign_donation_summary(campaign=campaign),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(cell: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+@require_GET
+def campaign_donations_csv(request, slug: str):
+    campaign = _organizer_campaign(request, slug)
+    writer = csv.writer(_Echo())
+    rows = selectors.campaign_donations_csv_rows(campaign=campaign, viewer=request.user)
+    response = StreamingHttpResponse(
+        (writer.writerow([_csv_safe(str(c)) for c in row]) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="donations-{campaign.slug}.csv"'
+    return response
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Verify, store once, acknowledge. The payments queue applies the event (tasks.py)."""
+    try:
+        event = gateway.webhook_event_construct(
+            payload=request.body, signature_header=request.META.get("HTTP_STRIPE_SIGNATURE", "")
+        )
+    except gateway.InvalidWebhook as exc:
+        logger.info("rejected stripe webhook: %s", exc)
+        return HttpResponseBadRequest("invalid webhook")
+    stored, created = services.stripe_event_record(event=event)
+    if created or stored.status == StripeEvent.Status.PENDING:
+
+        def enqueue():
+            try:
+                tasks.stripe_event_process.delay(stored.pk)
+            except Exception:  # broker down: the periodic sweep applies it later
+                logger.exception("could not enqueue stripe event %s; left for the sweep", stored.event_id)
+
+        transaction.on_commit(enqueue)
+    return HttpResponse(status=200)
