@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("stripe/webhook/", include("fundraising.webhook_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("causeweb.accounts.urls")),
     path("notifications/", include("causeweb.notifications.urls")),
