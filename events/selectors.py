@@ -1,16 +1,188 @@
-"""Reads for events. (Skeleton from the foundation; the events work replaces these bodies.)"""
+"""Reads for events, each with the joins its page needs so lists run in a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.utils import timezone
+
+from events.models import RSVP, CalendarFeed, Event
+
+EARTH_RADIUS_KM = 6371.0088
+PUBLIC_STATUSES = (Event.Status.SCHEDULED, Event.Status.CONFIRMED)
+
+
+def _public_upcoming(now: datetime | None = None) -> QuerySet[Event]:
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(status__in=PUBLIC_STATUSES, ends_at__gt=now)
+        .select_related("campaign", "cause", "group", "host")
+        .order_by("starts_at", "id")
+    )
 
 
 def event_list_featured(*, limit: int = 4):
     """Upcoming public events for the home page."""
-    return []
+    return list(_public_upcoming()[:limit])
 
 
 def event_list_for_campaign(*, campaign_id: int, limit: int = 5):
     """Upcoming events linked to a campaign, for the campaign page."""
-    return []
+    return list(_public_upcoming().filter(campaign_id=campaign_id)[:limit])
 
 
 def event_list_for_group(*, group_id: int, limit: int = 5):
     """Upcoming events hosted by a group, for the group page."""
-    return []
+    return list(_public_upcoming().filter(group_id=group_id)[:limit])
+
+
+def distance_km_expression(*, latitude: float, longitude: float):
+    """Great-circle (haversine) distance from a point to each event, computed by the database."""
+    lat1 = Radians(Value(float(latitude), output_field=FloatField()))
+    lat2 = Radians(F("latitude"))
+    d_lat = Radians(F("latitude") - Value(float(latitude), output_field=FloatField()))
+    d_lng = Radians(F("longitude") - Value(float(longitude), output_field=FloatField()))
+    a = Power(Sin(d_lat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(d_lng / 2), 2)
+    # min(1, a) guards asin against rounding just above 1 for antipodal points.
+    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(Least(a, Value(1.0))))
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    kind: str = ""
+    campaign_id: int | None = None
+    cause_slug: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    mode: str = ""  # "online", "in_person" or ""
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float | None = None
+    include_past: bool = False
+
+
+def event_list_public(*, filters: EventFilters, now: datetime | None = None) -> QuerySet[Event]:
+    """The browse page: upcoming public events (past ones on request), filtered; near a point
+    they carry `distance_km` and are sorted nearest first. Dates are days in the viewer's zone."""
+    now = now or timezone.now()
+    events = Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("campaign", "cause", "group", "host")
+    if not filters.include_past:
+        events = events.filter(ends_at__gt=now)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.campaign_id:
+        events = events.filter(campaign_id=filters.campaign_id)
+    if filters.cause_slug:
+        events = events.filter(Q(cause__slug=filters.cause_slug) | Q(campaign__cause__slug=filters.cause_slug))
+    zone = timezone.get_current_timezone()
+    if filters.date_from:
+        events = events.filter(starts_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=zone))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=zone)
+        events = events.filter(starts_at__lt=end)
+    if filters.mode == "online":
+        events = events.filter(venue_name="", address="").exclude(online_url="")
+    elif filters.mode == "in_person":
+        events = events.filter(Q(~Q(venue_name="")) | Q(~Q(address="")))
+    if filters.latitude is not None and filters.longitude is not None:
+        radius = filters.radius_km or 50
+        # A bounding box first (uses the coordinates index), then the exact distance.
+        lat_delta = radius / 111.0
+        events = events.filter(
+            latitude__isnull=False,
+            latitude__gte=filters.latitude - lat_delta,
+            latitude__lte=filters.latitude + lat_delta,
+        )
+        events = (
+            events.annotate(distance_km=distance_km_expression(latitude=filters.latitude, longitude=filters.longitude))
+            .filter(distance_km__lte=radius)
+            .order_by("distance_km", "starts_at", "id")
+        )
+    else:
+        events = events.order_by("starts_at", "id")
+    return events
+
+
+def event_get_by_slug(*, slug: str) -> Event | None:
+    """Any event by slug, cancelled ones included (their page says so)."""
+    return (
+        Event.objects.select_related("campaign", "campaign__cause", "cause", "group", "host").filter(slug=slug).first()
+    )
+
+
+def event_public_attendees(*, event: Event, limit: int = 50) -> list[str]:
+    """Names of people going who opted in to be shown; nobody else."""
+    return list(
+        event.rsvps.filter(status=RSVP.Status.GOING, show_publicly=True)
+        .order_by("created_at")
+        .values_list("name", flat=True)[:limit]
+    )
+
+
+def event_waitlist_count(*, event: Event) -> int:
+    return event.rsvps.filter(status=RSVP.Status.WAITLISTED).count()
+
+
+def rsvp_active_for_user(*, event: Event, user) -> RSVP | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return event.rsvps.filter(user=user, status__in=RSVP.ACTIVE_STATUSES).first()
+
+
+def rsvp_get(*, rsvp_id: int) -> RSVP | None:
+    return RSVP.objects.select_related("event", "event__host", "user").filter(pk=rsvp_id).first()
+
+
+def event_rsvp_lists(*, event: Event) -> dict[str, list[RSVP]]:
+    """For the host: who is going, who is offered a spot, who waits (in order), who cancelled."""
+    rsvps = list(event.rsvps.select_related("user").order_by("created_at", "id"))
+    waiting = sorted(
+        (r for r in rsvps if r.status in (RSVP.Status.WAITLISTED, RSVP.Status.OFFERED)),
+        key=lambda r: r.waitlist_position or 0,
+    )
+    return {
+        "going": [r for r in rsvps if r.status == RSVP.Status.GOING],
+        "waiting": waiting,
+        "cancelled": [r for r in rsvps if r.status == RSVP.Status.CANCELLED],
+    }
+
+
+def event_check_in_counts(*, event: Event) -> dict[str, int]:
+    counts = event.rsvps.filter(status=RSVP.Status.GOING).aggregate(
+        rsvps=Count("id"),
+        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+        walk_ins=Count("id", filter=Q(is_walk_in=True)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def event_list_hosted_by(*, user) -> QuerySet[Event]:
+    return Event.objects.filter(host=user).select_related("campaign", "cause", "group", "host").order_by("-starts_at")
+
+
+def event_list_for_attendee(*, user, now: datetime | None = None) -> QuerySet[Event]:
+    """Events a person is going to (for their calendar feed): upcoming and the last month."""
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(rsvps__user=user, rsvps__status=RSVP.Status.GOING, ends_at__gt=now - timedelta(days=30))
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("host")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:
+    if not token:
+        return None
+    return CalendarFeed.objects.select_related("user").filter(token=token).first()
+
+
+def event_list_with_user_rsvps(*, user, now: datetime | None = None) -> list[RSVP]:
+    now = now or timezone.now()
+    return list(
+        RSVP.objects.filter(user=user, status__in=RSVP.ACTIVE_STATUSES, event__ends_at__gt=now)
+        .select_related("event")
+        .order_by("event__starts_at")
+    )

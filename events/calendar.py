@@ -1,0 +1,90 @@
+"""iCalendar (RFC 5545) output and Google Calendar links for events, without a dependency:
+the subset we need is small, and escaping and line folding are done here."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from causeweb.core.markdown import plain_text
+
+
+def _escape(text: str) -> str:
+    return ((text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")).replace(
+        "\n", "\\n"
+    )
+
+
+def _fold(line: str) -> list[str]:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode()) > 75:
+            out.append(current)
+            current = " " + char
+        else:
+            current += char
+    out.append(current)
+    return out
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def event_location(event) -> str:
+    parts = [event.venue_name, event.address, event.city]
+    place = ", ".join(p for p in parts if p)
+    return place or ("Online" if event.online_url else "")
+
+
+def _vevent(event, *, include_online_link: bool) -> list[str]:
+    url = f"{settings.SITE_URL}{event.get_absolute_url()}"
+    description = plain_text(event.description, limit=1000)
+    if include_online_link and event.online_url:
+        description = f"Join online: {event.online_url}\n\n{description}"
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:event-{event.pk}@{settings.SITE_URL.split('://', 1)[-1]}",
+        f"DTSTAMP:{_stamp(event.updated_at or event.created_at)}",
+        f"DTSTART:{_stamp(event.starts_at)}",
+        f"DTEND:{_stamp(event.ends_at)}",
+        f"SUMMARY:{_escape(event.title)}",
+        f"DESCRIPTION:{_escape(description + chr(10) + chr(10) + url)}",
+        f"LOCATION:{_escape(event_location(event))}",
+        f"URL:{url}",
+        f"STATUS:{'CANCELLED' if event.is_cancelled else 'CONFIRMED'}",
+    ]
+    if event.latitude is not None and event.longitude is not None:
+        lines.append(f"GEO:{event.latitude:.6f};{event.longitude:.6f}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar_ics(events, *, name: str, online_link_for=lambda event: False) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{settings.SITE_NAME}//Events//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
+    for event in events:
+        lines.extend(_vevent(event, include_online_link=online_link_for(event)))
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"
+
+
+def google_calendar_url(event) -> str:
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": event.title,
+            "dates": f"{_stamp(event.starts_at)}/{_stamp(event.ends_at)}",
+            "details": f"{plain_text(event.description, limit=500)}\n\n{settings.SITE_URL}{event.get_absolute_url()}",
+            "location": event_location(event),
+            "ctz": event.timezone,
+        }
+    )
+    return f"https://calendar.google.com/calendar/render?{query}"

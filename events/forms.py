@@ -1,0 +1,206 @@
+from datetime import datetime
+
+from django import forms
+from django.utils.dateparse import parse_datetime
+
+from campaigns.models import Campaign, Cause
+from causeweb.core.exceptions import ValidationError
+from events.models import TIMEZONE_CHOICES, Event
+from events.selectors import EventFilters
+from events.timezones import local_to_utc, utc_to_local
+
+LOCAL_DATETIME = {"type": "datetime-local"}
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A naive wall-clock time, to be read in the event's zone (not the viewer's): Django's own
+    field would interpret it in the current zone, and refuse times that only exist in the other."""
+
+    widget = forms.DateTimeInput(attrs=LOCAL_DATETIME)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            parsed = super(forms.DateTimeField, self).to_python(value)
+        return parsed
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+def _public_campaigns():
+    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).order_by("title")
+
+
+class EventForm(forms.Form):
+    """Times are typed as wall-clock times in the event's own zone and stored in UTC."""
+
+    title = forms.CharField(max_length=140)
+    kind = forms.ChoiceField(choices=Event.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea, max_length=20_000, help_text="Markdown.")
+    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Where the event happens.")
+    starts_at = WallClockDateTimeField(label="Starts (local time)")
+    ends_at = WallClockDateTimeField(label="Ends (local time)")
+    venue_name = forms.CharField(max_length=140, required=False)
+    address = forms.CharField(max_length=300, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    online_url = forms.URLField(
+        required=False, assume_scheme="https", label="Online link", help_text="Only confirmed attendees and you see it."
+    )
+    accessibility_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    capacity = forms.IntegerField(required=False, min_value=1, help_text="Leave empty for unlimited.")
+    max_guests_per_rsvp = forms.IntegerField(min_value=0, max_value=20, initial=2, label="Guests each person may bring")
+    rsvp_deadline = WallClockDateTimeField(
+        required=False,
+        label="RSVPs close (local time)",
+        help_text="Empty: at the start.",
+    )
+    waitlist_mode = forms.ChoiceField(choices=Event.WaitlistMode.choices, initial=Event.WaitlistMode.AUTO)
+    claim_window_hours = forms.IntegerField(min_value=1, max_value=168, initial=24, label="Claim window (hours)")
+    turnout_minimum = forms.IntegerField(
+        required=False, min_value=1, help_text="This happens only if this many people commit by the deadline."
+    )
+    commitment_deadline = WallClockDateTimeField(required=False, label="Commitment deadline (local time)")
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)
+    cause = forms.ModelChoiceField(queryset=Cause.objects.none(), required=False)
+
+    LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline", "commitment_deadline")
+
+    def __init__(self, *args, event: Event | None = None, **kwargs):
+        if event is not None and "initial" not in kwargs:
+            initial = {name: getattr(event, name) for name in self.base_fields if hasattr(event, name)}
+            for name in self.LOCAL_FIELDS:
+                if initial.get(name):
+                    initial[name] = utc_to_local(initial[name], event.timezone).strftime("%Y-%m-%dT%H:%M")
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = _public_campaigns()
+        self.fields["cause"].queryset = Cause.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        zone = data.get("timezone")
+        if not zone:
+            return data
+        for name in self.LOCAL_FIELDS:
+            value = data.get(name)
+            if value is not None:
+                try:
+                    data[name] = local_to_utc(value, zone, field=name)
+                except ValidationError as exc:
+                    for message in exc.message_dict.get(name, exc.messages):
+                        self.add_error(name, message)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("venue_name", "address", "city", "online_url", "accessibility_notes"):
+            data[name] = data.get(name) or ""
+        return data
+
+
+class RSVPForm(forms.Form):
+    name = forms.CharField(max_length=120, required=False, label="Your name")
+    email = forms.EmailField(required=False, label="Your email", help_text="We send your confirmation here.")
+    guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False, label="Guests you bring")
+    show_publicly = forms.BooleanField(required=False, label="Show my name on the event page")
+
+    def __init__(self, *args, signed_in: bool = False, event: Event | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            del self.fields["name"]
+            del self.fields["email"]
+        else:
+            self.fields["name"].required = True
+            self.fields["email"].required = True
+        if event is not None:
+            if event.max_guests_per_rsvp == 0:
+                del self.fields["guests"]
+            else:
+                self.fields["guests"].max_value = event.max_guests_per_rsvp
+                self.fields["guests"].widget.attrs["max"] = event.max_guests_per_rsvp
+
+
+class EventFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Event.Kind.choices], required=False)
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="Any campaign")
+    cause = forms.ChoiceField(choices=(), required=False)
+    mode = forms.ChoiceField(
+        choices=[("", "Online or in person"), ("in_person", "In person"), ("online", "Online")],
+        required=False,
+        label="Where",
+    )
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
+    radius_km = forms.FloatField(required=False, min_value=1, max_value=20_000, initial=50, label="Within (km)")
+    past = forms.BooleanField(required=False, label="Include past events")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = _public_campaigns()
+        self.fields["cause"].choices = [("", "Any cause"), *Cause.objects.values_list("slug", "name")]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise forms.ValidationError("Give both latitude and longitude to search near a point.")
+        return data
+
+    def to_filters(self) -> EventFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return EventFilters(
+            kind=data.get("kind") or "",
+            campaign_id=data["campaign"].pk if data.get("campaign") else None,
+            cause_slug=data.get("cause") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            mode=data.get("mode") or "",
+            latitude=data.get("lat"),
+            longitude=data.get("lng"),
+            radius_km=data.get("radius_km") or 50,
+            include_past=bool(data.get("past")),
+        )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(max_length=12, label="Check-in code")
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField(required=False)
+    guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False)
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=140)
+    body = forms.CharField(widget=forms.Textarea, max_length=5000, label="Message")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, label="Reason (sent to everyone)")
+
+
+class DuplicateForm(forms.Form):
+    starts_at = WallClockDateTimeField(label="New start (local time)")
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["starts_at"].help_text = f"In {event.timezone}; same duration and details."
+
+    def clean_starts_at(self):
+        return local_to_utc(self.cleaned_data["starts_at"], self.event.timezone, field="starts_at")

@@ -1,0 +1,50 @@
+"""Thin Celery wrappers around events.services. Every task is idempotent (the services lock and
+re-check, and notifications carry dedupe keys), so acks_late redelivery and overlapping beats are safe."""
+
+from celery import shared_task
+from celery.schedules import crontab
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="events.tasks.send_reminders", **TASK_OPTIONS)
+def send_reminders() -> int:
+    from events import services
+
+    return services.event_reminders_send()
+
+
+@shared_task(name="events.tasks.decide_turnouts", **TASK_OPTIONS)
+def decide_turnouts() -> dict:
+    from events import services
+
+    return services.event_turnout_decide_due()
+
+
+@shared_task(name="events.tasks.expire_waitlist_offers", **TASK_OPTIONS)
+def expire_waitlist_offers() -> int:
+    from events import services
+
+    return services.rsvp_expire_offers()
+
+
+@shared_task(name="events.tasks.deliver_event_message", **TASK_OPTIONS)
+def deliver_event_message(message_id: int) -> int:
+    from events import services
+
+    return services.event_message_deliver(message_id=message_id)
+
+
+BEAT_SCHEDULE = {
+    # Every 5 minutes: a reminder goes out at most 5 minutes after its mark.
+    "events-send-reminders": {"task": "events.tasks.send_reminders", "schedule": crontab(minute="*/5")},
+    "events-decide-turnouts": {"task": "events.tasks.decide_turnouts", "schedule": crontab(minute="*/5")},
+    "events-expire-waitlist-offers": {"task": "events.tasks.expire_waitlist_offers", "schedule": crontab(minute="*/5")},
+}
