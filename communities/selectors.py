@@ -1,11 +1,225 @@
-"""Reads for groups. (Skeleton from the foundation; the communities work replaces these bodies.)"""
+"""Reads for community groups. Each page's reads run in a fixed number of queries whatever the
+number of threads, posts, reactions or members (see tests/communities/test_views.py)."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from communities.models import (
+    Ban,
+    Group,
+    GroupCampaign,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Post,
+    Reaction,
+    Thread,
+)
+from communities.policies import GroupAccess, access_for
+
+# --- groups ----------------------------------------------------------------------------------------
 
 
 def group_list_featured(*, limit: int = 4):
-    """Public groups for the home page."""
-    return []
+    """Public groups for the home page, the liveliest first."""
+    return list(
+        Group.objects.filter(visibility=Group.Visibility.PUBLIC)
+        .select_related("cause")
+        .order_by("-member_count", "-created_at")[:limit]
+    )
 
 
 def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
-    """Groups that support a campaign, for the campaign page."""
-    return []
+    """Groups that support a campaign, for the campaign page (private groups stay hidden)."""
+    return list(
+        Group.objects.filter(supported_campaigns__campaign_id=campaign_id)
+        .exclude(visibility=Group.Visibility.PRIVATE)
+        .select_related("cause")
+        .order_by("-member_count", "name")[:limit]
+    )
+
+
+def group_search(*, query: str = "", cause_slug: str = "", place: str = "") -> QuerySet[Group]:
+    """Browse: public and by-request groups (private groups never show), by name, cause and place."""
+    groups = Group.objects.exclude(visibility=Group.Visibility.PRIVATE).select_related("cause")
+    query, place = (query or "").strip(), (place or "").strip()
+    if query:
+        groups = groups.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    if cause_slug:
+        groups = groups.filter(cause__slug=cause_slug)
+    if place:
+        groups = groups.filter(location__icontains=place)
+    return groups.order_by("-member_count", "name")
+
+
+def group_list_for_user(*, user) -> list[Group]:
+    """The groups someone belongs to, private ones included (shown only to them)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Group.objects.filter(memberships__user=user).select_related("cause").order_by("name"))
+
+
+def group_get_by_slug(*, slug: str) -> Group | None:
+    return Group.objects.select_related("cause").filter(slug=slug).first()
+
+
+def group_access(*, group: Group, user) -> GroupAccess:
+    """What `user` may do in `group`: one query for a visitor's nothing, one for a signed-in person."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return access_for(group=group, user=None, membership=None, is_banned=False)
+    row = (
+        Group.objects.filter(pk=group.pk)
+        .annotate(
+            banned=Exists(Ban.objects.filter(group=OuterRef("pk"), user=user)),
+            pending=Exists(
+                JoinRequest.objects.filter(group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING)
+            ),
+        )
+        .values("banned", "pending")
+        .first()
+    ) or {"banned": False, "pending": False}
+    membership = Membership.objects.filter(group=group, user=user).first()
+    if membership is not None:
+        membership.group = group
+    return access_for(
+        group=group, user=user, membership=membership, is_banned=row["banned"], pending_request=row["pending"]
+    )
+
+
+def group_supported_campaigns(*, group: Group, limit: int = 6):
+    return [
+        link.campaign
+        for link in GroupCampaign.objects.filter(group=group, campaign__status__in=["published", "closed"])
+        .select_related("campaign", "campaign__cause")
+        .order_by("-created_at")[:limit]
+    ]
+
+
+def group_upcoming_events(*, group: Group, limit: int = 5):
+    from events.selectors import event_list_for_group
+
+    return event_list_for_group(group_id=group.pk, limit=limit)
+
+
+# --- members ---------------------------------------------------------------------------------------
+
+
+def membership_list(*, group: Group) -> QuerySet[Membership]:
+    """Owners, then moderators, then members, oldest first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    rank = Case(
+        When(role=Membership.Role.OWNER, then=Value(0)),
+        When(role=Membership.Role.MODERATOR, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Membership.objects.filter(group=group).select_related("user").annotate(rank=rank).order_by("rank", "joined_at")
+    )
+
+
+def ban_list(*, group: Group) -> QuerySet[Ban]:
+    return Ban.objects.filter(group=group).select_related("user", "banned_by").order_by("-created_at")
+
+
+def join_request_list_pending(*, group: Group) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).select_related("user")
+
+
+def invitation_list(*, group: Group) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(group=group).select_related("created_by").order_by("-created_at")
+
+
+def invitation_get(*, token: str) -> Invitation | None:
+    return Invitation.objects.filter(token=token).select_related("group", "group__cause").first()
+
+
+# --- discussions -----------------------------------------------------------------------------------
+
+
+def thread_list_for_group(*, group: Group, access: GroupAccess) -> QuerySet[Thread]:
+    """Threads with their author, opening post and counts; moderators also see hidden ones."""
+    threads = Thread.objects.filter(group=group).select_related("author")
+    if not access.can_moderate:
+        threads = threads.filter(is_hidden=False)
+    return threads.prefetch_related(
+        Prefetch("posts", queryset=Post.objects.filter(is_opening=True), to_attr="opening_posts")
+    ).order_by("-is_pinned", "-last_activity_at", "-id")
+
+
+def thread_get(*, group: Group, thread_id: int, access: GroupAccess) -> Thread | None:
+    thread = Thread.objects.filter(group=group, pk=thread_id).select_related("author").first()
+    if thread is None or (thread.is_hidden and not access.can_moderate):
+        return None
+    thread.group = group
+    return thread
+
+
+def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Post | None, list[Post]]:
+    """The opening post and the replies, each with `.children` (nested one level), `.reaction_summary`
+    ([(kind, label, count, mine)]) and `.flag_count` (moderators). Four queries however long the thread."""
+    posts = list(Post.objects.filter(thread=thread).select_related("author").order_by("created_at", "id"))
+    ids = [p.pk for p in posts]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in Reaction.objects.filter(post__thread=thread).values("post_id", "kind").annotate(n=Count("id")):
+        counts[row["post_id"]][row["kind"]] = row["n"]
+    mine: dict[int, set[str]] = defaultdict(set)
+    if getattr(user, "is_authenticated", False):
+        for post_id, kind in Reaction.objects.filter(post__thread=thread, user=user).values_list("post_id", "kind"):
+            mine[post_id].add(kind)
+    flags: dict[int, int] = {}
+    if with_flags and ids:
+        from causeweb.moderation.selectors import flag_counts_for
+
+        flags = flag_counts_for(model=Post, object_ids=ids)
+    by_id = {}
+    for post in posts:
+        post.thread = thread
+        post.children = []
+        post.reaction_summary = reaction_summary(counts.get(post.pk, {}), mine.get(post.pk, set()))
+        post.flag_count = flags.get(post.pk, 0)
+        by_id[post.pk] = post
+    opening, top = None, []
+    for post in posts:
+        if post.is_opening:
+            opening = post
+        elif post.parent_id and post.parent_id in by_id:
+            by_id[post.parent_id].children.append(post)
+        else:
+            top.append(post)
+    return opening, top
+
+
+def reaction_summary(counts: dict[str, int], mine: set[str]) -> list[tuple[str, str, int, bool]]:
+    return [(kind, label, counts.get(kind, 0), kind in mine) for kind, label in Reaction.Kind.choices]
+
+
+def post_reaction_summary(*, post: Post, user) -> list[tuple[str, str, int, bool]]:
+    counts = dict(Reaction.objects.filter(post=post).values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    mine = set()
+    if getattr(user, "is_authenticated", False):
+        mine = set(Reaction.objects.filter(post=post, user=user).values_list("kind", flat=True))
+    return reaction_summary(counts, mine)
+
+
+def post_get(*, group: Group, post_id: int) -> Post | None:
+    post = Post.objects.filter(pk=post_id, thread__group=group).select_related("thread", "author").first()
+    if post is not None:
+        post.thread.group = group
+    return post
+
+
+def group_flagged_posts(*, group: Group) -> list[Post]:
+    """Posts in this group with open flags, most flagged first, for the group's moderators."""
+    from causeweb.moderation.selectors import flag_counts_for
+
+    post_ids = list(Post.objects.filter(thread__group=group).values_list("pk", flat=True))
+    counts = flag_counts_for(model=Post, object_ids=post_ids) if post_ids else {}
+    posts = list(Post.objects.filter(pk__in=list(counts)).select_related("thread", "author"))
+    for post in posts:
+        post.flag_count = counts[post.pk]
+        post.thread.group = group
+    posts.sort(key=lambda p: (-p.flag_count, -p.pk))
+    return posts

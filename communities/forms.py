@@ -1,0 +1,97 @@
+from django import forms
+
+from campaigns.models import Cause
+from communities.models import Group, Membership, Reaction
+
+
+class GroupSearchForm(forms.Form):
+    q = forms.CharField(label="Name or topic", required=False, max_length=100)
+    cause = forms.ModelChoiceField(
+        queryset=Cause.objects.all(), required=False, to_field_name="slug", empty_label="Any cause"
+    )
+    place = forms.CharField(label="Place", required=False, max_length=120)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=10_000, help_text="Markdown is supported."
+    )
+    cause = forms.ModelChoiceField(queryset=Cause.objects.all(), required=False, empty_label="No particular cause")
+    location = forms.CharField(max_length=120, required=False, help_text="A city, a region, or “Online”.")
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180)
+    visibility = forms.ChoiceField(choices=Group.Visibility.choices, widget=forms.RadioSelect, initial="public")
+    code_of_conduct = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=10_000,
+        help_text="Optional rules people accept when they join (Markdown).",
+    )
+    avatar = forms.FileField(
+        required=False, help_text="A square image works best (JPEG, PNG, WebP or GIF, at least 64×64, up to 5 MB)."
+    )
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label="A message to the moderators (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+    accept_code_of_conduct = forms.BooleanField(
+        label="I have read and accept the group's code of conduct", required=False
+    )
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group.visibility != Group.Visibility.REQUEST:
+            del self.fields["message"]
+        if not group.code_of_conduct:
+            del self.fields["accept_code_of_conduct"]
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(max_length=160)
+    body = forms.CharField(
+        label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000, help_text="Markdown is supported."
+    )
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PostEditForm(forms.Form):
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
+
+
+class InvitationForm(forms.Form):
+    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=7)
+    max_uses = forms.IntegerField(label="Maximum uses (empty: no limit)", min_value=1, required=False)
+    note = forms.CharField(label="Note (who it is for)", max_length=120, required=False)
+
+
+class AnnouncementForm(forms.Form):
+    subject = forms.CharField(max_length=140)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
+
+
+class GroupCampaignForm(forms.Form):
+    campaign = forms.CharField(
+        label="Campaign address", max_length=200, help_text="The campaign's link or its short name (slug)."
+    )
+
+    def clean_campaign(self):
+        value = self.cleaned_data["campaign"].strip().rstrip("/")
+        return value.rsplit("/", 1)[-1]

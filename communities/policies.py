@@ -1,0 +1,76 @@
+"""Who may do what in a group. One place, used by services (which enforce it), selectors (which
+filter by it) and templates (which only show the buttons a person can use).
+
+Site staff (`is_staff`) act as moderators of every group, so they can review flagged content
+anywhere; the owner-only powers (roles, hand-over) stay with the group's owners.
+"""
+
+from dataclasses import dataclass
+
+from communities.models import Group, Membership
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    group: Group
+    user: object | None
+    membership: Membership | None
+    is_banned: bool
+    pending_request: bool = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(self.user is not None and getattr(self.user, "is_authenticated", False))
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_authenticated and bool(self.user.is_staff) and bool(self.user.is_active)
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Membership.Role.OWNER
+
+    @property
+    def can_moderate(self) -> bool:
+        return bool(self.membership and self.membership.can_moderate) or self.is_staff
+
+    @property
+    def can_view_group(self) -> bool:
+        """Private groups do not exist for outsiders (404), except through an invitation link."""
+        return not self.group.is_private or self.is_member or self.is_staff
+
+    @property
+    def can_read_discussions(self) -> bool:
+        return self.group.is_public or self.is_member or self.is_staff
+
+    @property
+    def can_participate(self) -> bool:
+        """Start threads, reply, react: members in good standing whose account is active."""
+        return self.is_member and not self.is_banned and bool(self.user.is_active)
+
+    @property
+    def can_join_directly(self) -> bool:
+        return self.is_authenticated and self.group.is_public and not self.is_member and not self.is_banned
+
+    @property
+    def can_request_to_join(self) -> bool:
+        return (
+            self.is_authenticated
+            and self.group.visibility == Group.Visibility.REQUEST
+            and not self.is_member
+            and not self.is_banned
+        )
+
+
+def access_for(*, group: Group, user, membership: Membership | None, is_banned: bool, pending_request=False):
+    return GroupAccess(
+        group=group, user=user, membership=membership, is_banned=is_banned, pending_request=pending_request
+    )
