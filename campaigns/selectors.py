@@ -182,13 +182,18 @@ def _comment_prefetch():
     )
 
 
+def comment_list_for_campaign(*, campaign: Campaign, limit: int = COMMENTS_ON_PAGE) -> list[Comment]:
+    """Latest top-level comments with their replies (oldest first): two queries."""
+    return list(_comment_prefetch().filter(campaign=campaign)[:limit])
+
+
 def campaign_page(*, campaign: Campaign, viewer=None) -> CampaignPage:
     """The campaign page's reads: fixed number of queries (tags, updates, comments + replies,
     signers, and two for the viewer when signed in)."""
     tags = list(campaign.tags.all())
     campaign._prefetched_objects_cache = {"tags": tags}  # noqa: SLF001 - reuse for the template
     updates = list(CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")[:5])
-    comments = list(_comment_prefetch().filter(campaign=campaign)[:COMMENTS_ON_PAGE])
+    comments = comment_list_for_campaign(campaign=campaign)
     comment_total = Comment.objects.filter(campaign=campaign, parent__isnull=True).count()
     recent_signers = list(
         Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False, is_public=True)

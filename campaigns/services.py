@@ -746,3 +746,15 @@ def share_click_record(*, share_link: ShareLink, channel: str, visitor: str, ses
         return False
     ShareLink.objects.filter(pk=share_link.pk).update(click_count=F("click_count") + 1)
     return True
+
+
+# --- hooks for the site moderation queue (registered in apps.py) ----------------------------------
+
+
+def comment_hide_by_site_moderator(comment: Comment, *, moderator, reason: str = "") -> None:
+    """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
+    Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=moderator)
+
+
+def comment_restore_by_site_moderator(comment: Comment, *, moderator) -> None:
+    Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_by=None)

@@ -33,3 +33,9 @@ def make_image_upload(name="cover.png", size=(800, 450), image_format="PNG", col
 @pytest.fixture
 def image_upload():
     return make_image_upload
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per user; the default hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

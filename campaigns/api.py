@@ -1,0 +1,201 @@
+"""/api/v1/campaigns/: public reads plus sign, follow and comment, through the same services as
+the HTML views. Domain errors map to 400/403/409 in causeweb.core.api_errors."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns import selectors, services
+from campaigns.models import Campaign, CampaignUpdate, Comment
+
+
+class CampaignListSerializer(serializers.ModelSerializer):
+    cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+    cover_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "cause",
+            "location",
+            "status",
+            "signature_count",
+            "petition_target",
+            "goal_minor",
+            "currency",
+            "deadline",
+            "published_at",
+            "cover_url",
+            "url",
+        ]
+
+    def get_url(self, campaign) -> str:
+        request = self.context.get("request")
+        path = campaign.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def get_cover_url(self, campaign) -> str | None:
+        if not campaign.cover:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(campaign.cover.url) if request else campaign.cover.url
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CampaignUpdate
+        fields = ["id", "title", "body_html", "created_at"]
+
+
+class CampaignDetailSerializer(CampaignListSerializer):
+    organizer = serializers.CharField(source="organizer.public_name", read_only=True)
+    tags = serializers.SerializerMethodField()
+    updates = serializers.SerializerMethodField()
+
+    class Meta(CampaignListSerializer.Meta):
+        fields = [*CampaignListSerializer.Meta.fields, "story_html", "organizer", "follower_count", "tags", "updates"]
+
+    def get_tags(self, campaign) -> list[str]:
+        return [tag.slug for tag in campaign.tags.all()]
+
+    def get_updates(self, campaign) -> list[dict]:
+        return UpdateSerializer(selectors.campaign_updates(campaign=campaign)[:5], many=True).data
+
+
+class SignInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    is_public = serializers.BooleanField(required=False, default=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "parent", "author", "body_html", "created_at", "edited_at", "replies"]
+
+    def get_author(self, comment) -> str | None:
+        return None if comment.is_removed else comment.author.public_name
+
+    def get_body_html(self, comment) -> str:
+        return "" if comment.is_removed else comment.body_html
+
+    def get_replies(self, comment) -> list[dict]:
+        if not hasattr(comment, "reply_list"):
+            return []
+        return CommentSerializer(comment.reply_list, many=True, context=self.context).data
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed),
+    sort (trending|newest|supported|closing)."""
+
+    lookup_field = "slug"
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def get_serializer_class(self):
+        return CampaignDetailSerializer if self.action == "retrieve" else CampaignListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, description=description)
+            for name, description in [
+                ("q", "Full-text search"),
+                ("cause", "Cause slug"),
+                ("tag", "Tag slug"),
+                ("location", "Location text"),
+                ("status", "open or closed"),
+                ("sort", "trending, newest, supported or closing"),
+            ]
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.campaign_search(
+            query=params.get("q", ""),
+            cause_slug=params.get("cause", ""),
+            tag_slug=params.get("tag", ""),
+            location=params.get("location", ""),
+            status=params.get("status", ""),
+            sort=params.get("sort", ""),
+        )
+
+    def get_object(self):
+        campaign = selectors.campaign_get_public(slug=self.kwargs["slug"])
+        if campaign is None:
+            raise Http404
+        return campaign
+
+    @extend_schema(request=SignInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.AllowAny])
+    def sign(self, request, slug=None):
+        """Sign the petition. Signed-in callers count at once; guests get a confirmation email."""
+        campaign = self.get_object()
+        data = SignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        signature = services.signature_create(
+            campaign=campaign,
+            user=request.user,
+            name=data.validated_data.get("name", ""),
+            email=data.validated_data.get("email", ""),
+            comment=data.validated_data.get("comment", ""),
+            is_public=data.validated_data.get("is_public", True),
+            share_link_id=selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk),
+        )
+        campaign.refresh_from_db(fields=["signature_count"])
+        return Response(
+            {"confirmed": signature.is_confirmed, "signature_count": campaign.signature_count},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={201: None, 204: None})
+    @action(detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated])
+    def follow(self, request, slug=None):
+        campaign = self.get_object()
+        if request.method == "DELETE":
+            services.campaign_unfollow(campaign=campaign, user=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        services.campaign_follow(campaign=campaign, user=request.user)
+        return Response({"following": True}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentInputSerializer, responses=CommentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, slug=None):
+        campaign = self.get_object()
+        if request.method == "POST":
+            data = CommentInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            parent = None
+            if data.validated_data.get("parent"):
+                parent = selectors.comment_get(comment_id=data.validated_data["parent"], campaign=campaign)
+                if parent is None:
+                    raise serializers.ValidationError({"parent": "No such comment on this campaign."})
+            comment = services.comment_create(
+                campaign=campaign, author=request.user, body=data.validated_data["body"], parent=parent
+            )
+            return Response(CommentSerializer(comment, context={"request": request}).data, status=201)
+        comments = selectors.comment_list_for_campaign(campaign=campaign)
+        return Response(CommentSerializer(comments, many=True, context={"request": request}).data)
+
+
+def register(router) -> None:
+    router.register("campaigns", CampaignViewSet, basename="campaign")
