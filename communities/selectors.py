@@ -3,7 +3,7 @@ number of threads, posts, reactions or members (see tests/communities/test_views
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.models import (
     Ban,
@@ -140,13 +140,11 @@ def invitation_get(*, token: str) -> Invitation | None:
 
 
 def thread_list_for_group(*, group: Group, access: GroupAccess) -> QuerySet[Thread]:
-    """Threads with their author, opening post and counts; moderators also see hidden ones."""
-    threads = Thread.objects.filter(group=group).select_related("author")
+    """Threads with their author and reply count; moderators also see hidden ones."""
+    threads = Thread.objects.filter(group=group).select_related("author", "group")
     if not access.can_moderate:
         threads = threads.filter(is_hidden=False)
-    return threads.prefetch_related(
-        Prefetch("posts", queryset=Post.objects.filter(is_opening=True), to_attr="opening_posts")
-    ).order_by("-is_pinned", "-last_activity_at", "-id")
+    return threads.order_by("-is_pinned", "-last_activity_at", "-id")
 
 
 def thread_get(*, group: Group, thread_id: int, access: GroupAccess) -> Thread | None:
@@ -158,7 +156,7 @@ def thread_get(*, group: Group, thread_id: int, access: GroupAccess) -> Thread |
 
 
 def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Post | None, list[Post]]:
-    """The opening post and the replies, each with `.children` (nested one level), `.reaction_summary`
+    """The opening post and the replies, each with `.nested_replies` (one level), `.reaction_summary`
     ([(kind, label, count, mine)]) and `.flag_count` (moderators). Four queries however long the thread."""
     posts = list(Post.objects.filter(thread=thread).select_related("author").order_by("created_at", "id"))
     ids = [p.pk for p in posts]
@@ -177,7 +175,7 @@ def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Pos
     by_id = {}
     for post in posts:
         post.thread = thread
-        post.children = []
+        post.nested_replies = []
         post.reaction_summary = reaction_summary(counts.get(post.pk, {}), mine.get(post.pk, set()))
         post.flag_count = flags.get(post.pk, 0)
         by_id[post.pk] = post
@@ -186,7 +184,7 @@ def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Pos
         if post.is_opening:
             opening = post
         elif post.parent_id and post.parent_id in by_id:
-            by_id[post.parent_id].children.append(post)
+            by_id[post.parent_id].nested_replies.append(post)
         else:
             top.append(post)
     return opening, top

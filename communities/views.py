@@ -137,7 +137,7 @@ def group_detail(request, group, access):
 def group_join(request, group, access):
     if access.is_member:
         return redirect(group)
-    form = forms.JoinForm(request.POST or None, group=group)
+    form = forms.JoinForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and form.is_valid():
         accepted = form.cleaned_data.get("accept_code_of_conduct", False)
         try:
@@ -189,7 +189,7 @@ def invitation_accept(request, token):
     access = selectors.group_access(group=group, user=request.user)
     # The invitation form asks only for the code of conduct (no message to moderators).
     form_group = Group(visibility=Group.Visibility.PUBLIC, code_of_conduct=group.code_of_conduct)
-    form = forms.JoinForm(request.POST or None, group=form_group)
+    form = forms.JoinForm(request.POST if request.method == "POST" else None, group=form_group)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
