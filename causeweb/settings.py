@@ -246,7 +246,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "causeweb.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "causeweb.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Causeweb API",
