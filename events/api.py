@@ -1,0 +1,194 @@
+"""/api/v1/events/: public reads (with the same filters as the browse page, near-a-point included)
+and, for signed-in people, RSVP and cancel through the same services as the HTML views."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from causeweb.core.exceptions import ValidationError
+from events import selectors, services
+from events.forms import EventFilterForm
+from events.models import RSVP, Event
+
+
+class EventListSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    host = serializers.CharField(source="host.public_name", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    starts_at_local = serializers.SerializerMethodField()
+    seats_left = serializers.IntegerField(read_only=True, allow_null=True)
+    is_online = serializers.BooleanField(read_only=True)
+    distance_km = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "timezone",
+            "starts_at",
+            "ends_at",
+            "starts_at_local",
+            "venue_name",
+            "address",
+            "city",
+            "latitude",
+            "longitude",
+            "is_online",
+            "capacity",
+            "going_seats",
+            "seats_left",
+            "rsvp_deadline",
+            "turnout_minimum",
+            "commitment_deadline",
+            "host",
+            "campaign",
+            "cause",
+            "distance_km",
+            "url",
+        ]
+
+    def get_url(self, event) -> str:
+        request = self.context.get("request")
+        path = event.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def get_starts_at_local(self, event) -> str:
+        """The start as a wall-clock time with offset, in the event's own zone."""
+        return event.starts_at.astimezone(event.zone).isoformat()
+
+    def get_distance_km(self, event) -> float | None:
+        distance = getattr(event, "distance_km", None)
+        return round(distance, 2) if distance is not None else None
+
+
+class EventDetailSerializer(EventListSerializer):
+    online_url = serializers.SerializerMethodField()
+    my_rsvp = serializers.SerializerMethodField()
+
+    class Meta(EventListSerializer.Meta):
+        fields = [
+            *EventListSerializer.Meta.fields,
+            "description_html",
+            "accessibility_notes",
+            "max_guests_per_rsvp",
+            "waitlist_mode",
+            "online_url",
+            "my_rsvp",
+        ]
+
+    def _viewer_rsvp(self, event):
+        if "viewer_rsvp" not in self.context:
+            request = self.context.get("request")
+            self.context["viewer_rsvp"] = selectors.rsvp_active_for_user(
+                event=event, user=request.user if request else None
+            )
+        return self.context["viewer_rsvp"]
+
+    def get_online_url(self, event) -> str | None:
+        """Only the host and people confirmed going get the link."""
+        request = self.context.get("request")
+        user = request.user if request else None
+        rsvp = self._viewer_rsvp(event)
+        if not event.online_url:
+            return None
+        if (user and user.is_authenticated and user.pk == event.host_id) or (
+            rsvp is not None and rsvp.status == RSVP.Status.GOING
+        ):
+            return event.online_url
+        return None
+
+    def get_my_rsvp(self, event) -> dict | None:
+        rsvp = self._viewer_rsvp(event)
+        return RSVPSerializer(rsvp).data if rsvp else None
+
+
+class RSVPSerializer(serializers.ModelSerializer):
+    waitlist_place = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RSVP
+        fields = [
+            "id",
+            "status",
+            "guests",
+            "waitlist_place",
+            "offer_expires_at",
+            "check_in_code",
+            "show_publicly",
+            "created_at",
+        ]
+
+    def get_waitlist_place(self, rsvp) -> int | None:
+        return services.rsvp_waitlist_place(rsvp)
+
+
+class RSVPInputSerializer(serializers.Serializer):
+    guests = serializers.IntegerField(min_value=0, max_value=20, required=False, default=0)
+    show_publicly = serializers.BooleanField(required=False, default=False)
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("kind", str, enum=Event.Kind.values),
+    OpenApiParameter("campaign", int, description="Campaign id"),
+    OpenApiParameter("cause", str, description="Cause slug"),
+    OpenApiParameter("mode", str, enum=["online", "in_person"]),
+    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
+    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+    OpenApiParameter("lat", float),
+    OpenApiParameter("lng", float),
+    OpenApiParameter("radius_km", float, description="Default 50"),
+    OpenApiParameter("past", bool),
+]
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = EventListSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    filter_backends: list = []  # filtering goes through the browse page's own form and selector
+
+    def get_queryset(self):
+        form = EventFilterForm(self.request.query_params)
+        if self.request.query_params and not form.is_valid():
+            raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+        return selectors.event_list_public(filters=form.to_filters())
+
+    def get_object(self):
+        event = selectors.event_get_by_slug(slug=self.kwargs["slug"])
+        if event is None:
+            raise Http404
+        return event
+
+    def get_serializer_class(self):
+        return EventDetailSerializer if self.action == "retrieve" else EventListSerializer
+
+    @extend_schema(parameters=FILTER_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=RSVPInputSerializer, responses={201: RSVPSerializer, 204: None})
+    @action(detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated])
+    def rsvp(self, request, slug=None):
+        """POST: RSVP as the signed-in person (waitlisted when full; 409 if already). DELETE: cancel it."""
+        event = self.get_object()
+        if request.method == "DELETE":
+            rsvp = selectors.rsvp_active_for_user(event=event, user=request.user)
+            if rsvp is None:
+                raise Http404
+            services.rsvp_cancel(rsvp_id=rsvp.pk, actor=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = RSVPInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rsvp = services.rsvp_create(event_id=event.pk, user=request.user, **data.validated_data)
+        return Response(RSVPSerializer(rsvp).data, status=status.HTTP_201_CREATED)
+
+
+def register(router) -> None:
+    router.register("events", EventViewSet, basename="event")
