@@ -16,6 +16,8 @@ import stripe
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+# The library logs every request at INFO; keep our logs about money readable.
+logging.getLogger("stripe").setLevel(logging.WARNING)
 
 WEBHOOK_TOLERANCE_SECONDS = 300
 MAX_NETWORK_RETRIES = 2

@@ -308,7 +308,7 @@ def _check_amount(donation: Donation, *, amount: int, currency: str) -> None:
 
 
 def _lock(donation_id: int) -> Donation:
-    return Donation.objects.select_for_update().select_related("campaign").get(pk=donation_id)
+    return Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation_id)
 
 
 def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: str = "") -> bool:
@@ -498,7 +498,7 @@ def _donation_for(obj: dict, *, payment_intent_id: str) -> Donation:
     """The donation an intent/charge/dispute is about: by our metadata, else by the intent id."""
     metadata = obj.get("metadata") or {}
     donation_id = metadata.get("donation_id")
-    query = Donation.objects.select_for_update().select_related("campaign", "donor")
+    query = Donation.objects.select_for_update(of=("self",)).select_related("campaign", "donor")
     donation = None
     if donation_id and str(donation_id).isdigit():
         donation = query.filter(pk=int(donation_id)).first()
