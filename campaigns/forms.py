@@ -4,6 +4,7 @@ from django import forms
 
 from campaigns.models import Campaign, Cause, Comment, Signature
 from campaigns.selectors import SORTS
+from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, to_major, to_minor
 from causeweb.moderation.models import Flag
 
@@ -68,6 +69,12 @@ class CampaignForm(forms.Form):
             "currency": campaign.currency,
             "deadline": campaign.deadline,
         }
+
+    def clean_cover(self):
+        cover = self.cleaned_data.get("cover")
+        if cover and hasattr(cover, "size"):
+            validate_image(cover)  # the service checks again; this shows the error with the others
+        return cover
 
     def clean(self):
         data = super().clean()

@@ -62,7 +62,12 @@ def _full_text_search(queryset: QuerySet[Campaign], query: str) -> QuerySet[Camp
             + SearchVector("location", weight="C", config="english")
         )
         search_query = SearchQuery(query, search_type="websearch", config="english")
-        return queryset.annotate(search_rank=SearchRank(vector, search_query)).filter(search_rank__gt=0)
+        # Match with @@ (ts_rank is never exactly 0, so it cannot be the filter), then rank.
+        return (
+            queryset.annotate(search_document=vector)
+            .filter(search_document=search_query)
+            .annotate(search_rank=SearchRank(F("search_document"), search_query))
+        )
     # SQLite (embedded mode): every word must appear somewhere in the text fields.
     for word in query.split()[:8]:
         queryset = queryset.filter(
