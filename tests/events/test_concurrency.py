@@ -1,0 +1,127 @@
+"""Capacity under real concurrency: separate threads, each with its own PostgreSQL connection,
+released together by a barrier. Only PostgreSQL has the row locks these rely on."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from causeweb.core.exceptions import Conflict
+from events import services
+from events.models import RSVP, Event
+from tests.events.factories import EventFactory
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_concurrently(functions):
+    barrier = threading.Barrier(len(functions))
+    results, errors = [None] * len(functions), [None] * len(functions)
+
+    def worker(index, function):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = function()
+        except Exception as exc:  # collected and asserted on by the test
+            errors[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results, errors
+
+
+def test_fifty_concurrent_rsvps_never_overbook_and_queue_in_order():
+    event = EventFactory(host=UserFactory(), capacity=10)
+    rsvp_calls = [
+        (lambda n=n: services.rsvp_create(event_id=event.pk, name=f"Person {n}", email=f"p{n}@example.org"))
+        for n in range(50)
+    ]
+    results, errors = run_concurrently(rsvp_calls)
+    assert errors == [None] * 50
+    assert len({r.pk for r in results}) == 50  # nothing lost
+
+    event.refresh_from_db()
+    rows = list(RSVP.objects.filter(event=event).order_by("pk"))
+    going = [r for r in rows if r.status == RSVP.Status.GOING]
+    waiting = [r for r in rows if r.status == RSVP.Status.WAITLISTED]
+    assert len(going) == 10 and len(waiting) == 40
+    assert event.going_seats == 10
+    # Whoever got the lock first got in: every going row was written before every waitlisted one,
+    # and waitlist tickets follow the order of arrival with no gaps or duplicates.
+    assert max(r.pk for r in going) < min(r.pk for r in waiting)
+    assert [r.waitlist_position for r in waiting] == list(range(1, 41))
+    assert [services.rsvp_waitlist_place(r) for r in waiting[:3]] == [1, 2, 3]
+
+
+def test_concurrent_cancellations_promote_the_waitlist_in_order():
+    event = EventFactory(host=UserFactory(), capacity=10)
+    people = [services.rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org") for n in range(30)]
+    going, waiting = people[:10], people[10:]
+    assert all(r.status == RSVP.Status.GOING for r in going)
+
+    cancel_calls = [
+        (lambda r=r: services.rsvp_cancel(rsvp_id=r.pk, manage_token=services.rsvp_manage_token(r))) for r in going
+    ]
+    _, errors = run_concurrently(cancel_calls)
+    assert errors == [None] * 10
+
+    event.refresh_from_db()
+    statuses = {r.pk: r.status for r in RSVP.objects.filter(event=event)}
+    assert all(statuses[r.pk] == RSVP.Status.CANCELLED for r in going)
+    assert all(statuses[r.pk] == RSVP.Status.GOING for r in waiting[:10])  # the first ten in line
+    assert all(statuses[r.pk] == RSVP.Status.WAITLISTED for r in waiting[10:])
+    assert event.going_seats == 10 and event.offered_seats == 0
+
+
+def test_concurrent_cancellations_and_rsvps_together_stay_within_capacity():
+    event = EventFactory(host=UserFactory(), capacity=5, max_guests_per_rsvp=2)
+    first = [
+        services.rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org", guests=n % 2) for n in range(8)
+    ]
+    calls = [
+        (lambda r=r: services.rsvp_cancel(rsvp_id=r.pk, manage_token=services.rsvp_manage_token(r))) for r in first[:4]
+    ] + [
+        (lambda n=n: services.rsvp_create(event_id=event.pk, name=f"N{n}", email=f"n{n}@example.org", guests=n % 3))
+        for n in range(20)
+    ]
+    _, errors = run_concurrently(calls)
+    assert errors == [None] * len(calls)
+    event.refresh_from_db()
+    going = RSVP.objects.filter(event=event, status=RSVP.Status.GOING)
+    assert event.going_seats == sum(r.seats for r in going) <= 5
+
+
+def test_concurrent_duplicate_rsvps_by_one_person_create_one():
+    event = EventFactory(host=UserFactory(), capacity=10)
+    user = UserFactory()
+    results, errors = run_concurrently([lambda: services.rsvp_create(event_id=event.pk, user=user)] * 10)
+    assert sum(1 for r in results if r is not None) == 1
+    assert all(isinstance(e, Conflict) for e in errors if e is not None)
+    assert RSVP.objects.filter(event=event, user=user).count() == 1
+    assert Event.objects.get(pk=event.pk).going_seats == 1
+
+
+def test_concurrent_claim_window_expiry_runs_promote_once():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    event = EventFactory(host=UserFactory(), capacity=1, waitlist_mode=Event.WaitlistMode.CLAIM, claim_window_hours=1)
+    people = [
+        services.rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org", now=now) for n in range(4)
+    ]
+    services.rsvp_cancel(rsvp_id=people[0].pk, manage_token=services.rsvp_manage_token(people[0]), now=now)
+    later = now + timedelta(hours=2)
+    results, errors = run_concurrently([lambda: services.rsvp_expire_offers(now=later)] * 5)
+    assert errors == [None] * 5
+    assert sum(results) == 1  # one offer expired, once
+    statuses = [RSVP.objects.get(pk=p.pk).status for p in people]
+    assert statuses == [RSVP.Status.CANCELLED, RSVP.Status.CANCELLED, RSVP.Status.OFFERED, RSVP.Status.WAITLISTED]
