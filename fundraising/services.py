@@ -286,17 +286,22 @@ def _apply_intent(donation: Donation, intent: gateway.PaymentIntentResult) -> st
         _check_amount(donation, amount=intent.amount, currency=intent.currency)
         _mark_succeeded(donation, payment_intent_id=intent.id, charge_id=intent.charge_id)
     elif intent.status == "requires_payment_method":
-        auth_failed = "authentication" in intent.error_message.lower()
-        _mark_failed(
-            donation,
-            message=AUTH_FAILED_MESSAGE if auth_failed else (intent.error_message or DECLINED_MESSAGE),
-        )
+        _mark_failed(donation, message=_failure_message(intent.error_message))
     elif intent.status == "canceled":
         _mark_canceled(donation)
     elif intent.status == "requires_action":
         return intent.client_secret
     # processing / requires_capture: still pending; the webhook settles it.
     return ""
+
+
+def _failure_message(stripe_message: str) -> str:
+    """Stripe's reason, said plainly, and what it means for the donor."""
+    if "authentication" in stripe_message.lower():
+        return AUTH_FAILED_MESSAGE
+    if not stripe_message:
+        return DECLINED_MESSAGE
+    return f"{stripe_message.rstrip('.')}. No money was taken; please try another card."
 
 
 def _check_amount(donation: Donation, *, amount: int, currency: str) -> None:
@@ -525,7 +530,7 @@ def _on_payment_intent_succeeded(intent: dict) -> None:
 def _on_payment_intent_failed(intent: dict) -> None:
     donation = _donation_for(intent, payment_intent_id=intent["id"])
     error = intent.get("last_payment_error") or {}
-    _mark_failed(donation, message=error.get("message") or DECLINED_MESSAGE)
+    _mark_failed(donation, message=_failure_message(error.get("message") or ""))
 
 
 def _on_charge_refunded(charge: dict) -> None:

@@ -1,0 +1,107 @@
+"""A donor gives through the real page in headless Chromium, against the live server and a
+localstripe subprocess (its fake Stripe.js, its fake 3D Secure dialog, its signed webhooks)."""
+
+import pytest
+import requests
+
+from fundraising.models import CampaignFunding, Donation
+from tests.fundraising.conftest import WEBHOOK_SECRET, _webhook_secret, localstripe_server, stripe_api  # noqa: F401
+from tests.fundraising.factories import FundraisingCampaignFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
+
+
+def fill_card(page, number: str) -> None:
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("10115")
+
+
+def start_donation(page, url: str, *, amount: str, name: str, email: str) -> None:
+    page.goto(url)
+    page.wait_for_function("typeof Stripe !== 'undefined' && document.querySelector('#card-element input')")
+    if amount == "25":
+        page.get_by_role("button", name="€25").click()
+    else:
+        page.fill("#id_amount", amount)
+    page.fill("#id_donor_name", name)
+    page.fill("#id_email", email)
+
+
+def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifacts_dir):  # noqa: F811
+    requests.post(
+        f"{stripe_api}/_config/webhooks/e2e",
+        data={"url": f"{live_server.url}/stripe/webhook/", "secret": WEBHOOK_SECRET},
+        timeout=5,
+    ).raise_for_status()
+    campaign = FundraisingCampaignFactory(title="School garden for Lisbon", slug="school-garden", goal_minor=100_000)
+    donate_url = f"{live_server.url}/donate/{campaign.slug}/"
+    page = browser.new_page(viewport={"width": 1100, "height": 1500})
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+
+    # 1. Give 25.00 with 4242..., covering the fee.
+    start_donation(page, donate_url, amount="25", name="Amina Diallo", email="amina@example.org")
+    assert "test mode" in page.locator(".test-mode").inner_text().lower()
+    assert "4242 4242 4242 4242" in page.locator(".test-mode").inner_text()
+    page.check("#id_cover_fee")
+    assert "€25.64" in page.locator("#donation-total").inner_text()
+    page.fill("#id_message", "For the kids!")
+    fill_card(page, "4242424242424242")
+    page.screenshot(path=str(artifacts_dir / "donation-1-form.png"), full_page=True)
+    page.get_by_role("button", name="Donate", exact=True).click()
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    body = page.locator("main").inner_text()
+    assert "Thank you, Amina Diallo!" in body
+    assert "€25 raised of €1,000" in body.replace("\n", " ")
+    assert page.locator(".share-prompt").is_visible()
+    page.screenshot(path=str(artifacts_dir / "donation-2-thanks.png"), full_page=True)
+    first = Donation.objects.get(email="amina@example.org")
+    assert (first.state, first.amount_minor, first.fee_minor) == (Donation.State.SUCCEEDED, 2500, 64)
+
+    # 2. A card that needs 3D Secure: the bank's dialog appears and the donor completes it.
+    start_donation(page, donate_url, amount="40", name="Jonas Weber", email="jonas@example.org")
+    fill_card(page, "4000002500003155")
+    page.get_by_role("button", name="Donate", exact=True).click()
+    page.get_by_role("button", name="Complete authentication").click()  # saving the card
+    page.get_by_role("button", name="Complete authentication").wait_for(timeout=10_000)
+    page.screenshot(path=str(artifacts_dir / "donation-3-3ds.png"), full_page=True)
+    page.get_by_role("button", name="Complete authentication").click()  # the payment itself
+    page.wait_for_url("**/thanks/", timeout=20_000)
+    assert "€65 raised" in page.locator("main").inner_text()
+    assert Donation.objects.get(email="jonas@example.org").state == Donation.State.SUCCEEDED
+
+    # 3. A declined card: a clear message, nothing counted, the donor can try again.
+    start_donation(page, donate_url, amount="10", name="Grace Okafor", email="grace@example.org")
+    fill_card(page, "4000000000000341")
+    page.get_by_role("button", name="Donate", exact=True).click()
+    error = page.locator("#donation-errors")
+    error.wait_for(state="visible", timeout=20_000)
+    assert "declined" in error.inner_text().lower() and "No money was taken" in error.inner_text()
+    assert page.get_by_role("button", name="Donate", exact=True).is_enabled()
+    page.screenshot(path=str(artifacts_dir / "donation-4-declined.png"), full_page=True)
+    assert Donation.objects.get(email="grace@example.org").state == Donation.State.FAILED
+
+    # 4. A 3D Secure check the donor fails.
+    start_donation(page, donate_url, amount="15", name="Kenji Sato", email="kenji@example.org")
+    fill_card(page, "4000002500003155")
+    page.get_by_role("button", name="Donate", exact=True).click()
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_role("button", name="Fail authentication").click()
+    error.wait_for(state="visible", timeout=20_000)
+    assert "3D Secure" in error.inner_text()
+    assert Donation.objects.get(email="kenji@example.org").state == Donation.State.FAILED
+
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert (funding.raised_minor, funding.donor_count) == (6500, 2)
+
+    # The campaign page's panel shows the same total and the donor wall.
+    page.goto(f"{live_server.url}{campaign.get_absolute_url()}")
+    panel = page.locator(".funding-panel")
+    text = panel.inner_text()
+    assert "€65" in text and "2 donors" in text and "Amina Diallo" in text and "For the kids!" in text
+    panel.screenshot(path=str(artifacts_dir / "donation-5-campaign-panel.png"))
+    assert not [line for line in console if "Uncaught" in line], console
