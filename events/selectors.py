@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
@@ -148,13 +148,25 @@ def event_rsvp_lists(*, event: Event) -> dict[str, list[RSVP]]:
     }
 
 
+def event_going_list(*, event: Event) -> list[RSVP]:
+    """The door list: everyone confirmed, in the order they RSVPed."""
+    return list(event.rsvps.filter(status=RSVP.Status.GOING).select_related("user").order_by("created_at", "id"))
+
+
 def event_check_in_counts(*, event: Event) -> dict[str, int]:
+    arrived = Q(checked_in_at__isnull=False)
     counts = event.rsvps.filter(status=RSVP.Status.GOING).aggregate(
         rsvps=Count("id"),
-        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+        checked_in=Count("id", filter=arrived),
         walk_ins=Count("id", filter=Q(is_walk_in=True)),
+        guest_total=Sum("guests"),
+        guests_arrived=Sum("guests", filter=arrived),
     )
-    return {key: value or 0 for key, value in counts.items()}
+    counts = {key: value or 0 for key, value in counts.items()}
+    # People, not RSVPs: an RSVP checked in brings its guests through the door with it.
+    counts["people"] = counts["rsvps"] + counts.pop("guest_total")
+    counts["people_checked_in"] = counts["checked_in"] + counts.pop("guests_arrived")
+    return counts
 
 
 def event_list_hosted_by(*, user) -> QuerySet[Event]:

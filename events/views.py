@@ -358,10 +358,17 @@ def event_check_in(request, slug):
             "event": event,
             "form": form,
             "walk_in_form": walk_in_form,
-            "going": selectors.event_rsvp_lists(event=event)["going"],
-            "counts": selectors.event_check_in_counts(event=event),
+            **_check_in_live_context(event),
         },
     )
+
+
+def _check_in_live_context(event: Event) -> dict:
+    return {
+        "event": event,
+        "going": selectors.event_going_list(event=event),
+        "counts": selectors.event_check_in_counts(event=event),
+    }
 
 
 @login_required
@@ -395,9 +402,7 @@ def event_walk_in(request, slug):
 def event_check_in_count(request, slug):
     """The live counter on the check-in page (polled by htmx)."""
     event = _host_event_or_403(request, slug)
-    return render(
-        request, "events/_check_in_count.html", {"counts": selectors.event_check_in_counts(event=event), "event": event}
-    )
+    return render(request, "events/_check_in_count.html", _check_in_live_context(event))
 
 
 @login_required
