@@ -33,6 +33,8 @@ def _card_queryset() -> QuerySet[Campaign]:
         "status",
         "signature_count",
         "petition_target",
+        "goal_minor",
+        "currency",
         "location",
         "deadline",
         "published_at",
