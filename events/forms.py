@@ -1,10 +1,12 @@
 from datetime import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from campaigns.models import Campaign, Cause
 from causeweb.core.exceptions import ValidationError
+from communities.models import Group
 from events.models import TIMEZONE_CHOICES, Event
 from events.selectors import EventFilters
 from events.timezones import local_to_utc, utc_to_local
@@ -74,10 +76,13 @@ class EventForm(forms.Form):
     commitment_deadline = WallClockDateTimeField(required=False, label="Commitment deadline (local time)")
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)
     cause = forms.ModelChoiceField(queryset=Cause.objects.none(), required=False)
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.none(), required=False, label="Hosting group", help_text="Groups you moderate."
+    )
 
     LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline", "commitment_deadline")
 
-    def __init__(self, *args, event: Event | None = None, **kwargs):
+    def __init__(self, *args, event: Event | None = None, user=None, **kwargs):
         if event is not None and "initial" not in kwargs:
             initial = {name: getattr(event, name) for name in self.base_fields if hasattr(event, name)}
             for name in self.LOCAL_FIELDS:
@@ -87,6 +92,12 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = _public_campaigns()
         self.fields["cause"].queryset = Cause.objects.all()
+        if user is not None and user.is_authenticated:
+            moderated = Q(memberships__user=user, memberships__role__in=["owner", "moderator"])
+            current = Q(pk=event.group_id) if event is not None and event.group_id else Q(pk__in=[])
+            self.fields["group"].queryset = Group.objects.filter(moderated | current).distinct().order_by("name")
+        if not self.fields["group"].queryset.exists() and not (event and event.group_id):
+            del self.fields["group"]
 
     def clean(self):
         data = super().clean()

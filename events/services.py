@@ -98,11 +98,16 @@ def _may_manage_rsvp(rsvp: RSVP, *, actor, manage_token: str) -> bool:
 
 
 def _event_context(event: Event, **extra) -> dict:
+    """What the notification templates show: `event`, `starts_at` (in the event's own zone),
+    `location`, and `url` (the event page unless the caller points it at the RSVP's page)."""
+    from events.calendar import event_location
+
     local = timezone.localtime(event.starts_at, event.zone)
     return {
         "event_id": event.pk,
-        "event_title": event.title,
-        "starts_local": f"{local:%A %d %B %Y, %H:%M} ({event.timezone})",
+        "event": event.title,
+        "starts_at": f"{local:%A %d %B %Y, %H:%M} ({event.timezone})",
+        "location": event_location(event),
         "url": event.get_absolute_url(),
         **extra,
     }
@@ -131,8 +136,11 @@ def _unique_slug(title: str) -> str:
 
 
 def _can_host_for_group(actor, group) -> bool:
-    # The group's owners and moderators may put events under its name.
-    return group.memberships.filter(user=actor, role__in=["owner", "moderator"]).exists()
+    """The group's owners and moderators (not banned) may put events under its name."""
+    from communities.selectors import group_access
+
+    access = group_access(group=group, user=actor)
+    return access.can_moderate and not access.is_banned
 
 
 def _validate_event(event: Event, *, now: datetime, starts_changed: bool, actor) -> None:
@@ -247,7 +255,7 @@ def _cancel_event_locked(event: Event, *, reason: str, now: datetime) -> int:
     event.cancelled_at = now
     event.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
     rsvps = event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user")
-    body = f"{event.title} on {_event_context(event)['starts_local']} is cancelled."
+    body = f"{event.title} on {_event_context(event)['starts_at']} is cancelled."
     if reason:
         body += f" {reason}"
     return _notify_rsvps(
@@ -438,16 +446,19 @@ def rsvp_create(
         _add_seats(event, going=seats)
 
     if rsvp.status == RSVP.Status.GOING:
-        title, body = f"You're going: {event.title}", "Your spot is confirmed."
+        title = f"You're going: {event.title}"
+        body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}."
     else:
         place = rsvp_waitlist_place(rsvp)
         title, body = f"Waitlisted: {event.title}", f"The event is full; you are number {place} on the waitlist."
+    manage_url = rsvp_manage_url(rsvp)
+    body += " Manage or cancel your RSVP with the link below (keep it private)."
     notify(
         recipient=user,
         email=email,
         kind=Kind.RSVP_CONFIRMATION,
         context=_event_context(
-            event, title=title, body=body, manage_url=rsvp_manage_url(rsvp), check_in_code=rsvp.check_in_code
+            event, title=title, body=body, url=manage_url, manage_url=manage_url, check_in_code=rsvp.check_in_code
         ),
         dedupe_key=f"rsvp-confirmation:{rsvp.pk}",
     )

@@ -65,7 +65,11 @@ def events_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request):
-    form = EventForm(request.POST or None, initial={"timezone": getattr(request.user, "timezone", "") or "UTC"})
+    form = EventForm(
+        request.POST or None,
+        user=request.user,
+        initial={"timezone": getattr(request.user, "timezone", "") or "UTC", "max_guests_per_rsvp": 2},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(host=request.user, **form.service_kwargs())
@@ -214,7 +218,7 @@ def event_ics(request, slug):
 @require_http_methods(["GET", "POST"])
 def event_edit(request, slug):
     event = _host_event_or_403(request, slug)
-    form = EventForm(request.POST or None, event=event)
+    form = EventForm(request.POST or None, event=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event_id=event.pk, actor=request.user, **form.service_kwargs())

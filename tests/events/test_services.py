@@ -553,3 +553,28 @@ def test_database_refuses_overbooking_whatever_the_code_path(event):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Event.objects.filter(pk=event.pk).update(going_seats=event.capacity + 1)
+
+
+# --- hosting for a group ---------------------------------------------------------------------------------
+
+
+def test_only_group_moderators_host_for_the_group(user, other_user):
+    from communities.models import Membership
+    from tests.communities.factories import GroupFactory, add_member
+
+    group = GroupFactory(owner=user)
+    add_member(group, other_user, role=Membership.Role.MEMBER)
+    with pytest.raises(ValidationError) as exc:
+        services.event_create(host=other_user, group=group, **base_fields())
+    assert "group" in exc.value.message_dict
+    assert services.event_create(host=user, group=group, **base_fields()).group == group
+    moderator = add_member(group, role=Membership.Role.MODERATOR)
+    assert services.event_create(host=moderator, group=group, **base_fields()).group == group
+
+
+def test_guest_confirmation_email_links_to_the_manage_page(event):
+    rsvp = guest(event, 1)
+    note = Notification.objects.get(kind=Kind.RSVP_CONFIRMATION)
+    assert note.url == services.rsvp_manage_url(rsvp)
+    assert rsvp.check_in_code in note.body
+    assert note.context["event"] == event.title and "Europe/Lisbon" in note.context["starts_at"]
