@@ -100,10 +100,7 @@ def donation_start(request, slug: str):
     form = DonationForm(request.POST, currency=campaign.currency)
     if not form.is_valid():
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
-    referral = None
-    referral_selector = getattr(campaign_selectors, "referral_share_link_id", None)
-    if referral_selector is not None:
-        referral = referral_selector(session=request.session, campaign_id=campaign.pk)
+    referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)
     data = form.cleaned_data
     try:
         donation = services.donation_create(

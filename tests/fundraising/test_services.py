@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from causeweb.core.exceptions import Conflict, ValidationError
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.models import Notification
+from fundraising import gateway, services
+from fundraising.models import CampaignFunding, Donation, StripeCustomer
+from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def create(campaign, **overrides):
+    data = {
+        "campaign": campaign,
+        "amount_minor": 2500,
+        "cover_fee": False,
+        "donor_name": "Ada Lovelace",
+        "email": "Ada@Example.org",
+        "visibility": Donation.Visibility.NAME,
+        "message": "",
+    }
+    data.update(overrides)
+    return services.donation_create(**data)
+
+
+def test_create_pending_donation_and_totals_row(campaign):
+    donation = create(campaign, message="  Good luck  ")
+    assert donation.state == Donation.State.PENDING
+    assert (donation.email, donation.message, donation.currency) == ("ada@example.org", "Good luck", "EUR")
+    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 0
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "ok"),
+    [
+        ("EUR", 99, False),
+        ("EUR", 100, True),
+        ("EUR", 1_000_000, True),
+        ("EUR", 1_000_001, False),
+        ("USD", 100, True),
+        ("GBP", 50, False),
+        ("JPY", 99, False),
+        ("JPY", 100, True),
+        ("JPY", 1_000_000, True),
+        ("JPY", 1_000_001, False),
+    ],
+)
+def test_amount_limits_per_currency(currency, amount, ok):
+    campaign = FundraisingCampaignFactory(currency=currency)
+    if ok:
+        assert create(campaign, amount_minor=amount).amount_minor == amount
+    else:
+        with pytest.raises(ValidationError) as excinfo:
+            create(campaign, amount_minor=amount)
+        assert "amount" in excinfo.value.message_dict
+        assert not Donation.objects.exists()
+
+
+def test_invalid_donor_fields_are_reported_per_field(campaign):
+    with pytest.raises(ValidationError) as excinfo:
+        create(campaign, email="not-an-email", donor_name="  ", visibility="loud", message="x" * 501)
+    assert set(excinfo.value.message_dict) == {"email", "donor_name", "visibility", "message"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": Campaign.Status.DRAFT},
+        {"status": Campaign.Status.CLOSED},
+        {"goal_minor": None},
+        {"deadline": timezone.now() - timedelta(minutes=1)},
+    ],
+)
+def test_campaigns_that_take_no_donations(changes):
+    campaign = FundraisingCampaignFactory(**changes)
+    with pytest.raises(ValidationError):
+        create(campaign)
+
+
+def test_signed_in_donor_defaults(campaign):
+    user = UserFactory(display_name="Grace Hopper")
+    donation = create(campaign, user=user, email="", donor_name="")
+    assert (donation.donor, donation.email, donation.donor_name) == (user, user.email, "Grace Hopper")
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "fee"),
+    [("EUR", 2500, 64), ("EUR", 100, 27), ("USD", 2500, 106), ("GBP", 1000, 36), ("JPY", 3000, 113), ("JPY", 100, 4)],
+)
+def test_processing_fee_grosses_up_so_the_campaign_keeps_the_amount(currency, amount, fee):
+    assert services.processing_fee(amount_minor=amount, currency=currency) == fee
+    basis_points, fixed = services.PROCESSING_FEES[currency]
+    charged = amount + fee
+    stripe_takes = charged * basis_points / 10_000 + fixed
+    assert charged - stripe_takes >= amount  # covered
+    assert (charged - 1) - ((charged - 1) * basis_points / 10_000 + fixed) < amount  # and not a cent more
+
+
+def test_cover_fee_adds_the_fee_to_the_charge_not_to_the_raised_amount(campaign):
+    donation = create(campaign, cover_fee=True)
+    assert (donation.amount_minor, donation.fee_minor, donation.total_minor) == (2500, 64, 2564)
+    assert services.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert (funding.raised_minor, funding.donor_count) == (2500, 1)
+
+
+def test_mark_succeeded_is_applied_once(pending_donation, campaign):
+    assert services.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
+    assert services.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert (funding.raised_minor, funding.donor_count) == (2500, 1)
+    receipt = Notification.objects.get(kind=Kind.DONATION_RECEIPT)
+    assert receipt.email == pending_donation.email and "€25" in receipt.title
+    assert str(pending_donation.public_id) in receipt.body
+
+
+def test_failed_and_canceled_are_only_reached_from_pending(campaign):
+    paid = DonationFactory(campaign=campaign)
+    services.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
+    assert services.donation_mark_failed(donation_id=paid.pk) is False
+    assert services.donation_cancel(donation_id=paid.pk) is False
+    paid.refresh_from_db()
+    assert paid.state == Donation.State.SUCCEEDED
+
+    pending = DonationFactory(campaign=campaign)
+    assert services.donation_cancel(donation_id=pending.pk) is True
+    assert services.donation_mark_failed(donation_id=pending.pk) is False
+    pending.refresh_from_db()
+    assert pending.state == Donation.State.CANCELED
+
+
+def test_counted_amount_and_refundable(campaign):
+    donation = DonationFactory(campaign=campaign, amount_minor=1000, fee_minor=50)
+    assert (donation.counted_minor, donation.refundable_minor) == (0, 0)
+    donation.state = Donation.State.SUCCEEDED
+    assert (donation.counted_minor, donation.refundable_minor) == (1000, 1050)
+    donation.refunded_minor, donation.state = 1020, Donation.State.PARTIALLY_REFUNDED
+    assert (donation.counted_minor, donation.refundable_minor) == (0, 30)
+
+
+@pytest.mark.parametrize(
+    ("visibility", "shown"),
+    [("name", "Ada King Lovelace"), ("first_name", "Ada"), ("anonymous", "Anonymous")],
+)
+def test_public_name(visibility, shown):
+    assert Donation(donor_name="Ada King Lovelace", visibility=visibility).public_name == shown
+
+
+def test_start_payment_replaces_a_saved_customer_stripe_no_longer_has(campaign, monkeypatch):
+    user = UserFactory()
+    StripeCustomer.objects.create(user=user, customer_id="cus_gone")
+    donation = create(campaign, user=user)
+    calls = []
+
+    def setup_intent_create(*, customer_id, metadata, idempotency_key):
+        calls.append((customer_id, idempotency_key))
+        if customer_id == "cus_gone":
+            raise gateway.GatewayError("No such customer", code="resource_missing", missing=True)
+        return {"id": "seti_new", "client_secret": "seti_new_secret_x", "status": "requires_payment_method"}
+
+    monkeypatch.setattr(gateway, "setup_intent_create", setup_intent_create)
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_new")
+
+    result = services.donation_start_payment(donation=donation)
+
+    assert result == {"setup_intent_id": "seti_new", "client_secret": "seti_new_secret_x"}
+    assert calls == [("cus_gone", f"donation-{donation.pk}-setup"), ("cus_new", f"donation-{donation.pk}-setup-2")]
+    assert StripeCustomer.objects.get(user=user).customer_id == "cus_new"
+    donation.refresh_from_db()
+    assert (donation.stripe_customer_id, donation.stripe_setup_intent_id) == ("cus_new", "seti_new")
+
+
+def test_start_payment_twice_after_charging_is_a_conflict(pending_donation):
+    Donation.objects.filter(pk=pending_donation.pk).update(stripe_payment_intent_id="pi_started")
+    pending_donation.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.donation_start_payment(donation=pending_donation)
+
+
+def test_stripe_outage_is_a_gateway_error_not_a_crash(campaign, settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens on the discard port
+    settings.STRIPE_TIMEOUT_SECONDS = 1
+    donation = create(campaign)
+    with pytest.raises(gateway.GatewayError) as excinfo:
+        services.donation_start_payment(donation=donation)
+    assert excinfo.value.code == "unavailable"
+
+
+def test_dashboard_links(settings):
+    settings.STRIPE_TEST_MODE = True
+    assert gateway.dashboard_url("pi_123") == "https://dashboard.stripe.com/test/payments/pi_123"
+    settings.STRIPE_TEST_MODE = False
+    assert gateway.dashboard_url("re_9") == "https://dashboard.stripe.com/refunds/re_9"
+    assert gateway.dashboard_url("") == ""
