@@ -1,0 +1,137 @@
+"""/api/v1/donations/: the card path for programs (a mobile app), through the same services as
+the donate page. Create a donation intent (returns the SetupIntent client secret to confirm with
+Stripe's SDK), then `charge` and, after 3D Secure, `refresh`. Signed-in donors only; they see
+their own donations. Domain errors map to 400/403/409 in causeweb.core.api_errors; a Stripe
+outage is a 502 with a message."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns import selectors as campaign_selectors
+from fundraising import gateway, services
+from fundraising.models import Donation
+
+
+class DonationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Donation
+        fields = [
+            "id",
+            "campaign",
+            "state",
+            "amount_minor",
+            "fee_minor",
+            "refunded_minor",
+            "currency",
+            "visibility",
+            "message",
+            "failure_message",
+            "created_at",
+            "succeeded_at",
+        ]
+        read_only_fields = fields
+
+
+class DonationCreateSerializer(serializers.Serializer):
+    campaign = serializers.SlugField()
+    amount_minor = serializers.IntegerField(min_value=1)
+    cover_fee = serializers.BooleanField(default=False)
+    donor_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ChargeSerializer(serializers.Serializer):
+    setup_intent_id = serializers.CharField(max_length=255)
+
+
+def _payment_unavailable(exc: gateway.GatewayError) -> Response:
+    return Response({"detail": exc.message, "code": exc.code or "payment_error"}, status=status.HTTP_502_BAD_GATEWAY)
+
+
+class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = DonationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_field = "public_id"
+    queryset = Donation.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Donation.objects.none()
+        return Donation.objects.filter(donor=self.request.user).select_related("campaign").order_by("-created_at")
+
+    def _outcome(self, donation: Donation, client_secret: str = "") -> Response:
+        data = DonationSerializer(donation).data
+        data["client_secret"] = client_secret or None
+        data["next_action"] = "confirm_card_payment" if client_secret else None
+        return Response(data)
+
+    @extend_schema(request=DonationCreateSerializer, responses={201: DonationSerializer})
+    def create(self, request):
+        """Create a donation intent: a pending donation and the SetupIntent to confirm."""
+        payload = DonationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        campaign = campaign_selectors.campaign_get_public(slug=data["campaign"])
+        if campaign is None:
+            return Response({"campaign": ["No such campaign."]}, status=status.HTTP_400_BAD_REQUEST)
+        donation = services.donation_create(
+            campaign=campaign,
+            amount_minor=data["amount_minor"],
+            cover_fee=data["cover_fee"],
+            donor_name=data["donor_name"],
+            email="",
+            visibility=data["visibility"],
+            message=data["message"],
+            user=request.user,
+        )
+        try:
+            setup = services.donation_start_payment(donation=donation)
+        except gateway.GatewayError as exc:
+            services.donation_mark_failed(donation_id=donation.pk, message=exc.message)
+            return _payment_unavailable(exc)
+        body = DonationSerializer(donation).data
+        body.update(
+            {
+                "setup_intent_client_secret": setup["client_secret"],
+                "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            }
+        )
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ChargeSerializer, responses={200: DonationSerializer})
+    @action(detail=True, methods=["post"])
+    def charge(self, request, public_id=None):
+        """Charge the card saved by the confirmed SetupIntent."""
+        donation = get_object_or_404(self.get_queryset(), public_id=public_id)
+        payload = ChargeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            donation, client_secret = services.donation_charge(
+                donation=donation, setup_intent_id=payload.validated_data["setup_intent_id"]
+            )
+        except gateway.GatewayError as exc:
+            return _payment_unavailable(exc)
+        return self._outcome(donation, client_secret)
+
+    @extend_schema(request=None, responses={200: DonationSerializer})
+    @action(detail=True, methods=["post"])
+    def refresh(self, request, public_id=None):
+        """Ask Stripe how the payment ended (after 3D Secure)."""
+        donation = get_object_or_404(self.get_queryset(), public_id=public_id)
+        try:
+            donation, client_secret = services.donation_refresh(donation=donation)
+        except gateway.GatewayError as exc:
+            return _payment_unavailable(exc)
+        return self._outcome(donation, client_secret)
+
+
+def register(router) -> None:
+    router.register("donations", DonationViewSet, basename="donation")

@@ -1,0 +1,93 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from fundraising import services
+from fundraising.models import CampaignFunding, Donation, Refund
+from tests.fundraising.factories import DonationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:fundraising_donation_changelist"
+
+
+def finance_user():
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="refund_donation"))
+    return user
+
+
+def test_only_finance_staff_see_donations_in_admin(client, campaign):
+    DonationFactory(campaign=campaign, donor_name="Hidden Person", visibility="anonymous")
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+    client.force_login(finance_user())
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200 and b"Hidden Person" in response.content
+
+
+def test_changelist_filters_and_query_count(client, campaign, staff_user, django_assert_max_num_queries):
+    for i in range(30):
+        DonationFactory(campaign=campaign, amount_minor=100 + i)
+    disputed = DonationFactory(campaign=campaign, donor_name="Disputed Donor")
+    Donation.objects.filter(pk=disputed.pk).update(disputed_at="2026-01-01T00:00:00Z", state="succeeded")
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse(CHANGELIST)).status_code == 200
+    filtered = client.get(reverse(CHANGELIST) + "?disputed=yes").content.decode()
+    assert "Disputed Donor" in filtered and filtered.count("field-donor_name") == 1
+    assert client.get(reverse(CHANGELIST) + "?state__exact=succeeded").status_code == 200
+
+
+def test_change_page_links_stripe_ids_to_the_dashboard(client, campaign, staff_user):
+    donation = DonationFactory(campaign=campaign, stripe_payment_intent_id="pi_abc", stripe_charge_id="ch_abc")
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:fundraising_donation_change", args=[donation.pk])).content.decode()
+    assert 'href="https://dashboard.stripe.com/test/payments/pi_abc"' in html
+    assert "ch_abc" in html
+    assert 'name="amount_minor"' not in html  # read-only: money changes only through services
+
+
+@pytest.mark.stripe
+def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign):
+    start = services.donation_create(
+        campaign=campaign,
+        amount_minor=5000,
+        cover_fee=False,
+        donor_name="Ada",
+        email="ada@example.org",
+        visibility="name",
+    )
+    setup = services.donation_start_payment(donation=start)
+    stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
+    donation, _ = services.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
+    finance = finance_user()
+    client.force_login(finance)
+    url = reverse(CHANGELIST)
+
+    confirm = client.post(url, {"action": "refund_partially", "_selected_action": [donation.pk]})
+    assert confirm.status_code == 200 and b"can still be refunded" in confirm.content
+    bad = client.post(
+        url, {"action": "refund_partially", "_selected_action": [donation.pk], "apply": "1", "amount": "60.00"}
+    )
+    assert bad.status_code == 302 and not Refund.objects.exists()
+    done = client.post(
+        url,
+        {
+            "action": "refund_partially",
+            "_selected_action": [donation.pk],
+            "apply": "1",
+            "amount": "12.50",
+            "reason": "x",
+        },
+    )
+    assert done.status_code == 302
+    refund = Refund.objects.get()
+    assert (refund.amount_minor, refund.created_by, refund.reason) == (1250, finance, "x")
+    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 3750
+
+    client.post(url, {"action": "refund_in_full", "_selected_action": [donation.pk]})
+    donation.refresh_from_db()
+    assert donation.state == Donation.State.REFUNDED and donation.refunded_minor == 5000
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert (funding.raised_minor, funding.donor_count) == (0, 0)

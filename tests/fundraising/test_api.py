@@ -1,0 +1,71 @@
+import pytest
+from rest_framework.test import APIClient
+
+from fundraising.models import CampaignFunding, Donation
+from tests.fundraising.factories import DonationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_creating_a_donation_intent_needs_sign_in(api, campaign):
+    response = api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 2500}, format="json")
+    assert response.status_code in (401, 403)
+    assert not Donation.objects.exists()
+
+
+def test_validation_errors_are_400(api, campaign):
+    api.force_authenticate(UserFactory())
+    assert (
+        api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 50}, format="json").status_code
+        == 400
+    )
+    assert api.post("/api/v1/donations/", {"campaign": "nope", "amount_minor": 2500}, format="json").status_code == 400
+    response = api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": "x"}, format="json")
+    assert response.status_code == 400 and "amount_minor" in response.json()
+    assert not Donation.objects.exists()
+
+
+@pytest.mark.stripe
+def test_donation_intent_charge_and_3ds_through_the_api(api, stripe_browser, campaign):
+    user = UserFactory()
+    api.force_authenticate(user)
+    response = api.post(
+        "/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 3000, "cover_fee": True}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["state"] == "pending" and body["fee_minor"] == 72 and body["currency"] == "EUR"
+    assert body["stripe_publishable_key"].startswith("pk_")
+    secret = body["setup_intent_client_secret"]
+
+    stripe_browser.confirm_card_setup(secret, "4000002500003155")
+    charge = api.post(
+        f"/api/v1/donations/{body['id']}/charge/", {"setup_intent_id": secret.split("_secret_")[0]}, format="json"
+    )
+    assert charge.status_code == 200 and charge.json()["next_action"] == "confirm_card_payment"
+    stripe_browser.confirm_card_payment(charge.json()["client_secret"], success=True)
+    refreshed = api.post(f"/api/v1/donations/{body['id']}/refresh/", format="json").json()
+    assert refreshed["state"] == "succeeded" and refreshed["client_secret"] is None
+    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 3000
+
+    # Listed for its donor only.
+    assert [d["id"] for d in api.get("/api/v1/donations/").json()["results"]] == [body["id"]]
+    api.force_authenticate(UserFactory())
+    assert api.get("/api/v1/donations/").json()["results"] == []
+    assert api.get(f"/api/v1/donations/{body['id']}/").status_code == 404
+    assert api.post(f"/api/v1/donations/{body['id']}/refresh/").status_code == 404
+
+
+def test_list_does_not_grow_in_queries(api, django_assert_max_num_queries):
+    user = UserFactory()
+    for _ in range(15):
+        DonationFactory(donor=user)
+    api.force_authenticate(user)
+    with django_assert_max_num_queries(4):
+        response = api.get("/api/v1/donations/")
+    assert response.json()["count"] == 15
