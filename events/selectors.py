@@ -174,13 +174,13 @@ def event_list_hosted_by(*, user) -> QuerySet[Event]:
 
 
 def event_list_for_attendee(*, user, now: datetime | None = None) -> QuerySet[Event]:
-    """Events a person is going to (for their calendar feed): upcoming and the last month."""
+    """Events a person is going to or hosts (for their calendar feed): upcoming and the last month."""
     now = now or timezone.now()
+    going = RSVP.objects.filter(user=user, status=RSVP.Status.GOING).values("event_id")
     return (
-        Event.objects.filter(rsvps__user=user, rsvps__status=RSVP.Status.GOING, ends_at__gt=now - timedelta(days=30))
+        Event.objects.filter(Q(pk__in=going) | Q(host=user), ends_at__gt=now - timedelta(days=30))
         .exclude(status=Event.Status.CANCELLED)
         .select_related("host")
-        .distinct()
         .order_by("starts_at")
     )
 

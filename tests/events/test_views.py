@@ -340,4 +340,6 @@ def test_calendar_feed_lists_only_going_events_by_secret_token(client, host, use
     client.logout()
     body = client.get(reverse("events:calendar_feed", kwargs={"token": feed.token})).content.decode()
     assert "Going one" in body and "Waiting one" not in body and "meet.example.org/room" in body
+    hosted = EventFactory(host=user, title="Hosted one")
+    assert hosted.title in client.get(reverse("events:calendar_feed", kwargs={"token": feed.token})).content.decode()
     assert client.get(reverse("events:calendar_feed", kwargs={"token": "guess"})).status_code == 404
