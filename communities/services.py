@@ -356,7 +356,7 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool) -> J
     """A moderator approves or declines a request (locks the group, then the request); the requester is told."""
     _require_moderator(join_request.group, actor)
     group = _lock_group(join_request.group)
-    join_request = JoinRequest.objects.select_for_update().select_related("user").get(pk=join_request.pk)
+    join_request = JoinRequest.objects.select_for_update(of=("self",)).select_related("user").get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
         raise Conflict(f"This request was already {join_request.get_status_display().lower()}.", code="decided")
     if approve and Ban.objects.filter(group=group, user=join_request.user).exists():
@@ -632,7 +632,7 @@ def post_create(*, author, thread: Thread, body: str, parent: Post | None = None
 
 
 def _lock_post(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("thread__group", "author").get(pk=post.pk)
+    return Post.objects.select_for_update(of=("self",)).select_related("thread__group", "author").get(pk=post.pk)
 
 
 @transaction.atomic
@@ -690,7 +690,7 @@ def post_set_hidden(*, actor, post: Post, hidden: bool, reason: str = "") -> Pos
 
 def _thread_flag(*, actor, thread: Thread, field: str, value: bool, action: str) -> Thread:
     _require_moderator(thread.group, actor)
-    thread = Thread.objects.select_for_update().select_related("group").get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("group").get(pk=thread.pk)
     if getattr(thread, field) != value:
         setattr(thread, field, value)
         thread.save(update_fields=[field])
@@ -831,7 +831,9 @@ def announcement_send(*, announcement_id: int) -> int:
     """Notify every member once (locks the announcement; a rerun sends nothing new)."""
     from causeweb.accounts.models import User
 
-    announcement = Announcement.objects.select_for_update().select_related("group").filter(pk=announcement_id).first()
+    announcement = (
+        Announcement.objects.select_for_update(of=("self",)).select_related("group").filter(pk=announcement_id).first()
+    )
     if announcement is None or announcement.sent_at is not None:
         return 0
     group = announcement.group
@@ -851,3 +853,12 @@ def announcement_send(*, announcement_id: int) -> int:
     announcement.recipient_count = sent
     announcement.save(update_fields=["sent_at", "recipient_count"])
     return sent
+
+
+def post_hide_by_site_moderator(post: Post, *, moderator, reason: str = "") -> None:
+    """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
+    Post.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True, hidden_by=moderator)
+
+
+def post_restore_by_site_moderator(post: Post, *, moderator) -> None:
+    Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_by=None)

@@ -592,3 +592,16 @@ def test_announcements_are_rate_limited_and_for_moderators(public_group, owner):
     assert Announcement.objects.count() == services.ANNOUNCEMENTS_PER_DAY
     Announcement.objects.update(created_at=timezone.now() - timedelta(days=2))
     services.announcement_create(actor=owner, group=public_group, subject="Next day", body="text")
+
+
+def test_site_moderators_upholding_a_flag_hide_the_post(discussion, staff_user):
+    from causeweb.moderation.models import Flag
+    from causeweb.moderation.services import flag_create, flag_uphold
+
+    group, thread, author = discussion
+    post = Post.objects.get(thread=thread)
+    flag = flag_create(reporter=UserFactory(), target=post, reason=Flag.Reason.SPAM)
+    flag_uphold(flag=flag, moderator=staff_user, reason="spam")
+    post.refresh_from_db()
+    assert post.is_hidden and post.hidden_by == staff_user
+    assert Flag.objects.get(pk=flag.pk).status == Flag.Status.UPHELD
