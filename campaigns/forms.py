@@ -113,7 +113,7 @@ class BrowseForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")]
     )
-    sort = forms.ChoiceField(required=False, choices=[("", "Best match / trending"), *SORTS.items()])
+    sort = forms.ChoiceField(required=False, choices=[("", "Best match"), *SORTS.items()])
 
 
 class SignatureForm(forms.ModelForm):
@@ -126,6 +126,7 @@ class SignatureForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = False
+        self.fields["is_public"].help_text = ""  # the label says it all
         if getattr(user, "is_authenticated", False):
             # A signed-in person signs with their account's (verified) address.
             del self.fields["email"]
