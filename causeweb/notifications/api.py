@@ -1,0 +1,73 @@
+"""/api/v1/notifications/: a signed-in person's own notifications (newest first, paginated),
+the unread count, mark one / all read, and their email preferences. Same selectors and services
+as the HTML views; nobody ever sees someone else's notifications."""
+
+from django.core.exceptions import ValidationError
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from causeweb.notifications import selectors, services
+from causeweb.notifications.models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    email = serializers.BooleanField()
+    digest = serializers.BooleanField()
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        unread_only = self.request.query_params.get("unread") in ("1", "true")
+        return selectors.notification_queryset_for_user(user=self.request.user, unread_only=unread_only)
+
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": selectors.notification_unread_count(user=request.user)})
+
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        services.notification_mark_read(user=request.user, notification_id=int(pk))
+        return Response({"unread": selectors.notification_unread_count(user=request.user)})
+
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        marked = services.notification_mark_all_read(user=request.user)
+        return Response({"marked": marked, "unread": 0})
+
+    @action(detail=False, methods=["get", "put"], serializer_class=PreferenceSerializer)
+    def preferences(self, request):
+        """GET: every optional kind's choice. PUT: a list of {kind, email, digest}."""
+        if request.method == "PUT":
+            serializer = PreferenceSerializer(data=request.data, many=True)
+            serializer.is_valid(raise_exception=True)
+            rows = serializer.validated_data
+            choices = {row["kind"]: {"email": row["email"], "digest": row["digest"]} for row in rows}
+            try:
+                services.notification_preferences_update(user=request.user, choices=choices)
+            except ValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        current = selectors.notification_preferences_for_user(user=request.user)
+        return Response([{"kind": kind, **choice} for kind, choice in current.items()])
+
+
+def register(router):
+    router.register("notifications", NotificationViewSet, basename="notification")

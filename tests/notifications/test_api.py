@@ -1,0 +1,67 @@
+import pytest
+from rest_framework.test import APIClient
+
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.models import Notification, NotificationPreference
+from tests.notifications.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_anonymous_gets_403():
+    client = APIClient()
+    assert client.get("/api/v1/notifications/").status_code == 403
+    assert client.post("/api/v1/notifications/read-all/").status_code == 403
+
+
+def test_list_is_mine_only_paginated_and_bounded(api, user, other_user, django_assert_max_num_queries):
+    NotificationFactory.create_batch(25, recipient=user)
+    NotificationFactory(recipient=other_user, title="Not yours")
+    with django_assert_max_num_queries(3):
+        response = api.get("/api/v1/notifications/")
+    body = response.json()
+    assert body["count"] == 25
+    assert len(body["results"]) == 20
+    assert "Not yours" not in str(body)
+    assert set(body["results"][0]) == {"id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"}
+
+
+def test_mark_read_and_unread_count(api, user, other_user):
+    mine = NotificationFactory.create_batch(2, recipient=user)
+    theirs = NotificationFactory(recipient=other_user)
+    assert api.get("/api/v1/notifications/unread-count/").json() == {"unread": 2}
+    assert api.post(f"/api/v1/notifications/{mine[0].pk}/read/").json() == {"unread": 1}
+    api.post(f"/api/v1/notifications/{theirs.pk}/read/")
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert api.get("/api/v1/notifications/", {"unread": "1"}).json()["count"] == 1
+    assert api.post("/api/v1/notifications/read-all/").json()["marked"] == 1
+    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+
+
+def test_preferences_read_and_write(api, user):
+    listed = api.get("/api/v1/notifications/preferences/").json()
+    assert {"kind": Kind.MENTION, "email": True, "digest": False} in listed
+    assert all(row["kind"] != Kind.DONATION_RECEIPT for row in listed)
+
+    response = api.put(
+        "/api/v1/notifications/preferences/", [{"kind": Kind.MENTION, "email": False, "digest": False}], format="json"
+    )
+    assert response.status_code == 200
+    assert NotificationPreference.objects.get(user=user, kind=Kind.MENTION).email_enabled is False
+
+    refused = api.put(
+        "/api/v1/notifications/preferences/",
+        [{"kind": Kind.DONATION_RECEIPT, "email": False, "digest": False}],
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "cannot be switched off" in str(refused.json())
+    assert not NotificationPreference.objects.filter(kind=Kind.DONATION_RECEIPT).exists()
