@@ -125,3 +125,31 @@ def test_concurrent_claim_window_expiry_runs_promote_once():
     assert sum(results) == 1  # one offer expired, once
     statuses = [RSVP.objects.get(pk=p.pk).status for p in people]
     assert statuses == [RSVP.Status.CANCELLED, RSVP.Status.CANCELLED, RSVP.Status.OFFERED, RSVP.Status.WAITLISTED]
+
+
+def test_overlapping_beats_send_each_reminder_and_turnout_decision_once():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from causeweb.notifications.models import Notification
+
+    now = timezone.now()
+    host = UserFactory()
+    soon = EventFactory(host=host, starts_at=now + timedelta(minutes=45), ends_at=now + timedelta(hours=2))
+    committed = EventFactory(host=host, turnout_minimum=3, commitment_deadline=now - timedelta(minutes=1))
+    for n in range(5):
+        services.rsvp_create(event_id=soon.pk, name=f"S{n}", email=f"s{n}@example.org", now=now)
+        services.rsvp_create(
+            event_id=committed.pk, name=f"C{n}", email=f"c{n}@example.org", now=now - timedelta(hours=1)
+        )
+
+    reminders, errors = run_concurrently([lambda: services.event_reminders_send(now=now)] * 6)
+    assert errors == [None] * 6
+    assert sum(reminders) == 5
+    assert Notification.objects.filter(kind="event_reminder").count() == 5
+
+    outcomes, errors = run_concurrently([lambda: services.event_turnout_decide_due(now=now)] * 6)
+    assert errors == [None] * 6
+    assert sum(o["confirmed"] for o in outcomes) == 1
+    assert Notification.objects.filter(kind="event_confirmed").count() == 5

@@ -343,3 +343,16 @@ def test_calendar_feed_lists_only_going_events_by_secret_token(client, host, use
     hosted = EventFactory(host=user, title="Hosted one")
     assert hosted.title in client.get(reverse("events:calendar_feed", kwargs={"token": feed.token})).content.decode()
     assert client.get(reverse("events:calendar_feed", kwargs={"token": "guess"})).status_code == 404
+
+
+def test_host_pages_query_counts_are_constant(client, host, django_assert_max_num_queries):
+    event = EventFactory(host=host, capacity=30, max_guests_per_rsvp=3)
+    for i in range(45):
+        services.rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", guests=i % 2)
+    for rsvp in RSVP.objects.filter(event=event, status="going")[:10]:
+        services.rsvp_check_in(event_id=event.pk, actor=host, rsvp_id=rsvp.pk)
+    client.force_login(host)
+    for name in ("manage", "check_in", "check_in_count", "attendees_csv"):
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse(f"events:{name}", kwargs={"slug": event.slug}))
+        assert response.status_code == 200, name
