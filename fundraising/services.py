@@ -316,6 +316,27 @@ def _lock(donation_id: int) -> Donation:
     return Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation_id)
 
 
+RECEIPT_SALT = "fundraising.donation-receipt"
+
+
+def donation_receipt_path(donation: Donation) -> str:
+    """The donation's page with a signed token, so the emailed link works in any browser."""
+    from django.core import signing
+    from django.urls import reverse
+
+    token = signing.dumps(str(donation.public_id), salt=RECEIPT_SALT, compress=True)
+    return f"{reverse('fundraising:thanks', kwargs={'public_id': donation.public_id})}?t={token}"
+
+
+def donation_receipt_token_valid(*, donation: Donation, token: str) -> bool:
+    from django.core import signing
+
+    try:
+        return signing.loads(token, salt=RECEIPT_SALT) == str(donation.public_id)
+    except signing.BadSignature:
+        return False
+
+
 def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: str = "") -> bool:
     """On a locked donation. pending (or failed/canceled, when Stripe says the money moved
     after all) -> succeeded; the totals move and the receipt is sent after commit."""
@@ -360,10 +381,10 @@ def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: st
                 + f". Total charged: {format_money(donation.total_minor, donation.currency)}. "
                 f"Reference: {donation.public_id}."
             ),
-            "url": campaign.get_absolute_url(),
-            "donation_reference": str(donation.public_id),
+            "url": donation_receipt_path(donation),
+            "reference": str(donation.public_id),
             "amount": format_money(donation.total_minor, donation.currency),
-            "campaign_title": campaign.title,
+            "campaign": campaign.title,
         },
         dedupe_key=f"donation-receipt:{donation.pk}",
     )
@@ -436,8 +457,10 @@ def _notify_refund(donation: Donation, refund: Refund) -> None:
                 f"“{donation.campaign.title}” to your card. It can take 5–10 days to appear. "
                 f"Reference: {donation.public_id}."
             ),
-            "url": donation.campaign.get_absolute_url(),
-            "donation_reference": str(donation.public_id),
+            "url": donation_receipt_path(donation),
+            "reference": str(donation.public_id),
+            "amount": format_money(refund.amount_minor, refund.currency),
+            "campaign": donation.campaign.title,
         },
         dedupe_key=f"refund-issued:{refund.pk}",
     )

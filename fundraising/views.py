@@ -181,6 +181,11 @@ def donation_setup_failed(request, public_id):
 
 @require_GET
 def donation_thanks(request, public_id):
+    token = request.GET.get("t", "")
+    if token:  # the signed link from the receipt email: remember it for this browser
+        donation = selectors.donation_get_by_public_id(public_id=public_id)
+        if donation is not None and services.donation_receipt_token_valid(donation=donation, token=token):
+            _remember(request, donation)
     donation = _own_donation(request, public_id)
     campaign = donation.campaign
     share_url = request.build_absolute_uri(campaign.get_absolute_url())

@@ -5,7 +5,13 @@ import pytest
 import requests
 
 from fundraising.models import CampaignFunding, Donation
-from tests.fundraising.conftest import WEBHOOK_SECRET, _webhook_secret, localstripe_server, stripe_api  # noqa: F401
+from tests.fundraising.conftest import (  # noqa: F401
+    WEBHOOK_SECRET,
+    _webhook_secret,
+    localstripe_server,
+    read_db,
+    stripe_api,
+)
 from tests.fundraising.factories import FundraisingCampaignFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -59,7 +65,7 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     assert "€25 raised of €1,000" in body.replace("\n", " ")
     assert page.locator(".share-prompt").is_visible()
     page.screenshot(path=str(artifacts_dir / "donation-2-thanks.png"), full_page=True)
-    first = Donation.objects.get(email="amina@example.org")
+    first = read_db(lambda: Donation.objects.get(email="amina@example.org"))
     assert (first.state, first.amount_minor, first.fee_minor) == (Donation.State.SUCCEEDED, 2500, 64)
 
     # 2. A card that needs 3D Secure: the bank's dialog appears and the donor completes it.
@@ -72,7 +78,7 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     page.get_by_role("button", name="Complete authentication").click()  # the payment itself
     page.wait_for_url("**/thanks/", timeout=20_000)
     assert "€65 raised" in page.locator("main").inner_text()
-    assert Donation.objects.get(email="jonas@example.org").state == Donation.State.SUCCEEDED
+    assert read_db(lambda: Donation.objects.get(email="jonas@example.org")).state == Donation.State.SUCCEEDED
 
     # 3. A declined card: a clear message, nothing counted, the donor can try again.
     start_donation(page, donate_url, amount="10", name="Grace Okafor", email="grace@example.org")
@@ -83,7 +89,7 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     assert "declined" in error.inner_text().lower() and "No money was taken" in error.inner_text()
     assert page.get_by_role("button", name="Donate", exact=True).is_enabled()
     page.screenshot(path=str(artifacts_dir / "donation-4-declined.png"), full_page=True)
-    assert Donation.objects.get(email="grace@example.org").state == Donation.State.FAILED
+    assert read_db(lambda: Donation.objects.get(email="grace@example.org")).state == Donation.State.FAILED
 
     # 4. A 3D Secure check the donor fails.
     start_donation(page, donate_url, amount="15", name="Kenji Sato", email="kenji@example.org")
@@ -93,9 +99,9 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     page.get_by_role("button", name="Fail authentication").click()
     error.wait_for(state="visible", timeout=20_000)
     assert "3D Secure" in error.inner_text()
-    assert Donation.objects.get(email="kenji@example.org").state == Donation.State.FAILED
+    assert read_db(lambda: Donation.objects.get(email="kenji@example.org")).state == Donation.State.FAILED
 
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = read_db(lambda: CampaignFunding.objects.get(campaign=campaign))
     assert (funding.raised_minor, funding.donor_count) == (6500, 2)
 
     # The campaign page's panel shows the same total and the donor wall.

@@ -86,6 +86,19 @@ def stripe_browser(stripe_api):
     return Browser(stripe_api)
 
 
+def read_db(query, attempts: int = 50):
+    """Run a read while a live server thread may be writing: SQLite's shared in-memory test
+    database answers "table is locked" instead of waiting (PostgreSQL just waits)."""
+    from django.db import OperationalError
+
+    for _ in range(attempts - 1):
+        try:
+            return query()
+        except OperationalError:
+            time.sleep(0.1)
+    return query()
+
+
 def sign(body: str, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
     """The Stripe-Signature header, computed the way Stripe does (HMAC-SHA256 of "t.body")."""
     timestamp = int(time.time()) if timestamp is None else timestamp

@@ -117,6 +117,8 @@ def test_mark_succeeded_is_applied_once(pending_donation, campaign):
     receipt = Notification.objects.get(kind=Kind.DONATION_RECEIPT)
     assert receipt.email == pending_donation.email and "€25" in receipt.title
     assert str(pending_donation.public_id) in receipt.body
+    assert receipt.context["reference"] == str(pending_donation.public_id)
+    assert receipt.context["campaign"] == campaign.title and receipt.context["amount"] == "€25"
 
 
 def test_failed_and_canceled_are_only_reached_from_pending(campaign):

@@ -195,6 +195,19 @@ def test_thanks_page_visible_to_the_signed_in_donor_and_finance_only(client, cam
     assert client.get(url).status_code == 200
 
 
+def test_receipt_link_opens_the_donation_in_any_browser(client, campaign):
+    from causeweb.notifications.models import Notification
+
+    donation = paid(campaign)
+    url = Notification.objects.get(kind="donation_receipt").url
+    assert url.startswith(reverse("fundraising:thanks", kwargs={"public_id": donation.public_id}) + "?t=")
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("fundraising:thanks", kwargs={"public_id": donation.public_id})).status_code == 200
+    other = DonationFactory(campaign=campaign)
+    forged = reverse("fundraising:thanks", kwargs={"public_id": other.public_id}) + "?t=" + url.split("?t=")[1]
+    assert client.get(forged).status_code == 404
+
+
 # --- Organizer's donations tab and CSV ------------------------------------------------------------
 
 
