@@ -256,6 +256,10 @@ def signature_list_for_export(*, campaign: Campaign):
     )
 
 
+def signature_get(*, signature_id: int, campaign: Campaign) -> Signature | None:
+    return Signature.objects.filter(pk=signature_id, campaign=campaign).first()
+
+
 def comment_get(*, comment_id: int, campaign: Campaign) -> Comment | None:
     return Comment.objects.filter(pk=comment_id, campaign=campaign).select_related("author").first()
 

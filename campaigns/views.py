@@ -20,6 +20,7 @@ from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 
 PAGE_SIZE = 12
+GUEST_SIGNATURES_SESSION_KEY = "campaign_guest_signatures"
 DOMAIN_ERRORS = (ValidationError, PermissionDenied, Conflict)
 
 
@@ -84,6 +85,11 @@ def _detail_context(request, campaign: Campaign, *, preview: bool = False, **for
 
     user = request.user
     page = selectors.campaign_page(campaign=campaign, viewer=user)
+    if page.my_signature is None and not user.is_authenticated:
+        # A guest who signed from this browser sees their signature's state, not the form again.
+        signature_id = request.session.get(GUEST_SIGNATURES_SESSION_KEY, {}).get(str(campaign.pk))
+        if signature_id:
+            page.my_signature = selectors.signature_get(signature_id=signature_id, campaign=campaign)
     canonical_url = request.build_absolute_uri(campaign.get_absolute_url())
     share_url = canonical_url
     if campaign.is_public and not preview:
@@ -298,6 +304,10 @@ def sign(request, slug: str):
         except DOMAIN_ERRORS as exc:
             add_service_error(form, exc)
         else:
+            if not request.user.is_authenticated:
+                signed = dict(request.session.get(GUEST_SIGNATURES_SESSION_KEY, {}))
+                signed[str(campaign.pk)] = signature.pk
+                request.session[GUEST_SIGNATURES_SESSION_KEY] = signed
             if signature.is_confirmed:
                 messages.success(request, "Thank you — your name is on the petition. Now pass it on!")
             else:

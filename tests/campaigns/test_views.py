@@ -324,6 +324,11 @@ def test_guest_signs_confirms_by_email_and_a_second_attempt_says_so(
     again = client.post(url, data, follow=True)
     assert again.status_code == 200
     assert "already signed" in again.content.decode()
+    detail = client.get(campaign.get_absolute_url()).content.decode()
+    assert (
+        "Check your inbox to confirm your signature" in detail
+        and 'action="/campaigns/' not in detail.split('id="sign"')[1].split("</section>")[0]
+    )
     page = client.get(confirm_path)
     assert page.status_code == 200 and "Confirm my signature" in page.content.decode()
     signature.refresh_from_db()
@@ -331,6 +336,7 @@ def test_guest_signs_confirms_by_email_and_a_second_attempt_says_so(
     client.post(confirm_path)
     campaign.refresh_from_db()
     assert campaign.signature_count == 1
+    assert "You signed this petition" in client.get(campaign.get_absolute_url()).content.decode()
     bad = client.get("/campaigns/signatures/confirm/forged:token/")
     assert bad.status_code == 400 and "not valid" in bad.content.decode()
 
