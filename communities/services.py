@@ -335,6 +335,7 @@ def join_request_create(*, user, group: Group, message: str = "", accept_code_of
             "body": plain_text(message, 300),
             "url": f"{group.get_absolute_url()}requests/",
             "group": group.name,
+            "actor": user.public_name,
         },
         dedupe_key=f"join-request:{join_request.pk}",
     )
@@ -376,6 +377,7 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool) -> J
             "url": group.get_absolute_url(),
             "group": group.name,
             "approved": approve,
+            "decision": "approved" if approve else "declined",
         },
         dedupe_key=f"join-request-decided:{join_request.pk}",
     )
@@ -552,6 +554,8 @@ def _notify_mentions(post: Post, group: Group) -> set[int]:
                 "body": plain_text(post.body, 300),
                 "url": post.get_absolute_url(),
                 "group": group.name,
+                "thread": post.thread.title,
+                "actor": post.author.public_name,
             },
             dedupe_key=f"mention:{post.pk}:{member.pk}",
         )
@@ -585,6 +589,8 @@ def _notify_participants(post: Post, group: Group, *, skip_user_ids: set[int]) -
             "body": plain_text(post.body, 300),
             "url": post.get_absolute_url(),
             "group": group.name,
+            "thread": post.thread.title,
+            "actor": post.author.public_name,
         },
         dedupe_key=f"thread-reply:{post.pk}",
     )
@@ -832,7 +838,10 @@ def announcement_send(*, announcement_id: int) -> int:
     from causeweb.accounts.models import User
 
     announcement = (
-        Announcement.objects.select_for_update(of=("self",)).select_related("group").filter(pk=announcement_id).first()
+        Announcement.objects.select_for_update(of=("self",))
+        .select_related("group", "author")
+        .filter(pk=announcement_id)
+        .first()
     )
     if announcement is None or announcement.sent_at is not None:
         return 0
@@ -846,6 +855,7 @@ def announcement_send(*, announcement_id: int) -> int:
             "body": plain_text(announcement.body),
             "url": group.get_absolute_url(),
             "group": group.name,
+            "actor": announcement.author.public_name if announcement.author else "",
         },
         dedupe_key=f"announcement:{announcement.pk}",
     )
