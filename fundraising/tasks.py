@@ -19,6 +19,10 @@ BEAT_SCHEDULE = {
         "task": "fundraising.tasks.stripe_event_sweep",
         "schedule": 300.0,
     },
+    "fundraising-settle-stale-donations": {
+        "task": "fundraising.tasks.donation_settle_stale",
+        "schedule": 3600.0,
+    },
 }
 
 
@@ -49,3 +53,16 @@ def stripe_event_sweep() -> int:
         stripe_event_process.delay(pk)
         count += 1
     return count
+
+
+@shared_task(
+    name="fundraising.tasks.donation_settle_stale",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def donation_settle_stale() -> dict:
+    from fundraising import services
+
+    return services.donation_settle_stale()

@@ -224,3 +224,44 @@ def test_zero_decimal_currency(stripe_browser):
     assert donation.fee_minor == services.processing_fee(amount_minor=3000, currency="JPY") == 113
     assert (intent.amount, intent.currency) == (3113, "JPY")
     assert (funding(campaign).raised_minor, funding(campaign).currency) == (3000, "JPY")
+
+
+def test_stale_pending_donations_are_settled_with_stripe(stripe_browser, campaign):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fundraising import tasks
+
+    abandoned, _ = give(campaign, 1000)  # page closed before the card was saved
+    waiting_3ds, setup = give(campaign, 2000)  # 3D Secure never answered
+    stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
+    waiting_3ds, secret = services.donation_charge(donation=waiting_3ds, setup_intent_id=setup["setup_intent_id"])
+    assert secret
+    lost, setup = give(campaign, 3000)  # charged at Stripe, but our server never heard back
+    stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
+    saved = gateway.setup_intent_retrieve(setup_intent_id=setup["setup_intent_id"])
+    intent = gateway.payment_intent_create(
+        amount_minor=3000,
+        currency="EUR",
+        customer_id=lost.stripe_customer_id,
+        payment_method_id=saved["payment_method"],
+        metadata={"donation_id": str(lost.pk)},
+        idempotency_key="lost",
+    )
+    gateway.payment_intent_confirm(payment_intent_id=intent.id, idempotency_key="lost-confirm")
+    Donation.objects.filter(pk=lost.pk).update(stripe_payment_intent_id=intent.id)
+    recent, _ = give(campaign, 4000)
+    Donation.objects.exclude(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    result = tasks.donation_settle_stale()
+
+    assert result == {"succeeded": 1, "failed": 0, "canceled": 2, "pending": 0, "errors": 0}
+    states = dict(Donation.objects.values_list("pk", "state"))
+    assert states[abandoned.pk] == Donation.State.CANCELED
+    assert states[waiting_3ds.pk] == Donation.State.CANCELED
+    assert states[lost.pk] == Donation.State.SUCCEEDED
+    assert states[recent.pk] == Donation.State.PENDING
+    assert gateway.payment_intent_retrieve(payment_intent_id=waiting_3ds.stripe_payment_intent_id).status == "canceled"
+    assert funding(campaign).raised_minor == 3000
+    assert services.donation_settle_stale()["succeeded"] == 0  # running it again changes nothing

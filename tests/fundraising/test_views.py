@@ -268,3 +268,27 @@ def test_donations_tab_queries_do_not_grow(client, django_assert_max_num_queries
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200 and response.content.count(b"<tr>") == 51  # header + 50 per page
+
+
+def test_zero_decimal_donate_page(client):
+    campaign = FundraisingCampaignFactory(currency="JPY", goal_minor=500_000)
+    html = client.get(reverse("fundraising:donate", kwargs={"slug": campaign.slug})).content.decode()
+    assert "¥3,000" in html and 'data-amount="3000"' in html and "Amount in JPY" in html
+    response = client.post(reverse("fundraising:start", kwargs={"slug": campaign.slug}), form_data(amount="3000.5"))
+    assert response.status_code == 400 and "amount" in response.json()["errors"]
+
+
+def test_campaign_page_queries_do_not_grow_with_donations(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count):
+        campaign = FundraisingCampaignFactory()
+        for i in range(count):
+            paid(campaign, 100 + i, message=f"message {i}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(campaign.get_absolute_url())
+        assert response.status_code == 200 and b"funding-panel" in response.content
+        return len(ctx.captured_queries)
+
+    assert queries_for(1) == queries_for(25)
