@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns import selectors, services
 from campaigns.forms import BrowseForm, CampaignForm, CommentForm, FlagForm, SignatureForm, UpdateForm
-from campaigns.models import Campaign, ShareLink
+from campaigns.models import Campaign
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 
@@ -216,7 +216,7 @@ def campaign_stats(request, slug: str):
     return render(
         request,
         "campaigns/stats.html",
-        {"campaign": campaign, "stats": selectors.share_stats(campaign=campaign), "channels": ShareLink.Channel},
+        {"campaign": campaign, "stats": selectors.share_stats(campaign=campaign)},
     )
 
 

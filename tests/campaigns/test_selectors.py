@@ -138,4 +138,7 @@ def test_share_stats_counts_channels_and_referred_signatures():
     SignatureFactory(campaign=campaign, share_link=link)
     SignatureFactory(campaign=campaign, share_link=link, confirmed_at=None)
     stats = selectors.share_stats(campaign=campaign)
-    assert stats == {"clicks_by_channel": {"x": 2, "email": 1}, "clicks": 3, "referred_signatures": 1}
+    assert stats["clicks_by_channel"] == {"x": 2, "email": 1}
+    assert stats["clicks"] == 3 and stats["referred_signatures"] == 1
+    assert ("X / Twitter", 2) in stats["channels"] and ("Facebook", 0) in stats["channels"]
+    assert [(link.click_count, link.signatures_brought) for link in stats["links"]] == [(3, 1)]
