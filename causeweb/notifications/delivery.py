@@ -296,10 +296,9 @@ def deliver_batch(notification_ids: list[int]) -> list[Result]:
     try:
         connection.open()
     except Exception as exc:
-        if not is_transient(exc):
-            raise
-        logger.warning("mail server unreachable: %s", exc)
-        # Each send below reopens the connection and records the failure on its row.
+        # Each send below tries to open it again and records the error on its own row
+        # (retry or failed), so nothing is left pending without a trace.
+        logger.warning("could not open the mail connection: %s", exc)
     try:
         return [deliver_email(pk, connection=connection) for pk in notification_ids]
     finally:

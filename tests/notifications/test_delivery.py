@@ -293,3 +293,20 @@ def test_anymail_backend_receives_tags_metadata_and_headers(settings):
         "kind": Kind.WAITLIST_PROMOTION,
     }
     assert message.anymail_test_params["extra_headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_mail_server_refusing_the_login_fails_each_row_visibly(settings, monkeypatch):
+    """A broken connection (bad credentials) is recorded on the rows, not left pending forever."""
+    from django.core.mail.backends.smtp import EmailBackend
+
+    def refuse(self):
+        raise smtplib.SMTPAuthenticationError(535, b"bad credentials")
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    monkeypatch.setattr(EmailBackend, "open", refuse)
+    rows = [pending(), pending()]
+    assert tasks.deliver_emails.delay([r.pk for r in rows]).get() == 0
+    for row in rows:
+        row.refresh_from_db()
+        assert row.email_status == Notification.EmailStatus.FAILED
+        assert "SMTPAuthenticationError" in row.last_error

@@ -163,3 +163,25 @@ def test_notify_bulk_respects_each_persons_preferences(run_on_commit):
     with run_on_commit():
         assert notify_bulk(recipients=users, kind=Kind.ANNOUNCEMENT, context=CONTEXT, dedupe_key="ann:1") == 0
     assert len(mail.outbox) == 2
+
+
+def test_kind_values_callers_use_are_stable():
+    """Other apps store and pass these strings: renaming one breaks them."""
+    assert {
+        "donation_receipt", "refund_issued", "campaign_approved", "campaign_rejected", "campaign_update",
+        "signature_confirm", "rsvp_confirmation", "waitlist_promotion", "event_reminder", "event_cancelled",
+        "event_confirmed", "event_message", "join_request", "join_request_decided", "thread_reply", "mention",
+        "announcement", "comment_reply", "security",
+    } <= set(Kind.values)  # fmt: skip
+
+
+def test_periodic_tasks_are_in_the_beat_schedule():
+    from causeweb.celery import app
+
+    app.finalize()
+    schedule = app.conf.beat_schedule
+    assert schedule["notifications-sweep-undelivered"]["task"] == "causeweb.notifications.tasks.sweep_undelivered"
+    assert schedule["notifications-sweep-undelivered"]["schedule"] == 60.0
+    assert schedule["notifications-daily-digest"]["task"] == "causeweb.notifications.tasks.send_daily_digests"
+    route = app.amqp.router.route({}, "causeweb.notifications.tasks.sweep_undelivered")
+    assert route["queue"].name == "notifications"
