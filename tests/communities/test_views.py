@@ -351,3 +351,71 @@ def test_announce_page(client, public_group, owner, django_capture_on_commit_cal
 def test_unknown_group_and_thread_are_404(client, public_group):
     assert client.get(reverse("communities:detail", kwargs={"slug": "nope"})).status_code == 404
     assert client.get(url("thread", public_group, thread_id=999999)).status_code == 404
+
+
+def test_settings_page_is_for_owners(client, public_group, owner):
+    moderator = add_member(public_group, role=Membership.Role.MODERATOR)
+    client.force_login(moderator)
+    assert client.get(url("edit", public_group)).status_code == 403
+    client.force_login(owner)
+    assert client.get(url("edit", public_group)).status_code == 200
+    response = client.post(url("edit", public_group), {"name": "Renamed group", "visibility": "private"})
+    assert response.status_code == 302
+    public_group.refresh_from_db()
+    assert public_group.name == "Renamed group" and public_group.is_private
+
+
+def test_withdraw_a_request(client, request_group, user):
+    services.join_request_create(user=user, group=request_group, accept_code_of_conduct=True)
+    client.force_login(user)
+    client.post(url("withdraw", request_group))
+    assert JoinRequest.objects.get(user=user).status == JoinRequest.Status.WITHDRAWN
+
+
+def test_invitation_links_page_creates_and_revokes(client, private_group, owner):
+    from communities.models import Invitation
+
+    client.force_login(owner)
+    response = client.post(url("invitations", private_group), {"days": "5", "note": "For the neighbours"})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(group=private_group)
+    page = client.get(url("invitations", private_group)).content.decode()
+    assert invitation.token in page and "For the neighbours" in page
+    client.post(url("invitation_revoke", private_group, invitation_id=invitation.pk))
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert client.post(url("invitations", private_group), {"days": "500"}).status_code == 200  # form error, no 500
+
+
+def test_ban_and_unban_through_the_members_page(client, public_group, owner):
+    from communities.models import Ban
+
+    member = add_member(public_group)
+    membership = Membership.objects.get(user=member)
+    client.force_login(owner)
+    client.post(url("member_ban", public_group, membership_id=membership.pk), {"reason": "spam"})
+    assert Ban.objects.filter(group=public_group, user=member).exists()
+    assert "Lift the ban" in client.get(url("members", public_group)).content.decode()
+    client.post(url("member_unban", public_group, user_id=member.pk))
+    assert not Ban.objects.exists()
+
+
+def test_start_thread_page_is_for_members(client, public_group, owner, user):
+    client.force_login(user)
+    assert client.get(url("thread_create", public_group)).status_code == 403
+    response = client.post(url("thread_create", public_group), {"title": "Hi", "body": "Let me in"})
+    assert response.status_code == 403
+    client.force_login(owner)
+    response = client.post(url("thread_create", public_group), {"title": "Hi", "body": "Welcome"})
+    assert response.status_code == 302
+
+
+def test_support_a_campaign_from_the_group_page(client, public_group, owner):
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory(title="Safe crossings")
+    client.force_login(owner)
+    client.post(url("campaign_add", public_group), {"campaign": f"http://testserver/campaigns/{campaign.slug}/"})
+    assert "Safe crossings" in client.get(public_group.get_absolute_url()).content.decode()
+    response = client.post(url("campaign_add", public_group), {"campaign": "nope"}, follow=True)
+    assert "No public campaign" in response.content.decode()
