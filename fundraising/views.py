@@ -93,10 +93,31 @@ def donate(request, slug: str):
     )
 
 
+START_LIMIT = 20  # donation attempts per address per window: enough for typos and declines
+START_WINDOW_SECONDS = 600
+
+
+def _too_many_starts(request) -> bool:
+    """Each attempt creates a Stripe customer and SetupIntent: bound them per client address."""
+    from django.core.cache import cache
+
+    key = f"fundraising:start:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=START_WINDOW_SECONDS)
+    try:
+        return cache.incr(key) > START_LIMIT
+    except ValueError:  # expired between add and incr
+        return False
+
+
 @require_POST
 def donation_start(request, slug: str):
     """Create the pending donation and the SetupIntent; answer with the client secret (JSON)."""
     campaign = _public_campaign(slug)
+    if _too_many_starts(request):
+        return JsonResponse(
+            {"status": "error", "message": "Too many attempts from your connection; please wait a few minutes."},
+            status=429,
+        )
     form = DonationForm(request.POST, currency=campaign.currency)
     if not form.is_valid():
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)

@@ -292,3 +292,13 @@ def test_campaign_page_queries_do_not_grow_with_donations(client):
         return len(ctx.captured_queries)
 
     assert queries_for(1) == queries_for(25)
+
+
+def test_donation_attempts_are_rate_limited_per_address(client, campaign, monkeypatch):
+    from fundraising import views
+
+    monkeypatch.setattr(views, "START_LIMIT", 3)
+    url = reverse("fundraising:start", kwargs={"slug": campaign.slug})
+    statuses = [client.post(url, form_data(amount="abc")).status_code for _ in range(4)]
+    assert statuses == [400, 400, 400, 429]
+    assert client.post(url, form_data(amount="abc"), REMOTE_ADDR="127.0.0.2").status_code == 400
