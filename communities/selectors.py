@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from communities.models import (
+    Announcement,
     Ban,
     Group,
     GroupCampaign,
@@ -130,6 +131,10 @@ def join_request_list_pending(*, group: Group) -> QuerySet[JoinRequest]:
 
 def invitation_list(*, group: Group) -> QuerySet[Invitation]:
     return Invitation.objects.filter(group=group).select_related("created_by").order_by("-created_at")
+
+
+def announcement_list(*, group: Group, limit: int = 10) -> list[Announcement]:
+    return list(Announcement.objects.filter(group=group).select_related("author").order_by("-created_at")[:limit])
 
 
 def invitation_get(*, token: str) -> Invitation | None:

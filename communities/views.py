@@ -595,7 +595,11 @@ def announce(request, group, access):
         else:
             messages.success(request, "Your announcement is on its way to every member.")
             return redirect(group)
-    return render(request, "communities/announce.html", {"group": group, "access": access, "form": form})
+    return render(
+        request,
+        "communities/announce.html",
+        {"group": group, "access": access, "form": form, "announcements": selectors.announcement_list(group=group)},
+    )
 
 
 @login_required

@@ -76,6 +76,7 @@ def hostile_world(owner):
     services.invitation_create(actor=owner, group=group, note="<script>alert('note')</script>")
     banned = add_member(group)
     services.member_ban(actor=owner, group=group, user=banned, reason="<script>alert('ban')</script>")
+    services.announcement_create(actor=owner, group=group, subject="<script>alert('a')</script>", body=HOSTILE)
     return group, thread, owner, member
 
 
@@ -87,7 +88,8 @@ def test_stored_html_is_sanitized_at_write_time(hostile_world):
 
 
 @pytest.mark.parametrize(
-    "page", ["list", "detail", "join", "threads", "thread", "members", "requests", "invitations", "flags", "home"]
+    "page",
+    ["list", "detail", "join", "threads", "thread", "members", "requests", "invitations", "flags", "announce", "home"],
 )
 def test_every_page_is_harmless(client, hostile_world, page):
     group, thread, owner, member = hostile_world

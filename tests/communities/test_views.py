@@ -343,6 +343,8 @@ def test_announce_page(client, public_group, owner, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("announce", public_group), {"subject": "Picnic", "body": "Sunday!"})
     assert response.status_code == 302
+    page = client.get(url("announce", public_group)).content.decode()
+    assert "Picnic" in page and "0 members" in page  # the owner is not emailed their own announcement
     member = add_member(public_group)
     client.force_login(member)
     assert client.get(url("announce", public_group)).status_code == 403
