@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignUpdate, Comment
@@ -102,6 +103,13 @@ class CommentInputSerializer(serializers.Serializer):
     parent = serializers.IntegerField(required=False, allow_null=True)
 
 
+class GuestSignThrottle(AnonRateThrottle):
+    """Guests' signatures send email to the address given: a tighter rate than other reads."""
+
+    scope = "campaign_guest_sign"
+    rate = "20/hour"
+
+
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed),
     sort (trending|newest|supported|closing)."""
@@ -146,7 +154,12 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return campaign
 
     @extend_schema(request=SignInputSerializer, responses={201: None})
-    @action(detail=True, methods=["post"], permission_classes=[permissions.AllowAny])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.AllowAny],
+        throttle_classes=[GuestSignThrottle, UserRateThrottle],
+    )
     def sign(self, request, slug=None):
         """Sign the petition. Signed-in callers count at once; guests get a confirmation email."""
         campaign = self.get_object()

@@ -557,6 +557,22 @@ def signature_confirm(*, token: str) -> Signature:
     return signature
 
 
+GUEST_SIGNATURES_PER_HOUR = 20
+
+
+def guest_signature_allowed(*, visitor: str) -> bool:
+    """Guests' signatures send confirmation email to any address typed in: cap them per visitor
+    (hashed IP + browser) per hour, so the form cannot be used to mail-bomb someone."""
+    from django.core.cache import cache
+
+    key = f"campaigns:guest-sign:{visitor}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= GUEST_SIGNATURES_PER_HOUR
+    except ValueError:  # evicted between add and incr
+        return True
+
+
 # --- follow ---------------------------------------------------------------------------------------
 
 

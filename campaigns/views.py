@@ -42,6 +42,14 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _visitor(request) -> str:
+    return services.visitor_fingerprint(
+        user_id=request.user.pk if request.user.is_authenticated else None,
+        ip=_client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+
+
 # --- browse ---------------------------------------------------------------------------------------
 
 
@@ -287,6 +295,9 @@ def sign(request, slug: str):
     if request.method == "GET":
         return redirect(f"{campaign.get_absolute_url()}#sign")
     form = SignatureForm(request.POST, user=request.user)
+    if not request.user.is_authenticated and not services.guest_signature_allowed(visitor=_visitor(request)):
+        messages.error(request, "Too many signatures from this device in the last hour; please try again later.")
+        return redirect(f"{campaign.get_absolute_url()}#sign")
     if form.is_valid():
         try:
             signature = services.signature_create(
@@ -492,13 +503,8 @@ def share_redirect(request, code: str):
     share_link = selectors.share_link_get_by_code(code=code)
     if share_link is None:
         raise Http404("This link does not lead anywhere any more.")
-    visitor = services.visitor_fingerprint(
-        user_id=request.user.pk if request.user.is_authenticated else None,
-        ip=_client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
     services.share_click_record(
-        share_link=share_link, channel=request.GET.get("via", ""), visitor=visitor, session=request.session
+        share_link=share_link, channel=request.GET.get("via", ""), visitor=_visitor(request), session=request.session
     )
     return redirect(share_link.campaign.get_absolute_url())
 

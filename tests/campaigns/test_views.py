@@ -488,3 +488,23 @@ def test_admin_is_closed_to_non_staff(client, user):
     client.force_login(user)
     response = client.get("/admin/campaigns/pendingcampaign/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_guest_signatures_are_rate_limited_per_visitor(client, settings):
+    from campaigns.services import GUEST_SIGNATURES_PER_HOUR
+
+    campaigns = CampaignFactory.create_batch(2)
+    for index in range(GUEST_SIGNATURES_PER_HOUR):
+        client.post(
+            reverse("campaigns:sign", args=[campaigns[index % 2].slug]),
+            {"name": "Bot", "email": f"victim+{index}@example.org"},
+        )
+    assert Signature.objects.count() == GUEST_SIGNATURES_PER_HOUR
+    blocked = client.post(reverse("campaigns:sign", args=[campaigns[0].slug]), {"name": "B", "email": "x@example.org"})
+    assert blocked.status_code == 302 and any("Too many signatures" in m for m in messages_of(blocked))
+    assert Signature.objects.count() == GUEST_SIGNATURES_PER_HOUR
+    from django.test import Client
+
+    other_device = Client(REMOTE_ADDR="10.9.9.9")
+    other_device.post(reverse("campaigns:sign", args=[campaigns[0].slug]), {"name": "Real", "email": "r@example.org"})
+    assert Signature.objects.count() == GUEST_SIGNATURES_PER_HOUR + 1
