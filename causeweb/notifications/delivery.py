@@ -125,6 +125,8 @@ def email_context(notification: Notification) -> dict:
         "preferences_url": absolute_url("/notifications/preferences/") if notification.recipient_id else "",
         "mandatory": not kinds.is_optional(notification.kind),
     }
+    if isinstance(context.get("manage_url"), str):
+        context["manage_url"] = absolute_url(context["manage_url"])
     if kinds.is_optional(notification.kind):
         context["unsubscribe_url"] = absolute_url(
             unsubscribe_path(email=notification.email, kind=notification.kind, user_id=notification.recipient_id)

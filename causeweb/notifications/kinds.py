@@ -6,7 +6,8 @@ Context keys every caller passes: `title` (one line), `body` (plain text, option
 <kind>.html and .txt, falling back to default.*) renders with just those three; it shows these
 optional extras when a caller passes them (all plain strings, already formatted):
 `amount` (e.g. "€25.00"), `campaign`, `event`, `starts_at`, `location`, `group`, `thread`,
-`actor` (who did it), `excerpt` (quoted text), `reason`, `decision`, `reference` (receipt number).
+`actor` (who did it), `excerpt` (quoted text), `reason`, `decision`, `reference` (receipt number),
+`manage_url` (path of a signed page where a guest changes or cancels what they signed up for).
 """
 
 from django.db import models

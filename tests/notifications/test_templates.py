@@ -69,3 +69,16 @@ def test_unknown_kind_falls_back_to_the_default_pair(user):
     assert "Hello" in message.body
     assert "Open on" not in message.body  # no url, no button
     assert "<h1" in message.alternatives[0][0]
+
+
+def test_guest_manage_link_is_absolute_in_both_parts():
+    notification = Notification.objects.create(
+        email="guest@example.org",
+        kind=Kind.RSVP_CONFIRMATION,
+        title="You are going",
+        context={"title": "You are going", "manage_url": "/events/rsvp/abc123/"},
+        dedupe_key="tpl:manage",
+    )
+    message = delivery.build_message(notification)
+    assert "Change or cancel (no account needed): http://127.0.0.1:8000/events/rsvp/abc123/" in message.body
+    assert 'href="http://127.0.0.1:8000/events/rsvp/abc123/"' in message.alternatives[0][0]
