@@ -261,6 +261,9 @@ def notification_unsubscribe(*, token: str) -> UnsubscribeOutcome:
         )
     elif user is not None:
         NotificationPreference.objects.update_or_create(user=user, kind=target.kind, defaults={"email_enabled": False})
+        Notification.objects.filter(
+            recipient=user, kind=target.kind, email_status=Notification.EmailStatus.DIGEST
+        ).update(email_status=Notification.EmailStatus.SKIPPED)
     elif target.kind != kinds.DIGEST:
         GuestOptOut.objects.get_or_create(email=target.email.lower(), kind=target.kind)
     return UnsubscribeOutcome(target.email, target.kind, kinds.kind_label(target.kind), user is not None)

@@ -95,3 +95,15 @@ def test_member_token_still_works_after_the_account_email_changes(user):
     outcome = services.notification_unsubscribe(token=token)
     assert outcome.has_account
     assert NotificationPreference.objects.get(user=user, kind=Kind.MENTION).email_enabled is False
+
+
+def test_unsubscribing_a_kind_drops_its_items_waiting_for_the_digest(user, run_on_commit):
+    NotificationPreference.objects.create(user=user, kind=Kind.MENTION, daily_digest=True)
+    with run_on_commit():
+        waiting = notify(recipient=user, kind=Kind.MENTION, context={"title": "Hi"}, dedupe_key="d:w")
+        other = notify(recipient=user, kind=Kind.THREAD_REPLY, context={"title": "Re"}, dedupe_key="d:o")
+    services.notification_unsubscribe(token=unsubscribe_token(email=user.email, kind=Kind.MENTION, user_id=user.pk))
+    waiting.refresh_from_db()
+    other.refresh_from_db()
+    assert waiting.email_status == Notification.EmailStatus.SKIPPED
+    assert other.email_status == Notification.EmailStatus.SENT
