@@ -17,6 +17,7 @@ class GroupAccess:
     membership: Membership | None
     is_banned: bool
     pending_request: bool = False
+    requests_waiting: int = 0  # join requests waiting for the moderators (shown to them only)
 
     @property
     def is_authenticated(self) -> bool:
@@ -70,7 +71,14 @@ class GroupAccess:
         )
 
 
-def access_for(*, group: Group, user, membership: Membership | None, is_banned: bool, pending_request=False):
+def access_for(
+    *, group: Group, user, membership: Membership | None, is_banned: bool, pending_request=False, requests_waiting=0
+):
     return GroupAccess(
-        group=group, user=user, membership=membership, is_banned=is_banned, pending_request=pending_request
+        group=group,
+        user=user,
+        membership=membership,
+        is_banned=is_banned,
+        pending_request=pending_request,
+        requests_waiting=requests_waiting,
     )

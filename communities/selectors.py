@@ -3,7 +3,8 @@ number of threads, posts, reactions or members (see tests/communities/test_views
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from communities.models import (
     Announcement,
@@ -76,15 +77,29 @@ def group_access(*, group: Group, user) -> GroupAccess:
             pending=Exists(
                 JoinRequest.objects.filter(group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING)
             ),
+            waiting=Coalesce(
+                Subquery(
+                    JoinRequest.objects.filter(group=OuterRef("pk"), status=JoinRequest.Status.PENDING)
+                    .values("group")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
         )
-        .values("banned", "pending")
+        .values("banned", "pending", "waiting")
         .first()
-    ) or {"banned": False, "pending": False}
+    ) or {"banned": False, "pending": False, "waiting": 0}
     membership = Membership.objects.filter(group=group, user=user).first()
     if membership is not None:
         membership.group = group
     return access_for(
-        group=group, user=user, membership=membership, is_banned=row["banned"], pending_request=row["pending"]
+        group=group,
+        user=user,
+        membership=membership,
+        is_banned=row["banned"],
+        pending_request=row["pending"],
+        requests_waiting=row["waiting"],
     )
 
 

@@ -421,3 +421,10 @@ def test_support_a_campaign_from_the_group_page(client, public_group, owner):
     assert "Safe crossings" in client.get(public_group.get_absolute_url()).content.decode()
     response = client.post(url("campaign_add", public_group), {"campaign": "nope"}, follow=True)
     assert "No public campaign" in response.content.decode()
+
+
+def test_moderators_see_how_many_requests_wait(client, request_group, owner):
+    for _ in range(3):
+        services.join_request_create(user=UserFactory(), group=request_group, accept_code_of_conduct=True)
+    client.force_login(owner)
+    assert 'aria-label="3 waiting"' in client.get(request_group.get_absolute_url()).content.decode()
