@@ -137,8 +137,14 @@ class SignatureForm(forms.ModelForm):
 
 
 class UpdateForm(forms.Form):
+    """Shown on the campaign page next to the comment form, so its ids get their own prefix."""
+
     title = forms.CharField(max_length=120)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown.", label="Update")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "update_%s")
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(forms.ModelForm):

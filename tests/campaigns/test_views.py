@@ -508,3 +508,12 @@ def test_guest_signatures_are_rate_limited_per_visitor(client, settings):
     other_device = Client(REMOTE_ADDR="10.9.9.9")
     other_device.post(reverse("campaigns:sign", args=[campaigns[0].slug]), {"name": "Real", "email": "r@example.org"})
     assert Signature.objects.count() == GUEST_SIGNATURES_PER_HOUR + 1
+
+
+def test_campaign_page_has_unique_element_ids(client, campaign, user):
+    CommentFactory(campaign=campaign)
+    client.force_login(user)  # the organizer sees the most forms: sign, update, comment, replies
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates
