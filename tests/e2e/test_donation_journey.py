@@ -110,4 +110,10 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     text = panel.inner_text()
     assert "€65" in text and "2 donors" in text and "Amina Diallo" in text and "For the kids!" in text
     panel.screenshot(path=str(artifacts_dir / "donation-5-campaign-panel.png"))
+    # The form on a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(donate_url)
+    page.wait_for_function("document.querySelector('#card-element input')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts_dir / "donation-6-mobile.png"), full_page=True)
     assert not [line for line in console if "Uncaught" in line], console
