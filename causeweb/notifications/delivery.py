@@ -30,6 +30,7 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from anymail.exceptions import AnymailRecipientsRefused, AnymailRequestsAPIError
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F
@@ -199,7 +200,7 @@ def build_digest_message(*, user, items: list[Notification], date, connection=No
 
 def is_transient(exc: BaseException) -> bool:
     """Errors worth retrying: the mail server or the network, not the message or the address."""
-    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, SoftTimeLimitExceeded)):
         return True
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500  # 4xx: "try again later"; 5xx: the message or address is wrong
@@ -257,6 +258,9 @@ def deliver_email(notification_id: int, *, connection=None) -> Result:
         return Result(SKIPPED if status == Notification.EmailStatus.SKIPPED else DIGEST, notification_id)
     try:
         build_message(notification, connection=connection).send()
+    except SoftTimeLimitExceeded as exc:
+        _record_failure(notification, exc)
+        raise  # the batch stops here; deliver_batch hands the rest back for a retry
     except Exception as exc:
         return _record_failure(notification, exc)
     if not _finish(
@@ -301,10 +305,19 @@ def deliver_batch(notification_ids: list[int]) -> list[Result]:
         # Each send below tries to open it again and records the error on its own row
         # (retry or failed), so nothing is left pending without a trace.
         logger.warning("could not open the mail connection: %s", exc)
+    results: list[Result] = []
     try:
-        return [deliver_email(pk, connection=connection) for pk in notification_ids]
+        for pk in notification_ids:
+            results.append(deliver_email(pk, connection=connection))
+    except SoftTimeLimitExceeded:
+        # Out of time: what was not reached (and the row being sent) goes back for a retry
+        # rather than being killed mid-send by the hard limit.
+        done = {r.notification_id for r in results}
+        results.extend(Result(RETRY, pk) for pk in notification_ids if pk not in done)
+        logger.warning("delivery batch hit its time limit; %s left for a retry", len(notification_ids) - len(done))
     finally:
         try:
             connection.close()
         except Exception:  # closing a broken SMTP session must not lose the results
             logger.debug("closing the mail connection failed", exc_info=True)
+    return results

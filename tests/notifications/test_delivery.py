@@ -310,3 +310,22 @@ def test_mail_server_refusing_the_login_fails_each_row_visibly(settings, monkeyp
         row.refresh_from_db()
         assert row.email_status == Notification.EmailStatus.FAILED
         assert "SMTPAuthenticationError" in row.last_error
+
+
+def test_batch_out_of_time_hands_the_rest_back_for_a_retry(failing_backend):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    first, slow, unreached = pending(), pending(email="slow@example.org"), pending()
+    failing_backend.error = SoftTimeLimitExceeded()
+    failing_backend.only_for = {"slow@example.org"}
+    results = delivery.deliver_batch([first.pk, slow.pk, unreached.pk])
+    assert [(r.notification_id, r.outcome) for r in results] == [
+        (first.pk, delivery.SENT),
+        (slow.pk, delivery.RETRY),
+        (unreached.pk, delivery.RETRY),
+    ]
+    slow.refresh_from_db()
+    unreached.refresh_from_db()
+    assert (slow.email_status, slow.email_attempts) == ("pending", 1)
+    assert (unreached.email_status, unreached.email_attempts) == ("pending", 0)
+    assert len(failing_backend.sent) == 1
