@@ -62,3 +62,80 @@ def test_same_payment_reported_under_different_event_ids_concurrently_counts_onc
     funding = CampaignFunding.objects.get(campaign=campaign)
     assert (funding.raised_minor, funding.donor_count) == (20_000, 20)
     assert StripeEvent.objects.count() == 80
+
+
+def _in_thread(fn):
+    try:
+        return fn()
+    except Exception as exc:  # returned, not raised, so the test can look at every outcome
+        return exc
+    finally:
+        connection.close()
+
+
+@pytest.mark.stripe
+def test_double_click_charges_the_card_once(stripe_browser):
+    from fundraising import gateway, services
+
+    campaign = FundraisingCampaignFactory()
+    donation = services.donation_create(
+        campaign=campaign,
+        amount_minor=2500,
+        cover_fee=False,
+        donor_name="Ada",
+        email="a@example.org",
+        visibility="name",
+    )
+    setup = services.donation_start_payment(donation=donation)
+    stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
+
+    def charge():
+        return services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: _in_thread(charge), range(4)))
+
+    assert all(isinstance(result, tuple) for result in results), results
+    donation.refresh_from_db()
+    assert donation.state == Donation.State.SUCCEEDED
+    charges = gateway.client().v1.charges.list(params={"customer": donation.stripe_customer_id})
+    assert len(charges.data) == 1 and charges.data[0].amount == 2500
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert (funding.raised_minor, funding.donor_count) == (2500, 1)
+
+
+@pytest.mark.stripe
+def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
+    from causeweb.core.exceptions import Conflict
+    from fundraising import gateway, services
+    from fundraising.models import Refund
+    from tests.fundraising.factories import UserFactory
+
+    campaign = FundraisingCampaignFactory()
+    donation = services.donation_create(
+        campaign=campaign,
+        amount_minor=3000,
+        cover_fee=False,
+        donor_name="Ada",
+        email="a@example.org",
+        visibility="name",
+    )
+    setup = services.donation_start_payment(donation=donation)
+    stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
+    services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    staff = [UserFactory(is_staff=True, is_superuser=True) for _ in range(3)]
+
+    def refund(actor):
+        return _in_thread(lambda: services.donation_refund(actor=actor, donation_id=donation.pk, amount_minor=3000))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(refund, staff))
+
+    assert sum(isinstance(r, Refund) for r in results) == 1
+    assert sum(isinstance(r, Conflict) for r in results) == 2, results
+    donation.refresh_from_db()
+    assert donation.state == Donation.State.REFUNDED and donation.refunded_minor == 3000
+    charge = gateway.client().v1.charges.retrieve(donation.stripe_charge_id)
+    assert charge.amount_refunded == 3000
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert (funding.raised_minor, funding.donor_count) == (0, 0)
