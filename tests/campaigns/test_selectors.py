@@ -142,3 +142,31 @@ def test_share_stats_counts_channels_and_referred_signatures():
     assert stats["clicks"] == 3 and stats["referred_signatures"] == 1
     assert ("X / Twitter", 2) in stats["channels"] and ("Facebook", 0) in stats["channels"]
     assert [(link.click_count, link.signatures_brought) for link in stats["links"]] == [(3, 1)]
+
+
+@pytest.mark.postgres
+def test_search_uses_the_gin_index_on_postgres():
+    from django.db import connection
+
+    template = CampaignFactory()
+    Campaign.objects.bulk_create(
+        [
+            Campaign(
+                organizer_id=template.organizer_id,
+                cause_id=template.cause_id,
+                title=f"Neighbourhood campaign {n}",
+                slug=f"neighbourhood-campaign-{n}",
+                summary="Street trees and benches",
+                story="Lorem ipsum " * 20,
+                status="published",
+                published_at=timezone.now(),
+            )
+            for n in range(3000)
+        ]
+    )
+    CampaignFactory(title="Zebra crossings near schools")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE campaigns_campaign")
+    queryset = selectors.campaign_search(query="zebra", sort="newest")
+    assert "campaign_search_document" in queryset.explain()
+    assert [c.title for c in queryset] == ["Zebra crossings near schools"]
