@@ -47,8 +47,12 @@ def campaign_funding_panel(*, campaign) -> dict | None:
     or None when the campaign takes no donations. Rendered by fundraising/_campaign_panel.html."""
     if not campaign.goal_minor:
         return None
-    funding = CampaignFunding.objects.filter(campaign_id=campaign.pk).values("raised_minor", "donor_count").first()
-    funding = funding or {"raised_minor": 0, "donor_count": 0}
+    funding = (
+        CampaignFunding.objects.filter(campaign_id=campaign.pk)
+        .values("raised_minor", "donor_count", "currency")
+        .first()
+    )
+    funding = funding or {"raised_minor": 0, "donor_count": 0, "currency": campaign.currency}
     paid = Donation.objects.filter(campaign_id=campaign.pk, state__in=WALL_STATES).only(*WALL_FIELDS)
     latest = [_wall_entry(d) for d in paid.order_by("-succeeded_at", "-id")[:WALL_SIZE]]
     top = [_wall_entry(d) for d in paid.order_by("-amount_minor", "succeeded_at", "id")[:WALL_SIZE]]
@@ -60,8 +64,10 @@ def campaign_funding_panel(*, campaign) -> dict | None:
     return {
         "raised_minor": funding["raised_minor"],
         "goal_minor": goal,
-        "currency": campaign.currency,
-        "percent": min(100, funding["raised_minor"] * 100 // goal),
+        # The currency the money was raised in (a campaign's currency is fixed once it has donations).
+        "currency": funding["currency"],
+        "goal_currency": campaign.currency,
+        "percent": min(100, funding["raised_minor"] * 100 // goal) if funding["currency"] == campaign.currency else 0,
         "donor_count": funding["donor_count"],
         "deadline": campaign.deadline,
         "days_left": days_left,
@@ -123,6 +129,12 @@ def campaign_donations(*, campaign):
     return Donation.objects.filter(campaign_id=campaign.pk, state__in=Donation.PAID_STATES).order_by(
         "-succeeded_at", "-id"
     )
+
+
+def campaign_currency_locked(*, campaign_id: int) -> bool:
+    """True once a campaign has donations: its currency must not change any more (for the
+    campaigns app's edit form)."""
+    return Donation.objects.filter(campaign_id=campaign_id).exists()
 
 
 def campaign_donation_summary(*, campaign) -> dict:

@@ -146,6 +146,17 @@ def donation_create(
         errors["message"] = "Keep the message under 500 characters."
     if errors:
         raise ValidationError(errors)
+    _funding_ensure(campaign_id=campaign.pk, currency=currency)
+    if CampaignFunding.objects.filter(campaign_id=campaign.pk).values_list("currency", flat=True).get() != currency:
+        # Rare (the organizer changed the currency): lock the totals row while deciding.
+        funding = CampaignFunding.objects.select_for_update().get(campaign_id=campaign.pk)
+        if Donation.objects.filter(campaign_id=campaign.pk).exclude(currency=currency).exists():
+            # Totals in two currencies cannot be added up: the organizer must keep the first one.
+            raise ValidationError(
+                f"This campaign raised money in {funding.currency}; it cannot take donations in {currency}."
+            )
+        funding.currency = currency
+        funding.save(update_fields=["currency", "updated_at"])
     donation = Donation.objects.create(
         campaign=campaign,
         donor=user,
@@ -158,7 +169,6 @@ def donation_create(
         currency=currency,
         referral_share_link_id=referral_share_link_id,
     )
-    _funding_ensure(campaign_id=campaign.pk, currency=currency)
     return donation
 
 

@@ -199,3 +199,27 @@ def test_dashboard_links(settings):
     settings.STRIPE_TEST_MODE = False
     assert gateway.dashboard_url("re_9") == "https://dashboard.stripe.com/refunds/re_9"
     assert gateway.dashboard_url("") == ""
+
+
+def test_a_campaign_cannot_mix_currencies_once_it_has_donations(campaign):
+    from fundraising import selectors
+
+    assert selectors.campaign_currency_locked(campaign_id=campaign.pk) is False
+    create(campaign)
+    assert selectors.campaign_currency_locked(campaign_id=campaign.pk) is True
+    campaign.currency = "JPY"
+    campaign.save()
+    with pytest.raises(ValidationError) as excinfo:
+        create(campaign, amount_minor=3000)
+    assert "raised money in EUR" in str(excinfo.value)
+    panel = selectors.campaign_funding_panel(campaign=campaign)
+    assert (panel["currency"], panel["goal_currency"], panel["percent"]) == ("EUR", "JPY", 0)
+
+
+def test_currency_change_before_any_donation_is_followed():
+    campaign = FundraisingCampaignFactory(currency="EUR")
+    services._funding_ensure(campaign_id=campaign.pk, currency="EUR")
+    campaign.currency = "GBP"
+    campaign.save()
+    assert create(campaign).currency == "GBP"
+    assert CampaignFunding.objects.get(campaign=campaign).currency == "GBP"
