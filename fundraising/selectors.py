@@ -131,6 +131,15 @@ def campaign_donations(*, campaign):
     )
 
 
+def campaign_funding_totals(*, campaign_ids) -> dict[int, dict]:
+    """Raised amount and donor count of many campaigns in one query (for campaign cards/lists):
+    {campaign_id: {"raised_minor", "donor_count", "currency"}}; campaigns without donations are absent."""
+    rows = CampaignFunding.objects.filter(campaign_id__in=list(campaign_ids)).values(
+        "campaign_id", "raised_minor", "donor_count", "currency"
+    )
+    return {row.pop("campaign_id"): row for row in rows}
+
+
 def campaign_currency_locked(*, campaign_id: int) -> bool:
     """True once a campaign has donations: its currency must not change any more (for the
     campaigns app's edit form)."""

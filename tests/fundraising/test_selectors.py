@@ -84,3 +84,15 @@ def test_form_options_for_a_zero_decimal_currency():
     assert [p["major"] for p in options["presets"]] == ["1000", "3000", "5000", "10000"]
     assert options["fee_rule"]["exponent"] == 0
     assert [p["major"] for p in selectors.donation_form_options(currency="EUR")["presets"]] == ["10", "25", "50", "100"]
+
+
+def test_funding_totals_for_many_campaigns_in_one_query(django_assert_num_queries):
+    campaigns = [FundraisingCampaignFactory() for _ in range(3)]
+    paid(campaigns[0], 1000)
+    paid(campaigns[0], 500)
+    paid(campaigns[2], 700)
+    with django_assert_num_queries(1):
+        totals = selectors.campaign_funding_totals(campaign_ids=[c.pk for c in campaigns])
+    assert totals[campaigns[0].pk] == {"raised_minor": 1500, "donor_count": 2, "currency": "EUR"}
+    assert totals[campaigns[2].pk]["raised_minor"] == 700
+    assert campaigns[1].pk not in totals
