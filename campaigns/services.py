@@ -66,6 +66,12 @@ def user_can_manage(user, campaign: Campaign) -> bool:
     return campaign.organizer_id == user.pk or user_is_moderator(user)
 
 
+def user_can_hide_comments(user, campaign: Campaign) -> bool:
+    from causeweb.moderation.services import is_site_moderator
+
+    return user_can_manage(user, campaign) or is_site_moderator(user)
+
+
 def _require_organizer(user, campaign: Campaign) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active or campaign.organizer_id != user.pk:
         raise PermissionDenied("Only the campaign's organizer can do that.")
@@ -681,7 +687,7 @@ def comment_hide(*, comment: Comment, actor, reason: str = "") -> Comment:
     from causeweb.moderation.services import moderation_action_record
 
     campaign = Campaign.objects.only("pk", "organizer_id").get(pk=comment.campaign_id)
-    if not user_can_manage(actor, campaign):
+    if not user_can_hide_comments(actor, campaign):
         raise PermissionDenied("Only the organizer or a moderator can hide comments.")
     if comment.hidden_at is not None:
         raise Conflict("This comment is already hidden.", code="already_hidden")

@@ -111,6 +111,7 @@ def _detail_context(request, campaign: Campaign, *, preview: bool = False, **for
         "can_manage": services.user_can_manage(user, campaign),
         "is_organizer": user.is_authenticated and campaign.organizer_id == user.pk,
         "is_moderator": services.user_is_moderator(user),
+        "can_hide_comments": services.user_can_hide_comments(user, campaign),
         "funding": fundraising_selectors.campaign_funding_panel(campaign=campaign),
         "events": event_selectors.event_list_for_campaign(campaign_id=campaign.pk, limit=5),
         "groups": community_selectors.group_list_for_campaign(campaign_id=campaign.pk, limit=5),

@@ -516,3 +516,16 @@ def test_visitor_fingerprint_hides_the_ip():
     fingerprint = services.visitor_fingerprint(user_id=None, ip="203.0.113.9", user_agent="UA")
     assert "203.0.113.9" not in fingerprint and len(fingerprint) == 64
     assert fingerprint != services.visitor_fingerprint(user_id=None, ip="203.0.113.9", user_agent="Other")
+
+
+def test_site_moderator_without_campaign_rights_can_hide_comments(campaign, other_user):
+    from django.contrib.auth.models import Permission
+
+    site_moderator = UserFactory(is_staff=True)
+    site_moderator.user_permissions.add(Permission.objects.get(codename="change_flag"))
+    comment = CommentFactory(campaign=campaign, author=other_user)
+    services.comment_hide(comment=comment, actor=site_moderator)
+    comment.refresh_from_db()
+    assert comment.hidden_by == site_moderator
+    with pytest.raises(PermissionDenied):  # but reviewing campaigns needs the campaign permission
+        services.campaign_approve(campaign=PendingCampaignFactory(), moderator=site_moderator)
