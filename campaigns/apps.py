@@ -14,3 +14,8 @@ class CampaignsConfig(AppConfig):
             hide=services.comment_hide_by_site_moderator,
             restore=services.comment_restore_by_site_moderator,
         )
+        register_moderatable(
+            "campaigns.campaign",
+            hide=services.campaign_hide_by_site_moderator,
+            restore=services.campaign_restore_by_site_moderator,
+        )

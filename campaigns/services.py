@@ -780,3 +780,42 @@ def comment_hide_by_site_moderator(comment: Comment, *, moderator, reason: str =
 
 def comment_restore_by_site_moderator(comment: Comment, *, moderator) -> None:
     Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_by=None)
+
+
+@transaction.atomic
+def campaign_hide_by_site_moderator(campaign: Campaign, *, moderator, reason: str = "") -> None:
+    """A site moderator upheld a flag on a campaign: take it down (idempotent). The organizer is
+    told why and can edit and resubmit it."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.is_public:
+        return
+    campaign.status = Campaign.Status.DRAFT
+    campaign.rejection_reason = reason or "Reported by visitors and taken down by a moderator."
+    campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
+    notify(
+        recipient=campaign.organizer,
+        kind=Kind.CAMPAIGN_REJECTED,
+        context={
+            "title": f"Your campaign “{campaign.title}” was taken down",
+            "body": f"A moderator's note: {campaign.rejection_reason}",
+            "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
+            "campaign_id": campaign.pk,
+        },
+        dedupe_key=f"campaign-taken-down:{campaign.pk}:{int(timezone.now().timestamp())}",
+    )
+
+
+def campaign_restore_by_site_moderator(campaign: Campaign, *, moderator) -> None:
+    """Restoring a taken-down campaign sends it back to the review queue rather than straight online."""
+    Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+        status=Campaign.Status.PENDING_REVIEW, submitted_at=timezone.now()
+    )
+
+
+def campaign_flag(*, campaign: Campaign, reporter, reason: str, note: str = ""):
+    """Anyone signed in may report a public campaign to the moderators."""
+    from causeweb.moderation.services import flag_create
+
+    if not campaign.is_public:
+        raise ValidationError("Only public campaigns can be reported.", code="not_public")
+    return flag_create(reporter=reporter, target=campaign, reason=reason, note=note)

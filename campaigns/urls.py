@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("<slug:slug>/comments/<int:comment_id>/hide/", views.comment_hide, name="comment_hide"),
     path("<slug:slug>/comments/<int:comment_id>/flag/", views.comment_flag, name="comment_flag"),
+    path("<slug:slug>/report/", views.campaign_flag, name="flag"),
     path("<slug:slug>/embed/", views.campaign_embed, name="embed"),
     path("<slug:slug>/qr.svg", views.campaign_qr, name="qr"),
 ]

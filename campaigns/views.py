@@ -494,6 +494,30 @@ def comment_flag(request, slug: str, comment_id: int):
     return render(request, "campaigns/comment_flag.html", {"campaign": campaign, "comment": comment, "form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_flag(request, slug: str):
+    campaign = _public_or_404(slug)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_flag(
+                campaign=campaign,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except Conflict as exc:
+            messages.info(request, exc.message)
+            return redirect(campaign.get_absolute_url())
+        except DOMAIN_ERRORS as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Thank you — moderators will look at it.")
+            return redirect(campaign.get_absolute_url())
+    return render(request, "campaigns/comment_flag.html", {"campaign": campaign, "comment": None, "form": form})
+
+
 # --- sharing --------------------------------------------------------------------------------------
 
 

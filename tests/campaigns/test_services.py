@@ -529,3 +529,24 @@ def test_site_moderator_without_campaign_rights_can_hide_comments(campaign, othe
     assert comment.hidden_by == site_moderator
     with pytest.raises(PermissionDenied):  # but reviewing campaigns needs the campaign permission
         services.campaign_approve(campaign=PendingCampaignFactory(), moderator=site_moderator)
+
+
+def test_flagged_campaign_taken_down_by_site_moderator_and_restored_to_review(campaign, other_user, moderator):
+    from causeweb.moderation.services import content_restore, flag_uphold
+
+    flag = services.campaign_flag(campaign=campaign, reporter=other_user, reason="fraud", note="Fake charity")
+    with pytest.raises(Conflict):
+        services.campaign_flag(campaign=campaign, reporter=other_user, reason="fraud")
+    flag_uphold(flag=flag, moderator=moderator, reason="Not a real charity")
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT and not campaign.is_public
+    assert campaign.rejection_reason == "Not a real charity"
+    assert Notification.objects.filter(recipient=campaign.organizer, kind=Kind.CAMPAIGN_REJECTED).exists()
+    content_restore(target=campaign, moderator=moderator)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PENDING_REVIEW
+
+
+def test_only_public_campaigns_can_be_flagged(other_user):
+    with pytest.raises(ValidationError):
+        services.campaign_flag(campaign=DraftCampaignFactory(), reporter=other_user, reason="spam")

@@ -517,3 +517,15 @@ def test_campaign_page_has_unique_element_ids(client, campaign, user):
     ids = re.findall(r'\sid="([^"]+)"', html)
     duplicates = {i for i in ids if ids.count(i) > 1}
     assert not duplicates
+
+
+def test_report_campaign(client, campaign, other_user):
+    url = reverse("campaigns:flag", args=[campaign.slug])
+    assert client.get(url).status_code == 302  # sign in first
+    client.force_login(other_user)
+    assert "Report this campaign" in client.get(campaign.get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 200
+    client.post(url, {"reason": "misinformation", "note": "Numbers are made up"})
+    assert Flag.objects.get().target == campaign
+    again = client.post(url, {"reason": "spam"})
+    assert any("already flagged" in m for m in messages_of(again))
