@@ -113,6 +113,11 @@ def event_detail(request, slug):
 def event_rsvp(request, slug):
     event = _event_or_404(slug)
     form = RSVPForm(request.POST, signed_in=request.user.is_authenticated, event=event)
+    if not request.user.is_authenticated and not services.guest_rsvp_allowed(
+        ip=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
+    ):
+        messages.error(request, "Too many RSVPs from this device in the last hour; please try again later.")
+        return redirect(event)
     if form.is_valid():
         data = form.cleaned_data
         try:

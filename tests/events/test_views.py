@@ -356,3 +356,20 @@ def test_host_pages_query_counts_are_constant(client, host, django_assert_max_nu
         with django_assert_max_num_queries(10):
             response = client.get(reverse(f"events:{name}", kwargs={"slug": event.slug}))
         assert response.status_code == 200, name
+
+
+def test_guest_rsvps_are_capped_per_visitor_per_hour(client, host, settings):
+    from events.services import GUEST_RSVPS_PER_HOUR
+
+    events = [EventFactory(host=host) for _ in range(GUEST_RSVPS_PER_HOUR + 1)]
+    for n, event in enumerate(events):
+        response = client.post(
+            reverse("events:rsvp", kwargs={"slug": event.slug}), {"name": "Spam", "email": f"victim{n}@example.org"}
+        )
+    assert RSVP.objects.count() == GUEST_RSVPS_PER_HOUR
+    assert "Too many RSVPs" in client.get(response.url).content.decode()
+    # Signed-in people are not capped by this (they cannot type someone else's address).
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("events:rsvp", kwargs={"slug": events[-1].slug}), {})
+    assert RSVP.objects.filter(user=user).exists()
