@@ -180,6 +180,8 @@ class CampaignPage:
     updates: list = field(default_factory=list)
     comments: list = field(default_factory=list)
     comment_total: int = 0
+    comment_page: object = None  # a Paginator page of top-level comments
+    more_updates: bool = False
     recent_signers: list = field(default_factory=list)
     is_following: bool = False
     my_signature: Signature | None = None
@@ -204,14 +206,20 @@ def comment_list_for_campaign(*, campaign: Campaign, limit: int = COMMENTS_ON_PA
     return list(_comment_prefetch().filter(campaign=campaign)[:limit])
 
 
-def campaign_page(*, campaign: Campaign, viewer=None) -> CampaignPage:
-    """The campaign page's reads: fixed number of queries (tags, updates, comments + replies,
-    signers, and two for the viewer when signed in)."""
+UPDATES_ON_PAGE = 5
+
+
+def campaign_page(*, campaign: Campaign, viewer=None, comment_page=1) -> CampaignPage:
+    """The campaign page's reads: fixed number of queries (tags, updates, comment count, a page of
+    comments + their replies, signers, and two for the viewer when signed in)."""
+    from django.core.paginator import Paginator
+
     tags = list(campaign.tags.all())
     campaign._prefetched_objects_cache = {"tags": tags}  # noqa: SLF001 - reuse for the template
-    updates = list(CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")[:5])
-    comments = comment_list_for_campaign(campaign=campaign)
-    comment_total = Comment.objects.filter(campaign=campaign, parent__isnull=True).count()
+    updates = list(campaign_updates(campaign=campaign)[: UPDATES_ON_PAGE + 1])
+    comments_page = Paginator(_comment_prefetch().filter(campaign=campaign), COMMENTS_ON_PAGE).get_page(comment_page)
+    comments = list(comments_page.object_list)
+    comment_total = comments_page.paginator.count
     recent_signers = list(
         Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False, is_public=True)
         .only("name", "comment", "confirmed_at", "campaign_id")
@@ -219,9 +227,11 @@ def campaign_page(*, campaign: Campaign, viewer=None) -> CampaignPage:
     )
     page = CampaignPage(
         campaign=campaign,
-        updates=updates,
+        updates=updates[:UPDATES_ON_PAGE],
+        more_updates=len(updates) > UPDATES_ON_PAGE,
         comments=comments,
         comment_total=comment_total,
+        comment_page=comments_page,
         recent_signers=recent_signers,
     )
     if getattr(viewer, "is_authenticated", False):

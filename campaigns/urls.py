@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/close/", views.campaign_close, name="close"),
     path("<slug:slug>/stats/", views.campaign_stats, name="stats"),
     path("<slug:slug>/updates/", views.update_create, name="update_create"),
+    path("<slug:slug>/news/", views.update_list, name="updates"),
     path("<slug:slug>/sign/", views.sign, name="sign"),
     path("<slug:slug>/counter/", views.signature_counter, name="counter"),
     path("<slug:slug>/signatures.csv", views.signatures_csv, name="signatures_csv"),

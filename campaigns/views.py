@@ -92,7 +92,7 @@ def _detail_context(request, campaign: Campaign, *, preview: bool = False, **for
     from fundraising import selectors as fundraising_selectors
 
     user = request.user
-    page = selectors.campaign_page(campaign=campaign, viewer=user)
+    page = selectors.campaign_page(campaign=campaign, viewer=user, comment_page=request.GET.get("comments") or 1)
     if page.my_signature is None and not user.is_authenticated:
         # A guest who signed from this browser sees their signature's state, not the form again.
         signature_id = request.session.get(GUEST_SIGNATURES_SESSION_KEY, {}).get(str(campaign.pk))
@@ -133,6 +133,13 @@ def campaign_detail(request, slug: str):
             return redirect("campaigns:preview", slug=slug)
         raise Http404("No such campaign.")
     return render(request, "campaigns/detail.html", _detail_context(request, campaign))
+
+
+@require_GET
+def update_list(request, slug: str):
+    campaign = _public_or_404(slug)
+    page = Paginator(selectors.campaign_updates(campaign=campaign), 20).get_page(request.GET.get("page"))
+    return render(request, "campaigns/updates.html", {"campaign": campaign, "page": page})
 
 
 @login_required

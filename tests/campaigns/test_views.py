@@ -529,3 +529,21 @@ def test_report_campaign(client, campaign, other_user):
     assert Flag.objects.get().target == campaign
     again = client.post(url, {"reason": "spam"})
     assert any("already flagged" in m for m in messages_of(again))
+
+
+def test_comment_pages_and_all_updates(client, campaign):
+    from campaigns.selectors import COMMENTS_ON_PAGE
+
+    oldest = CommentFactory(campaign=campaign, body_html="<p>The very first comment</p>")
+    CommentFactory.create_batch(COMMENTS_ON_PAGE, campaign=campaign)
+    first_page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "The very first comment" not in first_page and "?comments=2#comments" in first_page
+    second_page = client.get(campaign.get_absolute_url(), {"comments": 2}).content.decode()
+    assert f'id="comment-{oldest.pk}"' in second_page
+    assert client.get(campaign.get_absolute_url(), {"comments": "junk"}).status_code == 200
+    updates = UpdateFactory.create_batch(6, campaign=campaign)
+    detail = client.get(campaign.get_absolute_url()).content.decode()
+    assert "All updates" in detail
+    listing = client.get(reverse("campaigns:updates", args=[campaign.slug])).content.decode()
+    assert all(update.title in listing for update in updates)
+    assert client.get(reverse("campaigns:updates", args=[DraftCampaignFactory().slug])).status_code == 404

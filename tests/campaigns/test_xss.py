@@ -135,6 +135,7 @@ def test_public_pages_carry_no_script(client, hostile_campaign, user, other_user
         "embed": reverse("campaigns:embed", args=[slug]),
         "home": reverse("home"),
         "counter": reverse("campaigns:counter", args=[slug]),
+        "updates": reverse("campaigns:updates", args=[slug]),
     }
     if viewer in ("organizer", "moderator"):
         pages["preview"] = reverse("campaigns:preview", args=[slug])
