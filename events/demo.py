@@ -30,7 +30,7 @@ DEMO_EVENTS = [
         {},
     ),
     (
-        "Berlin tenants' town hall",
+        "Neukölln town hall: keep the pharmacy open",
         "town_hall",
         "Berlin",
         "Europe/Berlin",
@@ -114,8 +114,8 @@ DEMO_EVENTS = [
         "march",
         "Paris",
         "Europe/Paris",
-        48.8530,
-        2.3690,
+        48.853,
+        2.369,
         "Place de la Bastille",
         "Place de la Bastille",
         7,
@@ -175,6 +175,15 @@ DEMO_EVENTS = [
     ),
 ]
 
+# Which demo campaign (by words in its title) an event mobilizes for, where one fits.
+CAMPAIGN_HINTS = {
+    "Lisbon climate march": "solar panels",
+    "Neukölln town hall: keep the pharmacy open": "night pharmacy",
+    "Madrid clean-air phone bank": "fountains",
+    "Online: write to your MEP": "library cards",
+    "Online Sunday call-a-thon": "community fridges",
+}
+
 DESCRIPTION = (
     "Join us for **{title}**. We will meet, share the plan and act together.\n\n"
     "- Bring water and a friend\n- Stewards will wear green vests\n\n"
@@ -187,9 +196,16 @@ def _local(days: int, hour: int, zone: str) -> datetime:
     return local_to_utc(datetime.combine(day, time(hour, 0)), zone)
 
 
+def _campaign_for(title: str, campaigns):
+    hint = CAMPAIGN_HINTS.get(title)
+    if not hint:
+        return None
+    return next((c for c in campaigns if hint in c.title.lower()), None)
+
+
 def seed(stdout):
     people = demo_users()
-    campaigns = list(campaign_selectors.campaign_list_featured(limit=6))
+    campaigns = list(campaign_selectors.campaign_list_featured(limit=50))
     created = 0
     for index, row in enumerate(DEMO_EVENTS):
         (title, kind, city, zone, lat, lng, venue, address, days, hour, hours, capacity, going, extra) = row
@@ -215,7 +231,7 @@ def seed(stdout):
             "accessibility_notes": "Step-free route; seating available; quiet area near the info tent."
             if venue
             else "Live captions on; dial-in number in the confirmation email.",
-            "campaign": campaigns[index % len(campaigns)] if campaigns and index % 3 != 2 else None,
+            "campaign": _campaign_for(title, campaigns),
             **extra,
         }
         if commitment_days:
