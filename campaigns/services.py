@@ -743,6 +743,31 @@ def share_link_get_or_create(*, campaign: Campaign, user=None) -> ShareLink:
     raise Conflict("Could not create a share link; try again.", code="share_code_exhausted")
 
 
+_PREVIEW_BOT_MARKERS = (
+    "bot",
+    "crawler",
+    "spider",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "whatsapp",
+    "telegram",
+    "linkedin",
+    "slack",
+    "discord",
+    "embedly",
+    "preview",
+    "curl/",
+    "python-requests",
+)
+
+
+def is_link_preview_bot(user_agent: str) -> bool:
+    """Networks fetch a shared link to build its preview card (WhatsApp, Facebook, X, Telegram...);
+    those fetches are not people and must not count as clicks."""
+    agent = (user_agent or "").lower()
+    return not agent or any(marker in agent for marker in _PREVIEW_BOT_MARKERS)
+
+
 def visitor_fingerprint(*, user_id: int | None, ip: str, user_agent: str) -> str:
     """A salted hash naming one visitor for click de-duplication (no raw IP stored)."""
     raw = f"user:{user_id}" if user_id else f"anon:{ip}|{user_agent[:300]}"

@@ -535,9 +535,13 @@ def share_redirect(request, code: str):
     share_link = selectors.share_link_get_by_code(code=code)
     if share_link is None:
         raise Http404("This link does not lead anywhere any more.")
-    services.share_click_record(
-        share_link=share_link, channel=request.GET.get("via", ""), visitor=_visitor(request), session=request.session
-    )
+    if not services.is_link_preview_bot(request.META.get("HTTP_USER_AGENT", "")):
+        services.share_click_record(
+            share_link=share_link,
+            channel=request.GET.get("via", ""),
+            visitor=_visitor(request),
+            session=request.session,
+        )
     return redirect(share_link.campaign.get_absolute_url())
 
 

@@ -547,3 +547,22 @@ def test_comment_pages_and_all_updates(client, campaign):
     listing = client.get(reverse("campaigns:updates", args=[campaign.slug])).content.decode()
     assert all(update.title in listing for update in updates)
     assert client.get(reverse("campaigns:updates", args=[DraftCampaignFactory().slug])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "WhatsApp/2.23.20.0",
+        "Twitterbot/1.0",
+        "TelegramBot (like TwitterBot)",
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0)",
+        "",
+    ],
+)
+def test_link_preview_fetches_are_not_clicks(client, campaign, agent):
+    link = services.share_link_get_or_create(campaign=campaign)
+    response = client.get(f"/s/{link.code}?via=whatsapp", HTTP_USER_AGENT=agent)
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.click_count == 0 and not ShareClick.objects.exists()
