@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from celery.result import allow_join_result
 from django.conf import settings
 from django.db import connection
 
@@ -115,7 +116,10 @@ def worker(transactional_db, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     instance = Worker(mail_dir, tmp_path)
-    yield instance
+    # Celery's "never block on a result inside a task" flag is process-global and can be left set
+    # by eager tasks racing in the live-server thread of earlier browser tests: clear it here.
+    with allow_join_result():
+        yield instance
     instance.stop()
 
 
