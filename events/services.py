@@ -113,6 +113,11 @@ def _event_context(event: Event, **extra) -> dict:
     }
 
 
+def _online_line(event: Event) -> str:
+    """The online link, for messages that only ever go to people confirmed going."""
+    return f" Join online: {event.online_url}" if event.online_url else ""
+
+
 def _notify_rsvps(rsvps, *, kind: str, context: dict, dedupe_key: str) -> int:
     """Tell a set of RSVPs something: account holders in one batched insert, guests one by one.
     Keys are per person, so a retry notifies nobody twice."""
@@ -465,7 +470,7 @@ def rsvp_create(
 
     if rsvp.status == RSVP.Status.GOING:
         title = f"You're going: {event.title}"
-        body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}."
+        body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}." + _online_line(event)
     else:
         place = rsvp_waitlist_place(rsvp)
         title, body = f"Waitlisted: {event.title}", f"The event is full; you are number {place} on the waitlist."
@@ -520,7 +525,8 @@ def _promote_waitlist(event: Event, *, now: datetime) -> list[RSVP]:
             rsvp.status = RSVP.Status.GOING
             rsvp.save(update_fields=["status", "updated_at"])
             _add_seats(event, going=rsvp.seats)
-            title, body = f"You're in: {event.title}", "A spot opened up and it is yours. See you there!"
+            title = f"You're in: {event.title}"
+            body = "A spot opened up and it is yours. See you there!" + _online_line(event)
             key = f"waitlist-promotion:{rsvp.pk}"
         manage_url = rsvp_manage_url(rsvp)
         notify(
@@ -772,7 +778,9 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
                     rsvps,
                     kind=Kind.EVENT_REMINDER,
                     context=_event_context(
-                        event, title=f"Reminder: {event.title} starts {when}", body=f"{event.title} starts {when}."
+                        event,
+                        title=f"Reminder: {event.title} starts {when}",
+                        body=f"{event.title} starts {when}." + _online_line(event),
                     ),
                     dedupe_key=f"event-reminder-{label}:{event.pk}:{int(event.starts_at.timestamp())}",
                 )

@@ -578,3 +578,13 @@ def test_guest_confirmation_email_links_to_the_manage_page(event):
     assert note.url == services.rsvp_manage_url(rsvp)
     assert rsvp.check_in_code in note.body
     assert note.context["event"] == event.title and "Europe/Lisbon" in note.context["starts_at"]
+
+
+def test_online_link_goes_only_to_people_confirmed_going(host):
+    event = EventFactory(host=host, capacity=1, online_url="https://meet.example.org/room")
+    first = guest(event, 1)
+    second = guest(event, 2)
+    assert "meet.example.org/room" in Notification.objects.get(email=first.email).body
+    assert "meet.example.org/room" not in Notification.objects.get(email=second.email).body  # waitlisted
+    services.rsvp_cancel(rsvp_id=first.pk, manage_token=services.rsvp_manage_token(first))
+    assert "meet.example.org/room" in Notification.objects.get(kind=Kind.WAITLIST_PROMOTION).body

@@ -373,3 +373,15 @@ def test_guest_rsvps_are_capped_per_visitor_per_hour(client, host, settings):
     client.force_login(user)
     client.post(reverse("events:rsvp", kwargs={"slug": events[-1].slug}), {})
     assert RSVP.objects.filter(user=user).exists()
+
+
+def test_host_messages_attendees_from_the_manage_page(client, event, django_capture_on_commit_callbacks):
+    services.rsvp_create(event_id=event.pk, name="A", email="a@example.org")
+    client.force_login(event.host)
+    url = reverse("events:manage", kwargs={"slug": event.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"subject": "Bring water", "body": "It will be hot."})
+    assert response.status_code == 302
+    assert Notification.objects.filter(kind="event_message", email="a@example.org").exists()
+    again = client.post(url, {"subject": "Again", "body": "x"})
+    assert again.status_code == 200 and "wait a few minutes" in again.content.decode()
