@@ -27,6 +27,9 @@ RSVP_TOKEN_SALT = "events.rsvp.manage"
 MESSAGE_MIN_INTERVAL = timedelta(minutes=10)
 MESSAGES_PER_DAY = 5
 
+# Changes to these are announced to everyone with an RSVP.
+LOGISTICS_FIELDS = ("starts_at", "ends_at", "timezone", "venue_name", "address", "city", "online_url")
+
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -234,6 +237,7 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
         raise Conflict("This event was cancelled; it can no longer be edited.")
     old_starts_at, old_capacity = event.starts_at, event.capacity
     old_turnout = (event.turnout_minimum, event.commitment_deadline)
+    old_logistics = [getattr(event, field) for field in LOGISTICS_FIELDS]
     for field, value in changes.items():
         setattr(event, field, value)
     if event.capacity is not None and event.capacity < event.seats_taken:
@@ -251,6 +255,20 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
     event.save()
     if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
         _promote_waitlist(event, now=now)
+    if old_logistics != [getattr(event, field) for field in LOGISTICS_FIELDS]:
+        # People who said yes planned around the old time and place: tell them what changed.
+        context = _event_context(
+            event,
+            title=f"Changed: {event.title}",
+            body=f"The host changed the time or place. It is now {_event_context(event)['starts_at']}"
+            + (f" at {_event_context(event)['location']}." if event.address or event.venue_name else "."),
+        )
+        _notify_rsvps(
+            event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user"),
+            kind=Kind.EVENT_MESSAGE,
+            context=context,
+            dedupe_key=f"event-changed:{event.pk}:{int(now.timestamp())}",
+        )
     return event
 
 

@@ -588,3 +588,17 @@ def test_online_link_goes_only_to_people_confirmed_going(host):
     assert "meet.example.org/room" not in Notification.objects.get(email=second.email).body  # waitlisted
     services.rsvp_cancel(rsvp_id=first.pk, manage_token=services.rsvp_manage_token(first))
     assert "meet.example.org/room" in Notification.objects.get(kind=Kind.WAITLIST_PROMOTION).body
+
+
+def test_changing_time_or_place_tells_everyone_with_an_rsvp(small_event):
+    going = guest(small_event, 1)
+    guest(small_event, 2)
+    waiting = guest(small_event, 3)
+    services.event_update(event_id=small_event.pk, actor=small_event.host, title="Same time, new title")
+    assert not Notification.objects.filter(title__startswith="Changed").exists()
+    later = small_event.starts_at + timedelta(days=1)
+    services.event_update(
+        event_id=small_event.pk, actor=small_event.host, starts_at=later, ends_at=later + timedelta(hours=2)
+    )
+    changed = Notification.objects.filter(title__startswith="Changed")
+    assert set(changed.values_list("email", flat=True)) == {going.email, "g2@example.org", waiting.email}
