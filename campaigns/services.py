@@ -509,7 +509,13 @@ def signature_create(
                 share_link_id=share_link_id,
             )
     except IntegrityError:
-        existing = Signature.objects.filter(campaign=campaign, email__iexact=email).first()
+        existing = Signature.objects.select_for_update().filter(campaign=campaign, email__iexact=email).first()
+        if existing is not None and not existing.is_confirmed and signed_in:
+            # They signed as a guest earlier; their account's address is verified, so count it now.
+            existing.user = user
+            existing.save(update_fields=["user"])
+            _count_signature(existing)
+            return existing
         if existing is not None and not existing.is_confirmed:
             raise Conflict(
                 "This email address has already signed; check your inbox for the link to confirm it.",

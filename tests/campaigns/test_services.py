@@ -550,3 +550,15 @@ def test_flagged_campaign_taken_down_by_site_moderator_and_restored_to_review(ca
 def test_only_public_campaigns_can_be_flagged(other_user):
     with pytest.raises(ValidationError):
         services.campaign_flag(campaign=DraftCampaignFactory(), reporter=other_user, reason="spam")
+
+
+def test_signing_in_with_the_address_of_an_unconfirmed_guest_signature_confirms_it(campaign, other_user):
+    guest = services.signature_create(campaign=campaign, name="Me", email=other_user.email.upper())
+    signature = services.signature_create(campaign=campaign, user=other_user, name="")
+    assert signature.pk == guest.pk and signature.is_confirmed and signature.user == other_user
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+    with pytest.raises(Conflict):
+        services.signature_create(campaign=campaign, user=other_user, name="")
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
