@@ -34,8 +34,13 @@ def _needs_real_stack(request):
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run inline in tests, except where a test brings a real worker (`redis` marker)."""
+    from celery._state import _set_task_join_will_block
+
     from causeweb.celery import app
 
+    # Eager tasks run from several threads at once (concurrency tests) save and restore Celery's
+    # process-wide "inside a task" flag out of order, which can leave it set; clear it per test.
+    _set_task_join_will_block(False)
     eager = "redis" not in request.keywords
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
