@@ -105,7 +105,10 @@ def event_detail(request, slug):
         "share_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
         "is_past": event.ends_at <= now,
     }
-    context["zones_differ"] = str(context["viewer_zone"]) != event.timezone
+    # The viewer's zone comes from their account or the `tz` cookie; on a first visit neither is
+    # there yet and the page lets the browser show its own time instead of guessing UTC.
+    context["viewer_zone_known"] = bool(getattr(request.user, "timezone", "") or request.COOKIES.get("tz"))
+    context["zones_differ"] = context["viewer_zone_known"] and str(context["viewer_zone"]) != event.timezone
     return render(request, "events/detail.html", context)
 
 

@@ -105,3 +105,25 @@ def test_find_rsvp_waitlist_and_check_in(browser, live_server, artifacts_dir):
     assert errors == []
     context.close()
     host_context.close()
+
+
+def test_first_visit_shows_the_browsers_own_time(browser, live_server, artifacts_dir):
+    from datetime import datetime, timedelta
+
+    from events.timezones import local_to_utc
+
+    start = local_to_utc(datetime(2030, 7, 1, 18, 0), "America/New_York")
+    event = EventFactory(
+        host=UserFactory(), timezone="America/New_York", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}{event.get_absolute_url()}")  # no tz cookie yet
+    line = page.locator("#event-time-viewer")
+    line.wait_for(state="visible")
+    text = line.inner_text()
+    assert "2 July 2030" in text and "07:00 – 09:00" in text and "Asia/Tokyo" in text
+    page.reload()  # now the server knows the zone from the cookie
+    assert "Your time: Tuesday 2 July 2030, 07:00" in page.locator("#event-time-viewer").inner_text()
+    page.screenshot(path=str(artifacts_dir / "events-6-viewer-time.png"), full_page=True)
+    context.close()
