@@ -585,6 +585,14 @@ def guest_signature_allowed(*, visitor: str) -> bool:
         return True
 
 
+def signature_purge_unconfirmed(*, now=None) -> int:
+    """Forget guests who never confirmed (their link expired long ago): we keep no address we may
+    not use. Idempotent; run daily by the beat."""
+    cutoff = (now or timezone.now()) - SIGNATURE_CONFIRM_MAX_AGE * 2
+    deleted, _ = Signature.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()
+    return deleted
+
+
 # --- follow ---------------------------------------------------------------------------------------
 
 

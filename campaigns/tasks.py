@@ -14,6 +14,17 @@ def close_expired_campaigns() -> int:
     return campaign_close_expired()
 
 
+@shared_task(name="campaigns.tasks.purge_unconfirmed_signatures", acks_late=True)
+def purge_unconfirmed_signatures() -> int:
+    from campaigns.services import signature_purge_unconfirmed
+
+    return signature_purge_unconfirmed()
+
+
 BEAT_SCHEDULE = {
     "campaigns-close-expired": {"task": "campaigns.tasks.close_expired_campaigns", "schedule": crontab(minute=5)},
+    "campaigns-purge-unconfirmed-signatures": {
+        "task": "campaigns.tasks.purge_unconfirmed_signatures",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
