@@ -242,6 +242,14 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
     campaign = _lock(campaign)
     if not campaign.is_editable:
         raise ValidationError("A closed campaign can no longer be edited.", code="closed")
+    if fields.get("currency", campaign.currency) != campaign.currency:
+        from fundraising.selectors import campaign_currency_locked
+
+        if campaign_currency_locked(campaign_id=campaign.pk):
+            raise ValidationError(
+                {"currency": "This campaign has received donations, so its currency can no longer change."},
+                code="currency_locked",
+            )
     _apply_fields(campaign, fields)
     if cover:
         _store_cover(campaign, cover)

@@ -137,6 +137,21 @@ def test_edit_by_someone_else_or_moderator_is_denied(campaign, other_user, moder
     assert campaign.title != "Hijacked"
 
 
+def test_currency_is_locked_once_the_campaign_has_donations(campaign, user):
+    from tests.fundraising.factories import DonationFactory
+
+    services.campaign_edit(campaign=campaign, actor=user, currency="USD")  # no donations yet: allowed
+    campaign.refresh_from_db()
+    assert campaign.currency == "USD"
+    DonationFactory(campaign=campaign)
+    with pytest.raises(ValidationError) as excinfo:
+        services.campaign_edit(campaign=campaign, actor=user, currency="GBP")
+    assert "currency" in excinfo.value.message_dict
+    campaign.refresh_from_db()
+    assert campaign.currency == "USD"
+    services.campaign_edit(campaign=campaign, actor=user, currency="USD", title="Same currency is fine")
+
+
 def test_closed_campaign_cannot_be_edited(campaign, user):
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     campaign.refresh_from_db()
