@@ -177,7 +177,7 @@ DEMO_EVENTS = [
 
 # Which demo campaign (by words in its title) an event mobilizes for, where one fits.
 CAMPAIGN_HINTS = {
-    "Lisbon climate march": "solar panels",
+    "Lisbon climate march": "almirante reis",
     "Neukölln town hall: keep the pharmacy open": "night pharmacy",
     "Madrid clean-air phone bank": "fountains",
     "Online: write to your MEP": "library cards",
