@@ -15,6 +15,7 @@ COPY . .
 # collectstatic needs settings but no database or secrets of production.
 RUN SECRET_KEY=collectstatic DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput
 
+RUN mkdir -p /app/media && chown -R causeweb /app/media
 USER causeweb
 EXPOSE 8000
 CMD ["gunicorn", "causeweb.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
