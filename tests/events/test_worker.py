@@ -5,23 +5,16 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_events REDIS_URL=redis://127.
     .venv/bin/python -m pytest tests/events/test_worker.py
 """
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from causeweb.notifications.models import Notification
 from events import services
 from events.models import EventMessage
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
+from tests.workers import running_worker
 
 pytestmark = [
     pytest.mark.redis,
@@ -31,45 +24,12 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(artifacts_dir):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "CONN_MAX_AGE": "0",
-        "EMAIL_URL": "consolemail://",
-        "PYTHONPATH": str(settings.BASE_DIR),
-    }
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    log = open(artifacts_dir / "events-worker.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "causeweb", "worker", "-Q", "default,notifications", "-c", "1",
-         "-P", "solo", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"events-test-{uuid.uuid4().hex[:8]}@%h"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+    with running_worker(
+        queues="default,notifications", log_path=artifacts_dir / "events-worker.log", name="events-test"
+    ) as process:
+        yield process
 
 
 def wait_for(predicate, timeout=60):

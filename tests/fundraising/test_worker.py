@@ -7,22 +7,15 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/cw_fundraising REDIS_URL=redis:/
 """
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from fundraising.models import CampaignFunding, Donation, StripeEvent
 from tests.fundraising.conftest import intent_object, sign, stripe_event
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
+from tests.workers import running_worker
 
 pytestmark = [
     pytest.mark.redis,
@@ -32,45 +25,12 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def payments_worker(artifacts_dir):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "CONN_MAX_AGE": "0",
-        "EMAIL_URL": "consolemail://",
-        "PYTHONPATH": str(settings.BASE_DIR),
-    }
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    log = open(artifacts_dir / "fundraising-worker.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "causeweb", "worker", "-Q", "payments", "-c", "1", "-P", "solo",
-         "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"payments-test-{uuid.uuid4().hex[:8]}@%h"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+    with running_worker(
+        queues="payments", log_path=artifacts_dir / "fundraising-worker.log", name="payments-test"
+    ) as process:
+        yield process
 
 
 def test_webhook_event_is_applied_by_the_payments_worker(payments_worker):

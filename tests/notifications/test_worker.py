@@ -13,18 +13,17 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery.result import allow_join_result
 from django.conf import settings
-from django.db import connection
 
 from causeweb.notifications import tasks
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
 from causeweb.notifications.services import notify, notify_bulk
 from tests.factories import UserFactory
+from tests.workers import worker_database_url
 
 pytestmark = [
     pytest.mark.redis,
@@ -32,17 +31,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(240),
 ]
-
-
-def _database_url() -> str:
-    """The test database the test process uses (e.g. test_causeweb in CI), for the worker."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
 
 
 class Worker:
@@ -59,7 +47,7 @@ class Worker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": worker_database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "SECRET_KEY": settings.SECRET_KEY,
             "CONN_MAX_AGE": "0",
