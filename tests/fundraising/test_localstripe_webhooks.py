@@ -48,13 +48,20 @@ def test_payment_settled_by_localstripe_webhook_alone(live_server, stripe_browse
         time.sleep(0.3)
     assert donation.state == Donation.State.SUCCEEDED
     assert donation.stripe_payment_intent_id == intent.id
-    # localstripe may announce the same payment more than once (distinct event ids); each is
-    # processed, and the money is still counted once.
+
+    # localstripe may announce the same payment more than once (distinct event ids), and events of
+    # earlier tests' payments may still arrive at the shared live server (ignored: no such donation).
+    # Every event about this payment is processed, and the money is still counted once.
+    def statuses_for_this_payment():
+        return [
+            event.status
+            for event in StripeEvent.objects.filter(type="payment_intent.succeeded")
+            if event.payload.get("data", {}).get("object", {}).get("id") == intent.id
+        ]
+
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        statuses = read_db(
-            lambda: list(StripeEvent.objects.filter(type="payment_intent.succeeded").values_list("status", flat=True))
-        )
+        statuses = read_db(statuses_for_this_payment)
         if statuses and all(status == StripeEvent.Status.PROCESSED for status in statuses):
             break
         time.sleep(0.3)
