@@ -3,7 +3,9 @@ comes from the environment (django-environ). With no environment set, the embedd
 SQLite, eager Celery, local-memory cache, console email and the localstripe payment server.
 """
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -108,8 +110,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
 else:
-    # Several writers (web + eager tasks) share the file: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several writers (web threads, eager tasks) share the file: wait for the lock instead of
+    # failing, and take the write lock when a transaction starts, so two transactions that read
+    # and then write cannot deadlock (SQLite would fail one at once, without waiting).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+    if TESTING:
+        # A test database in a file, not in memory: Django shares one in-memory connection between
+        # the live server's request threads, and two concurrent requests (a page and a payment
+        # webhook) then fail with "table is locked". With a file each thread has its own connection
+        # and waits for the lock. Named per process so parallel runs do not collide.
+        test_db_file = os.path.join(tempfile.gettempdir(), f"causeweb-test-{os.getpid()}.sqlite3")
+        DATABASES["default"]["TEST"] = {"NAME": test_db_file}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------------
