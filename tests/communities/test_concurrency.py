@@ -2,40 +2,16 @@
 together by a barrier. Joins, requests and reactions never duplicate; counts stay exact; a group
 never loses its last owner however its owners race to leave."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from causeweb.core.exceptions import Conflict
 from communities import services
 from communities.models import Group, JoinRequest, Membership, Post, Reaction
 from tests.communities.factories import GroupFactory, add_member
+from tests.concurrency import run_concurrently
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_concurrently(functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), [None] * len(functions)
-
-    def worker(index, function):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = function()
-        except Exception as exc:  # collected and asserted on by the test
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_double_join_creates_one_membership_and_counts_once():

@@ -1,40 +1,16 @@
 """Capacity under real concurrency: separate threads, each with its own PostgreSQL connection,
 released together by a barrier. Only PostgreSQL has the row locks these rely on."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from causeweb.core.exceptions import Conflict
 from events import services
 from events.models import RSVP, Event
+from tests.concurrency import run_concurrently
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_concurrently(functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), [None] * len(functions)
-
-    def worker(index, function):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = function()
-        except Exception as exc:  # collected and asserted on by the test
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_fifty_concurrent_rsvps_never_overbook_and_queue_in_order():
