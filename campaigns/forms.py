@@ -6,7 +6,7 @@ from campaigns.models import Campaign, Cause, Comment, Signature
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, to_major, to_minor
-from causeweb.moderation.models import Flag
+from causeweb.moderation.selectors import flag_reason_choices
 
 
 class CampaignForm(forms.Form):
@@ -156,7 +156,7 @@ class CommentForm(forms.ModelForm):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(choices=Flag.Reason.choices)
+    reason = forms.ChoiceField(choices=flag_reason_choices)
     note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -327,3 +327,8 @@ def referral_share_link_id(*, session, campaign_id: int) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def campaign_list_published_for_choices() -> QuerySet[Campaign]:
+    """Published campaigns by title, for other apps' "link to a campaign" fields."""
+    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).only("id", "title", "slug").order_by("title")

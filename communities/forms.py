@@ -1,13 +1,13 @@
 from django import forms
 
-from campaigns.models import Cause
+from campaigns import selectors as campaign_selectors
 from communities.models import Group, Membership, Reaction
 
 
 class GroupSearchForm(forms.Form):
     q = forms.CharField(label="Name or topic", required=False, max_length=100)
     cause = forms.ModelChoiceField(
-        queryset=Cause.objects.all(), required=False, to_field_name="slug", empty_label="Any cause"
+        queryset=campaign_selectors.cause_list(), required=False, to_field_name="slug", empty_label="Any cause"
     )
     place = forms.CharField(label="Place", required=False, max_length=120)
 
@@ -17,7 +17,9 @@ class GroupForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=10_000, help_text="Markdown is supported."
     )
-    cause = forms.ModelChoiceField(queryset=Cause.objects.all(), required=False, empty_label="No particular cause")
+    cause = forms.ModelChoiceField(
+        queryset=campaign_selectors.cause_list(), required=False, empty_label="No particular cause"
+    )
     location = forms.CharField(max_length=120, required=False, help_text="A city, a region, or “Online”.")
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180)

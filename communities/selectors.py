@@ -241,3 +241,10 @@ def group_flagged_posts(*, group: Group) -> list[Post]:
         post.thread.group = group
     posts.sort(key=lambda p: (-p.flag_count, -p.pk))
     return posts
+
+
+def group_list_hostable_by(*, user, include_group_id: int | None = None) -> QuerySet[Group]:
+    """Groups a person may host events for (they own or moderate it), plus a group already chosen."""
+    moderated = Q(memberships__user=user, memberships__role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR])
+    current = Q(pk=include_group_id) if include_group_id else Q(pk__in=[])
+    return Group.objects.filter(moderated | current).distinct().order_by("name")

@@ -441,9 +441,9 @@ def thread_detail(request, group, access, thread_id, form=None):
 
 
 def _flag_reasons():
-    from causeweb.moderation.models import Flag
+    from causeweb.moderation.selectors import flag_reason_choices
 
-    return Flag.Reason.choices
+    return flag_reason_choices()
 
 
 @login_required

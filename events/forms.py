@@ -1,12 +1,11 @@
 from datetime import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
-from campaigns.models import Campaign, Cause
+from campaigns import selectors as campaign_selectors
 from causeweb.core.exceptions import ValidationError
-from communities.models import Group
+from communities import selectors as community_selectors
 from events.models import TIMEZONE_CHOICES, Event
 from events.selectors import EventFilters
 from events.timezones import local_to_utc, utc_to_local
@@ -40,7 +39,7 @@ class WallClockDateTimeField(forms.DateTimeField):
 
 
 def _public_campaigns():
-    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).order_by("title")
+    return campaign_selectors.campaign_list_published_for_choices()
 
 
 class EventForm(forms.Form):
@@ -74,10 +73,15 @@ class EventForm(forms.Form):
         required=False, min_value=1, help_text="This happens only if this many people commit by the deadline."
     )
     commitment_deadline = WallClockDateTimeField(required=False, label="Commitment deadline (local time)")
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)
-    cause = forms.ModelChoiceField(queryset=Cause.objects.none(), required=False)
+    campaign = forms.ModelChoiceField(
+        queryset=campaign_selectors.campaign_list_published_for_choices().none(), required=False
+    )
+    cause = forms.ModelChoiceField(queryset=campaign_selectors.cause_list().none(), required=False)
     group = forms.ModelChoiceField(
-        queryset=Group.objects.none(), required=False, label="Hosting group", help_text="Groups you moderate."
+        queryset=community_selectors.group_list_hostable_by(user=None).none(),
+        required=False,
+        label="Hosting group",
+        help_text="Groups you moderate.",
     )
 
     LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline", "commitment_deadline")
@@ -91,11 +95,11 @@ class EventForm(forms.Form):
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = _public_campaigns()
-        self.fields["cause"].queryset = Cause.objects.all()
+        self.fields["cause"].queryset = campaign_selectors.cause_list()
         if user is not None and user.is_authenticated:
-            moderated = Q(memberships__user=user, memberships__role__in=["owner", "moderator"])
-            current = Q(pk=event.group_id) if event is not None and event.group_id else Q(pk__in=[])
-            self.fields["group"].queryset = Group.objects.filter(moderated | current).distinct().order_by("name")
+            self.fields["group"].queryset = community_selectors.group_list_hostable_by(
+                user=user, include_group_id=event.group_id if event is not None else None
+            )
         if not self.fields["group"].queryset.exists() and not (event and event.group_id):
             del self.fields["group"]
 
@@ -145,7 +149,11 @@ class RSVPForm(forms.Form):
 
 class EventFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any kind"), *Event.Kind.choices], required=False)
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, empty_label="Any campaign")
+    campaign = forms.ModelChoiceField(
+        queryset=campaign_selectors.campaign_list_published_for_choices().none(),
+        required=False,
+        empty_label="Any campaign",
+    )
     cause = forms.ChoiceField(choices=(), required=False)
     mode = forms.ChoiceField(
         choices=[("", "Online or in person"), ("in_person", "In person"), ("online", "Online")],
@@ -162,7 +170,7 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = _public_campaigns()
-        self.fields["cause"].choices = [("", "Any cause"), *Cause.objects.values_list("slug", "name")]
+        self.fields["cause"].choices = [("", "Any cause"), *campaign_selectors.cause_list().values_list("slug", "name")]
 
     def clean(self):
         data = super().clean()

@@ -14,3 +14,7 @@ def flag_counts_for(*, model: type[Model], object_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["object_id"]: row["n"] for row in rows}
+
+
+def flag_reason_choices() -> list[tuple[str, str]]:
+    return list(Flag.Reason.choices)
