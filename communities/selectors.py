@@ -248,3 +248,7 @@ def group_list_hostable_by(*, user, include_group_id: int | None = None) -> Quer
     moderated = Q(memberships__user=user, memberships__role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR])
     current = Q(pk=include_group_id) if include_group_id else Q(pk__in=[])
     return Group.objects.filter(moderated | current).distinct().order_by("name")
+
+
+def join_request_pending_for(*, group: Group, user) -> JoinRequest | None:
+    return JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).first()

@@ -174,7 +174,7 @@ def group_leave(request, group, access):
 @require_POST
 @with_group
 def join_request_withdraw(request, group, access):
-    join_request = JoinRequest.objects.filter(group=group, user=request.user, status=JoinRequest.Status.PENDING).first()
+    join_request = selectors.join_request_pending_for(group=group, user=request.user)
     if join_request:
         services.join_request_withdraw(user=request.user, join_request=join_request)
         messages.success(request, "Your request was withdrawn.")

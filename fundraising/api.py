@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
-from fundraising import gateway, services
+from fundraising import gateway, selectors, services
 from fundraising.models import Donation
 
 
@@ -65,7 +65,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Donation.objects.none()
-        return Donation.objects.filter(donor=self.request.user).select_related("campaign").order_by("-created_at")
+        return selectors.donation_list_for_donor(user=self.request.user)
 
     def _outcome(self, donation: Donation, client_secret: str = "") -> Response:
         data = DonationSerializer(donation).data

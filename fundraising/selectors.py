@@ -190,3 +190,8 @@ def campaign_donations_csv_rows(*, campaign, viewer) -> Iterator[list[str]]:
             row["message"],
             row["reference"],
         ]
+
+
+def donation_list_for_donor(*, user):
+    """A signed-in donor's own donations, newest first."""
+    return Donation.objects.filter(donor=user).select_related("campaign").order_by("-created_at")
