@@ -7,7 +7,7 @@ Services use Django's own `ValidationError` (bad input, optionally per field) an
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-__all__ = ["Conflict", "PermissionDenied", "ValidationError", "error_messages"]
+__all__ = ["DOMAIN_ERRORS", "Conflict", "PermissionDenied", "ValidationError", "error_messages"]
 
 
 class Conflict(Exception):
@@ -17,6 +17,11 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+# What a service may raise for a person's mistake or a rule they hit: views and the API turn these
+# into messages and 4xx answers (causeweb.core.boundary, causeweb.core.api_errors).
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (ValidationError, PermissionDenied, Conflict)
 
 
 def error_messages(exc: Exception) -> list[str]:

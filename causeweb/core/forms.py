@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
+from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
 
 
 def add_service_error(form: forms.Form, exc: Exception) -> None:
@@ -23,7 +23,5 @@ def add_service_error(form: forms.Form, exc: Exception) -> None:
 
 def message_service_error(request, exc: Exception) -> None:
     """For actions without a form (buttons): show the service's error as a flash message."""
-    from causeweb.core.exceptions import error_messages
-
     for text in error_messages(exc):
         messages.error(request, text)
