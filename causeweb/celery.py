@@ -4,9 +4,24 @@
 import os
 
 from celery import Celery
+from django.db import DatabaseError
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "causeweb.settings")
+
+# Every task of ours is idempotent (it loads its rows by id and re-checks their state under a lock),
+# so a redelivery after a worker dies mid-task is safe and a passing database or network fault is
+# retried with backoff rather than lost. Tasks take these with `@shared_task(name=..., **TASK_DEFAULTS)`
+# and override only what differs (a bound task that retries by hand, a longer backoff for money).
+TASK_DEFAULTS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (DatabaseError, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 app = Celery("causeweb")
 app.config_from_object("django.conf:settings", namespace="CELERY")
