@@ -104,3 +104,26 @@ def test_unique_slug_rules():
     assert unique_slug("!!!", queryset=queryset, max_length=60, fallback="campaign") == "campaign"
     long = unique_slug("a" * 300, queryset=queryset, max_length=60, fallback="c", always_suffix=True)
     assert len(long) <= 60 and long.startswith("a" * 53 + "-")
+
+
+def test_hook_calls_providers_in_order_and_skips_none():
+    from causeweb.core.hooks import Hook, PageSection
+
+    hook = Hook("test")
+    hook.register("late", lambda *, n: PageSection("late.html", {"n": n}), order=20)
+    hook.register("early", lambda *, n: PageSection("early.html", slot="aside"), order=10)
+    hook.register("silent", lambda *, n: None, order=15)
+    assert [s.template for s in hook.sections(n=3)] == ["early.html", "late.html"]
+    assert hook.sections(n=3)[1].context == {"n": 3}
+    hook.register("late", lambda *, n: PageSection("again.html"), order=20)  # replaced, not doubled
+    assert [s.template for s in hook.sections(n=1)] == ["early.html", "again.html"]
+
+
+def test_hook_any():
+    from causeweb.core.hooks import Hook
+
+    locks = Hook("locks")
+    assert locks.any(campaign_id=1) is False
+    locks.register("donations", lambda *, campaign_id: campaign_id == 7)
+    assert locks.any(campaign_id=7) is True
+    assert locks.any(campaign_id=8) is False

@@ -1,0 +1,74 @@
+"""Extension points: how a lower layer uses what a higher app offers without importing it.
+
+Apps depend one way (docs/architecture.md): the platform knows no product app, campaigns knows
+neither fundraising, communities nor events, and so on. Where a lower layer shows or checks
+something that belongs higher up (the funding panel on the campaign page, the home page's
+sections, "this campaign's currency is locked because it has donations"), it declares a `Hook`
+and the higher app registers a provider in its `AppConfig.ready()`. The moderation registry
+(`causeweb.moderation.registry`) is the same pattern for content that can be hidden.
+
+    # campaigns/hooks.py (the lower app declares)
+    campaign_page_sections = Hook("campaign page sections")
+
+    # fundraising/apps.py (the higher app fills)
+    def ready(self):
+        campaign_page_sections.register("funding", funding_section, order=10)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A piece of a page rendered by the app that owns it: its template, that template's context
+    and, for pages with more than one column, the `slot` it goes in."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    slot: str = "main"
+
+
+@dataclass(frozen=True)
+class _Provider:
+    key: str
+    func: Callable[..., Any]
+    order: int
+
+
+class Hook:
+    """A named list of providers, called in `order` (then key). Registering the same key again
+    replaces the provider (so a re-run `ready()` or a test's override does not duplicate it)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._providers: dict[str, _Provider] = {}
+
+    def register(self, key: str, func: Callable[..., Any], *, order: int = 100) -> None:
+        self._providers[key] = _Provider(key=key, func=func, order=order)
+
+    def unregister(self, key: str) -> None:
+        self._providers.pop(key, None)
+
+    def providers(self) -> list[_Provider]:
+        return sorted(self._providers.values(), key=lambda p: (p.order, p.key))
+
+    def call_each(self, **kwargs) -> Iterator[tuple[str, Any]]:
+        """(key, result) for every provider, in order; a provider returning None is skipped."""
+        for provider in self.providers():
+            result = provider.func(**kwargs)
+            if result is not None:
+                yield provider.key, result
+
+    def sections(self, **kwargs) -> list[PageSection]:
+        return [section for _, section in self.call_each(**kwargs)]
+
+    def any(self, **kwargs) -> bool:
+        """True when some provider answers truthy (for checks such as "is the currency locked")."""
+        return any(bool(result) for _, result in self.call_each(**kwargs))
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {', '.join(p.key for p in self.providers()) or 'empty'}>"
