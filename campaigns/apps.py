@@ -6,8 +6,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Awareness campaigns"
 
     def ready(self):
-        from campaigns import services
+        from campaigns import integrations, services
+        from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
+
+        home_page_sections.register("campaigns", integrations.home_section, order=10)
 
         register_moderatable(
             "campaigns.comment",

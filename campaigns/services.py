@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from campaigns.hooks import campaign_currency_locks
 from campaigns.models import (
     COMMENT_EDIT_WINDOW,
     Campaign,
@@ -242,10 +243,9 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
     campaign = _lock(campaign)
     if not campaign.is_editable:
         raise ValidationError("A closed campaign can no longer be edited.", code="closed")
-    if fields.get("currency", campaign.currency) != campaign.currency:
-        from fundraising.selectors import campaign_currency_locked
-
-        if campaign_currency_locked(campaign_id=campaign.pk):
+    if fields.get("currency", campaign.currency) != campaign.currency and campaign_currency_locks.any(
+        campaign_id=campaign.pk
+    ):
             raise ValidationError(
                 {"currency": "This campaign has received donations, so its currency can no longer change."},
                 code="currency_locked",

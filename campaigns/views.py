@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns import selectors, services
 from campaigns.forms import BrowseForm, CampaignForm, CommentForm, FlagForm, SignatureForm, UpdateForm
+from campaigns.hooks import campaign_page_sections
 from campaigns.models import Campaign
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
@@ -87,10 +88,6 @@ def campaign_list(request):
 
 
 def _detail_context(request, campaign: Campaign, *, preview: bool = False, **forms) -> dict:
-    from communities import selectors as community_selectors
-    from events import selectors as event_selectors
-    from fundraising import selectors as fundraising_selectors
-
     user = request.user
     page = selectors.campaign_page(campaign=campaign, viewer=user, comment_page=request.GET.get("comments") or 1)
     if page.my_signature is None and not user.is_authenticated:
@@ -112,9 +109,7 @@ def _detail_context(request, campaign: Campaign, *, preview: bool = False, **for
         "is_organizer": user.is_authenticated and campaign.organizer_id == user.pk,
         "is_moderator": services.user_is_moderator(user),
         "can_hide_comments": services.user_can_hide_comments(user, campaign),
-        "funding": fundraising_selectors.campaign_funding_panel(campaign=campaign),
-        "events": event_selectors.event_list_for_campaign(campaign_id=campaign.pk, limit=5),
-        "groups": community_selectors.group_list_for_campaign(campaign_id=campaign.pk, limit=5),
+        "sections": campaign_page_sections.sections(campaign=campaign, viewer=user),
         "canonical_url": canonical_url,
         "share_url": share_url,
         "cover_url": request.build_absolute_uri(campaign.cover.url) if campaign.cover else "",

@@ -6,8 +6,13 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Community groups"
 
     def ready(self):
+        from campaigns.hooks import campaign_page_sections
+        from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
-        from communities import services
+        from communities import integrations, services
+
+        home_page_sections.register("communities", integrations.home_section, order=30)
+        campaign_page_sections.register("groups", integrations.campaign_groups_section, order=30)
 
         # Site moderators upholding a flag on a group post hide it the same way group moderators do.
         register_moderatable(

@@ -112,12 +112,6 @@ def group_supported_campaigns(*, group: Group, limit: int = 6):
     ]
 
 
-def group_upcoming_events(*, group: Group, limit: int = 5):
-    from events.selectors import event_list_for_group
-
-    return event_list_for_group(group_id=group.pk, limit=limit)
-
-
 # --- members ---------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 from communities import forms, selectors, services
+from communities.hooks import group_page_sections
 from communities.models import Group, Invitation, JoinRequest, Membership
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, Conflict)
@@ -121,7 +122,7 @@ def group_detail(request, group, access):
             "group": group,
             "access": access,
             "threads": threads,
-            "events": selectors.group_upcoming_events(group=group, limit=5),
+            "sections": group_page_sections.sections(group=group, viewer=request.user),
             "campaigns": selectors.group_supported_campaigns(group=group),
             "campaign_form": forms.GroupCampaignForm() if access.can_moderate else None,
             "flag_reasons": _flag_reasons(),

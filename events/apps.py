@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Event mobilization"
+
+    def ready(self):
+        from campaigns.hooks import campaign_page_sections
+        from causeweb.core.hooks import home_page_sections
+        from communities.hooks import group_page_sections
+        from events import integrations
+
+        home_page_sections.register("events", integrations.home_section, order=20)
+        campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
+        group_page_sections.register("events", integrations.group_events_section, order=10)

@@ -72,3 +72,8 @@ class Hook:
 
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {', '.join(p.key for p in self.providers()) or 'empty'}>"
+
+
+# The home page's sections (featured campaigns, upcoming events, groups): each app adds its own.
+# Providers take `request` and return a PageSection, or None to show nothing.
+home_page_sections = Hook("home page sections")

@@ -7,24 +7,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from campaigns import selectors as campaign_selectors
-from communities import selectors as community_selectors
-from events import selectors as event_selectors
+from causeweb.core.hooks import home_page_sections
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "campaigns": campaign_selectors.campaign_list_featured(limit=6),
-            "events": event_selectors.event_list_featured(limit=4),
-            "groups": community_selectors.group_list_featured(limit=4),
-        },
-    )
+    return render(request, "home.html", {"sections": home_page_sections.sections(request=request)})
 
 
 @never_cache

@@ -77,7 +77,15 @@ def test_flash_errors_prefix_and_extra_error_types():
 
 @pytest.mark.parametrize(
     ("value", "cell"),
-    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2", "'-2"), ("@a", "'@a"), ("ok", "ok"), (None, ""), (5, "5")],
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@a", "'@a"),
+        ("ok", "ok"),
+        (None, ""),
+        (5, "5"),
+    ],
 )
 def test_csv_safe(value, cell):
     assert csv_safe(value) == cell

@@ -27,3 +27,10 @@ def percent_of(part, whole):
     if whole <= 0:
         return 0
     return min(100, part * 100 // whole)
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section):
+    """Render a PageSection (causeweb.core.hooks) with its own context on top of the page's."""
+    with context.push(**section.context):
+        return context.template.engine.get_template(section.template).render(context)

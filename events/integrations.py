@@ -1,0 +1,20 @@
+"""What events adds to lower layers' pages (registered in EventsConfig.ready())."""
+
+from causeweb.core.hooks import PageSection
+from events import selectors
+
+
+def home_section(*, request) -> PageSection:
+    return PageSection("events/_home_section.html", {"events": selectors.event_list_featured(limit=4)})
+
+
+def campaign_events_section(*, campaign, viewer) -> PageSection:
+    return PageSection(
+        "events/_campaign_section.html", {"events": selectors.event_list_for_campaign(campaign_id=campaign.pk, limit=5)}
+    )
+
+
+def group_events_section(*, group, viewer) -> PageSection:
+    return PageSection(
+        "events/_group_section.html", {"events": selectors.event_list_for_group(group_id=group.pk, limit=5)}
+    )

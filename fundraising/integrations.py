@@ -1,0 +1,15 @@
+"""What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
+
+from causeweb.core.hooks import PageSection
+from fundraising import selectors
+
+
+def campaign_funding_section(*, campaign, viewer) -> PageSection | None:
+    funding = selectors.campaign_funding_panel(campaign=campaign)
+    if not funding:
+        return None
+    return PageSection("fundraising/_campaign_panel.html", {"funding": funding}, slot="aside")
+
+
+def campaign_currency_locked(*, campaign_id: int) -> bool:
+    return selectors.campaign_currency_locked(campaign_id=campaign_id)
