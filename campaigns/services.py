@@ -246,10 +246,10 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
     if fields.get("currency", campaign.currency) != campaign.currency and campaign_currency_locks.any(
         campaign_id=campaign.pk
     ):
-            raise ValidationError(
-                {"currency": "This campaign has received donations, so its currency can no longer change."},
-                code="currency_locked",
-            )
+        raise ValidationError(
+            {"currency": "This campaign has received donations, so its currency can no longer change."},
+            code="currency_locked",
+        )
     _apply_fields(campaign, fields)
     if cover:
         _store_cover(campaign, cover)
