@@ -11,9 +11,7 @@ from causeweb.accounts.models import User
 def row_counts() -> dict[str, int]:
     local_labels = {app.split(".")[-1] for app in settings.LOCAL_APPS}
     return {
-        model._meta.label: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.app_label in local_labels
+        model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.app_label in local_labels
     }
 
 
