@@ -17,6 +17,8 @@ fi
 export SECRET_KEY=${SECRET_KEY:-test-only-$(od -An -N24 -tx1 /dev/urandom | tr -d " \n")}
 
 "$BIN/ruff" check .
+# The architecture contracts (docs/architecture.md): layers and app boundaries.
+"$BIN/lint-imports"
 "$PY" manage.py check
 "$PY" manage.py makemigrations --check --dry-run
 "$PY" -m pytest "$@"
