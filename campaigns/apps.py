@@ -6,8 +6,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Awareness campaigns"
 
     def ready(self):
-        from campaigns import services
-        from causeweb.moderation.registry import register_moderatable
+        from campaigns import policies, services
+        from causeweb.moderation.registry import register_flaggable, register_moderatable
+
+        register_flaggable("campaigns.campaign", can_view=policies.can_view_campaign)
+        register_flaggable("campaigns.comment", can_view=policies.can_view_comment)
 
         register_moderatable(
             "campaigns.comment",

@@ -15,3 +15,24 @@ def can_export_signatures(user, campaign: Campaign) -> bool:
     if campaign.organizer_id == user.pk:
         return True
     return bool(user.is_staff and user.has_perm(EXPORT_SIGNATURES_PERMISSION))
+
+
+def can_view_campaign(campaign: Campaign, user) -> bool:
+    """Public campaigns for everyone; drafts, pending and rejected ones for their managers only."""
+    from campaigns.services import user_can_manage
+
+    return campaign.is_public or user_can_manage(user, campaign)
+
+
+def can_view_comment(comment, user) -> bool:
+    """A comment is seen where its campaign is; a removed one only by its author and by the people
+    who may hide comments there."""
+    from campaigns.services import user_can_hide_comments
+
+    campaign = comment.campaign
+    if not can_view_campaign(campaign, user):
+        return False
+    if not comment.is_removed:
+        return True
+    is_author = getattr(user, "is_authenticated", False) and comment.author_id == user.pk
+    return is_author or user_can_hide_comments(user, campaign)

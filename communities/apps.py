@@ -6,8 +6,11 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Community groups"
 
     def ready(self):
-        from causeweb.moderation.registry import register_moderatable
-        from communities import services
+        from causeweb.moderation.registry import register_flaggable, register_moderatable
+        from communities import selectors, services
+
+        register_flaggable("communities.group", can_view=selectors.group_visible_to)
+        register_flaggable("communities.post", can_view=selectors.post_visible_to)
 
         # Site moderators upholding a flag on a group post hide it the same way group moderators do.
         register_moderatable(
