@@ -11,7 +11,6 @@ from campaigns import services
 from campaigns.models import Campaign, Comment, ShareClick, ShareLink, Signature
 from causeweb.moderation.models import Flag
 from tests.campaigns.conftest import make_image_upload
-from tests.factories import UserFactory
 from tests.campaigns.factories import (
     CampaignFactory,
     CommentFactory,
@@ -19,6 +18,7 @@ from tests.campaigns.factories import (
     SignatureFactory,
     UpdateFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -612,8 +612,9 @@ def test_signatures_export_for_staff_with_the_dedicated_permission(client, campa
 
 
 def test_export_signatures_policy(campaign, user, other_user):
-    from campaigns.policies import can_export_signatures
     from django.contrib.auth.models import AnonymousUser
+
+    from campaigns.policies import can_export_signatures
 
     assert can_export_signatures(user, campaign)
     assert not can_export_signatures(other_user, campaign)
