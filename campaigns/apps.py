@@ -6,9 +6,12 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Awareness campaigns"
 
     def ready(self):
-        from campaigns import integrations, services
+        from campaigns import integrations, policies, services
         from causeweb.core.hooks import home_page_sections
-        from causeweb.moderation.registry import register_moderatable
+        from causeweb.moderation.registry import register_flaggable, register_moderatable
+
+        register_flaggable("campaigns.campaign", can_view=policies.can_view_campaign)
+        register_flaggable("campaigns.comment", can_view=policies.can_view_comment)
 
         home_page_sections.register("campaigns", integrations.home_section, order=10)
 

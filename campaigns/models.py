@@ -91,6 +91,7 @@ class Campaign(models.Model):
             models.Index(fields=["status", "-published_at"], name="campaign_status_published"),
             models.Index(fields=["status", "deadline"], name="campaign_status_deadline"),
         ]
+        permissions = [("export_signatures", "Can export any campaign's signatures (names and emails)")]
 
     def __str__(self):
         return self.title

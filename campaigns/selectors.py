@@ -250,6 +250,16 @@ def campaign_get_for_manager(*, slug: str, user) -> Campaign | None:
     return campaign
 
 
+def campaign_get_for_signature_export(*, slug: str, user) -> Campaign | None:
+    """The campaign whose signatures `user` may download, or None (the view answers 404)."""
+    from campaigns.policies import can_export_signatures
+
+    campaign = Campaign.objects.filter(slug=slug).select_related("organizer").first()
+    if campaign is None or not can_export_signatures(user, campaign):
+        return None
+    return campaign
+
+
 def campaign_list_for_organizer(*, user) -> QuerySet[Campaign]:
     return _card_queryset().filter(organizer=user).order_by("-created_at")
 

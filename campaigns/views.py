@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns import selectors, services
+from campaigns import policies, selectors, services
 from campaigns.forms import BrowseForm, CampaignForm, CommentForm, FlagForm, SignatureForm, UpdateForm
 from campaigns.hooks import campaign_page_sections
 from campaigns.models import Campaign
@@ -106,6 +106,7 @@ def _detail_context(request, campaign: Campaign, *, preview: bool = False, **for
         "page": page,
         "preview": preview,
         "can_manage": services.user_can_manage(user, campaign),
+        "can_export_signatures": policies.can_export_signatures(user, campaign),
         "is_organizer": user.is_authenticated and campaign.organizer_id == user.pk,
         "is_moderator": services.user_is_moderator(user),
         "can_hide_comments": services.user_can_hide_comments(user, campaign),
@@ -266,7 +267,9 @@ def _csv_safe(value) -> str:
 @login_required
 @require_GET
 def signatures_csv(request, slug: str):
-    campaign = _managed_or_404(request, slug)
+    campaign = selectors.campaign_get_for_signature_export(slug=slug, user=request.user)
+    if campaign is None:
+        raise Http404("No such campaign.")
     writer = csv.writer(_Echo())
 
     def rows():

@@ -146,6 +146,7 @@ def _readable(group, user):
     access = selectors.group_access(group=group, user=user)
     if not access.can_view_group:
         raise Http404
+    services.site_moderator_read_record(access=access, what="api")
     return access
 
 

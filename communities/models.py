@@ -71,6 +71,7 @@ class Group(models.Model):
                 name="communities_group_coordinates_both_or_neither",
             ),
         ]
+        permissions = [("moderate_any_group", "Can act as a moderator in every group, private ones included (audited)")]
 
     def __str__(self):
         return self.name

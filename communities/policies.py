@@ -1,13 +1,29 @@
 """Who may do what in a group. One place, used by services (which enforce it), selectors (which
 filter by it) and templates (which only show the buttons a person can use).
 
-Site staff (`is_staff`) act as moderators of every group, so they can review flagged content
-anywhere; the owner-only powers (roles, hand-over) stay with the group's owners.
+Being site staff (`is_staff`) gives no power inside groups. Staff who hold the explicit permission
+`communities.moderate_any_group` (MODERATE_ANY_GROUP) act as moderators of every group, so they can
+review flagged content anywhere; whatever they do there through that permission is written to the
+moderation audit log (see communities.services and the group views). The owner-only powers
+(roles, hand-over) stay with the group's owners.
 """
 
 from dataclasses import dataclass
 
 from communities.models import Group, Membership
+
+MODERATE_ANY_GROUP = "communities.moderate_any_group"
+
+
+def is_site_group_moderator(user) -> bool:
+    """Active staff with the explicit permission (superusers hold every permission)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(MODERATE_ANY_GROUP)
+    )
 
 
 @dataclass(frozen=True)
@@ -24,8 +40,19 @@ class GroupAccess:
         return bool(self.user is not None and getattr(self.user, "is_authenticated", False))
 
     @property
-    def is_staff(self) -> bool:
-        return self.is_authenticated and bool(self.user.is_staff) and bool(self.user.is_active)
+    def is_site_moderator(self) -> bool:
+        """Site staff holding `communities.moderate_any_group`; plain `is_staff` is not enough."""
+        return self.is_authenticated and is_site_group_moderator(self.user)
+
+    @property
+    def is_group_moderator(self) -> bool:
+        """An owner or moderator of this very group."""
+        return bool(self.membership and self.membership.can_moderate)
+
+    @property
+    def acts_as_site_moderator(self) -> bool:
+        """Moderator powers here come only from the site permission: what they do is audited."""
+        return self.is_site_moderator and not self.is_group_moderator
 
     @property
     def is_member(self) -> bool:
@@ -41,16 +68,16 @@ class GroupAccess:
 
     @property
     def can_moderate(self) -> bool:
-        return bool(self.membership and self.membership.can_moderate) or self.is_staff
+        return self.is_group_moderator or self.is_site_moderator
 
     @property
     def can_view_group(self) -> bool:
         """Private groups do not exist for outsiders (404), except through an invitation link."""
-        return not self.group.is_private or self.is_member or self.is_staff
+        return not self.group.is_private or self.is_member or self.is_site_moderator
 
     @property
     def can_read_discussions(self) -> bool:
-        return self.group.is_public or self.is_member or self.is_staff
+        return self.group.is_public or self.is_member or self.is_site_moderator
 
     @property
     def can_participate(self) -> bool:

@@ -103,6 +103,27 @@ def group_access(*, group: Group, user) -> GroupAccess:
     )
 
 
+def group_visible_to(group: Group, user) -> bool:
+    """Private groups do not exist for outsiders."""
+    return group_access(group=group, user=user).can_view_group
+
+
+def post_visible_to(post: Post, user) -> bool:
+    """A post is seen by whoever reads the group's discussions; one in a hidden thread, or hidden
+    itself, by the group's moderators (and a hidden post by its author)."""
+    thread = post.thread
+    access = group_access(group=thread.group, user=user)
+    if not access.can_view_group or not access.can_read_discussions:
+        return False
+    if access.can_moderate:
+        return True
+    if thread.is_hidden:
+        return False
+    if post.is_hidden:
+        return access.is_authenticated and post.author_id == user.pk
+    return True
+
+
 def group_supported_campaigns(*, group: Group, limit: int = 6):
     return [
         link.campaign

@@ -62,11 +62,29 @@ def _access(group: Group, user) -> GroupAccess:
     return group_access(group=group, user=user)
 
 
-def _require_moderator(group: Group, actor) -> GroupAccess:
+def _audit_site_moderator(access: GroupAccess, action: str, target=None, reason: str = "") -> None:
+    """Staff acting in a group through `communities.moderate_any_group` (not as its own moderators)
+    leave a row in the moderation audit log, inside the transaction that makes the change."""
+    if access.acts_as_site_moderator:
+        moderation_action_record(
+            moderator=access.user, action=f"site_group_{action}", target=target or access.group, reason=reason
+        )
+
+
+def site_moderator_read_record(*, access: GroupAccess, what: str, target=None, moderators_only: bool = False):
+    """Staff reading a group through `communities.moderate_any_group` what its outsiders cannot (a
+    private or by-request group's discussions and members, or moderator-only pages anywhere) leave
+    an audit row, so privileged looks into private spaces are accountable like privileged changes."""
+    if access.acts_as_site_moderator and (moderators_only or not access.group.is_public):
+        moderation_action_record(moderator=access.user, action=f"site_group_view_{what}", target=target or access.group)
+
+
+def _require_moderator(group: Group, actor, *, action: str) -> GroupAccess:
     _require_user(actor)
     access = _access(group, actor)
     if not access.can_moderate:
         raise PermissionDenied("Only the group's owners and moderators can do that.")
+    _audit_site_moderator(access, action)
     return access
 
 
@@ -355,7 +373,7 @@ def join_request_withdraw(*, user, join_request: JoinRequest) -> None:
 @transaction.atomic
 def join_request_decide(*, actor, join_request: JoinRequest, approve: bool) -> JoinRequest:
     """A moderator approves or declines a request (locks the group, then the request); the requester is told."""
-    _require_moderator(join_request.group, actor)
+    _require_moderator(join_request.group, actor, action="join_request_decide")
     group = _lock_group(join_request.group)
     join_request = JoinRequest.objects.select_for_update(of=("self",)).select_related("user").get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
@@ -398,7 +416,7 @@ def join_request_decline(*, actor, join_request: JoinRequest) -> JoinRequest:
 @transaction.atomic
 def invitation_create(*, actor, group: Group, days: int = 7, max_uses: int | None = None, note: str = "") -> Invitation:
     """Owners and moderators make invitation links that expire and can be revoked."""
-    _require_moderator(group, actor)
+    _require_moderator(group, actor, action="invitation_create")
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -418,7 +436,7 @@ def invitation_create(*, actor, group: Group, days: int = 7, max_uses: int | Non
 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
-    _require_moderator(invitation.group, actor)
+    _require_moderator(invitation.group, actor, action="invitation_revoke")
     Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     invitation.refresh_from_db()
     return invitation
@@ -471,14 +489,14 @@ def _check_can_act_on(access: GroupAccess, membership: Membership) -> None:
         raise ValidationError("You cannot do that to yourself; leave the group instead.")
     if membership.role == Membership.Role.OWNER:
         raise PermissionDenied("Owners cannot be removed; an owner can demote them first.")
-    if membership.role == Membership.Role.MODERATOR and not (access.is_owner or access.is_staff):
+    if membership.role == Membership.Role.MODERATOR and not (access.is_owner or access.is_site_moderator):
         raise PermissionDenied("Only owners can remove moderators.")
 
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
     """Moderators remove members (owners also remove moderators). They may join again."""
-    access = _require_moderator(membership.group, actor)
+    access = _require_moderator(membership.group, actor, action="member_remove")
     _lock_group(membership.group)
     membership = Membership.objects.select_for_update().filter(pk=membership.pk).first()
     if membership is None:
@@ -491,7 +509,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
 @transaction.atomic
 def member_ban(*, actor, group: Group, user, reason: str = "") -> Ban:
     """Remove someone and keep them out: no rejoining, requests, invitations or posts. Idempotent."""
-    access = _require_moderator(group, actor)
+    access = _require_moderator(group, actor, action="member_ban")
     group = _lock_group(group)
     membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
     if membership is not None:
@@ -513,7 +531,7 @@ def member_ban(*, actor, group: Group, user, reason: str = "") -> Ban:
 
 @transaction.atomic
 def member_unban(*, actor, group: Group, user) -> None:
-    _require_moderator(group, actor)
+    _require_moderator(group, actor, action="member_unban")
     deleted, _ = Ban.objects.filter(group=group, user=user).delete()
     if deleted:
         moderation_action_record(moderator=actor, action="group_member_unbanned", target=group)
@@ -682,7 +700,7 @@ def post_delete(*, actor, post: Post) -> Post:
 def post_set_hidden(*, actor, post: Post, hidden: bool, reason: str = "") -> Post:
     """Group moderators (and site staff) hide or restore a message; written to the audit log."""
     post = _lock_post(post)
-    _require_moderator(post.thread.group, actor)
+    _require_moderator(post.thread.group, actor, action="post_set_hidden")
     if post.is_hidden == hidden:
         return post
     post.is_hidden = hidden
@@ -695,7 +713,7 @@ def post_set_hidden(*, actor, post: Post, hidden: bool, reason: str = "") -> Pos
 
 
 def _thread_flag(*, actor, thread: Thread, field: str, value: bool, action: str) -> Thread:
-    _require_moderator(thread.group, actor)
+    _require_moderator(thread.group, actor, action=action)
     thread = Thread.objects.select_for_update(of=("self",)).select_related("group").get(pk=thread.pk)
     if getattr(thread, field) != value:
         setattr(thread, field, value)
@@ -744,6 +762,8 @@ def thread_edit(*, actor, thread: Thread, title: str) -> Thread:
     access = _access(thread.group, actor)
     if not ((thread.author_id == actor.pk and access.can_participate) or access.can_moderate):
         raise PermissionDenied("Only the author or the group's moderators can retitle a discussion.")
+    if thread.author_id != actor.pk:
+        _audit_site_moderator(access, "thread_edit", target=thread)
     thread.title = _clean_text(title, field="title", label="The title", max_length=160)
     thread.save(update_fields=["title"])
     return thread
@@ -788,7 +808,7 @@ def group_campaign_add(*, actor, group: Group, campaign_slug: str) -> GroupCampa
     """Owners and moderators say the group supports a public campaign. Idempotent."""
     from campaigns.selectors import campaign_get_public
 
-    _require_moderator(group, actor)
+    _require_moderator(group, actor, action="campaign_add")
     campaign = campaign_get_public(slug=(campaign_slug or "").strip())
     if campaign is None:
         raise ValidationError({"campaign": "No public campaign has that address."})
@@ -802,7 +822,7 @@ def group_campaign_add(*, actor, group: Group, campaign_slug: str) -> GroupCampa
 
 @transaction.atomic
 def group_campaign_remove(*, actor, group: Group, campaign_id: int) -> None:
-    _require_moderator(group, actor)
+    _require_moderator(group, actor, action="campaign_remove")
     GroupCampaign.objects.filter(group=group, campaign_id=campaign_id).delete()
 
 
@@ -813,7 +833,7 @@ def group_campaign_remove(*, actor, group: Group, campaign_id: int) -> None:
 def announcement_create(*, actor, group: Group, subject: str, body: str) -> Announcement:
     """Owners and moderators email every member; at most a few a day per group (locks the group row).
     The email goes out from a Celery task after commit."""
-    _require_moderator(group, actor)
+    _require_moderator(group, actor, action="announcement_create")
     group = _lock_group(group)
     subject = _clean_text(subject, field="subject", label="The subject", max_length=140)
     body = _clean_text(body, field="body", label="The message", max_length=10_000)

@@ -112,6 +112,7 @@ def group_edit(request, group, access):
 
 @with_group
 def group_detail(request, group, access):
+    services.site_moderator_read_record(access=access, what="group")
     threads = []
     if access.can_read_discussions:
         threads = list(selectors.thread_list_for_group(group=group, access=access)[:5])
@@ -226,6 +227,7 @@ def invitation_accept(request, token):
 def member_list(request, group, access):
     if not access.can_read_discussions:
         raise PermissionDenied("Only members can see who is in this group.")
+    services.site_moderator_read_record(access=access, what="members")
     page = Paginator(selectors.membership_list(group=group), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -314,6 +316,7 @@ def member_unban(request, group, access, user_id):
 @with_group
 def request_queue(request, group, access):
     _moderators_only(access)
+    services.site_moderator_read_record(access=access, what="join_requests", moderators_only=True)
     return render(
         request,
         "communities/requests.html",
@@ -341,6 +344,7 @@ def request_decide(request, group, access, request_id, decision):
 @with_group
 def invitations(request, group, access):
     _moderators_only(access)
+    services.site_moderator_read_record(access=access, what="invitations", moderators_only=True)
     form = forms.InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -385,6 +389,7 @@ def _require_reader(access):
 @with_group
 def thread_list(request, group, access):
     _require_reader(access)
+    services.site_moderator_read_record(access=access, what="threads")
     page = Paginator(selectors.thread_list_for_group(group=group, access=access), THREADS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -418,6 +423,7 @@ def _thread_or_404(group, access, thread_id):
 def thread_detail(request, group, access, thread_id, form=None):
     _require_reader(access)
     thread = _thread_or_404(group, access, thread_id)
+    services.site_moderator_read_record(access=access, what="thread", target=thread, moderators_only=thread.is_hidden)
     opening, replies = selectors.thread_posts(thread=thread, user=request.user, with_flags=access.can_moderate)
     return render(
         request,
@@ -637,6 +643,7 @@ def campaign_remove(request, group, access, campaign_id):
 @with_group
 def flags(request, group, access):
     _moderators_only(access)
+    services.site_moderator_read_record(access=access, what="flags", moderators_only=True)
     return render(
         request,
         "communities/flags.html",

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation.models import Flag, ModerationAction
-from causeweb.moderation.registry import moderatable_for
+from causeweb.moderation.registry import can_view_for_flagging, moderatable_for
 
 
 def is_site_moderator(user) -> bool:
@@ -18,9 +18,11 @@ def is_site_moderator(user) -> bool:
 
 @transaction.atomic
 def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag:
-    """Anyone signed in may flag content once; a second flag of the same thing says so."""
+    """Anyone signed in may flag content they can see, once; a second flag of the same thing says so."""
     if not getattr(reporter, "is_authenticated", False):
         raise PermissionDenied("Sign in to flag content.")
+    if not can_view_for_flagging(target, reporter):
+        raise PermissionDenied("You cannot flag this.")
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
     try:

@@ -1,35 +1,22 @@
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.forms import message_service_error
-from causeweb.moderation import services
-
-# Only these models can be flagged through the generic endpoint.
-FLAGGABLE = {
-    ("campaigns", "campaign"),
-    ("campaigns", "comment"),
-    ("communities", "post"),
-    ("events", "event"),
-    ("communities", "group"),
-}
+from causeweb.moderation import selectors, services
 
 
 @login_required
 @require_POST
 def flag(request, app_label: str, model: str, pk: int):
-    if (app_label, model) not in FLAGGABLE:
+    # 404 alike for a missing id, a model that cannot be flagged and content the person cannot see.
+    target = selectors.flaggable_target_for(app_label=app_label, model=model, pk=pk, user=request.user)
+    if target is None:
         raise Http404
-    try:
-        model_class = apps.get_model(app_label, model)
-    except LookupError:
-        raise Http404
-    target = get_object_or_404(model_class, pk=pk)
     try:
         services.flag_create(
             reporter=request.user,

@@ -18,6 +18,7 @@ from tests.campaigns.factories import (
     SignatureFactory,
     UpdateFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -566,3 +567,60 @@ def test_link_preview_fetches_are_not_clicks(client, campaign, agent):
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.click_count == 0 and not ShareClick.objects.exists()
+
+
+def _staff_with(*codenames):
+    from django.contrib.auth.models import Permission
+
+    person = UserFactory(is_staff=True)
+    person.user_permissions.add(*Permission.objects.filter(content_type__app_label="campaigns", codename__in=codenames))
+    return person
+
+
+def test_campaign_moderators_cannot_download_signer_emails(client, campaign):
+    SignatureFactory(campaign=campaign, email="signer@example.org")
+    url = reverse("campaigns:signatures_csv", args=[campaign.slug])
+    moderator = _staff_with("change_campaign")
+    client.force_login(moderator)
+    assert client.get(url).status_code == 404
+    # They still manage the campaign (preview), but the page offers no export link.
+    preview = client.get(reverse("campaigns:preview", args=[campaign.slug]))
+    assert preview.status_code == 200
+    assert url not in preview.content.decode()
+    client.force_login(UserFactory(is_staff=True))  # staff without any permission
+    assert client.get(url).status_code == 404
+
+
+def test_signatures_export_for_staff_with_the_dedicated_permission(client, campaign):
+    SignatureFactory(campaign=campaign, email="signer@example.org")
+    url = reverse("campaigns:signatures_csv", args=[campaign.slug])
+    exporter = _staff_with("export_signatures")
+    client.force_login(exporter)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "signer@example.org" in b"".join(response.streaming_content).decode()
+    exporter.is_active = False
+    exporter.save()
+    client.force_login(exporter)
+    assert client.get(url).status_code in (302, 404)
+    # The permission without staff status is not enough either.
+    not_staff = _staff_with("export_signatures")
+    not_staff.is_staff = False
+    not_staff.save()
+    client.force_login(not_staff)
+    assert client.get(url).status_code == 404
+
+
+def test_export_signatures_policy(campaign, user, other_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    from campaigns.policies import can_export_signatures
+
+    assert can_export_signatures(user, campaign)
+    assert not can_export_signatures(other_user, campaign)
+    assert not can_export_signatures(AnonymousUser(), campaign)
+    assert not can_export_signatures(_staff_with("change_campaign"), campaign)
+    assert can_export_signatures(_staff_with("export_signatures"), campaign)
+    assert can_export_signatures(UserFactory(is_staff=True, is_superuser=True), campaign)
+    user.is_active = False
+    assert not can_export_signatures(user, campaign)

@@ -25,15 +25,28 @@ def private_group(owner):
     return GroupFactory(owner=owner, visibility=Group.Visibility.PRIVATE)
 
 
+def site_group_moderator(**kwargs):
+    """Staff holding `communities.moderate_any_group`: moderators of every group, audited."""
+    from django.contrib.auth.models import Permission
+
+    person = UserFactory(is_staff=True, **kwargs)
+    person.user_permissions.add(
+        Permission.objects.get(content_type__app_label="communities", codename="moderate_any_group")
+    )
+    return type(person).objects.get(pk=person.pk)  # fresh permission cache
+
+
 @pytest.fixture
 def people(db):
-    """One person per role, for a group built by `cast`."""
+    """One person per role, for a group built by `cast`. Plain `staff` has no power in groups;
+    `site_moderator` is staff with the explicit permission."""
     return {
         "non_member": UserFactory(display_name="Nadia Outsider"),
         "member": UserFactory(display_name="Mo Member"),
         "moderator": UserFactory(display_name="Mia Moderator"),
         "banned": UserFactory(display_name="Bob Banned"),
         "staff": UserFactory(display_name="Sam Staff", is_staff=True),
+        "site_moderator": site_group_moderator(display_name="Sol Sitemod"),
     }
 
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from communities import selectors, services
 from communities.models import Membership
+from tests.communities.conftest import site_group_moderator
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import CampaignFactory, UserFactory
 
@@ -44,7 +45,10 @@ def test_group_access_for_each_kind_of_person(public_group, owner, user):
     banned_access = selectors.group_access(group=public_group, user=banned)
     assert banned_access.is_banned and not banned_access.can_join_directly
     staff_access = selectors.group_access(group=public_group, user=staff)
-    assert staff_access.can_moderate and not staff_access.can_participate
+    assert not staff_access.can_moderate and not staff_access.can_participate  # is_staff alone: no powers
+    site_moderator = selectors.group_access(group=public_group, user=site_group_moderator())
+    assert site_moderator.can_moderate and site_moderator.acts_as_site_moderator
+    assert not site_moderator.can_participate and not site_moderator.is_owner
     assert selectors.group_access(group=public_group, user=user).can_join_directly
 
 
