@@ -48,6 +48,12 @@ def format_money(amount_minor: int | None, currency: str, *, locale: str = "en")
     )
 
 
+def format_money_exact(amount_minor: int, currency: str, *, locale="en") -> str:
+    """Every minor unit shown ("€25.00", "25,00 €", "¥3,000"): for "you will be charged" lines,
+    where the donor must see the exact amount. `parse_amount` reads it back to the same units."""
+    return format_currency(to_major(amount_minor, currency), currency.upper(), locale=locale)
+
+
 # --- Reading an amount a person typed ------------------------------------------------------------
 #
 # One function reads every amount a donor types (the donate form, the API, the admin's partial
