@@ -172,8 +172,7 @@ def parse_amount(text, currency: str, *, locale: str | Locale | None = None) -> 
     if value is None:
         written = _example(currency, where, "1250.50" if exponent else "125000")
         raise _invalid(
-            f"The digit groups in “{typed}” look wrong. Write the amount without separators, "
-            f"or like {written}.",
+            f"The digit groups in “{typed}” look wrong. Write the amount without separators, or like {written}.",
             "grouping",
         )
     minor = value.scaleb(exponent)
@@ -220,8 +219,7 @@ def _decimal_mark(tokens: list[str], currency: str, exponent: int, locale: Local
     if small.scaleb(exponent) == small.scaleb(exponent).to_integral_value():
         small_text = _example(currency, locale, str(small))
         raise _invalid(
-            f"“{typed}” could mean {small_text} or {whole} {currency}. Type it unambiguously: "
-            f"{small_text} or {whole}.",
+            f"“{typed}” could mean {small_text} or {whole} {currency}. Type it unambiguously: {small_text} or {whole}.",
             "ambiguous",
         )
     raise _invalid(
