@@ -125,7 +125,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 "setup_intent_client_secret": setup["client_secret"],
                 "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
                 # Show this to the donor before confirming the card: it is what will be charged.
-                "charge": selectors.donation_charge_summary(donation=donation),
+                "charge_summary": selectors.donation_charge_summary(donation=donation),
             }
         )
         return Response(body, status=status.HTTP_201_CREATED)

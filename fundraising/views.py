@@ -160,7 +160,7 @@ def donation_start(request, slug: str):
             "donation": str(donation.public_id),
             # What the card will be charged, read by the server: the page shows this text and asks
             # the donor to confirm before the card is touched.
-            "charge": selectors.donation_charge_summary(donation=donation),
+            "charge_summary": selectors.donation_charge_summary(donation=donation),
             **urls,
         }
     )

@@ -117,7 +117,7 @@
     pending = {start: start, data: data};
     busy(false);
     editable(false);
-    confirmText.textContent = start.charge.text;
+    confirmText.textContent = start.charge_summary.text;
     confirmBox.hidden = false;
     confirmButton.disabled = false;
     confirmButton.focus();
@@ -170,7 +170,7 @@
       .then(function (response) { return response.json(); })
       .then(function (start) {
         if (start.status === "invalid") { busy(false); fieldErrors(start.errors); return; }
-        if (start.status !== "setup" || !start.charge) { busy(false); showErrors([start.message || "Could not start the payment."]); return; }
+        if (start.status !== "setup" || !start.charge_summary) { busy(false); showErrors([start.message || "Could not start the payment."]); return; }
         askToConfirm(start, data);
       })
       .catch(function () { busy(false); showErrors(["Something went wrong. Please try again."]); });
