@@ -184,3 +184,32 @@ def test_api_refuses_ambiguous_or_missing_amounts_with_400(api, campaign, payloa
     response = api.post("/api/v1/donations/", {"campaign": campaign.slug, **payload}, format="json")
     assert response.status_code == 400 and "amount" in response.json()
     assert not Donation.objects.exists()
+
+
+# --- Admin partial refund: the same reading ------------------------------------------------------
+
+
+@pytest.mark.stripe
+def test_admin_partial_refund_reads_12_comma_50_and_refuses_ambiguous(client, stripe_browser, campaign):
+    from django.contrib.auth.models import Permission
+
+    from fundraising.models import Refund
+
+    pending = services.donation_create(
+        campaign=campaign, amount_minor=5000, cover_fee=False, donor_name="Ada", email="ada@example.org",
+        visibility="name",
+    )  # fmt: skip
+    setup = services.donation_start_payment(donation=pending)
+    stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
+    donation, _ = services.donation_charge(donation=pending, setup_intent_id=setup["setup_intent_id"])
+    finance = UserFactory(is_staff=True)
+    finance.user_permissions.add(Permission.objects.get(codename="refund_donation"))
+    client.force_login(finance)
+    url = reverse("admin:fundraising_donation_changelist")
+    action = {"action": "refund_partially", "_selected_action": [donation.pk], "apply": "1", "reason": "x"}
+
+    ambiguous = client.post(url, {**action, "amount": "1,250"})
+    assert ambiguous.status_code == 200 and "could mean" in ambiguous.content.decode()
+    assert not Refund.objects.exists()
+    assert client.post(url, {**action, "amount": "12,50"}).status_code == 302
+    assert Refund.objects.get().amount_minor == 1250
