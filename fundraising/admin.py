@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
-from causeweb.core.money import format_money, to_minor
+from causeweb.core.money import format_money, parse_amount
 from fundraising import gateway, services
 from fundraising.models import CampaignFunding, Donation, Refund, StripeEvent
 
@@ -214,10 +214,10 @@ class DonationAdmin(FinanceOnlyAdmin):
         donation = queryset.get()
         form = PartialRefundForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            try:
-                amount_minor = to_minor(form.cleaned_data["amount"].strip(), donation.currency)
-            except (ValueError, ArithmeticError):
-                form.add_error("amount", f"Enter an amount in {donation.currency}.")
+            try:  # the same reading as the donate page: "12,50" is 12.50, "1,250" is refused as ambiguous
+                amount_minor = parse_amount(form.cleaned_data["amount"], donation.currency)
+            except ValidationError as exc:
+                form.add_error("amount", exc.messages)
             else:
                 self._refund_each(request, queryset, lambda d: amount_minor, form.cleaned_data["reason"])
                 return None

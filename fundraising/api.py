@@ -5,6 +5,7 @@ their own donations. Domain errors map to 400/403/409 in causeweb.core.api_error
 outage is a 502 with a message."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -12,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core.money import MAX_AMOUNT_TEXT, parse_amount
 from fundraising import gateway, selectors, services
 from fundraising.models import Donation
 
@@ -40,12 +42,32 @@ class DonationSerializer(serializers.ModelSerializer):
 
 
 class DonationCreateSerializer(serializers.Serializer):
+    """Give exactly one of `amount_minor` (integer minor units, for programs) or `amount` (the
+    text a person typed, "12,50" or "1,250.00", read by the campaign's currency and the request's
+    language like the donate page does)."""
+
     campaign = serializers.SlugField()
-    amount_minor = serializers.IntegerField(min_value=1)
+    amount_minor = serializers.IntegerField(min_value=1, required=False)
+    amount = serializers.CharField(max_length=MAX_AMOUNT_TEXT, required=False, trim_whitespace=True)
     cover_fee = serializers.BooleanField(default=False)
     donor_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     visibility = serializers.ChoiceField(choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if ("amount_minor" in attrs) == ("amount" in attrs):
+            raise serializers.ValidationError({"amount": ["Give exactly one of amount or amount_minor."]})
+        return attrs
+
+    def amount_minor_for(self, currency: str) -> int:
+        """The amount in minor units of the campaign's currency (parse_amount for typed text)."""
+        data = self.validated_data
+        if "amount_minor" in data:
+            return data["amount_minor"]
+        try:
+            return parse_amount(data["amount"], currency)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"amount": exc.messages})
 
 
 class ChargeSerializer(serializers.Serializer):
@@ -84,7 +106,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response({"campaign": ["No such campaign."]}, status=status.HTTP_400_BAD_REQUEST)
         donation = services.donation_create(
             campaign=campaign,
-            amount_minor=data["amount_minor"],
+            amount_minor=payload.amount_minor_for(campaign.currency),
             cover_fee=data["cover_fee"],
             donor_name=data["donor_name"],
             email="",
@@ -102,6 +124,8 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             {
                 "setup_intent_client_secret": setup["client_secret"],
                 "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                # Show this to the donor before confirming the card: it is what will be charged.
+                "charge_summary": selectors.donation_charge_summary(donation=donation),
             }
         )
         return Response(body, status=status.HTTP_201_CREATED)

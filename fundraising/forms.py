@@ -1,8 +1,6 @@
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 
-from causeweb.core.money import format_money, to_minor
+from causeweb.core.money import format_money, parse_amount
 from fundraising.models import Donation
 from fundraising.services import DONATION_LIMITS
 
@@ -28,12 +26,7 @@ class DonationForm(forms.Form):
         self.fields["amount"].help_text = f"{format_money(low, currency)} to {format_money(high, currency)}"
 
     def clean_amount(self) -> int:
-        raw = (self.cleaned_data["amount"] or "").strip().replace(",", "").replace(" ", "")
-        try:
-            if not raw or Decimal(raw) <= 0:
-                raise forms.ValidationError("Enter an amount.")
-            return to_minor(raw, self.currency)
-        except (InvalidOperation, ValueError, OverflowError):
-            raise forms.ValidationError(
-                "Enter an amount like 25 or 25.50." if self.currency != "JPY" else "Enter a whole amount like 3000."
-            )
+        """Minor units, read by the campaign's currency and the visitor's locale (the active
+        language): "12,50" and "12.50" are both 1250 cents; "1,250" in euros is refused as
+        ambiguous. See causeweb.core.money.parse_amount."""
+        return parse_amount(self.cleaned_data["amount"], self.currency)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from causeweb.core.money import currency_exponent, to_major
+from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
 from fundraising.models import CampaignFunding, Donation
 from fundraising.services import (
     DONATION_LIMITS,
@@ -78,8 +78,10 @@ def campaign_funding_panel(*, campaign) -> dict | None:
     }
 
 
-def donation_form_options(*, currency: str) -> dict:
-    """Presets, limits and the fee rule the donate page shows (the services enforce them)."""
+def donation_form_options(*, currency: str, locale=None) -> dict:
+    """Presets, limits and the fee rule the donate page shows (the services enforce them). Each
+    preset carries its exact charge texts, so the page never computes or parses money itself."""
+    where = visitor_locale(locale)
     low, high = DONATION_LIMITS[currency]
     basis_points, fixed = PROCESSING_FEES[currency]
     return {
@@ -90,6 +92,13 @@ def donation_form_options(*, currency: str) -> dict:
                 "minor": amount,
                 "major": f"{to_major(amount, currency).normalize():f}",
                 "fee_minor": processing_fee(amount_minor=amount, currency=currency),
+                "charge_text": format_money_exact(amount, currency, locale=where),
+                "charge_with_fee_text": format_money_exact(
+                    amount + processing_fee(amount_minor=amount, currency=currency), currency, locale=where
+                ),
+                "fee_text": format_money_exact(
+                    processing_fee(amount_minor=amount, currency=currency), currency, locale=where
+                ),
             }
             for amount in PRESET_AMOUNTS[currency]
         ],
@@ -195,3 +204,24 @@ def campaign_donations_csv_rows(*, campaign, viewer) -> Iterator[list[str]]:
 def donation_list_for_donor(*, user):
     """A signed-in donor's own donations, newest first."""
     return Donation.objects.filter(donor=user).select_related("campaign").order_by("-created_at")
+
+
+def donation_charge_summary(*, donation: Donation, locale=None) -> dict:
+    """Exactly what the card will be charged, as the donor confirms it: the donation's own minor
+    units (what the services pass to Stripe), formatted by Babel for the visitor's locale."""
+    currency = donation.currency
+    where = visitor_locale(locale)
+    total = format_money_exact(donation.total_minor, currency, locale=where)
+    text = f"You will be charged {total}"
+    if donation.fee_minor:
+        text += (
+            f" ({format_money_exact(donation.amount_minor, currency, locale=where)} donation"
+            f" + {format_money_exact(donation.fee_minor, currency, locale=where)} card processing fee)"
+        )
+    return {
+        "amount_minor": donation.amount_minor,
+        "fee_minor": donation.fee_minor,
+        "total_minor": donation.total_minor,
+        "currency": currency,
+        "text": text + ".",
+    }

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -85,7 +86,7 @@ def donate(request, slug: str):
             "campaign": campaign,
             "form": form,
             "accepts_donations": selectors.campaign_accepts_donations(campaign=campaign),
-            "options": selectors.donation_form_options(currency=campaign.currency),
+            "options": selectors.donation_form_options(currency=campaign.currency, locale=translation.get_language()),
             "STRIPE_JS_URL": selectors.stripe_js_url(),
             "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
             "funding": selectors.campaign_donation_summary(campaign=campaign),
@@ -153,7 +154,15 @@ def donation_start(request, slug: str):
         for name in ("charge", "refresh", "setup_failed", "thanks")
     }
     return JsonResponse(
-        {"status": "setup", "client_secret": setup["client_secret"], "donation": str(donation.public_id), **urls}
+        {
+            "status": "setup",
+            "client_secret": setup["client_secret"],
+            "donation": str(donation.public_id),
+            # What the card will be charged, read by the server: the page shows this text and asks
+            # the donor to confirm before the card is touched.
+            "charge_summary": selectors.donation_charge_summary(donation=donation),
+            **urls,
+        }
     )
 
 

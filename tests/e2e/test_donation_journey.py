@@ -37,6 +37,15 @@ def start_donation(page, url: str, *, amount: str, name: str, email: str) -> Non
     page.fill("#id_email", email)
 
 
+def donate_and_confirm(page, expected: str) -> None:
+    """Submit, then check the server's exact charge line before confirming the card payment."""
+    page.get_by_role("button", name="Donate", exact=True).click()
+    confirm = page.locator("#donation-confirm")
+    confirm.wait_for(state="visible", timeout=10_000)
+    assert page.locator("#donation-confirm-text").inner_text() == expected
+    page.get_by_role("button", name="Confirm and pay").click()
+
+
 def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifacts_dir):  # noqa: F811
     requests.post(
         f"{stripe_api}/_config/webhooks/e2e",
@@ -58,7 +67,7 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     page.fill("#id_message", "For the kids!")
     fill_card(page, "4242424242424242")
     page.screenshot(path=str(artifacts_dir / "donation-1-form.png"), full_page=True)
-    page.get_by_role("button", name="Donate", exact=True).click()
+    donate_and_confirm(page, "You will be charged €25.64 (€25.00 donation + €0.64 card processing fee).")
     page.wait_for_url("**/thanks/", timeout=20_000)
     body = page.locator("main").inner_text()
     assert "Thank you, Amina Diallo!" in body
@@ -68,10 +77,19 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     first = read_db(lambda: Donation.objects.get(email="amina@example.org"))
     assert (first.state, first.amount_minor, first.fee_minor) == (Donation.State.SUCCEEDED, 2500, 64)
 
-    # 2. A card that needs 3D Secure: the bank's dialog appears and the donor completes it.
-    start_donation(page, donate_url, amount="40", name="Jonas Weber", email="jonas@example.org")
+    # 2. An ambiguous amount is refused by the server, nothing is started; "40,00" then means
+    #    forty euros, shown exactly before the card is used. The card needs 3D Secure: the bank's
+    #    dialog appears and the donor completes it.
+    start_donation(page, donate_url, amount="1,250", name="Jonas Weber", email="jonas@example.org")
     fill_card(page, "4000002500003155")
     page.get_by_role("button", name="Donate", exact=True).click()
+    amount_error = page.locator("#field-amount .error")
+    amount_error.wait_for(timeout=10_000)
+    assert "could mean" in amount_error.inner_text() and "1250.00" in amount_error.inner_text()
+    assert page.locator("#donation-confirm").is_hidden()
+    assert read_db(lambda: Donation.objects.filter(email="jonas@example.org").count()) == 0
+    page.fill("#id_amount", "40,00")
+    donate_and_confirm(page, "You will be charged €40.00.")
     page.get_by_role("button", name="Complete authentication").click()  # saving the card
     page.get_by_role("button", name="Complete authentication").wait_for(timeout=10_000)
     page.screenshot(path=str(artifacts_dir / "donation-3-3ds.png"), full_page=True)
@@ -83,7 +101,7 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     # 3. A declined card: a clear message, nothing counted, the donor can try again.
     start_donation(page, donate_url, amount="10", name="Grace Okafor", email="grace@example.org")
     fill_card(page, "4000000000000341")
-    page.get_by_role("button", name="Donate", exact=True).click()
+    donate_and_confirm(page, "You will be charged €10.00.")
     error = page.locator("#donation-errors")
     error.wait_for(state="visible", timeout=20_000)
     assert "declined" in error.inner_text().lower() and "No money was taken" in error.inner_text()
@@ -91,15 +109,26 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     page.screenshot(path=str(artifacts_dir / "donation-4-declined.png"), full_page=True)
     assert read_db(lambda: Donation.objects.get(email="grace@example.org")).state == Donation.State.FAILED
 
-    # 4. A 3D Secure check the donor fails.
-    start_donation(page, donate_url, amount="15", name="Kenji Sato", email="kenji@example.org")
+    # 4. A 3D Secure check the donor fails (after first going back to change the amount).
+    start_donation(page, donate_url, amount="150", name="Kenji Sato", email="kenji@example.org")
     fill_card(page, "4000002500003155")
     page.get_by_role("button", name="Donate", exact=True).click()
+    page.locator("#donation-confirm").wait_for(state="visible", timeout=10_000)
+    assert page.locator("#donation-confirm-text").inner_text() == "You will be charged €150.00."
+    page.get_by_role("button", name="Change the amount").click()
+    assert page.locator("#donation-confirm").is_hidden()
+    page.fill("#id_amount", "15")
+    donate_and_confirm(page, "You will be charged €15.00.")
     page.get_by_role("button", name="Complete authentication").click()
     page.get_by_role("button", name="Fail authentication").click()
     error.wait_for(state="visible", timeout=20_000)
     assert "3D Secure" in error.inner_text()
-    assert read_db(lambda: Donation.objects.get(email="kenji@example.org")).state == Donation.State.FAILED
+    kenji = read_db(lambda: list(Donation.objects.filter(email="kenji@example.org").order_by("created_at")))
+    # The 150 one was never confirmed: still pending, no PaymentIntent; the 15 one failed 3DS.
+    assert [(d.amount_minor, d.state, bool(d.stripe_payment_intent_id)) for d in kenji] == [
+        (15000, Donation.State.PENDING, False),
+        (1500, Donation.State.FAILED, True),
+    ]
 
     funding = read_db(lambda: CampaignFunding.objects.get(campaign=campaign))
     assert (funding.raised_minor, funding.donor_count) == (6500, 2)

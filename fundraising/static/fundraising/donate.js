@@ -1,5 +1,7 @@
-/* Donate page: save the card with a SetupIntent (Stripe.js Card element), then let the server
-   charge it. The server decides what happened from Stripe's answers; this script only relays. */
+/* Donate page: the server reads the amount and starts the donation; the page shows the exact
+   amount the server will charge and waits for the donor to confirm; then it saves the card with a
+   SetupIntent (Stripe.js Card element) and lets the server charge it. The server decides what
+   happened from Stripe's answers; this script only relays and never parses money. */
 (function () {
   "use strict";
   var form = document.getElementById("donation-form");
@@ -16,39 +18,43 @@
   var errorsBox = document.getElementById("donation-errors");
   var statusLine = document.getElementById("donation-status");
   var submit = document.getElementById("donate-submit");
-  var rule = JSON.parse(document.getElementById("fee-rule").textContent);
-  var currency = form.dataset.currency;
-  var formatter = new Intl.NumberFormat("en", {style: "currency", currency: currency});
+  var confirmBox = document.getElementById("donation-confirm");
+  var confirmText = document.getElementById("donation-confirm-text");
+  var confirmButton = document.getElementById("donate-confirm");
+  var changeButton = document.getElementById("donate-change");
+  var presets = document.querySelectorAll(".preset");
 
-  function amountMinor() {
-    var raw = (amountInput.value || "").replace(/[\s,]/g, "");
-    if (!/^\d+(\.\d+)?$/.test(raw)) { return null; }
-    var parts = raw.split(".");
-    var decimals = parts[1] || "";
-    if (decimals.length > rule.exponent) { return null; }
-    while (decimals.length < rule.exponent) { decimals += "0"; }
-    return parseInt(parts[0] + decimals, 10);
+  // The server reads the amount (separators, currency decimals, the visitor's locale): this script
+  // never parses or computes money. A preset carries its exact texts, rendered by the server; a
+  // typed amount is shown back by the server before anything is charged.
+  function pressedPreset() {
+    var found = null;
+    presets.forEach(function (button) {
+      if (button.getAttribute("aria-pressed") === "true" && button.dataset.amount === amountInput.value) { found = button; }
+    });
+    return found;
   }
-  function feeFor(minor) {  // same integer formula as services.processing_fee
-    var gross = Math.ceil(((minor + rule.fixed) * 10000) / (10000 - rule.basis_points));
-    return gross - minor;
-  }
-  function show(minor) { return formatter.format(minor / Math.pow(10, rule.exponent)); }
   function refresh() {
-    var minor = amountMinor();
-    if (minor === null || minor <= 0) { feeLabel.textContent = ""; totalLine.textContent = ""; return; }
-    var fee = feeFor(minor);
-    feeLabel.textContent = "(+" + show(fee) + ")";
-    totalLine.textContent = "Your card will be charged " + show(minor + (coverFee.checked ? fee : 0)) + ".";
+    var preset = pressedPreset();
+    if (!preset) {
+      feeLabel.textContent = "";
+      totalLine.textContent = amountInput.value ? "You will see the exact amount and confirm it before your card is charged." : "";
+      return;
+    }
+    feeLabel.textContent = "(+" + preset.dataset.fee + ")";
+    totalLine.textContent = "Your card will be charged " + (coverFee.checked ? preset.dataset.chargeWithFee : preset.dataset.charge) + ".";
   }
-  document.querySelectorAll(".preset").forEach(function (button) {
+  presets.forEach(function (button) {
     button.addEventListener("click", function () {
       amountInput.value = button.dataset.amount;
-      document.querySelectorAll(".preset").forEach(function (b) { b.setAttribute("aria-pressed", b === button ? "true" : "false"); });
+      presets.forEach(function (b) { b.setAttribute("aria-pressed", b === button ? "true" : "false"); });
       refresh();
     });
   });
-  amountInput.addEventListener("input", refresh);
+  amountInput.addEventListener("input", function () {
+    presets.forEach(function (b) { b.setAttribute("aria-pressed", b.dataset.amount === amountInput.value ? "true" : "false"); });
+    refresh();
+  });
   coverFee.addEventListener("change", refresh);
 
   function csrf() { return form.querySelector("[name=csrfmiddlewaretoken]").value; }
@@ -100,37 +106,72 @@
     showErrors([result.message || "Your payment did not go through. No money was taken."]);
   }
 
+  var pending = null;  // the started donation awaiting the donor's confirmation
+  function editable(on) {
+    amountInput.readOnly = !on;
+    coverFee.disabled = !on;
+    presets.forEach(function (b) { b.disabled = !on; });
+    submit.hidden = !on;
+  }
+  function askToConfirm(start, data) {
+    pending = {start: start, data: data};
+    busy(false);
+    editable(false);
+    confirmText.textContent = start.charge_summary.text;
+    confirmBox.hidden = false;
+    confirmButton.disabled = false;
+    confirmButton.focus();
+  }
+  function closeConfirm() {
+    pending = null;
+    confirmBox.hidden = true;
+    editable(true);
+  }
+  changeButton.addEventListener("click", function () {
+    // The pending donation is left unpaid: no card was used for it.
+    closeConfirm();
+    statusLine.textContent = "";
+    amountInput.focus();
+  });
+  confirmButton.addEventListener("click", function () {
+    if (!pending) { return; }
+    var start = pending.start, data = pending.data;
+    confirmButton.disabled = true;
+    confirmBox.hidden = true;
+    pending = null;
+    busy(true, "Saving your card…");
+    stripe.confirmCardSetup(start.client_secret, {
+      payment_method: {card: card, billing_details: {name: data.get("donor_name"), email: data.get("email")}}
+    }).then(function (setup) {
+      if (setup.error || !setup.setupIntent) { return post(start.setup_failed); }
+      busy(true, "Charging your card…");
+      return post(start.charge, {setup_intent_id: setup.setupIntent.id}).then(function (charged) {
+        if (charged.status !== "requires_action") { return charged; }
+        busy(true, "Your bank asks you to confirm…");
+        return stripe.confirmCardPayment(charged.client_secret).then(function () {
+          busy(true, "Checking with your bank…");
+          return post(start.refresh);
+        });
+      });
+    }).then(function (result) {
+      if (!(result.status === "succeeded" || result.status === "pending")) { editable(true); }
+      finish(result);
+    }).catch(function () { editable(true); busy(false); showErrors(["Something went wrong. Please try again."]); });
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (pending) { return; }
     clearFieldErrors();
     showErrors([]);
-    var minor = amountMinor();
-    var min = parseInt(amountInput.dataset.min, 10), max = parseInt(amountInput.dataset.max, 10);
-    if (minor === null || minor < min || minor > max) {
-      fieldErrors({amount: [{message: "Give between " + show(min) + " and " + show(max) + "."}]});
-      return;
-    }
-    busy(true, "Saving your card…");
+    busy(true, "Checking the amount…");
     var data = new FormData(form);
     fetch(form.action, {method: "POST", credentials: "same-origin", body: data, headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (start) {
-        if (start.status === "invalid") { busy(false); fieldErrors(start.errors); return null; }
-        if (start.status !== "setup") { busy(false); showErrors([start.message || "Could not start the payment."]); return null; }
-        return stripe.confirmCardSetup(start.client_secret, {
-          payment_method: {card: card, billing_details: {name: data.get("donor_name"), email: data.get("email")}}
-        }).then(function (setup) {
-          if (setup.error || !setup.setupIntent) { return post(start.setup_failed); }
-          busy(true, "Charging your card…");
-          return post(start.charge, {setup_intent_id: setup.setupIntent.id}).then(function (charged) {
-            if (charged.status !== "requires_action") { return charged; }
-            busy(true, "Your bank asks you to confirm…");
-            return stripe.confirmCardPayment(charged.client_secret).then(function () {
-              busy(true, "Checking with your bank…");
-              return post(start.refresh);
-            });
-          });
-        }).then(finish);
+        if (start.status === "invalid") { busy(false); fieldErrors(start.errors); return; }
+        if (start.status !== "setup" || !start.charge_summary) { busy(false); showErrors([start.message || "Could not start the payment."]); return; }
+        askToConfirm(start, data);
       })
       .catch(function () { busy(false); showErrors(["Something went wrong. Please try again."]); });
   });
