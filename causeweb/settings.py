@@ -6,9 +6,8 @@ SQLite, eager Celery, local-memory cache, console email and the localstripe paym
 import os
 import sys
 import tempfile
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured

@@ -66,7 +66,6 @@ class ClientIPLogFilter(logging.Filter):
         return True
 
 
-
 class ClientIPMiddleware:
     """Resolve the client address once per request: `request.client_ip`, and in the logs."""
 

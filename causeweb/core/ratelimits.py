@@ -54,8 +54,9 @@ def hit(name: str, *, key: str) -> dict | None:
     A cache failure fails closed (the action is refused with a 4xx, never a 500 and never
     unlimited)."""
     try:
-        return get_usage(None, group=f"causeweb:{name}", key=lambda group, request: key, rate=rate_for(name),
-                         increment=True)
+        return get_usage(
+            None, group=f"causeweb:{name}", key=lambda group, request: key, rate=rate_for(name), increment=True
+        )
     except KeyError:
         raise
     except Exception:
