@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature
+from causeweb.core import ratelimits
 from causeweb.core.markdown import render_markdown
 
 CAUSES = [
@@ -415,6 +416,7 @@ def _seed_signatures(campaign: Campaign, rng: random.Random, count: int, publish
     Signature.objects.filter(campaign=campaign).update(created_at=F("confirmed_at"))
 
 
+@ratelimits.exempt
 def seed(stdout):
     from causeweb.accounts.demo import demo_users
 

@@ -34,6 +34,7 @@ from campaigns.models import (
     Signature,
     Tag,
 )
+from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.images import validate_image, web_version
 from causeweb.core.markdown import plain_text, render_markdown
@@ -533,6 +534,13 @@ def signature_create(
     if signed_in:
         _count_signature(signature)
     else:
+        # One address gets a few confirmation emails per hour across all campaigns, whoever types it
+        # in and from wherever; raising rolls the signature back with the transaction.
+        ratelimits.enforce_email(
+            "signature_email",
+            email,
+            message="We have already sent several confirmation emails to this address; please try again later.",
+        )
         url = reverse("campaigns:signature_confirm", kwargs={"token": signature_confirm_token(signature)})
         notify(
             email=email,
@@ -575,22 +583,6 @@ def signature_confirm(*, token: str) -> Signature:
         raise ValidationError("This campaign is closed; it no longer takes signatures.", code="not_open")
     _count_signature(signature)
     return signature
-
-
-GUEST_SIGNATURES_PER_HOUR = 20
-
-
-def guest_signature_allowed(*, visitor: str) -> bool:
-    """Guests' signatures send confirmation email to any address typed in: cap them per visitor
-    (hashed IP + browser) per hour, so the form cannot be used to mail-bomb someone."""
-    from django.core.cache import cache
-
-    key = f"campaigns:guest-sign:{visitor}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= GUEST_SIGNATURES_PER_HOUR
-    except ValueError:  # evicted between add and incr
-        return True
 
 
 def signature_purge_unconfirmed(*, now=None) -> int:
@@ -644,6 +636,7 @@ def comment_create(*, campaign: Campaign, author, body: str, parent: Comment | N
     """A comment, or a reply to a top-level comment (replies to replies attach to the top one)."""
     _require_signed_in(author, "comment")
     _require_published(campaign, "comment")
+    ratelimits.enforce_user("comment_user", author, message="You are commenting very fast; please wait a few minutes.")
     body = _clean_comment_body(body)
     if parent is not None:
         if parent.campaign_id != campaign.pk:
@@ -790,9 +783,10 @@ def is_link_preview_bot(user_agent: str) -> bool:
     return not agent or any(marker in agent for marker in _PREVIEW_BOT_MARKERS)
 
 
-def visitor_fingerprint(*, user_id: int | None, ip: str, user_agent: str) -> str:
-    """A salted hash naming one visitor for click de-duplication (no raw IP stored)."""
-    raw = f"user:{user_id}" if user_id else f"anon:{ip}|{user_agent[:300]}"
+def visitor_fingerprint(*, user_id: int | None, ip: str) -> str:
+    """A salted hash naming one visitor for click de-duplication (no raw IP stored): the user, or
+    the client address; never the User-Agent, which the client rotates at will."""
+    raw = f"user:{user_id}" if user_id else f"anon:{ip}"
     return hashlib.sha256(f"{settings.SECRET_KEY}|share-visitor|{raw}".encode()).hexdigest()
 
 

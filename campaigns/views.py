@@ -17,7 +17,9 @@ from campaigns import policies, selectors, services
 from campaigns.forms import BrowseForm, CampaignForm, CommentForm, FlagForm, SignatureForm, UpdateForm
 from campaigns.hooks import campaign_page_sections
 from campaigns.models import Campaign
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
+from causeweb.core import ratelimits
+from causeweb.core.clientip import client_ip
+from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 
 PAGE_SIZE = 12
@@ -39,15 +41,9 @@ def _managed_or_404(request, slug: str) -> Campaign:
     return campaign
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _visitor(request) -> str:
     return services.visitor_fingerprint(
-        user_id=request.user.pk if request.user.is_authenticated else None,
-        ip=_client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        user_id=request.user.pk if request.user.is_authenticated else None, ip=client_ip(request)
     )
 
 
@@ -301,9 +297,16 @@ def sign(request, slug: str):
     if request.method == "GET":
         return redirect(f"{campaign.get_absolute_url()}#sign")
     form = SignatureForm(request.POST, user=request.user)
-    if not request.user.is_authenticated and not services.guest_signature_allowed(visitor=_visitor(request)):
-        messages.error(request, "Too many signatures from this device in the last hour; please try again later.")
-        return redirect(f"{campaign.get_absolute_url()}#sign")
+    if not request.user.is_authenticated:
+        try:
+            ratelimits.enforce_ip(
+                "signature_guest_ip",
+                request,
+                message="Too many signatures from your connection in the last hour; please try again later.",
+            )
+        except RateLimited as exc:
+            messages.error(request, exc.message)
+            return redirect(f"{campaign.get_absolute_url()}#sign")
     if form.is_valid():
         try:
             signature = services.signature_create(

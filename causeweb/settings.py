@@ -6,6 +6,7 @@ SQLite, eager Celery, local-memory cache, console email and the localstripe paym
 import os
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,6 +55,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "anymail",
+    "axes",
 ]
 LOCAL_APPS = [
     "causeweb.core",
@@ -69,6 +71,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "causeweb.core.clientip.ClientIPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +83,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "causeweb.core.middleware.UserTimezoneMiddleware",
+    "causeweb.core.ratelimits.RateLimitedMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "causeweb.urls"
@@ -123,6 +129,35 @@ else:
         DATABASES["default"]["TEST"] = {"NAME": test_db_file}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Client address and rate limits ---------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (the load balancer: 1).
+# 0 trusts no forwarded header: the TCP peer is the client. See causeweb/core/clientip.py.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Every limit by name (django-ratelimit rates: count/period, period s, m, h, d or e.g. 10m), each
+# overridable with RATE_LIMIT_<NAME>, e.g. RATE_LIMIT_SIGNATURE_EMAIL=5/h. See causeweb/core/ratelimits.py.
+_RATE_LIMIT_DEFAULTS = {
+    # Guests' signatures and RSVPs mail whatever address is typed in: per client address, and per
+    # recipient across all campaigns/events, so one victim cannot be mail-bombed from many addresses.
+    "signature_guest_ip": "20/h",
+    "signature_email": "3/h",
+    "rsvp_guest_ip": "20/h",
+    "rsvp_email": "3/h",
+    # Each donation start creates a Stripe customer and SetupIntent (a card-testing route).
+    "donation_start_ip": "20/10m",
+    "donation_start_user": "10/10m",
+    "donation_start_email": "10/h",
+    # Writing and reporting, per signed-in user.
+    "comment_user": "10/5m",
+    "post_user": "10/5m",
+    "thread_user": "5/h",
+    "flag_user": "10/h",
+    "invitation_user": "20/h",
+}
+RATE_LIMITS = {name: env(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in _RATE_LIMIT_DEFAULTS.items()}
+# django-ratelimit's own settings (its counters go to the default cache).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "causeweb.core.clientip.client_ip"
+
 # --- Cache and Celery -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -156,6 +191,8 @@ CELERY_TASK_ROUTES = {
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login (admin or allauth) while username+address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -177,6 +214,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_ADAPTER = "causeweb.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# Login lockout for every login form that calls authenticate() (the admin's and allauth's):
+# AXES_FAILURE_LIMIT wrong passwords for one account from one client address lock that pair out for
+# the cool-off, even with the right password. By username + address, not username alone, so a
+# stranger cannot lock a real person out of their account from elsewhere; allauth's per-key limit
+# above still slows a distributed guess at one account.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "causeweb.core.clientip.axes_client_ip"
+AXES_USERNAME_CALLABLE = "causeweb.accounts.adapter.axes_username"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False
 
 # --- Email ----------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Causeweb <hello@causeweb.local>")
@@ -248,10 +300,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The platform client address (causeweb.core.clientip), not a client-supplied X-Forwarded-For.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "causeweb.core.ratelimits.AnonThrottle",
+        "causeweb.core.ratelimits.UserThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
@@ -292,8 +346,9 @@ if not LOCAL:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_ip": {"()": "causeweb.core.clientip.ClientIPLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_ip"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

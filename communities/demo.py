@@ -5,6 +5,7 @@ seeded (same name, same creator) is left alone. Everything goes through the serv
 from django.db import transaction
 
 from causeweb.accounts.demo import demo_users
+from causeweb.core import ratelimits
 from communities import services
 from communities.models import Group, Membership, Post
 
@@ -198,6 +199,7 @@ def _seed_group(spec, people, campaigns, stdout) -> bool:
     return True
 
 
+@ratelimits.exempt
 def seed(stdout):
     from campaigns.selectors import campaign_list_featured
 

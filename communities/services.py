@@ -14,6 +14,7 @@ from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from django.utils.text import slugify
 
+from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.images import ImageRules, validate_image, web_version
 from causeweb.core.markdown import plain_text, render_markdown
@@ -417,6 +418,7 @@ def join_request_decline(*, actor, join_request: JoinRequest) -> JoinRequest:
 def invitation_create(*, actor, group: Group, days: int = 7, max_uses: int | None = None, note: str = "") -> Invitation:
     """Owners and moderators make invitation links that expire and can be revoked."""
     _require_moderator(group, actor, action="invitation_create")
+    ratelimits.enforce_user("invitation_user", actor, message="Too many invitation links recently; please wait.")
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -618,6 +620,7 @@ def _notify_participants(post: Post, group: Group, *, skip_user_ids: set[int]) -
 def thread_create(*, author, group: Group, title: str, body: str) -> Thread:
     """Members start a discussion: a title and an opening message (Markdown)."""
     _require_participant(group, author)
+    ratelimits.enforce_user("thread_user", author, message="You have started many discussions recently; please wait.")
     title = _clean_text(title, field="title", label="The title", max_length=160)
     body = _clean_text(body, field="body", label="The message", max_length=20_000)
     thread = Thread.objects.create(group=group, author=author, title=title)
@@ -633,6 +636,7 @@ def post_create(*, author, thread: Thread, body: str, parent: Post | None = None
     """Reply to a thread, or to a reply (nested one level: a reply to a nested reply joins its branch)."""
     group = thread.group
     access = _require_participant(group, author)
+    ratelimits.enforce_user("post_user", author, message="You are replying very fast; please wait a few minutes.")
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_hidden and not access.can_moderate:
         raise PermissionDenied("This discussion was hidden by the group's moderators.")

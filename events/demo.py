@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from campaigns import selectors as campaign_selectors
 from causeweb.accounts.demo import demo_users
+from causeweb.core import ratelimits
 from events import services
 from events.models import Event
 from events.timezones import local_to_utc
@@ -203,6 +204,7 @@ def _campaign_for(title: str, campaigns):
     return next((c for c in campaigns if hint in c.title.lower()), None)
 
 
+@ratelimits.exempt
 def seed(stdout):
     people = demo_users()
     campaigns = list(campaign_selectors.campaign_list_featured(limit=50))

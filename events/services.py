@@ -372,25 +372,6 @@ def event_turnout_decide_due(*, now: datetime | None = None) -> dict[str, int]:
 
 # --- RSVPs -----------------------------------------------------------------------------------------
 
-GUEST_RSVPS_PER_HOUR = 20
-
-
-def guest_rsvp_allowed(*, ip: str, user_agent: str, now: datetime | None = None) -> bool:
-    """A guest RSVP emails whatever address is typed in: cap them per visitor (keyed by a keyed
-    hash of IP and browser, never stored raw) per hour, so the form cannot mail-bomb someone."""
-    from django.core.cache import cache
-    from django.utils.crypto import salted_hmac
-
-    now = now or timezone.now()
-    visitor = salted_hmac("events.guest-rsvp", f"{ip}|{user_agent}").hexdigest()[:32]
-    key = f"events:guest-rsvp:{visitor}:{now:%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= GUEST_RSVPS_PER_HOUR
-    except ValueError:  # evicted between add and incr
-        return True
-
-
 def _new_code_for(event: Event) -> str:
     while True:
         code = new_check_in_code()

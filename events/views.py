@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
+from causeweb.core import ratelimits
+from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 from events import selectors, services
 from events.calendar import calendar_ics, google_calendar_url
@@ -116,11 +117,23 @@ def event_detail(request, slug):
 def event_rsvp(request, slug):
     event = _event_or_404(slug)
     form = RSVPForm(request.POST, signed_in=request.user.is_authenticated, event=event)
-    if not request.user.is_authenticated and not services.guest_rsvp_allowed(
-        ip=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
-    ):
-        messages.error(request, "Too many RSVPs from this device in the last hour; please try again later.")
-        return redirect(event)
+    if not request.user.is_authenticated:
+        # A guest RSVP emails whatever address is typed in: per client address, and per recipient.
+        try:
+            ratelimits.enforce_ip(
+                "rsvp_guest_ip",
+                request,
+                message="Too many RSVPs from your connection in the last hour; please try again later.",
+            )
+            if form.is_valid():
+                ratelimits.enforce_email(
+                    "rsvp_email",
+                    form.cleaned_data.get("email", ""),
+                    message="We have already sent several emails to this address; please try again later.",
+                )
+        except RateLimited as exc:
+            messages.error(request, exc.message)
+            return redirect(event)
     if form.is_valid():
         data = form.cleaned_data
         try:

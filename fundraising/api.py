@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core import ratelimits
 from causeweb.core.money import MAX_AMOUNT_TEXT, parse_amount
 from fundraising import gateway, selectors, services
 from fundraising.models import Donation
@@ -98,6 +99,11 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=DonationCreateSerializer, responses={201: DonationSerializer})
     def create(self, request):
         """Create a donation intent: a pending donation and the SetupIntent to confirm."""
+        # Each call creates a Stripe customer and SetupIntent: the same limits as the donation form.
+        message = "Too many donation attempts; please wait a few minutes and try again."
+        ratelimits.enforce_ip("donation_start_ip", request, message=message)
+        ratelimits.enforce_user("donation_start_user", request.user, message=message)
+        ratelimits.enforce_email("donation_start_email", request.user.email, message=message)
         payload = DonationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

@@ -17,7 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import selectors as campaign_selectors
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
+from causeweb.core import ratelimits
+from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
 from fundraising import gateway, selectors, services, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
@@ -94,32 +95,23 @@ def donate(request, slug: str):
     )
 
 
-START_LIMIT = 20  # donation attempts per address per window: enough for typos and declines
-START_WINDOW_SECONDS = 600
-
-
-def _too_many_starts(request) -> bool:
-    """Each attempt creates a Stripe customer and SetupIntent: bound them per client address."""
-    from django.core.cache import cache
-
-    key = f"fundraising:start:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=START_WINDOW_SECONDS)
-    try:
-        return cache.incr(key) > START_LIMIT
-    except ValueError:  # expired between add and incr
-        return False
+START_LIMIT_MESSAGE = "Too many donation attempts; please wait a few minutes and try again."
 
 
 @require_POST
 def donation_start(request, slug: str):
     """Create the pending donation and the SetupIntent; answer with the client secret (JSON)."""
     campaign = _public_campaign(slug)
-    if _too_many_starts(request):
-        return JsonResponse(
-            {"status": "error", "message": "Too many attempts from your connection; please wait a few minutes."},
-            status=429,
-        )
-    form = DonationForm(request.POST, currency=campaign.currency)
+    # Each attempt creates a Stripe customer and SetupIntent (a card-testing route): bounded per
+    # client address, per signed-in donor and per donor email, in the same buckets as the API.
+    try:
+        ratelimits.enforce_ip("donation_start_ip", request, message=START_LIMIT_MESSAGE)
+        ratelimits.enforce_user("donation_start_user", request.user, message=START_LIMIT_MESSAGE)
+        form = DonationForm(request.POST, currency=campaign.currency)
+        if form.is_valid():
+            ratelimits.enforce_email("donation_start_email", form.cleaned_data["email"], message=START_LIMIT_MESSAGE)
+    except RateLimited as exc:
+        return JsonResponse({"status": "error", "message": exc.message}, status=429)
     if not form.is_valid():
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
     referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)

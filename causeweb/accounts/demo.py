@@ -1,6 +1,7 @@
 """Demo people. Everyone's password is `causeweb-demo`."""
 
 from causeweb.accounts.services import user_create_verified
+from causeweb.core import ratelimits
 
 DEMO_PASSWORD = "causeweb-demo"
 DEMO_PEOPLE = [
@@ -22,6 +23,7 @@ def demo_users():
     ]
 
 
+@ratelimits.exempt
 def seed(stdout):
     users = demo_users()
     stdout.write(f"Demo people: {len(users)} (password {DEMO_PASSWORD}).")

@@ -7,7 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from causeweb.core.exceptions import Conflict
+from causeweb.core.exceptions import Conflict, RateLimited
 
 
 def exception_handler(exc, context):
@@ -17,6 +17,11 @@ def exception_handler(exc, context):
         else:
             detail = {"detail": list(exc.messages)}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RateLimited):
+        response = Response({"detail": exc.message, "code": "rate_limited"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if exc.retry_after:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoPermissionDenied):

@@ -7,7 +7,7 @@ Services use Django's own `ValidationError` (bad input, optionally per field) an
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-__all__ = ["DOMAIN_ERRORS", "Conflict", "PermissionDenied", "ValidationError", "error_messages"]
+__all__ = ["DOMAIN_ERRORS", "Conflict", "PermissionDenied", "RateLimited", "ValidationError", "error_messages"]
 
 
 class Conflict(Exception):
@@ -30,3 +30,15 @@ def error_messages(exc: Exception) -> list[str]:
         return list(exc.messages)
     message = getattr(exc, "message", None) or str(exc)
     return [message or "You are not allowed to do that."]
+
+
+class RateLimited(PermissionDenied):
+    """Too many of this action for now (see causeweb.core.ratelimits). A PermissionDenied, so every
+    view that already turns a service's refusal into a form error or message handles it too; the
+    API answers 429 and an uncaught one renders the 429 page (never a 500)."""
+
+    def __init__(self, message: str, *, limit: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.limit = limit
+        self.retry_after = retry_after

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation.models import Flag, ModerationAction
 from causeweb.moderation.registry import can_view_for_flagging, moderatable_for
@@ -25,6 +26,7 @@ def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag
         raise PermissionDenied("You cannot flag this.")
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
+    ratelimits.enforce_user("flag_user", reporter, message="You have sent many reports recently; please wait a while.")
     try:
         with transaction.atomic():
             return Flag.objects.create(

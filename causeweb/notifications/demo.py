@@ -2,6 +2,7 @@
 Idempotent: every notification has a fixed dedupe key. Emails go to the console in the demo."""
 
 from causeweb.accounts.demo import demo_users
+from causeweb.core import ratelimits
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import NotificationPreference
 from causeweb.notifications.services import notify
@@ -14,6 +15,7 @@ DEMO_ITEMS = [
 ]
 
 
+@ratelimits.exempt
 def seed(stdout):
     people = demo_users()
     amina, jonas = people[0], people[1]

@@ -513,8 +513,8 @@ def test_share_link_not_for_drafts(user):
 def test_share_click_counted_once_per_visitor_per_day(campaign):
     link = services.share_link_get_or_create(campaign=campaign)
     session = {}
-    ana = services.visitor_fingerprint(user_id=None, ip="10.0.0.1", user_agent="Firefox")
-    ben = services.visitor_fingerprint(user_id=None, ip="10.0.0.2", user_agent="Firefox")
+    ana = services.visitor_fingerprint(user_id=None, ip="10.0.0.1")
+    ben = services.visitor_fingerprint(user_id=None, ip="10.0.0.2")
     assert services.share_click_record(share_link=link, channel="whatsapp", visitor=ana, session=session)
     assert not services.share_click_record(share_link=link, channel="x", visitor=ana, session=session)
     assert services.share_click_record(share_link=link, channel="bogus", visitor=ben)
@@ -528,9 +528,10 @@ def test_share_click_counted_once_per_visitor_per_day(campaign):
 
 
 def test_visitor_fingerprint_hides_the_ip():
-    fingerprint = services.visitor_fingerprint(user_id=None, ip="203.0.113.9", user_agent="UA")
+    fingerprint = services.visitor_fingerprint(user_id=None, ip="203.0.113.9")
     assert "203.0.113.9" not in fingerprint and len(fingerprint) == 64
-    assert fingerprint != services.visitor_fingerprint(user_id=None, ip="203.0.113.9", user_agent="Other")
+    assert fingerprint != services.visitor_fingerprint(user_id=None, ip="203.0.113.10")
+    assert fingerprint != services.visitor_fingerprint(user_id=7, ip="203.0.113.9")
 
 
 def test_site_moderator_without_campaign_rights_can_hide_comments(campaign, other_user):

@@ -294,10 +294,8 @@ def test_campaign_page_queries_do_not_grow_with_donations(client):
     assert queries_for(1) == queries_for(25)
 
 
-def test_donation_attempts_are_rate_limited_per_address(client, campaign, monkeypatch):
-    from fundraising import views
-
-    monkeypatch.setattr(views, "START_LIMIT", 3)
+def test_donation_attempts_are_rate_limited_per_address(client, campaign, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "donation_start_ip": "3/10m"}
     url = reverse("fundraising:start", kwargs={"slug": campaign.slug})
     statuses = [client.post(url, form_data(amount="abc")).status_code for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
