@@ -6,6 +6,7 @@ SQLite, eager Celery, local-memory cache, console email and the localstripe paym
 import os
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -151,6 +152,8 @@ CELERY_TASK_ROUTES = {
     "causeweb.notifications.tasks.*": {"queue": "notifications"},
     "fundraising.tasks.*": {"queue": "payments"},
 }
+# An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
+GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
 # Periodic tasks are registered by each app in causeweb/celery.py's beat schedule.
 
 # --- Auth -----------------------------------------------------------------------------------------
