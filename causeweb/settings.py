@@ -186,6 +186,8 @@ CELERY_TASK_ROUTES = {
     "causeweb.notifications.tasks.*": {"queue": "notifications"},
     "fundraising.tasks.*": {"queue": "payments"},
 }
+# An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
+GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
 # Periodic tasks are registered by each app in causeweb/celery.py's beat schedule.
 
 # --- Auth -----------------------------------------------------------------------------------------

@@ -244,11 +244,13 @@ def seed(stdout):
             if n < len(attendees) // 2:
                 services.rsvp_create(event_id=event.pk, user=attendees[n], show_publicly=n % 2 == 0)
             else:
-                services.rsvp_create(
+                demo_guest = services.rsvp_create(
                     event_id=event.pk,
                     name=f"Demo guest {n + 1}",
                     email=f"guest{n + 1}.{event.pk}@example.org",
                     show_publicly=n % 3 == 0,
                 )
+                # Demo guests "clicked" their email link, so their seats do not lapse after the hold.
+                services.rsvp_confirm_email(token=services.rsvp_confirm_token(demo_guest))
         created += 1
     stdout.write(f"Demo events: {Event.objects.count()} ({created} new).")

@@ -209,6 +209,10 @@ class RSVP(models.Model):
         null=True, blank=True, help_text="Ticket number in the waitlist (order of joining)."
     )
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # A guest's seats are held only until this moment unless their email is confirmed (then it is
+    # cleared): going with a hold is "unconfirmed", it never counts once the moment has passed.
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
     check_in_code = models.CharField(max_length=12, default=new_check_in_code)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     is_walk_in = models.BooleanField(default=False)
@@ -248,6 +252,9 @@ class RSVP(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="offered") | Q(offer_expires_at__isnull=False), name="rsvp_offer_has_expiry"
             ),
+            models.CheckConstraint(
+                condition=Q(hold_expires_at__isnull=True) | Q(status="going"), name="rsvp_hold_is_going"
+            ),
             models.CheckConstraint(condition=Q(guests__lte=20), name="rsvp_guests_limit"),
             models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="rsvp_guest_has_name"),
             models.CheckConstraint(
@@ -257,6 +264,7 @@ class RSVP(models.Model):
         indexes = [
             models.Index(fields=["event", "status", "waitlist_position"], name="rsvp_event_status_pos"),
             models.Index(fields=["status", "offer_expires_at"], name="rsvp_offer_expiry"),
+            models.Index(fields=["status", "hold_expires_at"], name="rsvp_hold_expiry"),
         ]
 
     def __str__(self):
@@ -269,6 +277,15 @@ class RSVP(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_unconfirmed(self) -> bool:
+        """Going on a guest's hold: the seats are theirs only until `hold_expires_at`."""
+        return self.status == self.Status.GOING and self.hold_expires_at is not None
+
+    @property
+    def is_confirmed_going(self) -> bool:
+        return self.status == self.Status.GOING and self.hold_expires_at is None
 
 
 class EventMessage(models.Model):

@@ -119,7 +119,7 @@ def event_visible_to(event: Event, user) -> bool:
 def event_public_attendees(*, event: Event, limit: int = 50) -> list[str]:
     """Names of people going who opted in to be shown; nobody else."""
     return list(
-        event.rsvps.filter(status=RSVP.Status.GOING, show_publicly=True)
+        event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True, show_publicly=True)
         .order_by("created_at")
         .values_list("name", flat=True)[:limit]
     )
@@ -140,14 +140,16 @@ def rsvp_get(*, rsvp_id: int) -> RSVP | None:
 
 
 def event_rsvp_lists(*, event: Event) -> dict[str, list[RSVP]]:
-    """For the host: who is going, who is offered a spot, who waits (in order), who cancelled."""
+    """For the host: who is going (confirmed), which guests hold seats without having confirmed
+    their email yet, who is offered a spot, who waits (in order), who cancelled."""
     rsvps = list(event.rsvps.select_related("user").order_by("created_at", "id"))
     waiting = sorted(
         (r for r in rsvps if r.status in (RSVP.Status.WAITLISTED, RSVP.Status.OFFERED)),
         key=lambda r: r.waitlist_position or 0,
     )
     return {
-        "going": [r for r in rsvps if r.status == RSVP.Status.GOING],
+        "going": [r for r in rsvps if r.is_confirmed_going],
+        "unconfirmed": [r for r in rsvps if r.is_unconfirmed],
         "waiting": waiting,
         "cancelled": [r for r in rsvps if r.status == RSVP.Status.CANCELLED],
     }

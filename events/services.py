@@ -9,6 +9,7 @@ interleave, and the same lock order everywhere means no deadlocks.
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -24,6 +25,10 @@ from causeweb.notifications.services import notify, notify_bulk
 from events.models import RSVP, CalendarFeed, Event, EventMessage, new_check_in_code
 
 RSVP_TOKEN_SALT = "events.rsvp.manage"
+# A different salt from the manage link: the manage link is shown in the browser right after a guest
+# RSVPs, so holding it proves nothing; the confirmation link only ever travels by email.
+RSVP_CONFIRM_SALT = "events.rsvp.confirm-email"
+HOLD_EXPIRED = "hold_expired"
 MESSAGE_MIN_INTERVAL = timedelta(minutes=10)
 MESSAGES_PER_DAY = 5
 
@@ -74,6 +79,42 @@ def rsvp_id_from_token(token: str) -> int | None:
 
 def rsvp_manage_url(rsvp: RSVP) -> str:
     return reverse("events:rsvp_manage", kwargs={"token": rsvp_manage_token(rsvp)})
+
+
+def rsvp_confirm_token(rsvp: RSVP) -> str:
+    """The token in the email that confirms a guest's address; bound to the address it was sent to."""
+    return signing.dumps({"rsvp": rsvp.pk, "email": rsvp.email}, salt=RSVP_CONFIRM_SALT, compress=True)
+
+
+def rsvp_id_from_confirm_token(token: str) -> int | None:
+    try:
+        payload = signing.loads(token, salt=RSVP_CONFIRM_SALT)
+        rsvp_id, email = int(payload["rsvp"]), payload["email"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return rsvp_id if RSVP.objects.filter(pk=rsvp_id, email=email).exists() else None
+
+
+def rsvp_confirm_url(rsvp: RSVP) -> str:
+    return reverse("events:rsvp_confirm", kwargs={"token": rsvp_confirm_token(rsvp)})
+
+
+def _needs_email_confirmation(rsvp: RSVP) -> bool:
+    """Guests typed an address nobody checked; members' and walk-ins' (the host saw them) are trusted."""
+    return rsvp.user_id is None and rsvp.email_confirmed_at is None and not rsvp.is_walk_in
+
+
+def _hold_until(rsvp: RSVP, *, now: datetime) -> datetime | None:
+    """When an RSVP becoming going loses its seats unless confirmed; None when it keeps them."""
+    return now + settings.GUEST_RSVP_HOLD if _needs_email_confirmation(rsvp) else None
+
+
+def _hold_line(event: Event, rsvp: RSVP) -> str:
+    local = timezone.localtime(rsvp.hold_expires_at, event.zone)
+    return (
+        f" Confirm your email by {local:%H:%M} ({event.timezone}) to keep your spot, or it is released:"
+        f" {rsvp_confirm_url(rsvp)}"
+    )
 
 
 def _is_host(event: Event, actor) -> bool:
@@ -235,6 +276,7 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
     _require_host(event, actor)
     if event.is_cancelled:
         raise Conflict("This event was cancelled; it can no longer be edited.")
+    holds_released = _release_expired_holds(event, now=now)
     old_starts_at, old_capacity = event.starts_at, event.capacity
     old_turnout = (event.turnout_minimum, event.commitment_deadline)
     old_logistics = [getattr(event, field) for field in LOGISTICS_FIELDS]
@@ -253,7 +295,7 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
         event.reminder_1h_sent_at = None
     event.description_html = render_markdown(event.description)
     event.save()
-    if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
+    if holds_released or (old_capacity is not None and (event.capacity is None or event.capacity > old_capacity)):
         _promote_waitlist(event, now=now)
     if old_logistics != [getattr(event, field) for field in LOGISTICS_FIELDS]:
         # People who said yes planned around the old time and place: tell them what changed.
@@ -329,18 +371,26 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
         or event.commitment_deadline > now
     ):
         return None
+    if _release_expired_holds(event, now=now):
+        _promote_waitlist(event, now=now)
     event.turnout_decided_at = now
-    if event.going_seats >= event.turnout_minimum:
+    # Only confirmed people count as committed: a guest who never confirmed their email is not.
+    committed = event.going_seats - _unconfirmed_seats(event)
+    if committed >= event.turnout_minimum:
         event.status = Event.Status.CONFIRMED
         event.save(update_fields=["turnout_decided_at", "status", "updated_at"])
-        rsvps = event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user")
+        rsvps = (
+            event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES)
+            .exclude(status=RSVP.Status.GOING, hold_expires_at__isnull=False)
+            .select_related("user")
+        )
         _notify_rsvps(
             rsvps,
             kind=Kind.EVENT_CONFIRMED,
             context=_event_context(
                 event,
                 title=f"It's on: {event.title}",
-                body=f"{event.going_seats} people committed (the minimum was {event.turnout_minimum}). See you there!",
+                body=f"{committed} people committed (the minimum was {event.turnout_minimum}). See you there!",
             ),
             dedupe_key=f"event-confirmed:{event.pk}",
         )
@@ -348,7 +398,7 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
     event.save(update_fields=["turnout_decided_at", "updated_at"])
     _cancel_event_locked(
         event,
-        reason=f"Only {event.going_seats} of the {event.turnout_minimum} people needed committed by the deadline.",
+        reason=f"Only {committed} of the {event.turnout_minimum} people needed committed by the deadline.",
         now=now,
     )
     return "cancelled"
@@ -391,6 +441,30 @@ def _add_seats(event: Event, *, going: int = 0, offered: int = 0) -> None:
     Event.objects.filter(pk=event.pk).update(
         going_seats=F("going_seats") + going, offered_seats=F("offered_seats") + offered
     )
+
+
+def _fits(event: Event, seats: int) -> bool:
+    """Whether a newcomer gets in now: seats are free and nobody is already waiting for them."""
+    if event.capacity is None:
+        return True
+    waitlist_waiting = event.rsvps.filter(status=RSVP.Status.WAITLISTED).exists()
+    return event.capacity - event.seats_taken >= seats and not waitlist_waiting
+
+
+def _unconfirmed_seats(event: Event) -> int:
+    """Seats in `going_seats` that are only held for guests who have not confirmed their email."""
+    held = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=False)
+    return sum(1 + guests for guests in held.values_list("guests", flat=True))
+
+
+def _release_expired_holds(event: Event, *, now: datetime) -> int:
+    """Give back the seats of guests whose hold ran out unconfirmed. The caller holds the event's
+    row lock and, when this returns more than 0, promotes the waitlist. Every capacity decision
+    calls this first, so an expired hold never counts, whether or not the beat has run yet."""
+    stale = list(event.rsvps.select_for_update().filter(status=RSVP.Status.GOING, hold_expires_at__lte=now))
+    for rsvp in stale:
+        _release_rsvp(event, rsvp, reason=HOLD_EXPIRED, now=now)
+    return len(stale)
 
 
 @transaction.atomic
@@ -436,6 +510,8 @@ def rsvp_create(
         raise ValidationError("This event was cancelled.")
     if not event.rsvp_open(now):
         raise ValidationError("RSVPs for this event are closed.")
+    if _release_expired_holds(event, now=now):
+        _promote_waitlist(event, now=now)
     if not 0 <= guests <= event.max_guests_per_rsvp:
         raise ValidationError({"guests": f"You can bring up to {event.max_guests_per_rsvp} guests."})
     same_person = Q(email__iexact=email) | (Q(user=user) if user is not None else Q(pk__in=[]))
@@ -443,8 +519,7 @@ def rsvp_create(
         raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
 
     seats = 1 + guests
-    waitlist_waiting = event.rsvps.filter(status=RSVP.Status.WAITLISTED).exists()
-    fits = event.capacity is None or (event.capacity - event.seats_taken >= seats and not waitlist_waiting)
+    fits = _fits(event, seats)
     rsvp = RSVP(
         event=event,
         user=user,
@@ -456,6 +531,7 @@ def rsvp_create(
     )
     if fits:
         rsvp.status = RSVP.Status.GOING
+        rsvp.hold_expires_at = _hold_until(rsvp, now=now)
     else:
         rsvp.status = RSVP.Status.WAITLISTED
         rsvp.waitlist_position = _next_waitlist_position(event)
@@ -467,7 +543,11 @@ def rsvp_create(
     if fits:
         _add_seats(event, going=seats)
 
-    if rsvp.status == RSVP.Status.GOING:
+    if rsvp.is_unconfirmed:
+        # The code and link go only to the typed address, so whoever reads them controls it.
+        title = f"Confirm your spot: {event.title}"
+        body = f"Your check-in code is {rsvp.check_in_code}." + _hold_line(event, rsvp) + _online_line(event)
+    elif rsvp.status == RSVP.Status.GOING:
         title = f"You're going: {event.title}"
         body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}." + _online_line(event)
     else:
@@ -480,9 +560,74 @@ def rsvp_create(
         email=email,
         kind=Kind.RSVP_CONFIRMATION,
         context=_event_context(
-            event, title=title, body=body, url=manage_url, manage_url=manage_url, check_in_code=rsvp.check_in_code
+            event,
+            title=title,
+            body=body,
+            url=manage_url,
+            manage_url=manage_url,
+            check_in_code=rsvp.check_in_code,
+            **({"confirm_url": rsvp_confirm_url(rsvp)} if _needs_email_confirmation(rsvp) else {}),
         ),
         dedupe_key=f"rsvp-confirmation:{rsvp.pk}",
+    )
+    return rsvp
+
+
+@transaction.atomic
+def rsvp_confirm_email(*, token: str, now: datetime | None = None) -> RSVP:
+    """A guest follows the link emailed to them: their address is real, so their seats are theirs
+    to keep. Within the hold nothing else changes; after it ran out the seats went back, so the
+    RSVP is admitted again as a newcomer (going if seats are free and nobody waits, else waitlisted).
+    Confirming twice is a no-op. Locks the event, then the RSVP."""
+    now = now or timezone.now()
+    rsvp_id = rsvp_id_from_confirm_token(token)
+    event_id = RSVP.objects.filter(pk=rsvp_id).values_list("event_id", flat=True).first() if rsvp_id else None
+    if event_id is None:
+        raise ValidationError("This confirmation link is not valid.")
+    event = _lock_event(event_id)
+    if _release_expired_holds(event, now=now):
+        _promote_waitlist(event, now=now)
+    rsvp = RSVP.objects.select_for_update().get(pk=rsvp_id)
+    if rsvp.status != RSVP.Status.CANCELLED:
+        if rsvp.email_confirmed_at is None or rsvp.is_unconfirmed:
+            rsvp.email_confirmed_at = rsvp.email_confirmed_at or now
+            rsvp.hold_expires_at = None
+            rsvp.save(update_fields=["email_confirmed_at", "hold_expires_at", "updated_at"])
+        return rsvp
+    if rsvp.cancel_reason != HOLD_EXPIRED:
+        raise ValidationError("This RSVP was cancelled. RSVP again from the event page.")
+    rsvp.email_confirmed_at = now
+    if event.is_cancelled:
+        raise ValidationError("This event was cancelled.")
+    if not event.rsvp_open(now):
+        raise ValidationError("RSVPs for this event are closed.")
+    if event.rsvps.filter(email__iexact=rsvp.email, status__in=RSVP.ACTIVE_STATUSES).exists():
+        raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
+    fits = _fits(event, rsvp.seats)
+    rsvp.cancel_reason, rsvp.cancelled_at = "", None
+    if fits:
+        rsvp.status, rsvp.waitlist_position = RSVP.Status.GOING, None
+    else:
+        rsvp.status, rsvp.waitlist_position = RSVP.Status.WAITLISTED, _next_waitlist_position(event)
+    try:
+        with transaction.atomic():
+            rsvp.save()
+    except IntegrityError:
+        raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
+    if fits:
+        _add_seats(event, going=rsvp.seats)
+        title = f"You're going: {event.title}"
+        body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}." + _online_line(event)
+    else:
+        place = rsvp_waitlist_place(rsvp)
+        title = f"Waitlisted: {event.title}"
+        body = f"Your hold ran out and the event filled up; you are number {place} on the waitlist."
+    manage_url = rsvp_manage_url(rsvp)
+    notify(
+        email=rsvp.email,
+        kind=Kind.RSVP_CONFIRMATION,
+        context=_event_context(event, title=title, body=body, url=manage_url, manage_url=manage_url),
+        dedupe_key=f"rsvp-reconfirmed:{rsvp.pk}:{int(now.timestamp())}",
     )
     return rsvp
 
@@ -522,10 +667,13 @@ def _promote_waitlist(event: Event, *, now: datetime) -> list[RSVP]:
             key = f"waitlist-offer:{rsvp.pk}"
         else:
             rsvp.status = RSVP.Status.GOING
-            rsvp.save(update_fields=["status", "updated_at"])
+            rsvp.hold_expires_at = _hold_until(rsvp, now=now)
+            rsvp.save(update_fields=["status", "hold_expires_at", "updated_at"])
             _add_seats(event, going=rsvp.seats)
             title = f"You're in: {event.title}"
             body = "A spot opened up and it is yours. See you there!" + _online_line(event)
+            if rsvp.is_unconfirmed:
+                body += _hold_line(event, rsvp)
             key = f"waitlist-promotion:{rsvp.pk}"
         manage_url = rsvp_manage_url(rsvp)
         notify(
@@ -548,7 +696,10 @@ def _release_rsvp(event: Event, rsvp: RSVP, *, reason: str, now: datetime) -> No
     rsvp.cancel_reason = reason
     rsvp.cancelled_at = now
     rsvp.checked_in_at = None
-    rsvp.save(update_fields=["status", "cancel_reason", "cancelled_at", "checked_in_at", "updated_at"])
+    rsvp.hold_expires_at = None
+    rsvp.save(
+        update_fields=["status", "cancel_reason", "cancelled_at", "checked_in_at", "hold_expires_at", "updated_at"]
+    )
 
 
 @transaction.atomic
@@ -591,8 +742,19 @@ def rsvp_claim_offer(*, rsvp_id: int, actor=None, manage_token: str = "", now: d
         raise ValidationError("Sorry, the time to claim this spot has run out.")
     rsvp.status = RSVP.Status.GOING
     rsvp.offer_expires_at = None
-    rsvp.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    # The manage link that claims is also shown in the browser, so a guest still confirms by email.
+    rsvp.hold_expires_at = _hold_until(rsvp, now=now)
+    rsvp.save(update_fields=["status", "offer_expires_at", "hold_expires_at", "updated_at"])
     _add_seats(event, going=rsvp.seats, offered=-rsvp.seats)
+    if rsvp.is_unconfirmed:
+        notify(
+            email=rsvp.email,
+            kind=Kind.RSVP_CONFIRMATION,
+            context=_event_context(
+                event, title=f"Confirm your spot: {event.title}", body=_hold_line(event, rsvp).strip()
+            ),
+            dedupe_key=f"rsvp-claim-hold:{rsvp.pk}",
+        )
     return rsvp
 
 
@@ -613,6 +775,24 @@ def rsvp_expire_offers(*, now: datetime | None = None) -> int:
                 expired += 1
             _promote_waitlist(event, now=now)
     return expired
+
+
+def rsvp_release_expired_holds(*, now: datetime | None = None) -> int:
+    """The beat's sweep: guests who did not confirm their email in time lose their seats, which
+    go to the waitlist. Idempotent: each event is handled under its lock and re-checks."""
+    now = now or timezone.now()
+    event_ids = set(
+        RSVP.objects.filter(status=RSVP.Status.GOING, hold_expires_at__lte=now).values_list("event_id", flat=True)
+    )
+    released = 0
+    for event_id in sorted(event_ids):
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            count = _release_expired_holds(event, now=now)
+            if count:
+                _promote_waitlist(event, now=now)
+            released += count
+    return released
 
 
 @transaction.atomic
@@ -648,8 +828,13 @@ def rsvp_check_in(
     if rsvp.checked_in_at:
         local = timezone.localtime(rsvp.checked_in_at, event.zone)
         raise Conflict(f"{rsvp.name} was already checked in at {local:%H:%M}.", code="already_checked_in")
-    rsvp.checked_in_at = now or timezone.now()
-    rsvp.save(update_fields=["checked_in_at", "updated_at"])
+    now = now or timezone.now()
+    if rsvp.is_unconfirmed and rsvp.hold_expires_at <= now:
+        raise ValidationError({"code": f"{rsvp.name} never confirmed their email and their hold ran out."})
+    rsvp.checked_in_at = now
+    # The host sees them at the door: that confirms an unconfirmed guest as well as an email would.
+    rsvp.hold_expires_at = None
+    rsvp.save(update_fields=["checked_in_at", "hold_expires_at", "updated_at"])
     return rsvp
 
 
@@ -673,9 +858,15 @@ def rsvp_add_walk_in(
             raise ValidationError({"email": "That email address is not valid."})
         if event.rsvps.filter(email__iexact=email, status__in=RSVP.ACTIVE_STATUSES).exists():
             raise Conflict("That person already has an RSVP; check them in by their code.")
-    if not 0 <= int(guests or 0) <= 20:
-        raise ValidationError({"guests": "At most 20 guests."})
-    seats = 1 + int(guests or 0)
+    try:
+        guests = int(guests or 0)
+    except (TypeError, ValueError):
+        raise ValidationError({"guests": "The number of guests must be a whole number."})
+    if not 0 <= guests <= event.max_guests_per_rsvp:
+        raise ValidationError({"guests": f"Each person may bring up to {event.max_guests_per_rsvp} guests."})
+    if _release_expired_holds(event, now=now):
+        _promote_waitlist(event, now=now)
+    seats = 1 + guests
     if event.capacity is not None and event.capacity - event.seats_taken < seats:
         raise Conflict("The event is full. Raise the capacity to admit walk-ins.", code="full")
     rsvp = RSVP.objects.create(
@@ -729,7 +920,7 @@ def event_message_deliver(*, message_id: int, now: datetime | None = None) -> in
     if message is None or message.sent_at is not None:
         return 0
     event = message.event
-    rsvps = event.rsvps.filter(status=RSVP.Status.GOING).select_related("user")
+    rsvps = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True).select_related("user")
     count = _notify_rsvps(
         rsvps,
         kind=Kind.EVENT_MESSAGE,
@@ -771,7 +962,8 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
                 if not Event.objects.filter(pk=event_id, **{f"{flag}__isnull": True}).update(**{flag: now}):
                     continue  # another run got it first
                 event = Event.objects.get(pk=event_id)
-                rsvps = event.rsvps.filter(status=RSVP.Status.GOING).select_related("user")
+                rsvps = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True)
+                rsvps = rsvps.select_related("user")
                 when = "tomorrow" if label == "24h" else "in an hour"
                 sent += _notify_rsvps(
                     rsvps,

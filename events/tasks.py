@@ -35,6 +35,13 @@ def expire_waitlist_offers() -> int:
     return services.rsvp_expire_offers()
 
 
+@shared_task(name="events.tasks.release_expired_guest_holds", **TASK_OPTIONS)
+def release_expired_guest_holds() -> int:
+    from events import services
+
+    return services.rsvp_release_expired_holds()
+
+
 @shared_task(name="events.tasks.deliver_event_message", **TASK_OPTIONS)
 def deliver_event_message(message_id: int) -> int:
     from events import services
@@ -47,4 +54,10 @@ BEAT_SCHEDULE = {
     "events-send-reminders": {"task": "events.tasks.send_reminders", "schedule": crontab(minute="*/5")},
     "events-decide-turnouts": {"task": "events.tasks.decide_turnouts", "schedule": crontab(minute="*/5")},
     "events-expire-waitlist-offers": {"task": "events.tasks.expire_waitlist_offers", "schedule": crontab(minute="*/5")},
+    # Every minute: a lapsed guest hold goes to the waitlist soon after it lapses (RSVPs, confirmations
+    # and walk-ins already count expired holds out under the event lock, whether or not this has run).
+    "events-release-expired-guest-holds": {
+        "task": "events.tasks.release_expired_guest_holds",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar/", views.calendar_feed_page, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("rsvp/<str:token>/", views.rsvp_manage, name="rsvp_manage"),
+    path("rsvp/<str:token>/confirm/", views.rsvp_confirm, name="rsvp_confirm"),
     path("rsvp/<str:token>/qr.svg", views.rsvp_qr, name="rsvp_qr"),
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/rsvp/", views.event_rsvp, name="rsvp"),

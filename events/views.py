@@ -148,7 +148,9 @@ def event_rsvp(request, slug):
         except SERVICE_ERRORS as exc:
             add_service_error(form, exc)
         else:
-            if rsvp.status == RSVP.Status.GOING:
+            if rsvp.is_unconfirmed:
+                messages.info(request, "Check your email: follow the link in it to keep your spot.")
+            elif rsvp.status == RSVP.Status.GOING:
                 messages.success(request, "You're going! We've sent you a confirmation.")
             else:
                 place = services.rsvp_waitlist_place(rsvp)
@@ -200,10 +202,36 @@ def rsvp_manage(request, token):
             "event": event,
             "token": token,
             "waitlist_place": services.rsvp_waitlist_place(rsvp),
-            "show_online_link": rsvp.status == RSVP.Status.GOING and bool(event.online_url),
+            # This page opens in the browser right after a guest RSVPs: the link waits for the email.
+            "show_online_link": rsvp.is_confirmed_going and bool(event.online_url),
             "google_calendar_url": google_calendar_url(event),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rsvp_confirm(request, token):
+    """The link in a guest's email. GET asks (mail scanners follow links), POST confirms."""
+    rsvp_id = services.rsvp_id_from_confirm_token(token)
+    rsvp = selectors.rsvp_get(rsvp_id=rsvp_id) if rsvp_id else None
+    if rsvp is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        try:
+            rsvp = services.rsvp_confirm_email(token=token)
+        except SERVICE_ERRORS as exc:
+            message_service_error(request, exc)
+        else:
+            if rsvp.status == RSVP.Status.GOING:
+                messages.success(request, "Thanks, your email is confirmed and your spot is yours.")
+            elif rsvp.status == RSVP.Status.WAITLISTED:
+                place = services.rsvp_waitlist_place(rsvp)
+                messages.info(request, f"Your hold had run out and the event is full: you are number {place} in line.")
+            else:
+                messages.success(request, "Thanks, your email is confirmed.")
+        return redirect(services.rsvp_manage_url(rsvp))
+    return render(request, "events/rsvp_confirm.html", {"rsvp": rsvp, "event": rsvp.event})
 
 
 def _check_in_url(rsvp: RSVP) -> str:
@@ -323,6 +351,7 @@ def event_attendees_csv(request, slug):
             "name",
             "email",
             "status",
+            "confirmation",
             "guests",
             "waitlist_position",
             "check_in_code",
@@ -332,12 +361,13 @@ def event_attendees_csv(request, slug):
         ]
     )
     lists = selectors.event_rsvp_lists(event=event)
-    for rsvp in [*lists["going"], *lists["waiting"], *lists["cancelled"]]:
+    for rsvp in [*lists["going"], *lists["unconfirmed"], *lists["waiting"], *lists["cancelled"]]:
         writer.writerow(
             [
                 _csv_safe(rsvp.name),
                 _csv_safe(rsvp.email),
                 rsvp.status,
+                _confirmation_label(rsvp, event),
                 rsvp.guests,
                 rsvp.waitlist_position or "",
                 rsvp.check_in_code,
@@ -347,6 +377,12 @@ def event_attendees_csv(request, slug):
             ]
         )
     return response
+
+
+def _confirmation_label(rsvp: RSVP, event: Event) -> str:
+    if rsvp.is_unconfirmed:
+        return f"unconfirmed (hold until {timezone.localtime(rsvp.hold_expires_at, event.zone):%H:%M})"
+    return ""
 
 
 def _csv_safe(value: str) -> str:

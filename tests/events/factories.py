@@ -39,3 +39,10 @@ class RSVPFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"guest{n}@example.org")
     status = RSVP.Status.GOING
     check_in_code = factory.Sequence(lambda n: f"C{n:05d}")
+
+
+def confirm_email(rsvp, *, now=None):
+    """What following the link in a guest's confirmation email does."""
+    from events import services
+
+    return services.rsvp_confirm_email(token=services.rsvp_confirm_token(rsvp), now=now)

@@ -7,7 +7,7 @@ from causeweb.core.exceptions import Conflict
 from events import services
 from events.models import RSVP, Event
 from tests.concurrency import run_concurrently
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, confirm_email
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -115,9 +115,11 @@ def test_overlapping_beats_send_each_reminder_and_turnout_decision_once():
     soon = EventFactory(host=host, starts_at=now + timedelta(minutes=45), ends_at=now + timedelta(hours=2))
     committed = EventFactory(host=host, turnout_minimum=3, commitment_deadline=now - timedelta(minutes=1))
     for n in range(5):
-        services.rsvp_create(event_id=soon.pk, name=f"S{n}", email=f"s{n}@example.org", now=now)
-        services.rsvp_create(
-            event_id=committed.pk, name=f"C{n}", email=f"c{n}@example.org", now=now - timedelta(hours=1)
+        # Guests who confirmed their email (unconfirmed ones get no reminder and do not count).
+        confirm_email(services.rsvp_create(event_id=soon.pk, name=f"S{n}", email=f"s{n}@example.org", now=now))
+        early = now - timedelta(hours=1)
+        confirm_email(
+            services.rsvp_create(event_id=committed.pk, name=f"C{n}", email=f"c{n}@example.org", now=early), now=early
         )
 
     reminders, errors = run_concurrently([lambda: services.event_reminders_send(now=now)] * 6)
@@ -129,3 +131,40 @@ def test_overlapping_beats_send_each_reminder_and_turnout_decision_once():
     assert errors == [None] * 6
     assert sum(o["confirmed"] for o in outcomes) == 1
     assert Notification.objects.filter(kind="event_confirmed").count() == 5
+
+
+def test_concurrent_unconfirmed_guests_cannot_hold_more_than_capacity_and_lapsed_holds_free_seats():
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    event = EventFactory(host=UserFactory(), capacity=10, max_guests_per_rsvp=2)
+    now = timezone.now()
+    calls = [
+        (
+            lambda n=n: services.rsvp_create(
+                event_id=event.pk, name=f"Fake {n}", email=f"f{n}@example.org", guests=2, now=now
+            )
+        )
+        for n in range(20)
+    ]
+    _, errors = run_concurrently(calls)
+    assert errors == [None] * 20
+    event.refresh_from_db()
+    held = RSVP.objects.filter(event=event, status=RSVP.Status.GOING, hold_expires_at__isnull=False)
+    assert event.going_seats == sum(r.seats for r in held) <= 10
+    assert held.count() == 3  # 3 x 3 seats; the rest wait
+
+    # After the hold, newcomers and the sweep race: lapsed holds free their seats exactly once.
+    after = now + settings.GUEST_RSVP_HOLD + timedelta(seconds=1)
+    calls = [lambda: services.rsvp_release_expired_holds(now=after)] * 3 + [
+        (lambda n=n: services.rsvp_create(event_id=event.pk, user=UserFactory(), now=after)) for n in range(5)
+    ]
+    _, errors = run_concurrently(calls)
+    assert errors == [None] * len(calls)
+    event.refresh_from_db()
+    assert RSVP.objects.filter(event=event, cancel_reason="hold_expired").count() == 3
+    going = RSVP.objects.filter(event=event, status=RSVP.Status.GOING)
+    assert event.going_seats == sum(r.seats for r in going) <= 10
+    assert not going.filter(hold_expires_at__lte=after).exists()

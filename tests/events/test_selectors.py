@@ -7,7 +7,7 @@ from django.utils import timezone
 from events import selectors, services
 from events.models import Event
 from events.selectors import EventFilters
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, confirm_email
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_featured_and_campaign_and_group_lists_are_upcoming_public_only(host):
 
 
 def test_public_attendees_only_opted_in_and_going(event):
-    services.rsvp_create(event_id=event.pk, name="Shown", email="s@example.org", show_publicly=True)
+    confirm_email(services.rsvp_create(event_id=event.pk, name="Shown", email="s@example.org", show_publicly=True))
     services.rsvp_create(event_id=event.pk, name="Hidden", email="h@example.org")
     gone = services.rsvp_create(event_id=event.pk, name="Gone", email="g@example.org", show_publicly=True)
     services.rsvp_cancel(rsvp_id=gone.pk, manage_token=services.rsvp_manage_token(gone))

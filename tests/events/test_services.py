@@ -9,7 +9,7 @@ from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
 from events import services
 from events.models import RSVP, Event, EventMessage
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, confirm_email
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -377,7 +377,7 @@ def test_message_attendees_host_only_rate_limited_delivered_once(
     event, user, other_user, django_capture_on_commit_callbacks
 ):
     services.rsvp_create(event_id=event.pk, user=user)
-    guest(event, 1)
+    confirm_email(guest(event, 1))
     with pytest.raises(PermissionDenied):
         services.event_message_create(event_id=event.pk, actor=other_user, subject="Hi", body="Spam")
     now = timezone.now()
@@ -446,8 +446,8 @@ def test_rescheduling_rearms_reminders(host, user):
 def test_turnout_reached_confirms_exactly_once(host):
     now = timezone.now()
     event = EventFactory(host=host, turnout_minimum=2, commitment_deadline=now + timedelta(days=2))
-    guest(event, 1)
-    guest(event, 2)
+    confirm_email(guest(event, 1))
+    confirm_email(guest(event, 2))
     assert services.event_turnout_decide_due(now=now) == {"confirmed": 0, "cancelled": 0}  # not yet
     later = now + timedelta(days=2, minutes=1)
     assert services.event_turnout_decide_due(now=later) == {"confirmed": 1, "cancelled": 0}
@@ -460,7 +460,7 @@ def test_turnout_reached_confirms_exactly_once(host):
 def test_turnout_missed_cancels_and_tells_everyone(host):
     now = timezone.now()
     event = EventFactory(host=host, turnout_minimum=3, commitment_deadline=now + timedelta(days=1))
-    guest(event, 1)
+    confirm_email(guest(event, 1))
     later = now + timedelta(days=1, minutes=1)
     assert services.event_turnout_decide(event_id=event.pk, now=later) == "cancelled"
     assert services.event_turnout_decide(event_id=event.pk, now=later) is None
@@ -473,7 +473,7 @@ def test_turnout_missed_cancels_and_tells_everyone(host):
 def test_turnout_cannot_change_after_decision(host):
     now = timezone.now()
     event = EventFactory(host=host, turnout_minimum=1, commitment_deadline=now + timedelta(hours=1))
-    guest(event, 1)
+    confirm_email(guest(event, 1))
     services.event_turnout_decide(event_id=event.pk, now=now + timedelta(hours=2))
     with pytest.raises(ValidationError):
         services.event_update(event_id=event.pk, actor=host, turnout_minimum=5)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from causeweb.notifications.models import Notification
 from events import services
 from events.models import RSVP, Event
-from tests.events.factories import EventFactory, RSVPFactory
+from tests.events.factories import EventFactory, RSVPFactory, confirm_email
 from tests.factories import CampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,9 @@ def test_waitlisted_viewer_does_not_see_online_link(client, host, user):
 
 def test_detail_lists_only_opted_in_attendees(client, host):
     event = EventFactory(host=host)
-    services.rsvp_create(event_id=event.pk, name="Visible Vera", email="v@example.org", show_publicly=True)
+    confirm_email(
+        services.rsvp_create(event_id=event.pk, name="Visible Vera", email="v@example.org", show_publicly=True)
+    )
     services.rsvp_create(event_id=event.pk, name="Private Pat", email="p@example.org")
     html = client.get(detail(event)).content.decode()
     assert "Visible Vera" in html and "Private Pat" not in html
@@ -375,7 +377,7 @@ def test_guest_rsvps_are_capped_per_visitor_per_hour(client, host, settings):
 
 
 def test_host_messages_attendees_from_the_manage_page(client, event, django_capture_on_commit_callbacks):
-    services.rsvp_create(event_id=event.pk, name="A", email="a@example.org")
+    confirm_email(services.rsvp_create(event_id=event.pk, name="A", email="a@example.org"))
     client.force_login(event.host)
     url = reverse("events:manage", kwargs={"slug": event.slug})
     with django_capture_on_commit_callbacks(execute=True):
