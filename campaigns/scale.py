@@ -95,7 +95,7 @@ def _signature_rows(rng, ids, public, counts, popular):
     signature_id = 0
     for (campaign_id, _status, _currency, _goal, published, _cause, _place), count in zip(public, counts, strict=True):
         if campaign_id in popular:
-            count = max(count, ids["popular_signatures"])
+            count += ids["popular_signatures"]
         signed_in = min(len(users), int(count * 0.4))
         span = max((now - published).total_seconds(), 60.0)
         for position in range(count):
@@ -164,10 +164,8 @@ def seed(conn, factor: float, rng, ids: dict, report: bulk.Report) -> None:
     ids.update(campaigns=campaigns, public_campaigns=public, popular_campaigns=popular, causes=cause_ids)
     ids["popular_signatures"] = bulk.scaled(POPULAR_SIGNATURES, factor)
     total = bulk.scaled(SIGNATURES, factor) - ids["popular_signatures"] * len(popular)
-    counts = bulk.skewed_counts(rng, len(public), max(total, len(public)))
-    expected = sum(
-        max(n, ids["popular_signatures"]) if c[0] in popular else n for c, n in zip(public, counts, strict=True)
-    )
+    counts = bulk.skewed_counts(rng, len(public), max(total, 0))
+    expected = sum(counts) + ids["popular_signatures"] * len(popular)
     with report.table("campaigns.Signature", expected):
         bulk.copy_rows(
             conn, Signature, ["id", "campaign", "user", "name", "email", "is_public", "confirmed_at", "created_at"],

@@ -193,3 +193,43 @@ def skewed_counts(rng, buckets: int, total: int, exponent: float = 1.2) -> list[
 
 def scaled(count: int, factor: float, minimum: int = 1) -> int:
     return max(minimum, round(count * factor))
+
+
+@contextmanager
+def indexes_and_foreign_keys_deferred(conn, model_list: Iterable[type[models.Model]], report: Report):
+    """Load first, index and check after, as pg_restore does: drop the tables' secondary indexes
+    and their own foreign keys, yield, then rebuild both. A rebuilt index is one sort instead of a
+    million inserts, and re-adding a foreign key validates every row with one join, so nothing
+    goes unchecked: a duplicate under a unique index or a dangling reference fails the load.
+    Indexes that back a primary key or unique constraint stay (other tables' keys refer to them).
+    Meant to run inside the seeding transaction, so a failure restores everything."""
+    tables = [model._meta.db_table for model in model_list]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+               FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+               WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+               FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+               WHERE c.contype = 'f' AND t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace""",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with report.table("indexes + foreign keys", len(indexes) + len(foreign_keys)), conn.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+            report.advance(1)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            report.advance(1)

@@ -84,9 +84,10 @@ class Command(BaseCommand):
                     tables = ", ".join(bulk.table_of(model) for model in models)
                     cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
             ids = {"now": timezone.now().replace(minute=0, second=0, microsecond=0), "factor": factor}
-            for module in modules:
-                app = module.__name__.rsplit(".", 1)[0]
-                module.seed(connection, factor, random.Random(f"{seed}:{app}"), ids, report)  # noqa: S311
+            with bulk.indexes_and_foreign_keys_deferred(connection, models, report):
+                for module in modules:
+                    app = module.__name__.rsplit(".", 1)[0]
+                    module.seed(connection, factor, random.Random(f"{seed}:{app}"), ids, report)  # noqa: S311
             bulk.reset_sequences(connection, models)
         analyzed = time.perf_counter()
         with connection.cursor() as cursor:
