@@ -38,10 +38,23 @@ def fingerprint() -> str:
         return donations + cursor.fetchone()[0]
 
 
+def schema() -> list[tuple]:
+    """Every index and constraint: the seeder drops and rebuilds them, and must leave them as migrated."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+            " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_seed_scale_builds_consistent_counters_and_usable_sequences():
+    migrated = schema()
     output = seed("--seed", "7")
+    assert schema() == migrated
 
     assert "fundraising.Donation" in output and "Seeded at factor 0.001" in output
     assert User.objects.count() == 50
