@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench worker beat clean
+.PHONY: run test lint bench bench-scale seed-scale worker beat clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tests/load/bench.py
+
+# Production-sized data (PostgreSQL only): DATABASE_URL=postgres://... make seed-scale ARGS="--factor 0.01"
+seed-scale: $(STAMP)
+	$(PY) manage.py seed_scale $(ARGS)
+
+# Full size vs 1/100 on gunicorn + PostgreSQL + Redis (see tests/load/bench_scale.py); writes tests/load/report-scale.md
+bench-scale: $(STAMP)
+	$(PY) tests/load/bench_scale.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A causeweb worker -Q default,notifications,payments -l info
