@@ -10,6 +10,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignUpdate, Comment
+from causeweb.core.converters import ID_MAX
 
 
 class CampaignListSerializer(serializers.ModelSerializer):
@@ -100,7 +101,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
 
 
 class GuestSignThrottle(AnonRateThrottle):

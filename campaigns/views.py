@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import selectors, services
 from campaigns.forms import BrowseForm, CampaignForm, CommentForm, FlagForm, SignatureForm, UpdateForm
 from campaigns.models import Campaign
+from causeweb.core.converters import parse_id
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 
@@ -409,7 +410,7 @@ def comment_create(request, slug: str):
     parent = None
     if request.POST.get("parent"):
         try:
-            parent = _comment_or_404(campaign, int(request.POST["parent"]))
+            parent = _comment_or_404(campaign, parse_id(request.POST["parent"]))
         except ValueError:
             raise Http404("No such comment.")
     if form.is_valid():

@@ -1,6 +1,7 @@
 from django import forms
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core.converters import ID_MAX, POSITIVE_INT_MAX
 from communities.models import Group, Membership, Reaction
 
 
@@ -63,7 +64,7 @@ class ThreadForm(forms.Form):
 
 class PostForm(forms.Form):
     body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
 
 class PostEditForm(forms.Form):
@@ -72,7 +73,10 @@ class PostEditForm(forms.Form):
 
 class InvitationForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=7)
-    max_uses = forms.IntegerField(label="Maximum uses (empty: no limit)", min_value=1, required=False)
+    # The column is a PositiveIntegerField: above 2**31 - 1 Postgres refuses the row (a 500 before).
+    max_uses = forms.IntegerField(
+        label="Maximum uses (empty: no limit)", min_value=1, max_value=POSITIVE_INT_MAX, required=False
+    )
     note = forms.CharField(label="Note (who it is for)", max_length=120, required=False)
 
 

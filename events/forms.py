@@ -4,6 +4,7 @@ from django import forms
 from django.utils.dateparse import parse_datetime
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core.converters import POSITIVE_INT_MAX
 from causeweb.core.exceptions import ValidationError
 from communities import selectors as community_selectors
 from events.models import TIMEZONE_CHOICES, Event
@@ -60,7 +61,9 @@ class EventForm(forms.Form):
         required=False, assume_scheme="https", label="Online link", help_text="Only confirmed attendees and you see it."
     )
     accessibility_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    capacity = forms.IntegerField(required=False, min_value=1, help_text="Leave empty for unlimited.")
+    capacity = forms.IntegerField(
+        required=False, min_value=1, max_value=POSITIVE_INT_MAX, help_text="Leave empty for unlimited."
+    )
     max_guests_per_rsvp = forms.IntegerField(min_value=0, max_value=20, initial=2, label="Guests each person may bring")
     rsvp_deadline = WallClockDateTimeField(
         required=False,
@@ -70,7 +73,10 @@ class EventForm(forms.Form):
     waitlist_mode = forms.ChoiceField(choices=Event.WaitlistMode.choices, initial=Event.WaitlistMode.AUTO)
     claim_window_hours = forms.IntegerField(min_value=1, max_value=168, initial=24, label="Claim window (hours)")
     turnout_minimum = forms.IntegerField(
-        required=False, min_value=1, help_text="This happens only if this many people commit by the deadline."
+        required=False,
+        min_value=1,
+        max_value=POSITIVE_INT_MAX,
+        help_text="This happens only if this many people commit by the deadline.",
     )
     commitment_deadline = WallClockDateTimeField(required=False, label="Commitment deadline (local time)")
     campaign = forms.ModelChoiceField(

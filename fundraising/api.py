@@ -4,7 +4,10 @@ Stripe's SDK), then `charge` and, after 3D Secure, `refresh`. Signed-in donors o
 their own donations. Domain errors map to 400/403/409 in causeweb.core.api_errors; a Stripe
 outage is a 502 with a message."""
 
+import uuid
+
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -50,6 +53,14 @@ class DonationCreateSerializer(serializers.Serializer):
 
 class ChargeSerializer(serializers.Serializer):
     setup_intent_id = serializers.CharField(max_length=255)
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    """The router accepts any segment; a malformed one is a (JSON) 404 here, not a 500 in the ORM."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("No such donation.") from None
 
 
 def _payment_unavailable(exc: gateway.GatewayError) -> Response:
@@ -110,7 +121,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def charge(self, request, public_id=None):
         """Charge the card saved by the confirmed SetupIntent."""
-        donation = get_object_or_404(self.get_queryset(), public_id=public_id)
+        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -125,7 +136,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def refresh(self, request, public_id=None):
         """Ask Stripe how the payment ended (after 3D Secure)."""
-        donation = get_object_or_404(self.get_queryset(), public_id=public_id)
+        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
         try:
             donation, client_secret = services.donation_refresh(donation=donation)
         except gateway.GatewayError as exc:
