@@ -11,6 +11,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignUpdate, Comment
 from causeweb.core.converters import ID_MAX
+from causeweb.core.validators import validate_single_line
 
 
 class CampaignListSerializer(serializers.ModelSerializer):
@@ -72,7 +73,7 @@ class CampaignDetailSerializer(CampaignListSerializer):
 
 
 class SignInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, validators=[validate_single_line])
     email = serializers.EmailField(required=False, allow_blank=True)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
     is_public = serializers.BooleanField(required=False, default=True)

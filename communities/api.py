@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from causeweb.core.converters import ID_MAX, id_or_404
+from causeweb.core.validators import validate_single_line
 from communities import selectors, services
 from communities.models import Group, Post, Reaction, Thread
 
@@ -129,7 +130,7 @@ class JoinInputSerializer(serializers.Serializer):
 
 
 class ThreadInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=160)
+    title = serializers.CharField(max_length=160, validators=[validate_single_line])
     body = serializers.CharField(max_length=20_000)
 
 

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core.validators import validate_single_line
 from fundraising import gateway, selectors, services
 from fundraising.models import Donation
 
@@ -46,7 +47,9 @@ class DonationCreateSerializer(serializers.Serializer):
     campaign = serializers.SlugField()
     amount_minor = serializers.IntegerField(min_value=1)
     cover_fee = serializers.BooleanField(default=False)
-    donor_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    donor_name = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default="", validators=[validate_single_line]
+    )
     visibility = serializers.ChoiceField(choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
