@@ -41,7 +41,10 @@ def is_own_media_url(src: str) -> bool:
     target = urlsplit(urljoin(settings.SITE_URL + "/", src))
     if target.scheme not in ("http", "https") or target.username or target.password:
         return False
-    same_host = (target.hostname, target.port) in {(site.hostname, site.port), (media.hostname, media.port)}
+    try:
+        same_host = (target.hostname, target.port) in {(site.hostname, site.port), (media.hostname, media.port)}
+    except ValueError:  # a "port" that is not a number ("host:8000.evil.example")
+        return False
     media_path = media.path if media.path.endswith("/") else media.path + "/"
     dotted = "/../" in target.path or "%2e" in target.path.lower()  # no climbing out of the media folder
     return same_host and target.path.startswith(media_path) and not dotted
