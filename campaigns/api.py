@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from campaigns import selectors, services
 from campaigns.models import Campaign, CampaignUpdate, Comment
 from causeweb.core import ratelimits
+from causeweb.core.converters import ID_MAX
+from causeweb.core.validators import validate_single_line
 
 
 class CampaignListSerializer(serializers.ModelSerializer):
@@ -71,7 +73,7 @@ class CampaignDetailSerializer(CampaignListSerializer):
 
 
 class SignInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, validators=[validate_single_line])
     email = serializers.EmailField(required=False, allow_blank=True)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
     is_public = serializers.BooleanField(required=False, default=True)
@@ -100,7 +102,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
 
 
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -6,11 +6,12 @@ from campaigns.models import Campaign, Cause, Comment, Signature
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, to_major, to_minor
+from causeweb.core.validators import validate_single_line
 from causeweb.moderation.selectors import flag_reason_choices
 
 
 class CampaignForm(forms.Form):
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(max_length=120, validators=[validate_single_line])
     summary = forms.CharField(
         max_length=280,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
@@ -24,7 +25,9 @@ class CampaignForm(forms.Form):
     tags = forms.CharField(
         required=False, max_length=400, help_text="Comma-separated, e.g. plastic, oceans, schools (at most 8)."
     )
-    location = forms.CharField(max_length=120, required=False, help_text="A city, region or “Online”.")
+    location = forms.CharField(
+        max_length=120, required=False, validators=[validate_single_line], help_text="A city, region or “Online”."
+    )
     cover = forms.ImageField(
         required=False,
         help_text="JPEG, PNG, WebP or GIF, at least 200×100 pixels, at most 5 MB. We store a resized copy.",
@@ -126,6 +129,7 @@ class SignatureForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = False
+        self.fields["name"].validators.append(validate_single_line)
         self.fields["is_public"].help_text = ""  # the label says it all
         if getattr(user, "is_authenticated", False):
             # A signed-in person signs with their account's (verified) address.
@@ -139,7 +143,7 @@ class SignatureForm(forms.ModelForm):
 class UpdateForm(forms.Form):
     """Shown on the campaign page next to the comment form, so its ids get their own prefix."""
 
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(max_length=120, validators=[validate_single_line])
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown.", label="Update")
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from campaigns.hooks import campaign_page_sections
 from campaigns.models import Campaign
 from causeweb.core import ratelimits
 from causeweb.core.clientip import client_ip
+from causeweb.core.converters import parse_id
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 
@@ -410,7 +411,7 @@ def comment_create(request, slug: str):
     parent = None
     if request.POST.get("parent"):
         try:
-            parent = _comment_or_404(campaign, int(request.POST["parent"]))
+            parent = _comment_or_404(campaign, parse_id(request.POST["parent"]))
         except ValueError:
             raise Http404("No such comment.")
     if form.is_valid():

@@ -32,3 +32,5 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "causeweb.core.views.page_not_found"

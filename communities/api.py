@@ -9,6 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from causeweb.core.converters import ID_MAX, id_or_404
+from causeweb.core.validators import validate_single_line
 from communities import selectors, services
 from communities.models import Group, Post, Reaction, Thread
 
@@ -128,13 +130,13 @@ class JoinInputSerializer(serializers.Serializer):
 
 
 class ThreadInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=160)
+    title = serializers.CharField(max_length=160, validators=[validate_single_line])
     body = serializers.CharField(max_length=20_000)
 
 
 class PostInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=20_000)
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=ID_MAX)
 
 
 class ReactionInputSerializer(serializers.Serializer):
@@ -230,7 +232,7 @@ class ThreadViewSet(viewsets.GenericViewSet):
     queryset = Thread.objects.none()
 
     def _thread(self, pk):
-        thread = Thread.objects.select_related("group", "author").filter(pk=pk).first()
+        thread = Thread.objects.select_related("group", "author").filter(pk=id_or_404(pk)).first()
         if thread is None:
             raise Http404
         access = _readable(thread.group, self.request.user)
@@ -269,7 +271,7 @@ class PostViewSet(viewsets.GenericViewSet):
     queryset = Post.objects.none()
 
     def _post(self, pk):
-        post = Post.objects.select_related("thread__group", "author").filter(pk=pk).first()
+        post = Post.objects.select_related("thread__group", "author").filter(pk=id_or_404(pk)).first()
         if post is None:
             raise Http404
         access = _readable(post.thread.group, self.request.user)

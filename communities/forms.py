@@ -1,6 +1,8 @@
 from django import forms
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core.converters import ID_MAX, POSITIVE_INT_MAX
+from causeweb.core.validators import validate_single_line
 from communities.models import Group, Membership, Reaction
 
 
@@ -13,14 +15,16 @@ class GroupSearchForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = forms.CharField(max_length=80, validators=[validate_single_line])
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=10_000, help_text="Markdown is supported."
     )
     cause = forms.ModelChoiceField(
         queryset=campaign_selectors.cause_list(), required=False, empty_label="No particular cause"
     )
-    location = forms.CharField(max_length=120, required=False, help_text="A city, a region, or “Online”.")
+    location = forms.CharField(
+        max_length=120, required=False, validators=[validate_single_line], help_text="A city, a region, or “Online”."
+    )
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180)
     visibility = forms.ChoiceField(choices=Group.Visibility.choices, widget=forms.RadioSelect, initial="public")
@@ -55,7 +59,7 @@ class JoinForm(forms.Form):
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(max_length=160)
+    title = forms.CharField(max_length=160, validators=[validate_single_line])
     body = forms.CharField(
         label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000, help_text="Markdown is supported."
     )
@@ -63,7 +67,7 @@ class ThreadForm(forms.Form):
 
 class PostForm(forms.Form):
     body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
 
 class PostEditForm(forms.Form):
@@ -72,12 +76,17 @@ class PostEditForm(forms.Form):
 
 class InvitationForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=7)
-    max_uses = forms.IntegerField(label="Maximum uses (empty: no limit)", min_value=1, required=False)
-    note = forms.CharField(label="Note (who it is for)", max_length=120, required=False)
+    # The column is a PositiveIntegerField: above 2**31 - 1 Postgres refuses the row (a 500 before).
+    max_uses = forms.IntegerField(
+        label="Maximum uses (empty: no limit)", min_value=1, max_value=POSITIVE_INT_MAX, required=False
+    )
+    note = forms.CharField(
+        label="Note (who it is for)", max_length=120, required=False, validators=[validate_single_line]
+    )
 
 
 class AnnouncementForm(forms.Form):
-    subject = forms.CharField(max_length=140)
+    subject = forms.CharField(max_length=140, validators=[validate_single_line])
     body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
 
 

@@ -1,6 +1,8 @@
 """iCalendar (RFC 5545) output and Google Calendar links for events, without a dependency:
 the subset we need is small, and escaping and line folding are done here."""
 
+import re
+import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -8,11 +10,17 @@ from django.conf import settings
 
 from causeweb.core.markdown import plain_text
 
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\u0085")
+
 
 def _escape(text: str) -> str:
-    return ((text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")).replace(
-        "\n", "\\n"
-    )
+    """TEXT value per RFC 5545 3.3.11: backslash, semicolon and comma escaped, every line break
+    (CRLF, a bare CR or LF, Unicode separators) as the two characters `\\n`. Other control
+    characters are not allowed in a content line and are dropped, so no stored value can start
+    a property of its own."""
+    value = (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = _NEWLINES.sub("\\\\n", value)
+    return "".join(char for char in value if char == "\t" or unicodedata.category(char) != "Cc")
 
 
 def _fold(line: str) -> list[str]:

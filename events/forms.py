@@ -4,7 +4,9 @@ from django import forms
 from django.utils.dateparse import parse_datetime
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core.converters import POSITIVE_INT_MAX
 from causeweb.core.exceptions import ValidationError
+from causeweb.core.validators import validate_no_bidi, validate_single_line
 from communities import selectors as community_selectors
 from events.models import TIMEZONE_CHOICES, Event
 from events.selectors import EventFilters
@@ -45,22 +47,30 @@ def _public_campaigns():
 class EventForm(forms.Form):
     """Times are typed as wall-clock times in the event's own zone and stored in UTC."""
 
-    title = forms.CharField(max_length=140)
+    title = forms.CharField(max_length=140, validators=[validate_single_line])
     kind = forms.ChoiceField(choices=Event.Kind.choices)
     description = forms.CharField(widget=forms.Textarea, max_length=20_000, help_text="Markdown.")
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Where the event happens.")
     starts_at = WallClockDateTimeField(label="Starts (local time)")
     ends_at = WallClockDateTimeField(label="Ends (local time)")
-    venue_name = forms.CharField(max_length=140, required=False)
-    address = forms.CharField(max_length=300, required=False)
-    city = forms.CharField(max_length=100, required=False)
+    venue_name = forms.CharField(max_length=140, required=False, validators=[validate_single_line])
+    address = forms.CharField(max_length=300, required=False, validators=[validate_single_line])
+    city = forms.CharField(max_length=100, required=False, validators=[validate_single_line])
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
     online_url = forms.URLField(
-        required=False, assume_scheme="https", label="Online link", help_text="Only confirmed attendees and you see it."
+        required=False,
+        assume_scheme="https",
+        label="Online link",
+        help_text="Only confirmed attendees and you see it.",
+        validators=[validate_single_line],  # also refuses bidi controls (a reversed "gnp.exe")
     )
-    accessibility_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    capacity = forms.IntegerField(required=False, min_value=1, help_text="Leave empty for unlimited.")
+    accessibility_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, validators=[validate_no_bidi]
+    )
+    capacity = forms.IntegerField(
+        required=False, min_value=1, max_value=POSITIVE_INT_MAX, help_text="Leave empty for unlimited."
+    )
     max_guests_per_rsvp = forms.IntegerField(min_value=0, max_value=20, initial=2, label="Guests each person may bring")
     rsvp_deadline = WallClockDateTimeField(
         required=False,
@@ -70,7 +80,10 @@ class EventForm(forms.Form):
     waitlist_mode = forms.ChoiceField(choices=Event.WaitlistMode.choices, initial=Event.WaitlistMode.AUTO)
     claim_window_hours = forms.IntegerField(min_value=1, max_value=168, initial=24, label="Claim window (hours)")
     turnout_minimum = forms.IntegerField(
-        required=False, min_value=1, help_text="This happens only if this many people commit by the deadline."
+        required=False,
+        min_value=1,
+        max_value=POSITIVE_INT_MAX,
+        help_text="This happens only if this many people commit by the deadline.",
     )
     commitment_deadline = WallClockDateTimeField(required=False, label="Commitment deadline (local time)")
     campaign = forms.ModelChoiceField(
@@ -126,7 +139,7 @@ class EventForm(forms.Form):
 
 
 class RSVPForm(forms.Form):
-    name = forms.CharField(max_length=120, required=False, label="Your name")
+    name = forms.CharField(max_length=120, required=False, label="Your name", validators=[validate_single_line])
     email = forms.EmailField(required=False, label="Your email", help_text="We send your confirmation here.")
     guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False, label="Guests you bring")
     show_publicly = forms.BooleanField(required=False, label="Show my name on the event page")
@@ -199,18 +212,20 @@ class CheckInForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
     email = forms.EmailField(required=False)
     guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False)
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=140)
+    subject = forms.CharField(max_length=140, validators=[validate_single_line])
     body = forms.CharField(widget=forms.Textarea, max_length=5000, label="Message")
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=300, required=False, label="Reason (sent to everyone)")
+    reason = forms.CharField(
+        max_length=300, required=False, label="Reason (sent to everyone)", validators=[validate_single_line]
+    )
 
 
 class DuplicateForm(forms.Form):

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from causeweb.core import ratelimits
+from causeweb.core.converters import parse_id
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError
 from causeweb.core.forms import add_service_error, message_service_error
 from events import selectors, services
@@ -400,7 +401,7 @@ def event_check_in(request, slug):
         try:
             if "rsvp_id" in request.POST:
                 rsvp = services.rsvp_check_in(
-                    event_id=event.pk, actor=request.user, rsvp_id=int(request.POST["rsvp_id"])
+                    event_id=event.pk, actor=request.user, rsvp_id=parse_id(request.POST["rsvp_id"])
                 )
                 messages.success(request, f"{rsvp.name} is checked in.")
                 return redirect("events:check_in", slug=slug)

@@ -4,8 +4,11 @@ Stripe's SDK), then `charge` and, after 3D Secure, `refresh`. Signed-in donors o
 their own donations. Domain errors map to 400/403/409 in causeweb.core.api_errors; a Stripe
 outage is a 502 with a message."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -15,6 +18,7 @@ from rest_framework.response import Response
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.money import MAX_AMOUNT_TEXT, parse_amount
+from causeweb.core.validators import validate_single_line
 from fundraising import gateway, selectors, services
 from fundraising.models import Donation
 
@@ -51,7 +55,9 @@ class DonationCreateSerializer(serializers.Serializer):
     amount_minor = serializers.IntegerField(min_value=1, required=False)
     amount = serializers.CharField(max_length=MAX_AMOUNT_TEXT, required=False, trim_whitespace=True)
     cover_fee = serializers.BooleanField(default=False)
-    donor_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    donor_name = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default="", validators=[validate_single_line]
+    )
     visibility = serializers.ChoiceField(choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -73,6 +79,14 @@ class DonationCreateSerializer(serializers.Serializer):
 
 class ChargeSerializer(serializers.Serializer):
     setup_intent_id = serializers.CharField(max_length=255)
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    """The router accepts any segment; a malformed one is a (JSON) 404 here, not a 500 in the ORM."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("No such donation.") from None
 
 
 def _payment_unavailable(exc: gateway.GatewayError) -> Response:
@@ -140,7 +154,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def charge(self, request, public_id=None):
         """Charge the card saved by the confirmed SetupIntent."""
-        donation = get_object_or_404(self.get_queryset(), public_id=public_id)
+        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -155,7 +169,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def refresh(self, request, public_id=None):
         """Ask Stripe how the payment ended (after 3D Secure)."""
-        donation = get_object_or_404(self.get_queryset(), public_id=public_id)
+        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
         try:
             donation, client_secret = services.donation_refresh(donation=donation)
         except gateway.GatewayError as exc:

@@ -1,6 +1,7 @@
 from django import forms
 
 from causeweb.core.money import format_money, parse_amount
+from causeweb.core.validators import validate_single_line
 from fundraising.models import Donation
 from fundraising.services import DONATION_LIMITS
 
@@ -10,7 +11,7 @@ class DonationForm(forms.Form):
 
     amount = forms.CharField(label="Amount", max_length=20)
     cover_fee = forms.BooleanField(label="Cover the card processing fee", required=False)
-    donor_name = forms.CharField(label="Your name", max_length=120)
+    donor_name = forms.CharField(label="Your name", max_length=120, validators=[validate_single_line])
     email = forms.EmailField(label="Email for your receipt")
     visibility = forms.ChoiceField(
         label="On the donor wall", choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME

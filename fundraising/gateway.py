@@ -10,6 +10,8 @@ Callers get plain dicts (never Stripe objects) and one exception type, GatewayEr
 
 import functools
 import logging
+import re
+import time
 from dataclasses import dataclass
 
 import stripe
@@ -215,9 +217,28 @@ class InvalidWebhook(ValueError):
     """A webhook request that is not a well-formed event signed by Stripe within the tolerance."""
 
 
+# Stripe event ids are "evt_" and a few dozen letters, digits or underscores; the column holds 255.
+EVENT_ID_PATTERN = re.compile(r"evt_[A-Za-z0-9_]{1,120}")
+# "payment_intent.succeeded", "charge.refund.updated"...; the column holds 100.
+EVENT_TYPE_PATTERN = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+){1,5}")
+
+
+def _check_not_from_the_future(signature_header: str) -> None:
+    """The Stripe library only refuses signatures older than the tolerance; one dated later than
+    now + tolerance (a replay prepared in advance, or a sender's clock far off) is refused too."""
+    stamps = [part.strip()[2:] for part in signature_header.split(",") if part.strip().startswith("t=")]
+    try:
+        signed_at = int(stamps[0].strip())
+    except (IndexError, ValueError):
+        raise InvalidWebhook("bad signature: no timestamp") from None
+    if signed_at > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+        raise InvalidWebhook("bad signature: timestamp in the future, outside the tolerance zone")
+
+
 def webhook_event_construct(*, payload: bytes, signature_header: str) -> dict:
-    """Verify the signature on the raw body (300 s tolerance) and parse it. Raises InvalidWebhook
-    for a bad or stale signature and for a body that is not a well-formed event."""
+    """Verify the signature on the raw body (300 s tolerance, past or future) and parse it. Raises
+    InvalidWebhook for a bad, stale or future signature and for a body that is not a well-formed
+    event (an id that is not `evt_...`, a type that is not `a.b`)."""
     try:
         event = stripe.Webhook.construct_event(
             payload, signature_header, settings.STRIPE_WEBHOOK_SECRET, tolerance=WEBHOOK_TOLERANCE_SECONDS
@@ -226,7 +247,12 @@ def webhook_event_construct(*, payload: bytes, signature_header: str) -> dict:
         raise InvalidWebhook(f"bad signature: {exc.user_message or exc}")
     except (ValueError, TypeError, AttributeError) as exc:  # not JSON, or JSON that is not an object
         raise InvalidWebhook(f"malformed event: {exc}")
+    _check_not_from_the_future(signature_header)
     data = event.get("data")
+    if not isinstance(event.get("id"), str) or not EVENT_ID_PATTERN.fullmatch(event["id"]):
+        raise InvalidWebhook("malformed event: the id is not a Stripe event id (evt_...)")
+    if not isinstance(event.get("type"), str) or not EVENT_TYPE_PATTERN.fullmatch(event["type"]):
+        raise InvalidWebhook("malformed event: the type is not an event type")
     if (
         not event.get("id")
         or not event.get("type")

@@ -1,6 +1,7 @@
 from django import forms
 
 from causeweb.accounts.models import TIMEZONE_CHOICES, User
+from causeweb.core.validators import validate_no_bidi, validate_single_line
 
 
 class ProfileForm(forms.ModelForm):
@@ -11,3 +12,10 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "bio", "location", "timezone"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"display_name": "Shown next to what you write, sign or give (unless you choose otherwise)."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A name appears in email subjects ("X replied to you") and other people's pages.
+        self.fields["display_name"].validators.append(validate_single_line)
+        self.fields["location"].validators.append(validate_single_line)
+        self.fields["bio"].validators.append(validate_no_bidi)

@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform core"
 
     def ready(self):
-        from causeweb.core import checks  # noqa: F401 - registers the deploy checks
+        from causeweb.core import (
+            checks,  # noqa: F401 - registers the deploy checks
+            converters,  # noqa: F401 - registers the <id:...> URL converter
+        )

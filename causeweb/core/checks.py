@@ -22,4 +22,13 @@ def check_production_services(app_configs, **kwargs):
         errors.append(
             Error("Production needs Redis for Celery and the cache.", hint="Set REDIS_URL.", id="causeweb.E003")
         )
+    if settings.STRIPE_SECRET_KEY and not settings.STRIPE_WEBHOOK_SECRET:
+        errors.append(
+            Error(
+                "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: webhooks cannot be verified, "
+                "so payments would never be confirmed (or unsigned events would have to be trusted).",
+                hint="Set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...).",
+                id="causeweb.E004",
+            )
+        )
     return errors

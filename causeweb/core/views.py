@@ -54,3 +54,15 @@ def readyz(request):
     checks = {"database": _database_ready(), "redis": _cache_ready()}
     ready = all(checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def page_not_found(request, exception):
+    """404 for every URL the resolver does not know. Under /api/ a program gets JSON like every
+    other API error (a malformed id such as `1.5` never reaches a viewset); people get the page."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found as default_page_not_found
+
+    return default_page_not_found(request, exception)

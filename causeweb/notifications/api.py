@@ -7,6 +7,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from causeweb.core.converters import id_or_404
 from causeweb.notifications import selectors, services
 from causeweb.notifications.models import Notification
 
@@ -45,7 +46,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        services.notification_mark_read(user=request.user, notification_id=int(pk))
+        services.notification_mark_read(user=request.user, notification_id=id_or_404(pk))
         return Response({"unread": selectors.notification_unread_count(user=request.user)})
 
     @action(detail=False, methods=["post"], url_path="read-all")

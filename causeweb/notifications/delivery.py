@@ -37,9 +37,13 @@ from django.db.models import F
 from django.template.loader import render_to_string, select_template
 from django.utils import timezone
 
+from causeweb.core.validators import one_line
 from causeweb.notifications import kinds
 from causeweb.notifications.models import GuestOptOut, Notification, NotificationPreference
 from causeweb.notifications.tokens import unsubscribe_path
+
+# Titles hold up to 200 characters; subjects longer than this are cut with an ellipsis.
+SUBJECT_MAX_LENGTH = 150
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +146,13 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def email_subject(title: str) -> str:
+    """The one place subjects are built. A CR or LF in a title (stored before titles were checked,
+    or from a field nobody thought of) makes Django refuse the header for good, so the email never
+    goes; whatever is stored, the subject is one line of ordinary characters."""
+    return one_line(f"[{settings.SITE_NAME}] {title}", limit=SUBJECT_MAX_LENGTH)
+
+
 def build_message(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
     context = email_context(notification)
     text, html = _render_pair(notification.kind, context)
@@ -152,7 +163,7 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
         **unsubscribe_headers(context["unsubscribe_url"]),
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {notification.title}",
+        subject=email_subject(notification.title),
         body=text,
         to=[notification.email],
         headers=headers,
@@ -180,7 +191,7 @@ def build_digest_message(*, user, items: list[Notification], date, connection=No
         "preferences_url": absolute_url("/notifications/preferences/"),
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] Your daily digest: {len(items)} new",
+        subject=email_subject(f"Your daily digest: {len(items)} new"),
         body=render_to_string("notifications/email/digest.txt", context),
         to=[user.email],
         headers={

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 
 from causeweb.core.markdown import render_markdown
@@ -10,6 +12,17 @@ register = template.Library()
 def markdown_filter(text):
     """Render user Markdown safely; prefer storing rendered HTML at write time for hot pages."""
     return render_markdown(text or "")
+
+
+@register.filter
+def link_host(url):
+    """The host a link leads to ("zoom.us"), shown next to links people typed so that the
+    destination is visible whatever the link text looks like. IDNs are shown in punycode."""
+    host = (urlsplit(str(url or "")).hostname or "").rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 @register.simple_tag
