@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
-from causeweb.core.money import MAX_AMOUNT_TEXT, parse_amount
+from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
 from fundraising import gateway, selectors, services
 from fundraising.models import Donation
@@ -52,7 +52,7 @@ class DonationCreateSerializer(serializers.Serializer):
     language like the donate page does)."""
 
     campaign = serializers.SlugField()
-    amount_minor = serializers.IntegerField(min_value=1, required=False)
+    amount_minor = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT_MINOR - 1, required=False)
     amount = serializers.CharField(max_length=MAX_AMOUNT_TEXT, required=False, trim_whitespace=True)
     cover_fee = serializers.BooleanField(default=False)
     donor_name = serializers.CharField(

@@ -27,6 +27,10 @@ def test_validation_errors_are_400(api, campaign):
     assert api.post("/api/v1/donations/", {"campaign": "nope", "amount_minor": 2500}, format="json").status_code == 400
     response = api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": "x"}, format="json")
     assert response.status_code == 400 and "amount_minor" in response.json()
+    huge = api.post(
+        "/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 10**30}, format="json"
+    )  # beyond any integer column: a field error, not a database error
+    assert huge.status_code == 400 and "amount_minor" in huge.json()
     assert not Donation.objects.exists()
 
 
