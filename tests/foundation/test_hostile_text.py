@@ -2,6 +2,7 @@
 bidi controls that make a link read backwards, remote images in Markdown."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from causeweb.core.exceptions import ValidationError
@@ -134,6 +135,8 @@ def test_api_signature_name_with_crlf_is_a_400(api_client):
 # --- Email subjects are safe whatever is stored -------------------------------------------------------
 @pytest.mark.parametrize("title", ["Your RSVP\r\nBcc: all@example.org", "Going\rto", "Going\nto", "\u202eRSVP\x00"])
 def test_email_subject_is_one_line_whatever_the_title(title, user):
+    if "\x00" in title and connection.vendor == "postgresql":
+        title = title.replace("\x00", "\x07")  # PostgreSQL cannot store NUL at all; another control character instead
     from causeweb.notifications.delivery import build_message
     from tests.notifications.factories import NotificationFactory
 
