@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from fundraising import services
 from fundraising.models import CampaignFunding, Donation, Refund
+from fundraising.services import donations
 from tests.fundraising.factories import DonationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_change_page_links_stripe_ids_to_the_dashboard(client, campaign, staff_u
 
 @pytest.mark.stripe
 def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign):
-    start = services.donation_create(
+    start = donations.donation_create(
         campaign=campaign,
         amount_minor=5000,
         cover_fee=False,
@@ -58,9 +58,9 @@ def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign)
         email="ada@example.org",
         visibility="name",
     )
-    setup = services.donation_start_payment(donation=start)
+    setup = donations.donation_start_payment(donation=start)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
-    donation, _ = services.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = donations.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
     finance = finance_user()
     client.force_login(finance)
     url = reverse(CHANGELIST)

@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fundraising import selectors, services
+from fundraising import selectors
 from fundraising.models import Donation
+from fundraising.services import donations
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def paid(campaign, amount, *, name="Ada Lovelace", visibility="name", message=""
     donation = DonationFactory(
         campaign=campaign, amount_minor=amount, donor_name=name, visibility=visibility, message=message
     )
-    services.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_sel_{donation.pk}")
+    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_sel_{donation.pk}")
     return donation
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from fundraising import services
 from fundraising.models import CampaignFunding, Donation
+from fundraising.services import donations
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def form_data(**overrides):
 
 def paid(campaign, amount=2500, **kwargs):
     donation = DonationFactory(campaign=campaign, amount_minor=amount, **kwargs)
-    services.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_view_{donation.pk}")
+    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_view_{donation.pk}")
     donation.refresh_from_db()
     return donation
 
