@@ -138,8 +138,7 @@ def donation_start(request, slug: str):
         else:
             errors = {"__all__": [{"message": m} for m in exc.messages]}
         return JsonResponse({"status": "invalid", "errors": errors}, status=400)
-    except donations.DonationNotStarted as exc:  # the donation exists (failed): the donor may look at it
-        _remember(request, exc.donation)
+    except gateway.GatewayError as exc:  # DonationNotStarted: the new donation was failed again
         return JsonResponse({"status": "error", "message": exc.message}, status=502)
     _remember(request, donation)
     urls = {

@@ -224,3 +224,64 @@ def test_currency_change_before_any_donation_is_followed():
     campaign.save()
     assert create(campaign).currency == "GBP"
     assert CampaignFunding.objects.get(campaign=campaign).currency == "GBP"
+
+
+def _begin(campaign, **overrides):
+    data = {
+        "campaign": campaign,
+        "amount_minor": 2500,
+        "cover_fee": True,
+        "donor_name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "visibility": Donation.Visibility.NAME,
+    }
+    data.update(overrides)
+    return donations.donation_begin(**data)
+
+
+def test_begin_creates_the_donation_and_its_setup_intent(campaign, monkeypatch):
+    seen = {}
+
+    def setup_intent_create(*, customer_id, metadata, idempotency_key):
+        seen.update(customer_id=customer_id, metadata=metadata)
+        return {"id": "seti_begin", "client_secret": "seti_begin_secret_x", "status": "requires_payment_method"}
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_begin")
+    monkeypatch.setattr(gateway, "setup_intent_create", setup_intent_create)
+    donation, setup = _begin(campaign)
+    assert setup == {"setup_intent_id": "seti_begin", "client_secret": "seti_begin_secret_x"}
+    assert seen == {
+        "customer_id": "cus_begin",
+        "metadata": {"donation_id": str(donation.pk), "campaign_id": str(campaign.pk)},
+    }
+    donation.refresh_from_db()
+    assert (donation.state, donation.stripe_setup_intent_id) == (Donation.State.PENDING, "seti_begin")
+    assert donation.fee_minor == rules.processing_fee(amount_minor=2500, currency="EUR")
+
+
+def test_begin_fails_the_donation_again_when_stripe_refuses_the_setup(campaign, monkeypatch):
+    def refuse(**kwargs):
+        raise gateway.GatewayError("Stripe is unavailable.", code="unavailable")
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_begin")
+    monkeypatch.setattr(gateway, "setup_intent_create", refuse)
+    with pytest.raises(donations.DonationNotStarted) as refused:
+        _begin(campaign)
+    assert isinstance(refused.value, gateway.GatewayError)
+    assert (refused.value.message, refused.value.code) == ("Stripe is unavailable.", "unavailable")
+    donation = Donation.objects.get()
+    assert refused.value.donation.pk == donation.pk
+    assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Stripe is unavailable.")
+    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 0
+
+
+def test_begin_with_invalid_fields_creates_nothing_and_calls_no_stripe(campaign, monkeypatch):
+    def no_stripe(**kwargs):
+        raise AssertionError("Stripe must not be called for an invalid donation")
+
+    monkeypatch.setattr(gateway, "customer_create", no_stripe)
+    monkeypatch.setattr(gateway, "setup_intent_create", no_stripe)
+    with pytest.raises(ValidationError) as refused:
+        _begin(campaign, amount_minor=50, email="not-an-email")
+    assert set(refused.value.message_dict) == {"amount", "email"}
+    assert not Donation.objects.exists()
