@@ -1,29 +1,29 @@
 """Finance staff work here (superusers, or staff with fundraising.refund_donation): donations with
 filters, full and partial refunds through Stripe, read-only Stripe ids linking to the dashboard,
 disputes flagged, webhook events. Nothing about money is editable by hand: every change goes
-through fundraising.services."""
+through fundraising.services; who may see and do it is fundraising.policies."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
+from causeweb.core.boundary import flash_errors
+from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.core.money import format_money, parse_amount
-from fundraising import gateway, services
+from fundraising import gateway, policies
 from fundraising.models import CampaignFunding, Donation, Refund, StripeEvent
-
-DOMAIN_ERRORS = (ValidationError, PermissionDenied, Conflict, gateway.GatewayError)
+from fundraising.services import refunds, webhooks
 
 
 class FinanceOnlyAdmin(admin.ModelAdmin):
     """Visible to finance staff only (they alone may see anonymous donors)."""
 
     def has_module_permission(self, request):
-        return services.can_manage_refunds(request.user)
+        return policies.can_manage_refunds(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return services.can_manage_refunds(request.user)
+        return policies.can_manage_refunds(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -69,7 +69,7 @@ class RefundInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return services.can_manage_refunds(request.user)
+        return policies.can_manage_refunds(request.user)
 
     @admin.display(description="amount")
     def amount(self, refund):
@@ -187,26 +187,26 @@ class DonationAdmin(FinanceOnlyAdmin):
     def _refund_each(self, request, queryset, amount_for, reason: str) -> None:
         done = 0
         for donation in queryset:
-            try:
-                services.donation_refund(
+            with flash_errors(
+                request, prefix=f"Donation {donation.pk}", level=messages.WARNING, also=(gateway.GatewayError,)
+            ) as call:
+                refunds.donation_refund(
                     actor=request.user, donation_id=donation.pk, amount_minor=amount_for(donation), reason=reason
                 )
+            if call.ok:
                 done += 1
-            except DOMAIN_ERRORS as exc:
-                text = exc.message if isinstance(exc, gateway.GatewayError) else " ".join(error_messages(exc))
-                self.message_user(request, f"Donation {donation.pk}: {text}", messages.WARNING)
         if done:
             self.message_user(request, f"Refunded {done} donation{'s' if done != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Refund in full through Stripe")
     def refund_in_full(self, request, queryset):
-        if not services.can_manage_refunds(request.user):
+        if not policies.can_manage_refunds(request.user):
             raise PermissionDenied
         self._refund_each(request, queryset, lambda d: Donation.objects.get(pk=d.pk).refundable_minor, "Full refund")
 
     @admin.action(description="Refund part of one donation through Stripe…")
     def refund_partially(self, request, queryset):
-        if not services.can_manage_refunds(request.user):
+        if not policies.can_manage_refunds(request.user):
             raise PermissionDenied
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one donation for a partial refund.", messages.WARNING)
@@ -260,9 +260,11 @@ class StripeEventAdmin(FinanceOnlyAdmin):
     def retry(self, request, queryset):
         retried = 0
         for event in queryset.filter(status=StripeEvent.Status.FAILED):
-            StripeEvent.objects.filter(pk=event.pk).update(status=StripeEvent.Status.PENDING, error="")
-            services.stripe_event_process(stripe_event_pk=event.pk)
-            retried += 1
+            status = None
+            with flash_errors(request, prefix=f"Event {event.event_id}"):
+                status = webhooks.stripe_event_retry(actor=request.user, stripe_event_pk=event.pk)
+            if status is not None:
+                retried += 1
         self.message_user(request, f"Applied {retried} event{'s' if retried != 1 else ''} again.")
 
 

@@ -19,8 +19,9 @@ from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
-from fundraising import gateway, selectors, services
+from fundraising import gateway, selectors
 from fundraising.models import Donation
+from fundraising.services import donations
 
 
 class DonationSerializer(serializers.ModelSerializer):
@@ -124,20 +125,18 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         campaign = campaign_selectors.campaign_get_public(slug=data["campaign"])
         if campaign is None:
             return Response({"campaign": ["No such campaign."]}, status=status.HTTP_400_BAD_REQUEST)
-        donation = services.donation_create(
-            campaign=campaign,
-            amount_minor=payload.amount_minor_for(campaign.currency),
-            cover_fee=data["cover_fee"],
-            donor_name=data["donor_name"],
-            email="",
-            visibility=data["visibility"],
-            message=data["message"],
-            user=request.user,
-        )
         try:
-            setup = services.donation_start_payment(donation=donation)
-        except gateway.GatewayError as exc:
-            services.donation_mark_failed(donation_id=donation.pk, message=exc.message)
+            donation, setup = donations.donation_begin(
+                campaign=campaign,
+                amount_minor=payload.amount_minor_for(campaign.currency),
+                cover_fee=data["cover_fee"],
+                donor_name=data["donor_name"],
+                email="",
+                visibility=data["visibility"],
+                message=data["message"],
+                user=request.user,
+            )
+        except gateway.GatewayError as exc:  # DonationNotStarted: the donation was failed again
             return _payment_unavailable(exc)
         body = DonationSerializer(donation).data
         body.update(
@@ -158,7 +157,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            donation, client_secret = services.donation_charge(
+            donation, client_secret = donations.donation_charge(
                 donation=donation, setup_intent_id=payload.validated_data["setup_intent_id"]
             )
         except gateway.GatewayError as exc:
@@ -171,7 +170,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Ask Stripe how the payment ended (after 3D Secure)."""
         donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
         try:
-            donation, client_secret = services.donation_refresh(donation=donation)
+            donation, client_secret = donations.donation_refresh(donation=donation)
         except gateway.GatewayError as exc:
             return _payment_unavailable(exc)
         return self._outcome(donation, client_secret)

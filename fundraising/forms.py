@@ -2,8 +2,8 @@ from django import forms
 
 from causeweb.core.money import format_money, parse_amount
 from causeweb.core.validators import validate_single_line
+from fundraising import rules
 from fundraising.models import Donation
-from fundraising.services import DONATION_LIMITS
 
 
 class DonationForm(forms.Form):
@@ -23,7 +23,7 @@ class DonationForm(forms.Form):
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
-        low, high = DONATION_LIMITS[currency]
+        low, high = rules.donation_limits(currency)
         self.fields["amount"].help_text = f"{format_money(low, currency)} to {format_money(high, currency)}"
 
     def clean_amount(self) -> int:

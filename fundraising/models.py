@@ -1,6 +1,6 @@
 """Money. Amounts are integers in the currency's minor unit (see causeweb.core.money).
 
-A Donation moves through a small state machine, each step a service in services.py that locks
+A Donation moves through a small state machine, each step a service in fundraising.services (transitions.py) that locks
 the row and returns early when the step was already taken:
 
     pending -> succeeded -> partially_refunded -> refunded

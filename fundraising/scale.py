@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from causeweb.core import bulk
 from fundraising.models import CampaignFunding, Donation, Refund
-from fundraising.services import DECLINED_MESSAGE, PRESET_AMOUNTS, processing_fee
+from fundraising.rules import PRESET_AMOUNTS, processing_fee
+from fundraising.services.transitions import DECLINED_MESSAGE
 
 SEED_ORDER = 30
 MODELS = [Donation, Refund, CampaignFunding]

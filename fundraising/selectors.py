@@ -4,20 +4,15 @@ donor-wall lists."""
 
 import math
 from collections.abc import Iterator
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
-from fundraising.models import CampaignFunding, Donation
-from fundraising.services import (
-    DONATION_LIMITS,
-    PRESET_AMOUNTS,
-    PROCESSING_FEES,
-    can_manage_refunds,
-    processing_fee,
-)
+from fundraising import policies, rules
+from fundraising.models import CampaignFunding, Donation, StripeEvent
 
 WALL_SIZE = 5
 # Shown on the wall: paid and not fully refunded.
@@ -36,16 +31,10 @@ def _wall_entry(donation: Donation) -> dict:
     }
 
 
-def campaign_accepts_donations(*, campaign) -> bool:
-    from fundraising.services import _campaign_accepts_donations
-
-    return _campaign_accepts_donations(campaign)
-
-
 def campaign_funding_panel(*, campaign) -> dict | None:
     """Everything the campaign page's funding panel shows (raised, goal, donors, donor wall),
     or None when the campaign takes no donations. Rendered by fundraising/_campaign_panel.html."""
-    if not campaign.goal_minor:
+    if not rules.campaign_has_fundraising(campaign):
         return None
     funding = (
         CampaignFunding.objects.filter(campaign_id=campaign.pk)
@@ -71,7 +60,7 @@ def campaign_funding_panel(*, campaign) -> dict | None:
         "donor_count": funding["donor_count"],
         "deadline": campaign.deadline,
         "days_left": days_left,
-        "accepts_donations": campaign_accepts_donations(campaign=campaign),
+        "accepts_donations": rules.campaign_accepts_donations(campaign),
         "donate_url": reverse("fundraising:donate", kwargs={"slug": campaign.slug}),
         "latest": latest,
         "top": top,
@@ -82,8 +71,8 @@ def donation_form_options(*, currency: str, locale=None) -> dict:
     """Presets, limits and the fee rule the donate page shows (the services enforce them). Each
     preset carries its exact charge texts, so the page never computes or parses money itself."""
     where = visitor_locale(locale)
-    low, high = DONATION_LIMITS[currency]
-    basis_points, fixed = PROCESSING_FEES[currency]
+    low, high = rules.donation_limits(currency)
+    basis_points, fixed = rules.PROCESSING_FEES[currency]
     return {
         "min_minor": low,
         "max_minor": high,
@@ -91,16 +80,16 @@ def donation_form_options(*, currency: str, locale=None) -> dict:
             {
                 "minor": amount,
                 "major": f"{to_major(amount, currency).normalize():f}",
-                "fee_minor": processing_fee(amount_minor=amount, currency=currency),
+                "fee_minor": rules.processing_fee(amount_minor=amount, currency=currency),
                 "charge_text": format_money_exact(amount, currency, locale=where),
                 "charge_with_fee_text": format_money_exact(
-                    amount + processing_fee(amount_minor=amount, currency=currency), currency, locale=where
+                    amount + rules.processing_fee(amount_minor=amount, currency=currency), currency, locale=where
                 ),
                 "fee_text": format_money_exact(
-                    processing_fee(amount_minor=amount, currency=currency), currency, locale=where
+                    rules.processing_fee(amount_minor=amount, currency=currency), currency, locale=where
                 ),
             }
-            for amount in PRESET_AMOUNTS[currency]
+            for amount in rules.preset_amounts(currency)
         ],
         "fee_rule": {"basis_points": basis_points, "fixed": fixed, "exponent": currency_exponent(currency)},
     }
@@ -116,21 +105,6 @@ def stripe_js_url() -> str:
 
 def donation_get_by_public_id(*, public_id) -> Donation | None:
     return Donation.objects.select_related("campaign").filter(public_id=public_id).first()
-
-
-def donation_visible_to(*, donation: Donation, user, session_ids: list[str]) -> bool:
-    """The donor's own session, the signed-in donor, or finance staff."""
-    if str(donation.public_id) in session_ids:
-        return True
-    if getattr(user, "is_authenticated", False) and donation.donor_id == user.pk:
-        return True
-    return can_manage_refunds(user)
-
-
-def can_view_campaign_donations(*, campaign, user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return campaign.organizer_id == user.pk or can_manage_refunds(user)
 
 
 def campaign_donations(*, campaign):
@@ -183,8 +157,8 @@ CSV_HEADER = ["date", "name", "email", "amount", "fee_covered", "refunded", "cur
 
 
 def campaign_donations_csv_rows(*, campaign, viewer) -> Iterator[list[str]]:
-    finance = can_manage_refunds(viewer)
-    yield CSV_HEADER
+    """The CSV rows under CSV_HEADER, one per paid donation, as `viewer` may see them."""
+    finance = policies.can_see_anonymous_donors(viewer)
     for donation in campaign_donations(campaign=campaign).iterator(chunk_size=500):
         row = donor_row(donation=donation, viewer_is_finance=finance)
         yield [
@@ -225,3 +199,13 @@ def donation_charge_summary(*, donation: Donation, locale=None) -> dict:
         "currency": currency,
         "text": text + ".",
     }
+
+
+def stripe_event_ids_stale(*, older_than: timedelta, limit: int = 500) -> list[int]:
+    """Events still pending `older_than` after they arrived: their task was lost (broker down at
+    receipt), so the sweep queues them again. Oldest first."""
+    return list(
+        StripeEvent.objects.filter(
+            status=StripeEvent.Status.PENDING, received_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)[:limit]
+    )

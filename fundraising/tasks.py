@@ -1,13 +1,15 @@
 """Thin Celery tasks on the `payments` queue (CELERY_TASK_ROUTES sends fundraising.tasks.* there),
 so a mail backlog never delays money. Each is idempotent: the service locks the StripeEvent row
-and skips an event that was already applied."""
+and skips an event that was already applied. Tasks call services and selectors only."""
 
 import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import DatabaseError
-from django.utils import timezone
+
+from causeweb.celery import TASK_DEFAULTS
+from fundraising import selectors
+from fundraising.services import settling, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -26,43 +28,24 @@ BEAT_SCHEDULE = {
 }
 
 
+# A webhook must be applied: more tries, spaced at most five minutes apart (the sweep runs every five).
 @shared_task(
-    name="fundraising.tasks.stripe_event_process",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
+    name="fundraising.tasks.stripe_event_process", **{**TASK_DEFAULTS, "max_retries": 8, "retry_backoff_max": 300}
 )
 def stripe_event_process(stripe_event_pk: int) -> str:
-    from fundraising import services
-
-    return services.stripe_event_process(stripe_event_pk=stripe_event_pk)
+    return webhooks.stripe_event_process(stripe_event_pk=stripe_event_pk)
 
 
-@shared_task(name="fundraising.tasks.stripe_event_sweep", acks_late=True)
+@shared_task(name="fundraising.tasks.stripe_event_sweep", **TASK_DEFAULTS)
 def stripe_event_sweep() -> int:
-    from fundraising.models import StripeEvent
-
-    stale = StripeEvent.objects.filter(
-        status=StripeEvent.Status.PENDING, received_at__lt=timezone.now() - SWEEP_AFTER
-    ).values_list("pk", flat=True)[:500]
     count = 0
-    for pk in stale:
+    for pk in selectors.stripe_event_ids_stale(older_than=SWEEP_AFTER, limit=500):
         stripe_event_process.delay(pk)
         count += 1
     return count
 
 
-@shared_task(
-    name="fundraising.tasks.donation_settle_stale",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    max_retries=3,
-)
+# Runs hourly and calls Stripe once per stale donation: few retries, the next run picks up the rest.
+@shared_task(name="fundraising.tasks.donation_settle_stale", **{**TASK_DEFAULTS, "max_retries": 3})
 def donation_settle_stale() -> dict:
-    from fundraising import services
-
-    return services.donation_settle_stale()
+    return settling.donation_settle_stale()

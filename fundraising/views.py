@@ -2,15 +2,16 @@
 `donation_start` for a SetupIntent, confirms it with Stripe.js, then asks `donation_charge` to
 charge the saved card; every money decision is made by the services from Stripe's answers."""
 
-import csv
 import json
 import logging
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
@@ -18,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
+from causeweb.core.csv_export import csv_stream_response
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
-from fundraising import gateway, selectors, services, tasks
+from fundraising import gateway, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
+from fundraising.services import donations, receipts, transitions, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ def _public_campaign(slug: str):
 
 def _own_donation(request, public_id) -> Donation:
     donation = selectors.donation_get_by_public_id(public_id=public_id)
-    if donation is None or not selectors.donation_visible_to(
+    if donation is None or not policies.donation_visible_to(
         donation=donation, user=request.user, session_ids=_session_ids(request)
     ):
         raise Http404
@@ -63,7 +66,7 @@ def _outcome(donation: Donation, client_secret: str = "") -> JsonResponse:
     if donation.state == Donation.State.PENDING:
         return JsonResponse({"status": "pending", "redirect": thanks})
     return JsonResponse(
-        {"status": "failed", "message": donation.failure_message or services.DECLINED_MESSAGE}, status=200
+        {"status": "failed", "message": donation.failure_message or transitions.DECLINED_MESSAGE}, status=200
     )
 
 
@@ -74,7 +77,7 @@ def _service_error(exc: Exception, status: int = 400) -> JsonResponse:
 @require_GET
 def donate(request, slug: str):
     campaign = _public_campaign(slug)
-    if not campaign.goal_minor:
+    if not rules.campaign_has_fundraising(campaign):
         raise Http404
     initial = {}
     if request.user.is_authenticated:
@@ -86,7 +89,7 @@ def donate(request, slug: str):
         {
             "campaign": campaign,
             "form": form,
-            "accepts_donations": selectors.campaign_accepts_donations(campaign=campaign),
+            "accepts_donations": rules.campaign_accepts_donations(campaign),
             "options": selectors.donation_form_options(currency=campaign.currency, locale=translation.get_language()),
             "STRIPE_JS_URL": selectors.stripe_js_url(),
             "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
@@ -117,7 +120,7 @@ def donation_start(request, slug: str):
     referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)
     data = form.cleaned_data
     try:
-        donation = services.donation_create(
+        donation, setup = donations.donation_begin(
             campaign=campaign,
             amount_minor=data["amount"],
             cover_fee=data["cover_fee"],
@@ -135,12 +138,9 @@ def donation_start(request, slug: str):
         else:
             errors = {"__all__": [{"message": m} for m in exc.messages]}
         return JsonResponse({"status": "invalid", "errors": errors}, status=400)
-    _remember(request, donation)
-    try:
-        setup = services.donation_start_payment(donation=donation)
-    except gateway.GatewayError as exc:
-        services.donation_mark_failed(donation_id=donation.pk, message=exc.message)
+    except gateway.GatewayError as exc:  # DonationNotStarted: the new donation was failed again
         return JsonResponse({"status": "error", "message": exc.message}, status=502)
+    _remember(request, donation)
     urls = {
         name: reverse(f"fundraising:{name}", kwargs={"public_id": donation.public_id})
         for name in ("charge", "refresh", "setup_failed", "thanks")
@@ -171,7 +171,7 @@ def donation_charge(request, public_id):
     donation = _own_donation(request, public_id)
     setup_intent_id = str(_json_body(request).get("setup_intent_id") or request.POST.get("setup_intent_id", ""))
     try:
-        donation, client_secret = services.donation_charge(donation=donation, setup_intent_id=setup_intent_id)
+        donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup_intent_id)
     except gateway.GatewayError as exc:
         return JsonResponse({"status": "error", "message": exc.message}, status=502)
     except (ValidationError, Conflict) as exc:
@@ -183,7 +183,7 @@ def donation_charge(request, public_id):
 def donation_refresh(request, public_id):
     donation = _own_donation(request, public_id)
     try:
-        donation, client_secret = services.donation_refresh(donation=donation)
+        donation, client_secret = donations.donation_refresh(donation=donation)
     except gateway.GatewayError as exc:
         return JsonResponse({"status": "error", "message": exc.message}, status=502)
     except Conflict as exc:
@@ -195,7 +195,7 @@ def donation_refresh(request, public_id):
 def donation_setup_failed(request, public_id):
     donation = _own_donation(request, public_id)
     try:
-        donation = services.donation_setup_failed(donation=donation)
+        donation = donations.donation_setup_failed(donation=donation)
     except gateway.GatewayError as exc:
         return JsonResponse({"status": "error", "message": exc.message}, status=502)
     return _outcome(donation)
@@ -206,7 +206,7 @@ def donation_thanks(request, public_id):
     token = request.GET.get("t", "")
     if token:  # the signed link from the receipt email: remember it for this browser
         donation = selectors.donation_get_by_public_id(public_id=public_id)
-        if donation is not None and services.donation_receipt_token_valid(donation=donation, token=token):
+        if donation is not None and receipts.donation_receipt_token_valid(donation=donation, token=token):
             _remember(request, donation)
     donation = _own_donation(request, public_id)
     campaign = donation.campaign
@@ -227,9 +227,6 @@ def donation_thanks(request, public_id):
 
 
 def _template_exists(name: str) -> bool:
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
     try:
         get_template(name)
     except TemplateDoesNotExist:
@@ -239,7 +236,7 @@ def _template_exists(name: str) -> bool:
 
 def _organizer_campaign(request, slug: str):
     campaign = _public_campaign(slug)
-    if not selectors.can_view_campaign_donations(campaign=campaign, user=request.user):
+    if not policies.can_view_campaign_donations(campaign=campaign, user=request.user):
         raise PermissionDenied("Only the organizer can see this campaign's donations.")
     return campaign
 
@@ -247,7 +244,7 @@ def _organizer_campaign(request, slug: str):
 @require_GET
 def campaign_donations(request, slug: str):
     campaign = _organizer_campaign(request, slug)
-    finance = services.can_manage_refunds(request.user)
+    finance = policies.can_see_anonymous_donors(request.user)
     page = Paginator(selectors.campaign_donations(campaign=campaign), 50).get_page(request.GET.get("page"))
     rows = [selectors.donor_row(donation=d, viewer_is_finance=finance) for d in page.object_list]
     return render(
@@ -262,26 +259,14 @@ def campaign_donations(request, slug: str):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(cell: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 @require_GET
 def campaign_donations_csv(request, slug: str):
     campaign = _organizer_campaign(request, slug)
-    writer = csv.writer(_Echo())
-    rows = selectors.campaign_donations_csv_rows(campaign=campaign, viewer=request.user)
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_safe(str(c)) for c in row]) for row in rows), content_type="text/csv; charset=utf-8"
+    return csv_stream_response(
+        filename=f"donations-{campaign.slug}.csv",
+        header=selectors.CSV_HEADER,
+        rows=selectors.campaign_donations_csv_rows(campaign=campaign, viewer=request.user),
     )
-    response["Content-Disposition"] = f'attachment; filename="donations-{campaign.slug}.csv"'
-    return response
 
 
 @csrf_exempt
@@ -295,7 +280,7 @@ def stripe_webhook(request):
     except gateway.InvalidWebhook as exc:
         logger.info("rejected stripe webhook: %s", exc)
         return HttpResponseBadRequest("invalid webhook")
-    stored, created = services.stripe_event_record(event=event)
+    stored, created = webhooks.stripe_event_record(event=event)
     if created or stored.status == StripeEvent.Status.PENDING:
 
         def enqueue():

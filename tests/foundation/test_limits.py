@@ -237,7 +237,7 @@ def test_donation_start_is_limited_per_email_from_many_addresses(settings, monke
     def refuse(**kwargs):
         raise views.ValidationError("declined in this test")
 
-    monkeypatch.setattr(views.services, "donation_create", refuse)
+    monkeypatch.setattr(views.donations, "donation_create", refuse)
     limit = set_limit(settings, "donation_start_email", "2/h")
     url = reverse("fundraising:start", kwargs={"slug": FundraisingCampaignFactory().slug})
     statuses = [

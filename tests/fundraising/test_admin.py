@@ -2,8 +2,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from fundraising import services
-from fundraising.models import CampaignFunding, Donation, Refund
+from causeweb.core.exceptions import PermissionDenied
+from fundraising.models import CampaignFunding, Donation, Refund, StripeEvent
+from fundraising.services import donations, webhooks
+from tests.fundraising.conftest import intent_object, stripe_event
 from tests.fundraising.factories import DonationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,11 @@ def test_changelist_filters_and_query_count(client, campaign, staff_user, django
     Donation.objects.filter(pk=disputed.pk).update(disputed_at="2026-01-01T00:00:00Z", state="succeeded")
     client.force_login(staff_user)
     with django_assert_max_num_queries(14):
-        assert client.get(reverse(CHANGELIST)).status_code == 200
+        response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("field-donor_name") == 31 and "Disputed Donor" in page
+    assert f"/admin/fundraising/donation/{disputed.pk}/change/" in page
     filtered = client.get(reverse(CHANGELIST) + "?disputed=yes").content.decode()
     assert "Disputed Donor" in filtered and filtered.count("field-donor_name") == 1
     assert client.get(reverse(CHANGELIST) + "?state__exact=succeeded").status_code == 200
@@ -50,7 +56,7 @@ def test_change_page_links_stripe_ids_to_the_dashboard(client, campaign, staff_u
 
 @pytest.mark.stripe
 def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign):
-    start = services.donation_create(
+    start = donations.donation_create(
         campaign=campaign,
         amount_minor=5000,
         cover_fee=False,
@@ -58,9 +64,9 @@ def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign)
         email="ada@example.org",
         visibility="name",
     )
-    setup = services.donation_start_payment(donation=start)
+    setup = donations.donation_start_payment(donation=start)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
-    donation, _ = services.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = donations.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
     finance = finance_user()
     client.force_login(finance)
     url = reverse(CHANGELIST)
@@ -91,3 +97,50 @@ def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign)
     assert donation.state == Donation.State.REFUNDED and donation.refunded_minor == 5000
     funding = CampaignFunding.objects.get(campaign=campaign)
     assert (funding.raised_minor, funding.donor_count) == (0, 0)
+
+
+def _stripe_event(status, donation, **fields):
+    payload = stripe_event("payment_intent.succeeded", intent_object(donation))
+    return StripeEvent.objects.create(
+        event_id=payload["id"], type=payload["type"], payload=payload, status=status, **fields
+    )
+
+
+def test_retry_action_applies_a_failed_event_again_and_leaves_a_processed_one_alone(client, campaign):
+    failed_for = DonationFactory(campaign=campaign, amount_minor=1500)
+    failed = _stripe_event(StripeEvent.Status.FAILED, failed_for, error="EventMismatch: fixed since", attempts=1)
+    untouched_for = DonationFactory(campaign=campaign, amount_minor=4000)
+    processed = _stripe_event(StripeEvent.Status.PROCESSED, untouched_for, attempts=1)
+    client.force_login(finance_user())
+
+    response = client.post(
+        reverse("admin:fundraising_stripeevent_changelist"),
+        {"action": "retry", "_selected_action": [failed.pk, processed.pk]},
+        follow=True,
+    )
+
+    assert "Applied 1 event again." in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.attempts) == (StripeEvent.Status.PROCESSED, "", 2)
+    assert Donation.objects.get(pk=failed_for.pk).state == Donation.State.SUCCEEDED
+    processed.refresh_from_db()
+    assert (processed.status, processed.attempts) == (StripeEvent.Status.PROCESSED, 1)
+    assert Donation.objects.get(pk=untouched_for.pk).state == Donation.State.PENDING
+    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 1500
+
+
+def test_retry_refuses_anyone_but_finance_staff(campaign):
+    event = _stripe_event(StripeEvent.Status.FAILED, DonationFactory(campaign=campaign), error="KeyError: x")
+    with pytest.raises(PermissionDenied):
+        webhooks.stripe_event_retry(actor=UserFactory(is_staff=True), stripe_event_pk=event.pk)
+    event.refresh_from_db()
+    assert (event.status, event.error) == (StripeEvent.Status.FAILED, "KeyError: x")
+
+
+def test_retry_of_an_event_that_is_not_failed_changes_nothing(campaign):
+    donation = DonationFactory(campaign=campaign)
+    event = _stripe_event(StripeEvent.Status.IGNORED, donation, error="no donation")
+    assert webhooks.stripe_event_retry(actor=finance_user(), stripe_event_pk=event.pk) is None
+    event.refresh_from_db()
+    assert (event.status, event.error, event.attempts) == (StripeEvent.Status.IGNORED, "no donation", 0)
+    assert Donation.objects.get(pk=donation.pk).state == Donation.State.PENDING

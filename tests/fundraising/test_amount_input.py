@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from causeweb.core.money import SUPPORTED_CURRENCIES, format_money_exact
-from fundraising import selectors, services
+from fundraising import selectors
 from fundraising.forms import DonationForm
 from fundraising.models import Donation
-from fundraising.services import DONATION_LIMITS
+from fundraising.rules import DONATION_LIMITS
+from fundraising.services import donations
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_what_the_form_passes_to_the_service_is_what_the_donor_saw(campaigns, cu
         form = DonationForm(form_data(amount=shown, cover_fee="on" if cover_fee else ""), currency=currency)
         assert form.is_valid(), (shown, form.errors)
         assert form.cleaned_data["amount"] == minor
-        donation = services.donation_create(
+        donation = donations.donation_create(
             campaign=campaign,
             amount_minor=form.cleaned_data["amount"],
             cover_fee=form.cleaned_data["cover_fee"],
@@ -195,13 +196,13 @@ def test_admin_partial_refund_reads_12_comma_50_and_refuses_ambiguous(client, st
 
     from fundraising.models import Refund
 
-    pending = services.donation_create(
+    pending = donations.donation_create(
         campaign=campaign, amount_minor=5000, cover_fee=False, donor_name="Ada", email="ada@example.org",
         visibility="name",
     )  # fmt: skip
-    setup = services.donation_start_payment(donation=pending)
+    setup = donations.donation_start_payment(donation=pending)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donation, _ = services.donation_charge(donation=pending, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = donations.donation_charge(donation=pending, setup_intent_id=setup["setup_intent_id"])
     finance = UserFactory(is_staff=True)
     finance.user_permissions.add(Permission.objects.get(codename="refund_donation"))
     client.force_login(finance)

@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from fundraising import gateway
 from fundraising.models import CampaignFunding, Donation
 from tests.fundraising.factories import DonationFactory, UserFactory
 
@@ -69,7 +70,25 @@ def test_list_does_not_grow_in_queries(api, django_assert_max_num_queries):
     user = UserFactory()
     for _ in range(15):
         DonationFactory(donor=user)
+    DonationFactory(donor=UserFactory())  # someone else's: not listed
     api.force_authenticate(user)
     with django_assert_max_num_queries(4):
         response = api.get("/api/v1/donations/")
     assert response.json()["count"] == 15
+    own = Donation.objects.filter(donor=user).order_by("-created_at", "-id")
+    listed = [row["id"] for row in response.json()["results"]]
+    assert listed == [str(d.public_id) for d in own]  # all 15 on the first page (20 a page), newest first
+
+
+def test_a_stripe_outage_at_card_setup_is_a_502_and_the_donation_is_failed(api, campaign, monkeypatch):
+    def refuse(**kwargs):
+        raise gateway.GatewayError("Payments are unavailable right now.", code="api_connection_error")
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_outage")
+    monkeypatch.setattr(gateway, "setup_intent_create", refuse)
+    api.force_authenticate(UserFactory())
+    response = api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 2500}, format="json")
+    assert response.status_code == 502
+    assert response.json() == {"detail": "Payments are unavailable right now.", "code": "api_connection_error"}
+    donation = Donation.objects.get()
+    assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Payments are unavailable right now.")

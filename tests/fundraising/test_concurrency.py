@@ -75,10 +75,11 @@ def _in_thread(fn):
 
 @pytest.mark.stripe
 def test_double_click_charges_the_card_once(stripe_browser):
-    from fundraising import gateway, services
+    from fundraising import gateway
+    from fundraising.services import donations
 
     campaign = FundraisingCampaignFactory()
-    donation = services.donation_create(
+    donation = donations.donation_create(
         campaign=campaign,
         amount_minor=2500,
         cover_fee=False,
@@ -86,11 +87,11 @@ def test_double_click_charges_the_card_once(stripe_browser):
         email="a@example.org",
         visibility="name",
     )
-    setup = services.donation_start_payment(donation=donation)
+    setup = donations.donation_start_payment(donation=donation)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
 
     def charge():
-        return services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+        return donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: _in_thread(charge), range(4)))
@@ -107,12 +108,13 @@ def test_double_click_charges_the_card_once(stripe_browser):
 @pytest.mark.stripe
 def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
     from causeweb.core.exceptions import Conflict
-    from fundraising import gateway, services
+    from fundraising import gateway
     from fundraising.models import Refund
+    from fundraising.services import donations, refunds
     from tests.fundraising.factories import UserFactory
 
     campaign = FundraisingCampaignFactory()
-    donation = services.donation_create(
+    donation = donations.donation_create(
         campaign=campaign,
         amount_minor=3000,
         cover_fee=False,
@@ -120,13 +122,13 @@ def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
         email="a@example.org",
         visibility="name",
     )
-    setup = services.donation_start_payment(donation=donation)
+    setup = donations.donation_start_payment(donation=donation)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
-    services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     staff = [UserFactory(is_staff=True, is_superuser=True) for _ in range(3)]
 
     def refund(actor):
-        return _in_thread(lambda: services.donation_refund(actor=actor, donation_id=donation.pk, amount_minor=3000))
+        return _in_thread(lambda: refunds.donation_refund(actor=actor, donation_id=donation.pk, amount_minor=3000))
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(refund, staff))

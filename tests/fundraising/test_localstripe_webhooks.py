@@ -5,8 +5,9 @@ import time
 
 import pytest
 
-from fundraising import demo, gateway, services
+from fundraising import demo, gateway
 from fundraising.models import CampaignFunding, Donation, StripeEvent
+from fundraising.services import donations
 from tests.fundraising.conftest import read_db
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,7 @@ def test_payment_settled_by_localstripe_webhook_alone(live_server, stripe_browse
     demo.on_payment_server_ready(stdout=type("Out", (), {"write": staticmethod(messages.append)}))
     assert messages == [f"localstripe sends signed webhooks to {live_server.url}/stripe/webhook/."]
 
-    donation = services.donation_create(
+    donation = donations.donation_create(
         campaign=campaign,
         amount_minor=1800,
         cover_fee=False,
@@ -26,7 +27,7 @@ def test_payment_settled_by_localstripe_webhook_alone(live_server, stripe_browse
         email="ada@example.org",
         visibility="name",
     )
-    setup = services.donation_start_payment(donation=donation)
+    setup = donations.donation_start_payment(donation=donation)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
     saved = gateway.setup_intent_retrieve(setup_intent_id=setup["setup_intent_id"])
     # The server "crashed" after Stripe charged: only the webhook can tell us.

@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fundraising import selectors, services
-from fundraising.models import Donation
+from fundraising import selectors
+from fundraising.models import Donation, StripeEvent
+from fundraising.services import donations
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def paid(campaign, amount, *, name="Ada Lovelace", visibility="name", message=""
     donation = DonationFactory(
         campaign=campaign, amount_minor=amount, donor_name=name, visibility=visibility, message=message
     )
-    services.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_sel_{donation.pk}")
+    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_sel_{donation.pk}")
     return donation
 
 
@@ -66,10 +67,16 @@ def test_panel_costs_the_same_queries_with_many_donations(django_assert_num_quer
     for i in range(40):
         paid(many, 100 + i)
     with django_assert_num_queries(3):
-        selectors.campaign_funding_panel(campaign=few)
+        small = selectors.campaign_funding_panel(campaign=few)
+    assert (small["raised_minor"], small["donor_count"]) == (100, 1)
+    assert [e["amount_minor"] for e in small["latest"]] == [100] and [e["amount_minor"] for e in small["top"]] == [100]
     with django_assert_num_queries(3):
         panel = selectors.campaign_funding_panel(campaign=many)
     assert panel["donor_count"] == 40 and len(panel["latest"]) == selectors.WALL_SIZE
+    assert panel["raised_minor"] == sum(100 + i for i in range(40))
+    # Newest first (the last paid), and the largest first: here the same five donations.
+    assert [e["amount_minor"] for e in panel["latest"]] == [139, 138, 137, 136, 135]
+    assert [e["amount_minor"] for e in panel["top"]] == [139, 138, 137, 136, 135]
 
 
 def test_stripe_js_url(settings):
@@ -96,3 +103,19 @@ def test_funding_totals_for_many_campaigns_in_one_query(django_assert_num_querie
     assert totals[campaigns[0].pk] == {"raised_minor": 1500, "donor_count": 2, "currency": "EUR"}
     assert totals[campaigns[2].pk]["raised_minor"] == 700
     assert campaigns[1].pk not in totals
+
+
+def test_stale_stripe_events_are_the_pending_ones_older_than_the_cutoff():
+    def event(n, status, minutes_ago):
+        stored = StripeEvent.objects.create(
+            event_id=f"evt_stale_{n}", type="charge.refunded", payload={}, status=status
+        )
+        StripeEvent.objects.filter(pk=stored.pk).update(received_at=timezone.now() - timedelta(minutes=minutes_ago))
+        return stored.pk
+
+    old_pending = [event(1, StripeEvent.Status.PENDING, 10), event(2, StripeEvent.Status.PENDING, 30)]
+    event(3, StripeEvent.Status.PENDING, 0)  # just arrived: its own task is on the way
+    event(4, StripeEvent.Status.FAILED, 30)
+    event(5, StripeEvent.Status.PROCESSED, 30)
+    assert selectors.stripe_event_ids_stale(older_than=timedelta(minutes=2)) == old_pending
+    assert len(selectors.stripe_event_ids_stale(older_than=timedelta(minutes=2), limit=1)) == 1

@@ -7,8 +7,9 @@ from campaigns.models import Campaign
 from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
-from fundraising import gateway, services
+from fundraising import gateway, rules
 from fundraising.models import CampaignFunding, Donation, StripeCustomer
+from fundraising.services import donations, transitions
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def create(campaign, **overrides):
         "message": "",
     }
     data.update(overrides)
-    return services.donation_create(**data)
+    return donations.donation_create(**data)
 
 
 def test_create_pending_donation_and_totals_row(campaign):
@@ -93,8 +94,8 @@ def test_signed_in_donor_defaults(campaign):
     [("EUR", 2500, 64), ("EUR", 100, 27), ("USD", 2500, 106), ("GBP", 1000, 36), ("JPY", 3000, 113), ("JPY", 100, 4)],
 )
 def test_processing_fee_grosses_up_so_the_campaign_keeps_the_amount(currency, amount, fee):
-    assert services.processing_fee(amount_minor=amount, currency=currency) == fee
-    basis_points, fixed = services.PROCESSING_FEES[currency]
+    assert rules.processing_fee(amount_minor=amount, currency=currency) == fee
+    basis_points, fixed = rules.PROCESSING_FEES[currency]
     charged = amount + fee
     stripe_takes = charged * basis_points / 10_000 + fixed
     assert charged - stripe_takes >= amount  # covered
@@ -104,14 +105,14 @@ def test_processing_fee_grosses_up_so_the_campaign_keeps_the_amount(currency, am
 def test_cover_fee_adds_the_fee_to_the_charge_not_to_the_raised_amount(campaign):
     donation = create(campaign, cover_fee=True)
     assert (donation.amount_minor, donation.fee_minor, donation.total_minor) == (2500, 64, 2564)
-    assert services.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
+    assert donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
     funding = CampaignFunding.objects.get(campaign=campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
 
 
 def test_mark_succeeded_is_applied_once(pending_donation, campaign):
-    assert services.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
-    assert services.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
+    assert donations.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
+    assert donations.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
     funding = CampaignFunding.objects.get(campaign=campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
     receipt = Notification.objects.get(kind=Kind.DONATION_RECEIPT)
@@ -123,15 +124,15 @@ def test_mark_succeeded_is_applied_once(pending_donation, campaign):
 
 def test_failed_and_canceled_are_only_reached_from_pending(campaign):
     paid = DonationFactory(campaign=campaign)
-    services.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
-    assert services.donation_mark_failed(donation_id=paid.pk) is False
-    assert services.donation_cancel(donation_id=paid.pk) is False
+    donations.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
+    assert donations.donation_mark_failed(donation_id=paid.pk) is False
+    assert donations.donation_cancel(donation_id=paid.pk) is False
     paid.refresh_from_db()
     assert paid.state == Donation.State.SUCCEEDED
 
     pending = DonationFactory(campaign=campaign)
-    assert services.donation_cancel(donation_id=pending.pk) is True
-    assert services.donation_mark_failed(donation_id=pending.pk) is False
+    assert donations.donation_cancel(donation_id=pending.pk) is True
+    assert donations.donation_mark_failed(donation_id=pending.pk) is False
     pending.refresh_from_db()
     assert pending.state == Donation.State.CANCELED
 
@@ -168,7 +169,7 @@ def test_start_payment_replaces_a_saved_customer_stripe_no_longer_has(campaign, 
     monkeypatch.setattr(gateway, "setup_intent_create", setup_intent_create)
     monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_new")
 
-    result = services.donation_start_payment(donation=donation)
+    result = donations.donation_start_payment(donation=donation)
 
     assert result == {"setup_intent_id": "seti_new", "client_secret": "seti_new_secret_x"}
     assert calls == [("cus_gone", f"donation-{donation.pk}-setup"), ("cus_new", f"donation-{donation.pk}-setup-2")]
@@ -181,7 +182,7 @@ def test_start_payment_twice_after_charging_is_a_conflict(pending_donation):
     Donation.objects.filter(pk=pending_donation.pk).update(stripe_payment_intent_id="pi_started")
     pending_donation.refresh_from_db()
     with pytest.raises(Conflict):
-        services.donation_start_payment(donation=pending_donation)
+        donations.donation_start_payment(donation=pending_donation)
 
 
 def test_stripe_outage_is_a_gateway_error_not_a_crash(campaign, settings):
@@ -189,7 +190,7 @@ def test_stripe_outage_is_a_gateway_error_not_a_crash(campaign, settings):
     settings.STRIPE_TIMEOUT_SECONDS = 1
     donation = create(campaign)
     with pytest.raises(gateway.GatewayError) as excinfo:
-        services.donation_start_payment(donation=donation)
+        donations.donation_start_payment(donation=donation)
     assert excinfo.value.code == "unavailable"
 
 
@@ -218,8 +219,69 @@ def test_a_campaign_cannot_mix_currencies_once_it_has_donations(campaign):
 
 def test_currency_change_before_any_donation_is_followed():
     campaign = FundraisingCampaignFactory(currency="EUR")
-    services._funding_ensure(campaign_id=campaign.pk, currency="EUR")
+    transitions._funding_ensure(campaign_id=campaign.pk, currency="EUR")
     campaign.currency = "GBP"
     campaign.save()
     assert create(campaign).currency == "GBP"
     assert CampaignFunding.objects.get(campaign=campaign).currency == "GBP"
+
+
+def _begin(campaign, **overrides):
+    data = {
+        "campaign": campaign,
+        "amount_minor": 2500,
+        "cover_fee": True,
+        "donor_name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "visibility": Donation.Visibility.NAME,
+    }
+    data.update(overrides)
+    return donations.donation_begin(**data)
+
+
+def test_begin_creates_the_donation_and_its_setup_intent(campaign, monkeypatch):
+    seen = {}
+
+    def setup_intent_create(*, customer_id, metadata, idempotency_key):
+        seen.update(customer_id=customer_id, metadata=metadata)
+        return {"id": "seti_begin", "client_secret": "seti_begin_secret_x", "status": "requires_payment_method"}
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_begin")
+    monkeypatch.setattr(gateway, "setup_intent_create", setup_intent_create)
+    donation, setup = _begin(campaign)
+    assert setup == {"setup_intent_id": "seti_begin", "client_secret": "seti_begin_secret_x"}
+    assert seen == {
+        "customer_id": "cus_begin",
+        "metadata": {"donation_id": str(donation.pk), "campaign_id": str(campaign.pk)},
+    }
+    donation.refresh_from_db()
+    assert (donation.state, donation.stripe_setup_intent_id) == (Donation.State.PENDING, "seti_begin")
+    assert donation.fee_minor == rules.processing_fee(amount_minor=2500, currency="EUR")
+
+
+def test_begin_fails_the_donation_again_when_stripe_refuses_the_setup(campaign, monkeypatch):
+    def refuse(**kwargs):
+        raise gateway.GatewayError("Stripe is unavailable.", code="unavailable")
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_begin")
+    monkeypatch.setattr(gateway, "setup_intent_create", refuse)
+    with pytest.raises(donations.DonationNotStarted) as refused:
+        _begin(campaign)
+    assert isinstance(refused.value, gateway.GatewayError)
+    assert (refused.value.message, refused.value.code) == ("Stripe is unavailable.", "unavailable")
+    donation = Donation.objects.get()
+    assert refused.value.donation.pk == donation.pk
+    assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Stripe is unavailable.")
+    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 0
+
+
+def test_begin_with_invalid_fields_creates_nothing_and_calls_no_stripe(campaign, monkeypatch):
+    def no_stripe(**kwargs):
+        raise AssertionError("Stripe must not be called for an invalid donation")
+
+    monkeypatch.setattr(gateway, "customer_create", no_stripe)
+    monkeypatch.setattr(gateway, "setup_intent_create", no_stripe)
+    with pytest.raises(ValidationError) as refused:
+        _begin(campaign, amount_minor=50, email="not-an-email")
+    assert set(refused.value.message_dict) == {"amount", "email"}
+    assert not Donation.objects.exists()

@@ -7,8 +7,9 @@ import pytest
 from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
-from fundraising import gateway, services
+from fundraising import gateway, rules
 from fundraising.models import CampaignFunding, Donation, Refund
+from fundraising.services import donations, refunds, settling, transitions
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.stripe]
@@ -20,7 +21,7 @@ THREE_D_SECURE = "4000002500003155"
 
 
 def give(campaign, amount_minor=2500, *, cover_fee=False, user=None, visibility="name"):
-    donation = services.donation_create(
+    donation = donations.donation_create(
         campaign=campaign,
         amount_minor=amount_minor,
         cover_fee=cover_fee,
@@ -30,7 +31,7 @@ def give(campaign, amount_minor=2500, *, cover_fee=False, user=None, visibility=
         message="Go!",
         user=user,
     )
-    setup = services.donation_start_payment(donation=donation)
+    setup = donations.donation_start_payment(donation=donation)
     return donation, setup
 
 
@@ -42,7 +43,7 @@ def test_successful_donation_charges_counts_and_sends_one_receipt(stripe_browser
     donation, setup = give(campaign, 2500, cover_fee=True)
     assert stripe_browser.confirm_card_setup(setup["client_secret"], VISA)["status"] == "succeeded"
 
-    donation, client_secret = services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     assert client_secret == ""
     donation.refresh_from_db()
@@ -52,15 +53,15 @@ def test_successful_donation_charges_counts_and_sends_one_receipt(stripe_browser
     intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
     assert (intent.status, intent.amount, intent.currency) == ("succeeded", 2500 + donation.fee_minor, "EUR")
     assert intent.metadata["donation_id"] == str(donation.pk)
-    assert donation.fee_minor == services.processing_fee(amount_minor=2500, currency="EUR") == 64
+    assert donation.fee_minor == rules.processing_fee(amount_minor=2500, currency="EUR") == 64
     totals = funding(campaign)
     assert (totals.raised_minor, totals.donor_count) == (2500, 1)
     receipts = Notification.objects.filter(kind=Kind.DONATION_RECEIPT, email="ada@example.org")
     assert receipts.count() == 1
 
     # A second charge request (double click) and a refresh change nothing.
-    services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
-    services.donation_refresh(donation=donation)
+    donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donations.donation_refresh(donation=donation)
     totals.refresh_from_db()
     assert (totals.raised_minor, totals.donor_count) == (2500, 1)
     assert receipts.count() == 1
@@ -70,7 +71,7 @@ def test_signed_in_donor_reuses_their_stripe_customer(stripe_browser, campaign):
     user = UserFactory()
     first, setup = give(campaign, user=user)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    services.donation_charge(donation=first, setup_intent_id=setup["setup_intent_id"])
+    donations.donation_charge(donation=first, setup_intent_id=setup["setup_intent_id"])
     second, setup = give(campaign, user=user)
     first.refresh_from_db()
     assert second.stripe_customer_id == first.stripe_customer_id == user.stripe_customer.customer_id
@@ -80,7 +81,7 @@ def test_declined_card_leaves_the_donation_failed_and_uncounted(stripe_browser, 
     donation, setup = give(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], DECLINED_AT_CHARGE)
 
-    donation, client_secret = services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     assert donation.state == Donation.State.FAILED
     assert "declined" in donation.failure_message.lower()
@@ -94,7 +95,7 @@ def test_card_declined_when_saving_fails_the_donation(stripe_browser, campaign):
     result = stripe_browser.confirm_card_setup(setup["client_secret"], DECLINED_AT_SETUP)
     assert "error" in result
 
-    donation = services.donation_setup_failed(donation=donation)
+    donation = donations.donation_setup_failed(donation=donation)
 
     assert donation.state == Donation.State.FAILED
     assert "No money was taken" in donation.failure_message
@@ -104,7 +105,7 @@ def test_card_declined_when_saving_fails_the_donation(stripe_browser, campaign):
 def test_setup_failed_is_ignored_when_stripe_says_the_card_was_saved(stripe_browser, campaign):
     donation, setup = give(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    assert services.donation_setup_failed(donation=donation).state == Donation.State.PENDING
+    assert donations.donation_setup_failed(donation=donation).state == Donation.State.PENDING
 
 
 def test_charge_refuses_a_setup_intent_of_another_donation(stripe_browser, campaign):
@@ -112,7 +113,7 @@ def test_charge_refuses_a_setup_intent_of_another_donation(stripe_browser, campa
     other, other_setup = give(campaign)
     stripe_browser.confirm_card_setup(other_setup["client_secret"], VISA)
     with pytest.raises(ValidationError):
-        services.donation_charge(donation=donation, setup_intent_id=other_setup["setup_intent_id"])
+        donations.donation_charge(donation=donation, setup_intent_id=other_setup["setup_intent_id"])
     donation.refresh_from_db()
     assert donation.state == Donation.State.PENDING and not donation.stripe_payment_intent_id
 
@@ -121,14 +122,14 @@ def test_three_d_secure_completed(stripe_browser, campaign):
     donation, setup = give(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
 
-    donation, client_secret = services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert donation.state == Donation.State.PENDING
     assert client_secret.startswith(donation.stripe_payment_intent_id + "_secret_")
     # Until Stripe says so, nothing is counted even if the page claims success.
     assert funding(campaign).raised_minor == 0
 
     stripe_browser.confirm_card_payment(client_secret, success=True)
-    donation, client_secret = services.donation_refresh(donation=donation)
+    donation, client_secret = donations.donation_refresh(donation=donation)
 
     assert donation.state == Donation.State.SUCCEEDED
     assert (funding(campaign).raised_minor, funding(campaign).donor_count) == (4000, 1)
@@ -137,28 +138,28 @@ def test_three_d_secure_completed(stripe_browser, campaign):
 def test_three_d_secure_failed(stripe_browser, campaign):
     donation, setup = give(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    donation, client_secret = services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     stripe_browser.confirm_card_payment(client_secret, success=False)
-    donation, _ = services.donation_refresh(donation=donation)
+    donation, _ = donations.donation_refresh(donation=donation)
 
     assert donation.state == Donation.State.FAILED
-    assert donation.failure_message == services.AUTH_FAILED_MESSAGE
+    assert donation.failure_message == transitions.AUTH_FAILED_MESSAGE
     assert funding(campaign).raised_minor == 0
 
 
 def test_refresh_without_3ds_answer_keeps_pending(stripe_browser, campaign):
     donation, setup = give(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    donation, secret = services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
-    donation, again = services.donation_refresh(donation=donation)
+    donation, secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, again = donations.donation_refresh(donation=donation)
     assert donation.state == Donation.State.PENDING and again == secret
 
 
 def _paid(stripe_browser, campaign, amount_minor, **kwargs):
     donation, setup = give(campaign, amount_minor, **kwargs)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donation, _ = services.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert donation.state == Donation.State.SUCCEEDED
     return donation
 
@@ -168,7 +169,7 @@ def test_partial_then_full_refund(stripe_browser, campaign, staff_user):
     other = _paid(stripe_browser, campaign, 1000)
     assert (funding(campaign).raised_minor, funding(campaign).donor_count) == (6000, 2)
 
-    refund = services.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=2000, reason="asked")
+    refund = refunds.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=2000, reason="asked")
 
     donation.refresh_from_db()
     assert refund.stripe_refund_id.startswith("re_") and refund.source == Refund.Source.ADMIN
@@ -178,9 +179,9 @@ def test_partial_then_full_refund(stripe_browser, campaign, staff_user):
     assert charge.amount_refunded == 2000
 
     with pytest.raises(ValidationError):
-        services.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=3001)
+        refunds.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=3001)
 
-    services.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=3000)
+    refunds.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=3000)
     donation.refresh_from_db()
     assert donation.state == Donation.State.REFUNDED and donation.refundable_minor == 0
     assert (funding(campaign).raised_minor, funding(campaign).donor_count) == (1000, 1)
@@ -190,13 +191,13 @@ def test_partial_then_full_refund(stripe_browser, campaign, staff_user):
     from causeweb.core.exceptions import Conflict
 
     with pytest.raises(Conflict):
-        services.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=1)
+        refunds.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=1)
 
 
 def test_refund_of_a_fee_covering_donation_takes_the_fee_last(stripe_browser, campaign, staff_user):
     donation = _paid(stripe_browser, campaign, 2500, cover_fee=True)
     total = donation.total_minor
-    services.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=total)
+    refunds.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=total)
     donation.refresh_from_db()
     assert donation.state == Donation.State.REFUNDED and donation.refunded_minor == total
     assert (funding(campaign).raised_minor, funding(campaign).donor_count) == (0, 0)
@@ -208,11 +209,11 @@ def test_only_finance_staff_can_refund(stripe_browser, campaign):
     donation = _paid(stripe_browser, campaign, 2500)
     organizer = campaign.organizer
     with pytest.raises(PermissionDenied):
-        services.donation_refund(actor=organizer, donation_id=donation.pk, amount_minor=100)
+        refunds.donation_refund(actor=organizer, donation_id=donation.pk, amount_minor=100)
     finance = UserFactory(is_staff=True)
     finance.user_permissions.add(Permission.objects.get(codename="refund_donation"))
     finance = type(finance).objects.get(pk=finance.pk)  # fresh permission cache
-    services.donation_refund(actor=finance, donation_id=donation.pk, amount_minor=100)
+    refunds.donation_refund(actor=finance, donation_id=donation.pk, amount_minor=100)
     assert Refund.objects.filter(donation=donation, created_by=finance).count() == 1
 
 
@@ -221,7 +222,7 @@ def test_zero_decimal_currency(stripe_browser):
     donation = _paid(stripe_browser, campaign, 3000, cover_fee=True)
     intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
     # 3000 yen is 3000 minor units (no cents); the fee is whole yen too.
-    assert donation.fee_minor == services.processing_fee(amount_minor=3000, currency="JPY") == 113
+    assert donation.fee_minor == rules.processing_fee(amount_minor=3000, currency="JPY") == 113
     assert (intent.amount, intent.currency) == (3113, "JPY")
     assert (funding(campaign).raised_minor, funding(campaign).currency) == (3000, "JPY")
 
@@ -236,7 +237,7 @@ def test_stale_pending_donations_are_settled_with_stripe(stripe_browser, campaig
     abandoned, _ = give(campaign, 1000)  # page closed before the card was saved
     waiting_3ds, setup = give(campaign, 2000)  # 3D Secure never answered
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    waiting_3ds, secret = services.donation_charge(donation=waiting_3ds, setup_intent_id=setup["setup_intent_id"])
+    waiting_3ds, secret = donations.donation_charge(donation=waiting_3ds, setup_intent_id=setup["setup_intent_id"])
     assert secret
     lost, setup = give(campaign, 3000)  # charged at Stripe, but our server never heard back
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
@@ -264,4 +265,4 @@ def test_stale_pending_donations_are_settled_with_stripe(stripe_browser, campaig
     assert states[recent.pk] == Donation.State.PENDING
     assert gateway.payment_intent_retrieve(payment_intent_id=waiting_3ds.stripe_payment_intent_id).status == "canceled"
     assert funding(campaign).raised_minor == 3000
-    assert services.donation_settle_stale()["succeeded"] == 0  # running it again changes nothing
+    assert settling.donation_settle_stale()["succeeded"] == 0  # running it again changes nothing

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from fundraising import services
+from fundraising import gateway
 from fundraising.models import CampaignFunding, Donation
+from fundraising.services import donations
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def form_data(**overrides):
 
 def paid(campaign, amount=2500, **kwargs):
     donation = DonationFactory(campaign=campaign, amount_minor=amount, **kwargs)
-    services.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_view_{donation.pk}")
+    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_view_{donation.pk}")
     donation.refresh_from_db()
     return donation
 
@@ -300,3 +301,16 @@ def test_donation_attempts_are_rate_limited_per_address(client, campaign, settin
     statuses = [client.post(url, form_data(amount="abc")).status_code for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
     assert client.post(url, form_data(amount="abc"), REMOTE_ADDR="127.0.0.2").status_code == 400
+
+
+def test_a_stripe_outage_at_card_setup_is_a_502_and_the_donation_is_failed(client, campaign, monkeypatch):
+    def refuse(**kwargs):
+        raise gateway.GatewayError("Payments are unavailable right now.", code="unavailable")
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_view")
+    monkeypatch.setattr(gateway, "setup_intent_create", refuse)
+    response = client.post(reverse("fundraising:start", kwargs={"slug": campaign.slug}), form_data())
+    assert response.status_code == 502
+    assert response.json() == {"status": "error", "message": "Payments are unavailable right now."}
+    donation = Donation.objects.get()
+    assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Payments are unavailable right now.")

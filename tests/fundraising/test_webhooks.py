@@ -7,8 +7,9 @@ import pytest
 
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
-from fundraising import gateway, services
+from fundraising import gateway
 from fundraising.models import CampaignFunding, Donation, Refund, StripeEvent
+from fundraising.services import refunds, webhooks
 from tests.fundraising.conftest import charge_object, intent_object, sign, stripe_event
 from tests.fundraising.factories import DonationFactory
 
@@ -140,7 +141,7 @@ def test_admin_refund_is_not_applied_twice_when_its_webhook_arrives(
         "refund_create",
         lambda **kwargs: {"id": "re_admin", "amount": kwargs["amount_minor"], "status": "succeeded"},
     )
-    services.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=1000)
+    refunds.donation_refund(actor=staff_user, donation_id=donation.pk, amount_minor=1000)
     assert totals(campaign) == (1500, 1)
 
     post_event(
@@ -259,7 +260,7 @@ def test_event_left_pending_is_applied_by_the_sweep(donation, campaign):
 
     from fundraising import tasks
 
-    event, created = services.stripe_event_record(
+    event, created = webhooks.stripe_event_record(
         event=stripe_event("payment_intent.succeeded", intent_object(donation))
     )
     assert created

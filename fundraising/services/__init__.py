@@ -1,0 +1,27 @@
+"""Writes for money, one module per concept (import from where the code lives, e.g.
+`from fundraising.services import donations`; nothing is re-exported here):
+
+- donations: a donation from the donate page or the API: create, `donation_begin` (create + card
+  SetupIntent, failed again if Stripe refuses), charge the saved card, refresh after 3D Secure.
+- refunds: refunds made by finance staff through Stripe.
+- webhooks: verified Stripe events, stored once and applied (and applied again from the admin).
+- settling: donations left pending (abandoned pages, lost webhooks) finished against Stripe.
+- transitions: the donation state machine every module above moves through (lock, mark
+  succeeded/failed/canceled, apply a PaymentIntent or a refund, move the campaign's totals) and
+  the messages a donor is shown about the outcome.
+- receipts: the signed receipt link and the receipt/refund emails.
+
+Coming next (not here yet): pledges, recurring (monthly giving) and reconciliation, each its own
+module in this package.
+
+Every state change of a Donation locks the donation row (`select_for_update`), returns early when
+the change was already made, and moves the campaign's CampaignFunding totals with F() in the same
+transaction. Duplicate and out-of-order webhooks, double clicks and the server's own re-fetches all
+end in the same place.
+
+Lock order, everywhere: StripeEvent row -> Donation row -> CampaignFunding row.
+
+Stripe is called only through fundraising.gateway; a Stripe call is never made while the
+CampaignFunding row is locked (it is locked last, for one UPDATE). The rules (limits, fee, whether
+a campaign takes donations) are in fundraising.rules, who may do what in fundraising.policies.
+"""

@@ -1,0 +1,270 @@
+"""A one-time donation, from the donate page or the API: create it (pending), set up the card
+(`donation_begin` does both and fails the donation again if Stripe refuses), charge the saved
+card, and ask Stripe how a 3D Secure payment ended. The browser's word never counts: only what
+Stripe returns to the server."""
+
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from causeweb.core.exceptions import Conflict, ValidationError
+from causeweb.core.money import format_money
+from fundraising import gateway, rules
+from fundraising.models import CampaignFunding, Donation, StripeCustomer
+from fundraising.services.transitions import (
+    CARD_NOT_SAVED_MESSAGE,
+    DECLINED_MESSAGE,
+    _apply_intent,
+    _funding_ensure,
+    _lock,
+    _mark_canceled,
+    _mark_failed,
+    _mark_succeeded,
+)
+
+
+class DonationNotStarted(gateway.GatewayError):
+    """Stripe could not set up the card for a new donation: the donation (`donation`) exists and
+    was marked failed with Stripe's message, so it can never be charged."""
+
+    def __init__(self, exc: gateway.GatewayError, *, donation: Donation):
+        super().__init__(exc.message, code=exc.code, declined=exc.declined, missing=exc.missing)
+        self.donation = donation
+
+
+@transaction.atomic
+def donation_create(
+    *,
+    campaign,
+    amount_minor: int,
+    cover_fee: bool,
+    donor_name: str,
+    email: str,
+    visibility: str,
+    message: str = "",
+    user=None,
+    referral_share_link_id: int | None = None,
+) -> Donation:
+    """A pending donation. No money moves yet: the page saves a card next (donation_start_payment)."""
+    if not rules.campaign_accepts_donations(campaign):
+        raise ValidationError("This campaign is not taking donations.")
+    currency = campaign.currency
+    low, high = rules.donation_limits(currency)
+    errors = {}
+    if not rules.amount_within_limits(amount_minor, currency):
+        errors["amount"] = f"Give between {format_money(low, currency)} and {format_money(high, currency)}."
+    if user is not None and getattr(user, "is_authenticated", False):
+        email = email or user.email
+        donor_name = donor_name or user.public_name
+    else:
+        user = None
+    email = (email or "").strip().lower()
+    donor_name = " ".join((donor_name or "").split())[:120]
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Enter the email address the receipt should go to."
+    if not donor_name:
+        errors["donor_name"] = "Enter your name (you can still give anonymously)."
+    if visibility not in Donation.Visibility.values:
+        errors["visibility"] = "Choose how you appear on the donor wall."
+    message = (message or "").strip()
+    if len(message) > 500:
+        errors["message"] = "Keep the message under 500 characters."
+    if errors:
+        raise ValidationError(errors)
+    _funding_ensure(campaign_id=campaign.pk, currency=currency)
+    if CampaignFunding.objects.filter(campaign_id=campaign.pk).values_list("currency", flat=True).get() != currency:
+        # Rare (the organizer changed the currency): lock the totals row while deciding.
+        funding = CampaignFunding.objects.select_for_update().get(campaign_id=campaign.pk)
+        if Donation.objects.filter(campaign_id=campaign.pk).exclude(currency=currency).exists():
+            # Totals in two currencies cannot be added up: the organizer must keep the first one.
+            raise ValidationError(
+                f"This campaign raised money in {funding.currency}; it cannot take donations in {currency}."
+            )
+        funding.currency = currency
+        funding.save(update_fields=["currency", "updated_at"])
+    donation = Donation.objects.create(
+        campaign=campaign,
+        donor=user,
+        donor_name=donor_name,
+        email=email,
+        visibility=visibility,
+        message=message,
+        amount_minor=amount_minor,
+        fee_minor=rules.processing_fee(amount_minor=amount_minor, currency=currency) if cover_fee else 0,
+        currency=currency,
+        referral_share_link_id=referral_share_link_id,
+    )
+    return donation
+
+
+def donation_begin(
+    *,
+    campaign,
+    amount_minor: int,
+    cover_fee: bool,
+    donor_name: str,
+    email: str,
+    visibility: str,
+    message: str = "",
+    user=None,
+    referral_share_link_id: int | None = None,
+) -> tuple[Donation, dict]:
+    """Create the pending donation and its card SetupIntent, as the donate page and the API both
+    do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
+    `donation_create` (fields as there) propagate unchanged, nothing created. When Stripe refuses
+    the set-up, the new donation is marked failed (it can never be charged) and
+    DonationNotStarted, a GatewayError carrying the donation, is raised."""
+    donation = donation_create(
+        campaign=campaign,
+        amount_minor=amount_minor,
+        cover_fee=cover_fee,
+        donor_name=donor_name,
+        email=email,
+        visibility=visibility,
+        message=message,
+        user=user,
+        referral_share_link_id=referral_share_link_id,
+    )
+    try:
+        setup = donation_start_payment(donation=donation)
+    except gateway.GatewayError as exc:
+        donation_mark_failed(donation_id=donation.pk, message=exc.message)
+        raise DonationNotStarted(exc, donation=donation) from exc
+    return donation, setup
+
+
+def _customer_for(donation: Donation) -> str:
+    """The Stripe customer the card is saved to: the donor's own when signed in (reused by later
+    donations, pledges and monthly giving), else a customer for this guest donation."""
+    if donation.donor_id:
+        existing = StripeCustomer.objects.filter(user_id=donation.donor_id).first()
+        if existing:
+            return existing.customer_id
+    customer_id = gateway.customer_create(
+        email=donation.email,
+        name=donation.donor_name,
+        metadata={"donation_id": str(donation.pk), "user_id": str(donation.donor_id or "")},
+        idempotency_key=f"donation-{donation.pk}-customer",
+    )
+    if donation.donor_id:
+        StripeCustomer.objects.update_or_create(user_id=donation.donor_id, defaults={"customer_id": customer_id})
+    return customer_id
+
+
+def donation_start_payment(*, donation: Donation) -> dict:
+    """Create the SetupIntent the page confirms with the Card element. Returns its client secret.
+    Calling it again for the same pending donation returns a fresh secret of the same intent."""
+    if donation.state != Donation.State.PENDING or donation.stripe_payment_intent_id:
+        raise Conflict("This donation is already being processed.", code="already_started")
+    customer_id = donation.stripe_customer_id or _customer_for(donation)
+    metadata = {"donation_id": str(donation.pk), "campaign_id": str(donation.campaign_id)}
+    try:
+        setup = gateway.setup_intent_create(
+            customer_id=customer_id, metadata=metadata, idempotency_key=f"donation-{donation.pk}-setup"
+        )
+    except gateway.GatewayError as exc:
+        if not (exc.missing and donation.donor_id):
+            raise
+        # The saved customer no longer exists at Stripe (e.g. a reset test account): start over.
+        StripeCustomer.objects.filter(user_id=donation.donor_id).delete()
+        customer_id = _customer_for(donation)
+        setup = gateway.setup_intent_create(
+            customer_id=customer_id, metadata=metadata, idempotency_key=f"donation-{donation.pk}-setup-2"
+        )
+    Donation.objects.filter(pk=donation.pk, state=Donation.State.PENDING).update(
+        stripe_customer_id=customer_id, stripe_setup_intent_id=setup["id"], updated_at=timezone.now()
+    )
+    donation.stripe_customer_id = customer_id
+    donation.stripe_setup_intent_id = setup["id"]
+    return {"setup_intent_id": setup["id"], "client_secret": setup["client_secret"]}
+
+
+def donation_charge(*, donation: Donation, setup_intent_id: str) -> tuple[Donation, str]:
+    """After the page confirmed the SetupIntent: check with Stripe that the card was saved, then
+    create and confirm the PaymentIntent on the server. Returns the donation and, when the bank
+    asks for 3D Secure, the PaymentIntent client secret the page passes to confirmCardPayment.
+
+    Two transactions, each holding the donation row lock: the first creates the PaymentIntent and
+    stores its id (so it is known before any money can move), the second confirms and applies.
+    """
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.state != Donation.State.PENDING:
+            return locked, ""
+        if not setup_intent_id or setup_intent_id != locked.stripe_setup_intent_id:
+            raise ValidationError("This card confirmation does not belong to this donation.")
+        if not locked.stripe_payment_intent_id:
+            setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
+            if setup["status"] != "succeeded" or not setup["payment_method"]:
+                _mark_failed(locked, message=setup["error_message"] or DECLINED_MESSAGE)
+                return locked, ""
+            intent = gateway.payment_intent_create(
+                amount_minor=locked.total_minor,
+                currency=locked.currency,
+                customer_id=locked.stripe_customer_id,
+                payment_method_id=setup["payment_method"],
+                metadata={"donation_id": str(locked.pk), "campaign_id": str(locked.campaign_id)},
+                idempotency_key=f"donation-{locked.pk}-intent",
+            )
+            locked.stripe_payment_intent_id = intent.id
+            locked.stripe_payment_method_id = setup["payment_method"]
+            locked.save(update_fields=["stripe_payment_intent_id", "stripe_payment_method_id", "updated_at"])
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.state != Donation.State.PENDING:
+            return locked, ""
+        intent = gateway.payment_intent_retrieve(payment_intent_id=locked.stripe_payment_intent_id)
+        if intent.status == "requires_confirmation":
+            intent = gateway.payment_intent_confirm(
+                payment_intent_id=intent.id, idempotency_key=f"donation-{locked.pk}-confirm"
+            )
+        return locked, _apply_intent(locked, intent)
+
+
+def donation_refresh(*, donation: Donation) -> tuple[Donation, str]:
+    """Ask Stripe how the PaymentIntent ended (after the page ran 3D Secure). The browser's word
+    never counts: only the PaymentIntent as Stripe returns it to the server."""
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.state != Donation.State.PENDING:
+            return locked, ""
+        if not locked.stripe_payment_intent_id:
+            raise Conflict("This donation has no payment to check yet.", code="no_payment")
+        intent = gateway.payment_intent_retrieve(payment_intent_id=locked.stripe_payment_intent_id)
+        return locked, _apply_intent(locked, intent)
+
+
+def donation_setup_failed(*, donation: Donation) -> Donation:
+    """The page could not save the card (declined at setup, 3D Secure refused). Stripe is asked
+    for the SetupIntent's state; a donation with a PaymentIntent is settled by that instead."""
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.state != Donation.State.PENDING or locked.stripe_payment_intent_id:
+            return locked
+        message = CARD_NOT_SAVED_MESSAGE
+        if locked.stripe_setup_intent_id:
+            setup = gateway.setup_intent_retrieve(setup_intent_id=locked.stripe_setup_intent_id)
+            if setup["status"] == "succeeded":
+                return locked  # the card was saved after all: the page may still charge it
+            message = setup["error_message"] or message
+        _mark_failed(locked, message=message)
+        return locked
+
+
+@transaction.atomic
+def donation_mark_succeeded(*, donation_id: int, payment_intent_id: str, charge_id: str = "") -> bool:
+    """Lock the donation and mark it succeeded; False when it already was (a duplicate)."""
+    return _mark_succeeded(_lock(donation_id), payment_intent_id=payment_intent_id, charge_id=charge_id)
+
+
+@transaction.atomic
+def donation_mark_failed(*, donation_id: int, message: str = DECLINED_MESSAGE) -> bool:
+    """Lock the donation and mark it failed; False when it was not pending any more."""
+    return _mark_failed(_lock(donation_id), message=message)
+
+
+@transaction.atomic
+def donation_cancel(*, donation_id: int) -> bool:
+    return _mark_canceled(_lock(donation_id))

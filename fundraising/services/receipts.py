@@ -1,0 +1,76 @@
+"""What the donor is sent: the receipt once a donation is paid, a notice for each refund, and the
+signed link to the donation's page that both carry (it works in any browser)."""
+
+from django.core import signing
+from django.urls import reverse
+
+from causeweb.core.money import format_money
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.services import notify
+from fundraising.models import Donation, Refund
+
+RECEIPT_SALT = "fundraising.donation-receipt"
+
+
+def donation_receipt_path(donation: Donation) -> str:
+    """The donation's page with a signed token, so the emailed link works in any browser."""
+    token = signing.dumps(str(donation.public_id), salt=RECEIPT_SALT, compress=True)
+    return f"{reverse('fundraising:thanks', kwargs={'public_id': donation.public_id})}?t={token}"
+
+
+def donation_receipt_token_valid(*, donation: Donation, token: str) -> bool:
+    try:
+        return signing.loads(token, salt=RECEIPT_SALT) == str(donation.public_id)
+    except signing.BadSignature:
+        return False
+
+
+def receipt_send(donation: Donation) -> None:
+    """The receipt of a paid donation (sent after commit, once per donation)."""
+    campaign = donation.campaign
+    notify(
+        recipient=donation.donor,
+        email=donation.email,
+        kind=Kind.DONATION_RECEIPT,
+        context={
+            "title": f"Thank you for giving {format_money(donation.total_minor, donation.currency)}",
+            "body": (
+                f"Your donation of {format_money(donation.amount_minor, donation.currency)} to "
+                f"“{campaign.title}” was received"
+                + (
+                    f", plus {format_money(donation.fee_minor, donation.currency)} to cover processing fees"
+                    if donation.fee_minor
+                    else ""
+                )
+                + f". Total charged: {format_money(donation.total_minor, donation.currency)}. "
+                f"Reference: {donation.public_id}."
+            ),
+            "url": donation_receipt_path(donation),
+            "reference": str(donation.public_id),
+            "amount": format_money(donation.total_minor, donation.currency),
+            "campaign": campaign.title,
+        },
+        dedupe_key=f"donation-receipt:{donation.pk}",
+    )
+
+
+def refund_notice_send(donation: Donation, refund: Refund) -> None:
+    """Tell the donor about one refund (once per Refund row)."""
+    notify(
+        recipient=donation.donor,
+        email=donation.email,
+        kind=Kind.REFUND_ISSUED,
+        context={
+            "title": f"{format_money(refund.amount_minor, refund.currency)} refunded",
+            "body": (
+                f"We refunded {format_money(refund.amount_minor, refund.currency)} of your donation to "
+                f"“{donation.campaign.title}” to your card. It can take 5–10 days to appear. "
+                f"Reference: {donation.public_id}."
+            ),
+            "url": donation_receipt_path(donation),
+            "reference": str(donation.public_id),
+            "amount": format_money(refund.amount_minor, refund.currency),
+            "campaign": donation.campaign.title,
+        },
+        dedupe_key=f"refund-issued:{refund.pk}",
+    )

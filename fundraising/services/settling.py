@@ -1,0 +1,53 @@
+"""Donations left pending (the page closed mid-way, 3D Secure never answered, a lost webhook),
+finished against Stripe by the hourly task."""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from causeweb.core.exceptions import Conflict
+from fundraising import gateway
+from fundraising.models import Donation
+from fundraising.services.transitions import _apply_intent, _lock, _mark_canceled
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(hours=24)
+
+
+def donation_settle_stale(*, older_than: timedelta = STALE_AFTER, limit: int = 200) -> dict[str, int]:
+    """Finish donations left pending (page closed mid-way, 3D Secure never answered, a lost
+    webhook): ask Stripe about each PaymentIntent, cancel the ones still waiting for the donor
+    so they can never be charged later, and apply whatever Stripe says. Safe to run again."""
+    cutoff = timezone.now() - older_than
+    pending_ids = list(
+        Donation.objects.filter(state=Donation.State.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    outcome = {"succeeded": 0, "failed": 0, "canceled": 0, "pending": 0, "errors": 0}
+    for pk in pending_ids:
+        try:
+            with transaction.atomic():
+                donation = _lock(pk)
+                if donation.state != Donation.State.PENDING:
+                    continue
+                if donation.stripe_payment_intent_id:
+                    intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
+                    if intent.status in ("requires_action", "requires_confirmation", "requires_payment_method"):
+                        intent = gateway.payment_intent_cancel(
+                            payment_intent_id=intent.id, idempotency_key=f"donation-{donation.pk}-cancel"
+                        )
+                    _apply_intent(donation, intent)
+                else:
+                    _mark_canceled(donation)
+        except (gateway.GatewayError, Conflict) as exc:
+            logger.warning("could not settle stale donation %s: %s", pk, exc)
+            outcome["errors"] += 1
+            continue
+        state = Donation.objects.filter(pk=pk).values_list("state", flat=True).first()
+        key = "succeeded" if state in Donation.PAID_STATES else state
+        outcome[key] = outcome.get(key, 0) + 1
+    return outcome

@@ -1,0 +1,160 @@
+"""The donation state machine, shared by donations, refunds, webhooks and settling:
+
+    pending -> succeeded -> partially_refunded -> refunded
+    pending -> failed        pending -> canceled
+    failed/canceled -> succeeded (Stripe itself says the money moved)
+
+Each `_mark_*` works on a donation locked by `_lock` and returns False when the step was already
+taken; the campaign's totals move in the same transaction (`_funding_add`, F() expressions).
+Also here: the messages a donor is shown about the outcome of a payment.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from causeweb.core.exceptions import Conflict
+from fundraising import gateway
+from fundraising.models import CampaignFunding, Donation
+from fundraising.services import receipts
+
+DECLINED_MESSAGE = "Your card was declined. No money was taken; please try another card."
+CARD_NOT_SAVED_MESSAGE = (
+    "Your card could not be used: it was declined, its details were incomplete or the security "
+    "check was not completed. No money was taken."
+)
+AUTH_FAILED_MESSAGE = "The card's security check (3D Secure) was not completed. No money was taken."
+
+
+class EventMismatch(Conflict):
+    """Stripe's word contradicts our records (amount, intent): nothing is applied and a person
+    must look (the event is kept as failed in admin)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="stripe_mismatch")
+
+
+def _lock(donation_id: int) -> Donation:
+    return Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation_id)
+
+
+def _funding_add(*, campaign_id: int, currency: str, raised_delta: int, donor_delta: int) -> None:
+    """Move a campaign's totals with one UPDATE ... SET x = x + d (no lost updates)."""
+    if not raised_delta and not donor_delta:
+        return
+    updated = CampaignFunding.objects.filter(campaign_id=campaign_id).update(
+        raised_minor=F("raised_minor") + raised_delta, donor_count=F("donor_count") + donor_delta
+    )
+    if not updated:
+        _funding_ensure(campaign_id=campaign_id, currency=currency)
+        CampaignFunding.objects.filter(campaign_id=campaign_id).update(
+            raised_minor=F("raised_minor") + raised_delta, donor_count=F("donor_count") + donor_delta
+        )
+
+
+def _funding_ensure(*, campaign_id: int, currency: str) -> None:
+    try:
+        with transaction.atomic():
+            CampaignFunding.objects.get_or_create(campaign_id=campaign_id, defaults={"currency": currency})
+    except IntegrityError:  # created concurrently: it exists now
+        pass
+
+
+def _failure_message(stripe_message: str) -> str:
+    """Stripe's reason, said plainly, and what it means for the donor."""
+    if "authentication" in stripe_message.lower():
+        return AUTH_FAILED_MESSAGE
+    if not stripe_message:
+        return DECLINED_MESSAGE
+    return f"{stripe_message.rstrip('.')}. No money was taken; please try another card."
+
+
+def _check_amount(donation: Donation, *, amount: int, currency: str) -> None:
+    if amount != donation.total_minor or currency.upper() != donation.currency:
+        raise EventMismatch(
+            f"Stripe reports {amount} {currency} for donation {donation.pk}, "
+            f"which expects {donation.total_minor} {donation.currency}."
+        )
+
+
+def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: str = "") -> bool:
+    """On a locked donation. pending (or failed/canceled, when Stripe says the money moved
+    after all) -> succeeded; the totals move and the receipt is sent after commit."""
+    if donation.state in Donation.PAID_STATES:
+        return False
+    donation.state = Donation.State.SUCCEEDED
+    donation.succeeded_at = timezone.now()
+    donation.failure_message = ""
+    donation.stripe_payment_intent_id = payment_intent_id or donation.stripe_payment_intent_id
+    donation.stripe_charge_id = charge_id or donation.stripe_charge_id
+    donation.save(
+        update_fields=[
+            "state",
+            "succeeded_at",
+            "failure_message",
+            "stripe_payment_intent_id",
+            "stripe_charge_id",
+            "updated_at",
+        ]
+    )
+    _funding_add(
+        campaign_id=donation.campaign_id,
+        currency=donation.currency,
+        raised_delta=donation.counted_minor,
+        donor_delta=1,
+    )
+    receipts.receipt_send(donation)
+    return True
+
+
+def _mark_failed(donation: Donation, *, message: str) -> bool:
+    if donation.state != Donation.State.PENDING:
+        return False
+    donation.state = Donation.State.FAILED
+    donation.failed_at = timezone.now()
+    donation.failure_message = message[:300]
+    donation.save(update_fields=["state", "failed_at", "failure_message", "updated_at"])
+    return True
+
+
+def _mark_canceled(donation: Donation) -> bool:
+    if donation.state != Donation.State.PENDING:
+        return False
+    donation.state = Donation.State.CANCELED
+    donation.save(update_fields=["state", "updated_at"])
+    return True
+
+
+def _apply_intent(donation: Donation, intent: gateway.PaymentIntentResult) -> str:
+    """Apply a PaymentIntent as Stripe returned it to the (locked) donation. Returns the client
+    secret when the page must run 3D Secure, else ''."""
+    if intent.status == "succeeded":
+        _check_amount(donation, amount=intent.amount, currency=intent.currency)
+        _mark_succeeded(donation, payment_intent_id=intent.id, charge_id=intent.charge_id)
+    elif intent.status == "requires_payment_method":
+        _mark_failed(donation, message=_failure_message(intent.error_message))
+    elif intent.status == "canceled":
+        _mark_canceled(donation)
+    elif intent.status == "requires_action":
+        return intent.client_secret
+    # processing / requires_capture: still pending; the webhook settles it.
+    return ""
+
+
+def _apply_refund(donation: Donation, *, amount_minor: int) -> None:
+    """On a locked, paid donation: record `amount_minor` more refunded and move the totals."""
+    was_counted_donor = donation.state in (Donation.State.SUCCEEDED, Donation.State.PARTIALLY_REFUNDED)
+    counted_before = donation.counted_minor
+    donation.refunded_minor += amount_minor
+    donation.state = (
+        Donation.State.REFUNDED
+        if donation.refunded_minor >= donation.total_minor
+        else Donation.State.PARTIALLY_REFUNDED
+    )
+    donation.save(update_fields=["refunded_minor", "state", "updated_at"])
+    _funding_add(
+        campaign_id=donation.campaign_id,
+        currency=donation.currency,
+        raised_delta=donation.counted_minor - counted_before,
+        donor_delta=-1 if was_counted_donor and donation.state == Donation.State.REFUNDED else 0,
+    )

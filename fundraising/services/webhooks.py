@@ -1,0 +1,173 @@
+"""Stripe webhook events: stored once as Stripe signed them (`stripe_event_record`), applied by
+the payments queue (`stripe_event_process`), applied again by finance staff from the admin after
+fixing the cause of a failure (`stripe_event_retry`)."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from causeweb.core.exceptions import PermissionDenied
+from fundraising import policies
+from fundraising.models import Donation, Refund, StripeEvent
+from fundraising.services import receipts
+from fundraising.services.transitions import (
+    EventMismatch,
+    _apply_refund,
+    _check_amount,
+    _failure_message,
+    _mark_failed,
+    _mark_succeeded,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class EventNotApplicable(Exception):
+    """A webhook event that does not concern a donation we know (ignored)."""
+
+
+def stripe_event_record(*, event: dict) -> tuple[StripeEvent, bool]:
+    """Store a verified event once. Returns (event, created); a redelivery returns created=False."""
+    try:
+        with transaction.atomic():
+            return StripeEvent.objects.create(event_id=event["id"], type=event["type"], payload=event), True
+    except IntegrityError:
+        return StripeEvent.objects.get(event_id=event["id"]), False
+
+
+def _donation_for(obj: dict, *, payment_intent_id: str) -> Donation:
+    """The donation an intent/charge/dispute is about: by our metadata, else by the intent id."""
+    metadata = obj.get("metadata") or {}
+    donation_id = metadata.get("donation_id")
+    query = Donation.objects.select_for_update(of=("self",)).select_related("campaign", "donor")
+    donation = None
+    if donation_id and str(donation_id).isdigit():
+        donation = query.filter(pk=int(donation_id)).first()
+    if donation is None and payment_intent_id:
+        donation = query.filter(stripe_payment_intent_id=payment_intent_id).first()
+    if donation is None:
+        raise EventNotApplicable(f"no donation for {obj.get('id')}")
+    if payment_intent_id and donation.stripe_payment_intent_id not in (None, "", payment_intent_id):
+        raise EventMismatch(
+            f"{payment_intent_id} names donation {donation.pk}, paid with {donation.stripe_payment_intent_id}."
+        )
+    return donation
+
+
+def _on_payment_intent_succeeded(intent: dict) -> None:
+    donation = _donation_for(intent, payment_intent_id=intent["id"])
+    amount = int(intent.get("amount_received") or intent.get("amount") or 0)
+    _check_amount(donation, amount=amount, currency=intent.get("currency") or "")
+    charge = intent.get("latest_charge")
+    charge_id = charge if isinstance(charge, str) else (charge or {}).get("id", "")
+    _mark_succeeded(donation, payment_intent_id=intent["id"], charge_id=charge_id or "")
+
+
+def _on_payment_intent_failed(intent: dict) -> None:
+    donation = _donation_for(intent, payment_intent_id=intent["id"])
+    error = intent.get("last_payment_error") or {}
+    _mark_failed(donation, message=_failure_message(error.get("message") or ""))
+
+
+def _on_charge_refunded(charge: dict) -> None:
+    """A refund made anywhere (our admin or the Stripe dashboard). `amount_refunded` is Stripe's
+    running total for the charge, so applying only what exceeds ours is order-proof: an older
+    event, or one for a refund our admin already recorded, changes nothing."""
+    payment_intent_id = charge.get("payment_intent") or ""
+    donation = _donation_for(charge, payment_intent_id=payment_intent_id)
+    if donation.state not in Donation.PAID_STATES:
+        # Out of order: the refund arrived before payment_intent.succeeded. A refunded charge was paid.
+        if not (charge.get("paid") or charge.get("status") == "succeeded"):
+            raise EventNotApplicable(f"charge {charge.get('id')} was never paid")
+        _check_amount(donation, amount=int(charge.get("amount") or 0), currency=charge.get("currency") or "")
+        _mark_succeeded(donation, payment_intent_id=payment_intent_id, charge_id=charge.get("id", ""))
+    missing = min(int(charge.get("amount_refunded") or 0), donation.total_minor) - donation.refunded_minor
+    if missing <= 0:
+        return
+    known = set(
+        Refund.objects.filter(donation=donation)
+        .exclude(stripe_refund_id=None)
+        .values_list("stripe_refund_id", flat=True)
+    )
+    listed = [r for r in ((charge.get("refunds") or {}).get("data") or []) if r.get("id") not in known]
+    refund_id = next((r["id"] for r in listed if int(r.get("amount") or 0) == missing), None)
+    refund = Refund.objects.create(
+        donation=donation,
+        amount_minor=missing,
+        currency=donation.currency,
+        stripe_refund_id=refund_id,
+        source=Refund.Source.STRIPE,
+        reason="Refunded in Stripe",
+    )
+    _apply_refund(donation, amount_minor=missing)
+    receipts.refund_notice_send(donation, refund)
+
+
+def _on_dispute_created(dispute: dict) -> None:
+    """Flag for finance staff (admin filter "disputed"); totals move only if Stripe refunds."""
+    charge = dispute.get("charge")
+    charge_id = charge if isinstance(charge, str) else (charge or {}).get("id", "")
+    payment_intent_id = dispute.get("payment_intent") or ""
+    donation = None
+    if charge_id and not payment_intent_id:
+        donation = Donation.objects.select_for_update().filter(stripe_charge_id=charge_id).first()
+    if donation is None:
+        donation = _donation_for(dispute, payment_intent_id=payment_intent_id)
+    if donation.disputed_at:
+        return
+    donation.disputed_at = timezone.now()
+    donation.stripe_dispute_id = dispute.get("id", "")[:255]
+    donation.dispute_reason = (dispute.get("reason") or "")[:100]
+    donation.save(update_fields=["disputed_at", "stripe_dispute_id", "dispute_reason", "updated_at"])
+    logger.warning("donation %s disputed (%s)", donation.pk, donation.dispute_reason)
+
+
+EVENT_HANDLERS = {
+    "payment_intent.succeeded": _on_payment_intent_succeeded,
+    "payment_intent.payment_failed": _on_payment_intent_failed,
+    "charge.refunded": _on_charge_refunded,
+    "charge.dispute.created": _on_dispute_created,
+}
+
+
+@transaction.atomic
+def stripe_event_process(*, stripe_event_pk: int) -> str:
+    """Apply one stored event. Locks the event row, so two workers given the same event apply it
+    once; each handler is itself a guarded transition, so distinct events about the same payment
+    (redeliveries, out-of-order) are harmless too. Returns the event's final status."""
+    event = StripeEvent.objects.select_for_update().get(pk=stripe_event_pk)
+    if event.status != StripeEvent.Status.PENDING:
+        return event.status
+    event.attempts += 1
+    handler = EVENT_HANDLERS.get(event.type)
+    if handler is None:
+        event.status = StripeEvent.Status.IGNORED
+    else:
+        try:
+            with transaction.atomic():
+                handler(event.payload["data"]["object"])
+            event.status = StripeEvent.Status.PROCESSED
+        except EventNotApplicable as exc:
+            event.status, event.error = StripeEvent.Status.IGNORED, str(exc)
+        except (EventMismatch, KeyError, TypeError, ValueError) as exc:
+            logger.error("stripe event %s needs attention: %s", event.event_id, exc)
+            event.status, event.error = StripeEvent.Status.FAILED, f"{type(exc).__name__}: {exc}"
+    event.processed_at = timezone.now()
+    event.save(update_fields=["status", "error", "attempts", "processed_at"])
+    return event.status
+
+
+def stripe_event_retry(*, actor, stripe_event_pk: int) -> str | None:
+    """Apply a failed event again (finance staff, after fixing the cause): it goes back to
+    pending and is processed now. Returns its new status, or None when the event was not failed
+    (a processed, ignored or pending event is left alone)."""
+    if not policies.can_retry_stripe_events(actor):
+        raise PermissionDenied("Only finance staff can apply Stripe events again.")
+    with transaction.atomic():
+        reset = StripeEvent.objects.filter(pk=stripe_event_pk, status=StripeEvent.Status.FAILED).update(
+            status=StripeEvent.Status.PENDING, error=""
+        )
+    if not reset:
+        return None
+    return stripe_event_process(stripe_event_pk=stripe_event_pk)
