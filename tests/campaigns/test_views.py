@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
+from campaigns import selectors
 from campaigns.models import Campaign, Comment, ShareClick, ShareLink, Signature
 from campaigns.services.authoring import campaign_create
 from campaigns.services.sharing import share_link_get_or_create
@@ -82,7 +83,13 @@ def test_list_query_count_is_constant(client, cause, django_assert_max_num_queri
         client.get(reverse("campaigns:list"), {"q": "water", "sort": "trending"})
     assert len(many) == len(few)
     with django_assert_max_num_queries(8):
-        client.get(reverse("campaigns:list"))
+        response = client.get(reverse("campaigns:list"))
+    # The few queries still render the rows: the first page of the trending order, every card.
+    expected = list(selectors.campaign_search(sort="trending")[:12])
+    assert len(expected) == 12
+    assert [c.pk for c in response.context["campaigns"]] == [c.pk for c in expected]
+    html = response.content.decode()
+    assert all(f'href="{campaign.get_absolute_url()}"' in html for campaign in expected)
 
 
 def test_home_page_cards_show_cover_and_progress(client, cause):
