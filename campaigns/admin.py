@@ -1,27 +1,25 @@
 """Moderators work here: a review queue of pending campaigns with approve / reject-with-reason,
-close and unpublish actions, and comment hiding. Every action goes through campaigns.services,
-which checks permissions and writes the moderation audit log."""
+close and unpublish actions, and comment hiding. Every action goes through campaigns.services
+(lifecycle, comments), which checks permissions and writes the moderation audit log."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 
-from campaigns import services
 from campaigns.forms import RejectForm
 from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, PendingCampaign, ShareLink, Signature, Tag
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
-
-DOMAIN_ERRORS = (ValidationError, PermissionDenied, Conflict)
+from campaigns.services import comments, lifecycle
+from causeweb.core.boundary import flash_errors
+from causeweb.core.markdown import render_markdown
 
 
 def _run_each(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
     done = 0
     for campaign in queryset:
-        try:
+        with flash_errors(request, prefix=str(campaign), level=messages.WARNING) as call:
             action(campaign=campaign, **kwargs)
-            done += 1
-        except DOMAIN_ERRORS as exc:
-            modeladmin.message_user(request, f"{campaign}: {' '.join(error_messages(exc))}", messages.WARNING)
+        done += call.ok
     if done:
         modeladmin.message_user(request, f"{verb} {done} campaign{'s' if done != 1 else ''}.", messages.SUCCESS)
 
@@ -57,7 +55,7 @@ class CampaignModerationMixin:
 
     @admin.action(description="Approve and publish the selected campaigns", permissions=["change"])
     def approve(self, request, queryset):
-        _run_each(self, request, queryset, services.campaign_approve, "Approved", moderator=request.user)
+        _run_each(self, request, queryset, lifecycle.campaign_approve, "Approved", moderator=request.user)
 
     @admin.action(description="Reject the selected campaigns (with a reason)…", permissions=["change"])
     def reject(self, request, queryset):
@@ -65,7 +63,7 @@ class CampaignModerationMixin:
             self,
             request,
             queryset,
-            action=services.campaign_reject,
+            action=lifecycle.campaign_reject,
             verb="Rejected",
             title="Reject campaigns",
             action_name="reject",
@@ -73,7 +71,7 @@ class CampaignModerationMixin:
 
     @admin.action(description="Close the selected campaigns", permissions=["change"])
     def close(self, request, queryset):
-        _run_each(self, request, queryset, services.campaign_close, "Closed", actor=request.user)
+        _run_each(self, request, queryset, lifecycle.campaign_close, "Closed", actor=request.user)
 
     @admin.action(description="Unpublish the selected campaigns (with a reason)…", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -81,7 +79,7 @@ class CampaignModerationMixin:
             self,
             request,
             queryset,
-            action=services.campaign_unpublish,
+            action=lifecycle.campaign_unpublish,
             verb="Unpublished",
             title="Unpublish campaigns",
             action_name="unpublish",
@@ -121,8 +119,6 @@ class CampaignAdmin(CampaignModerationMixin, admin.ModelAdmin):
     filter_horizontal = ["tags"]
 
     def save_model(self, request, obj, form, change):
-        from causeweb.core.markdown import render_markdown
-
         obj.story_html = render_markdown(obj.story)
         super().save_model(request, obj, form, change)
 
@@ -163,8 +159,6 @@ class ReviewQueueAdmin(CampaignModerationMixin, admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def public_preview(self, obj):
-        from django.urls import reverse
-
         return format_html('<a href="{}" target="_blank">Preview</a>', reverse("campaigns:preview", args=[obj.slug]))
 
 
@@ -205,20 +199,18 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide the selected comments", permissions=["change"])
     def hide(self, request, queryset):
-        _run_comment_action(self, request, queryset, services.comment_hide, "Hid", actor=request.user)
+        _run_comment_action(self, request, queryset, comments.comment_hide, "Hid", actor=request.user)
 
     @admin.action(description="Restore the selected comments", permissions=["change"])
     def restore(self, request, queryset):
-        _run_comment_action(self, request, queryset, services.comment_unhide, "Restored", moderator=request.user)
+        _run_comment_action(self, request, queryset, comments.comment_unhide, "Restored", moderator=request.user)
 
 
 def _run_comment_action(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
     done = 0
     for comment in queryset:
-        try:
+        with flash_errors(request, prefix=str(comment), level=messages.WARNING) as call:
             action(comment=comment, **kwargs)
-            done += 1
-        except DOMAIN_ERRORS as exc:
-            modeladmin.message_user(request, f"{comment}: {' '.join(error_messages(exc))}", messages.WARNING)
+        done += call.ok
     if done:
         modeladmin.message_user(request, f"{verb} {done} comment{'s' if done != 1 else ''}.", messages.SUCCESS)

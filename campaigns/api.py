@@ -7,8 +7,11 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import selectors, services
+from campaigns import selectors
 from campaigns.models import Campaign, CampaignUpdate, Comment
+from campaigns.services.comments import comment_create
+from campaigns.services.follows import campaign_follow, campaign_unfollow
+from campaigns.services.signatures import signature_create
 from causeweb.core import ratelimits
 from causeweb.core.converters import ID_MAX
 from causeweb.core.validators import validate_single_line
@@ -162,7 +165,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             ratelimits.enforce_ip("signature_guest_ip", request, message="Too many signatures from your connection.")
         data = SignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        signature = services.signature_create(
+        signature = signature_create(
             campaign=campaign,
             user=request.user,
             name=data.validated_data.get("name", ""),
@@ -182,9 +185,9 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def follow(self, request, slug=None):
         campaign = self.get_object()
         if request.method == "DELETE":
-            services.campaign_unfollow(campaign=campaign, user=request.user)
+            campaign_unfollow(campaign=campaign, user=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        services.campaign_follow(campaign=campaign, user=request.user)
+        campaign_follow(campaign=campaign, user=request.user)
         return Response({"following": True}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CommentInputSerializer, responses=CommentSerializer(many=True))
@@ -199,7 +202,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 parent = selectors.comment_get(comment_id=data.validated_data["parent"], campaign=campaign)
                 if parent is None:
                     raise serializers.ValidationError({"parent": "No such comment on this campaign."})
-            comment = services.comment_create(
+            comment = comment_create(
                 campaign=campaign, author=request.user, body=data.validated_data["body"], parent=parent
             )
             return Response(CommentSerializer(comment, context={"request": request}).data, status=201)

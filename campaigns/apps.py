@@ -6,7 +6,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Awareness campaigns"
 
     def ready(self):
-        from campaigns import integrations, policies, services
+        from campaigns import integrations, policies
+        from campaigns.services import moderation
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_flaggable, register_moderatable
 
@@ -17,11 +18,11 @@ class CampaignsConfig(AppConfig):
 
         register_moderatable(
             "campaigns.comment",
-            hide=services.comment_hide_by_site_moderator,
-            restore=services.comment_restore_by_site_moderator,
+            hide=moderation.comment_hide_by_site_moderator,
+            restore=moderation.comment_restore_by_site_moderator,
         )
         register_moderatable(
             "campaigns.campaign",
-            hide=services.campaign_hide_by_site_moderator,
-            restore=services.campaign_restore_by_site_moderator,
+            hide=moderation.campaign_hide_by_site_moderator,
+            restore=moderation.campaign_restore_by_site_moderator,
         )

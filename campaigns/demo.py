@@ -16,8 +16,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from campaigns import services
 from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature
+from campaigns.services import authoring, lifecycle, sharing
 from causeweb.core import ratelimits
 from causeweb.core.markdown import render_markdown
 
@@ -449,7 +449,7 @@ def seed(stdout):
         rng = random.Random(f"campaign-{index}")
         from causeweb.core.money import to_minor
 
-        campaign = services.campaign_create(
+        campaign = authoring.campaign_create(
             organizer=organizer,
             title=title,
             summary=summary,
@@ -512,8 +512,8 @@ def seed(stdout):
 
 def _seed_shares(campaign: Campaign, people, rng: random.Random) -> None:
     channels = ["whatsapp", "whatsapp", "x", "facebook", "email", "copy", "telegram", "linkedin", "qr"]
-    links = [services.share_link_get_or_create(campaign=campaign)]
-    links += [services.share_link_get_or_create(campaign=campaign, user=person) for person in rng.sample(people, 2)]
+    links = [sharing.share_link_get_or_create(campaign=campaign)]
+    links += [sharing.share_link_get_or_create(campaign=campaign, user=person) for person in rng.sample(people, 2)]
     today = timezone.now().date()
     clicks = []
     for number in range(rng.randint(15, 60)):
@@ -537,7 +537,7 @@ def _seed_pending(people, causes) -> None:
     organizer_i, cause_slug, title, summary, location, target, _goal, currency, tags, story = PENDING
     if Campaign.objects.filter(title=title).exists():
         return
-    campaign = services.campaign_create(
+    campaign = authoring.campaign_create(
         organizer=people[organizer_i],
         title=title,
         summary=summary,
@@ -550,4 +550,4 @@ def _seed_pending(people, causes) -> None:
         cover=_cover(cause_slug, title, seed=99),
         cover_alt=f"Illustration for the campaign “{title}”",
     )
-    services.campaign_submit_for_review(campaign=campaign, actor=people[organizer_i])
+    lifecycle.campaign_submit_for_review(campaign=campaign, actor=people[organizer_i])

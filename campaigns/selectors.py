@@ -4,12 +4,15 @@ constant number of queries however many campaigns, comments, signatures or updat
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareLink, Signature, Tag
+from campaigns import policies
+from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature, Tag
+from campaigns.services.sharing import REFERRAL_SESSION_KEY
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
 TRENDING_WINDOW = timedelta(days=7)
@@ -212,8 +215,6 @@ UPDATES_ON_PAGE = 5
 def campaign_page(*, campaign: Campaign, viewer=None, comment_page=1) -> CampaignPage:
     """The campaign page's reads: fixed number of queries (tags, updates, comment count, a page of
     comments + their replies, signers, and two for the viewer when signed in)."""
-    from django.core.paginator import Paginator
-
     tags = list(campaign.tags.all())
     campaign._prefetched_objects_cache = {"tags": tags}  # noqa: SLF001 - reuse for the template
     updates = list(campaign_updates(campaign=campaign)[: UPDATES_ON_PAGE + 1])
@@ -242,20 +243,16 @@ def campaign_page(*, campaign: Campaign, viewer=None, comment_page=1) -> Campaig
 
 def campaign_get_for_manager(*, slug: str, user) -> Campaign | None:
     """Any status, for the organizer (and moderators): edit, preview, signatures export."""
-    from campaigns.services import user_can_manage
-
     campaign = Campaign.objects.filter(slug=slug).select_related("cause", "organizer").prefetch_related("tags").first()
-    if campaign is None or not user_can_manage(user, campaign):
+    if campaign is None or not policies.user_can_manage(user, campaign):
         return None
     return campaign
 
 
 def campaign_get_for_signature_export(*, slug: str, user) -> Campaign | None:
     """The campaign whose signatures `user` may download, or None (the view answers 404)."""
-    from campaigns.policies import can_export_signatures
-
     campaign = Campaign.objects.filter(slug=slug).select_related("organizer").first()
-    if campaign is None or not can_export_signatures(user, campaign):
+    if campaign is None or not policies.can_export_signatures(user, campaign):
         return None
     return campaign
 
@@ -300,8 +297,6 @@ def share_link_get_by_code(*, code: str) -> ShareLink | None:
 
 def share_stats(*, campaign: Campaign) -> dict:
     """Clicks by channel, by sharer, and signatures brought by shares, for the organizer (4 queries)."""
-    from campaigns.models import ShareClick
-
     counts = dict(
         ShareClick.objects.filter(share_link__campaign=campaign)
         .order_by()
@@ -328,8 +323,6 @@ def share_stats(*, campaign: Campaign) -> dict:
 def referral_share_link_id(*, session, campaign_id: int) -> int | None:
     """The share link that brought this visitor to the campaign (kept in the session when they
     clicked /s/<code>), so fundraising and events can attribute a donation or RSVP to it."""
-    from campaigns.services import REFERRAL_SESSION_KEY
-
     if session is None:
         return None
     value = (session.get(REFERRAL_SESSION_KEY) or {}).get(str(campaign_id))

@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from campaigns import views
+from campaigns.views import sharing
 
-urlpatterns = [path("s/<str:code>", views.share_redirect, name="share_redirect")]
+urlpatterns = [path("s/<str:code>", sharing.share_redirect, name="share_redirect")]

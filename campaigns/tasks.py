@@ -3,22 +3,20 @@
 from celery import shared_task
 from celery.schedules import crontab
 
+from campaigns.services import lifecycle, signatures
+from causeweb.celery import TASK_DEFAULTS
 
-@shared_task(
-    name="campaigns.tasks.close_expired_campaigns", acks_late=True, autoretry_for=(OSError,), retry_backoff=True
-)
+
+@shared_task(name="campaigns.tasks.close_expired_campaigns", **TASK_DEFAULTS)
 def close_expired_campaigns() -> int:
     """Close published campaigns whose deadline passed. Idempotent: a rerun closes nothing new."""
-    from campaigns.services import campaign_close_expired
-
-    return campaign_close_expired()
+    return lifecycle.campaign_close_expired()
 
 
-@shared_task(name="campaigns.tasks.purge_unconfirmed_signatures", acks_late=True)
+@shared_task(name="campaigns.tasks.purge_unconfirmed_signatures", **TASK_DEFAULTS)
 def purge_unconfirmed_signatures() -> int:
-    from campaigns.services import signature_purge_unconfirmed
-
-    return signature_purge_unconfirmed()
+    """Forget guests who never confirmed. Idempotent: a rerun deletes nothing new."""
+    return signatures.signature_purge_unconfirmed()
 
 
 BEAT_SCHEDULE = {

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from campaigns import services
 from campaigns.models import Campaign, Signature
+from campaigns.services.sharing import share_link_get_or_create
+from campaigns.services.signatures import signature_confirm, signature_confirm_token, signature_create
 from causeweb.core.exceptions import Conflict
 from tests.campaigns.factories import CampaignFactory, UserFactory
 
@@ -42,7 +43,7 @@ def test_same_email_signing_concurrently_counts_once():
     user = UserFactory()
 
     def sign(_index):
-        return services.signature_create(campaign=campaign, user=user, name="Racer")
+        return signature_create(campaign=campaign, user=user, name="Racer")
 
     outcomes = _run_in_threads(8, sign)
     successes = [o for o in outcomes if isinstance(o, Signature)]
@@ -56,7 +57,7 @@ def test_many_people_signing_concurrently_are_all_counted():
     campaign = CampaignFactory()
     users = [UserFactory() for _ in range(12)]
 
-    outcomes = _run_in_threads(12, lambda i: services.signature_create(campaign=campaign, user=users[i], name=""))
+    outcomes = _run_in_threads(12, lambda i: signature_create(campaign=campaign, user=users[i], name=""))
     assert all(isinstance(o, Signature) for o in outcomes), outcomes
     campaign.refresh_from_db()
     assert campaign.signature_count == 12 == Signature.objects.filter(campaign=campaign).count()
@@ -64,14 +65,14 @@ def test_many_people_signing_concurrently_are_all_counted():
 
 def test_guest_confirming_twice_concurrently_counts_once():
     campaign = CampaignFactory()
-    signature = services.signature_create(campaign=campaign, name="Ana", email="ana@example.org")
-    token = services.signature_confirm_token(signature)
-    outcomes = _run_in_threads(6, lambda _i: services.signature_confirm(token=token))
+    signature = signature_create(campaign=campaign, name="Ana", email="ana@example.org")
+    token = signature_confirm_token(signature)
+    outcomes = _run_in_threads(6, lambda _i: signature_confirm(token=token))
     assert all(isinstance(o, Signature) for o in outcomes), outcomes
     assert Campaign.objects.get(pk=campaign.pk).signature_count == 1
 
 
 def test_concurrent_share_link_creation_yields_one_link():
     campaign = CampaignFactory()
-    outcomes = _run_in_threads(6, lambda _i: services.share_link_get_or_create(campaign=campaign))
+    outcomes = _run_in_threads(6, lambda _i: share_link_get_or_create(campaign=campaign))
     assert len({o.pk for o in outcomes}) == 1, outcomes

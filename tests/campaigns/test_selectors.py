@@ -4,8 +4,11 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from campaigns import selectors, services
+from campaigns import selectors
 from campaigns.models import Campaign, Tag
+from campaigns.services.follows import campaign_follow
+from campaigns.services.sharing import REFERRAL_SESSION_KEY, share_click_record, share_link_get_or_create
+from campaigns.services.signatures import signature_create
 from tests.campaigns.factories import (
     CampaignFactory,
     CauseFactory,
@@ -96,8 +99,8 @@ def test_campaign_page_collects_comments_replies_updates_and_viewer_state(user, 
     SignatureFactory(campaign=campaign, name="Public Person")
     SignatureFactory(campaign=campaign, name="Private Person", is_public=False)
     SignatureFactory(campaign=campaign, name="Unconfirmed Person", confirmed_at=None)
-    services.campaign_follow(campaign=campaign, user=other_user)
-    services.signature_create(campaign=campaign, user=other_user, name="")
+    campaign_follow(campaign=campaign, user=other_user)
+    signature_create(campaign=campaign, user=other_user, name="")
     page = selectors.campaign_page(campaign=campaign, viewer=other_user)
     assert [c.pk for c in page.comments] == [top.pk]
     assert len(page.comments[0].reply_list) == 2
@@ -118,23 +121,23 @@ def test_manager_lookup_is_for_organizer_and_moderators_only(user, other_user, s
 
 def test_referral_share_link_id_contract():
     campaign = CampaignFactory()
-    link = services.share_link_get_or_create(campaign=campaign)
+    link = share_link_get_or_create(campaign=campaign)
     session = SessionStore()
     assert selectors.referral_share_link_id(session=session, campaign_id=campaign.pk) is None
-    services.share_click_record(share_link=link, channel="x", visitor="v", session=session)
+    share_click_record(share_link=link, channel="x", visitor="v", session=session)
     assert selectors.referral_share_link_id(session=session, campaign_id=campaign.pk) == link.pk
     assert selectors.referral_share_link_id(session=session, campaign_id=campaign.pk + 1) is None
     assert selectors.referral_share_link_id(session=None, campaign_id=campaign.pk) is None
-    session[services.REFERRAL_SESSION_KEY] = {str(campaign.pk): "garbage"}
+    session[REFERRAL_SESSION_KEY] = {str(campaign.pk): "garbage"}
     assert selectors.referral_share_link_id(session=session, campaign_id=campaign.pk) is None
 
 
 def test_share_stats_counts_channels_and_referred_signatures():
     campaign = CampaignFactory()
-    link = services.share_link_get_or_create(campaign=campaign)
-    services.share_click_record(share_link=link, channel="x", visitor="a")
-    services.share_click_record(share_link=link, channel="x", visitor="b")
-    services.share_click_record(share_link=link, channel="email", visitor="c")
+    link = share_link_get_or_create(campaign=campaign)
+    share_click_record(share_link=link, channel="x", visitor="a")
+    share_click_record(share_link=link, channel="x", visitor="b")
+    share_click_record(share_link=link, channel="email", visitor="c")
     SignatureFactory(campaign=campaign, share_link=link)
     SignatureFactory(campaign=campaign, share_link=link, confirmed_at=None)
     stats = selectors.share_stats(campaign=campaign)

@@ -4,8 +4,27 @@ import pytest
 from django.core import mail, signing
 from django.utils import timezone
 
-from campaigns import services
 from campaigns.models import Campaign, Comment, Follow, ShareClick, ShareLink, Signature
+from campaigns.services.authoring import campaign_create, campaign_edit
+from campaigns.services.comments import comment_create, comment_delete, comment_edit, comment_hide, comment_unhide
+from campaigns.services.follows import campaign_follow, campaign_unfollow
+from campaigns.services.lifecycle import (
+    campaign_approve,
+    campaign_close,
+    campaign_close_expired,
+    campaign_reject,
+    campaign_submit_for_review,
+    campaign_unpublish,
+)
+from campaigns.services.moderation import campaign_flag, comment_flag
+from campaigns.services.sharing import (
+    REFERRAL_SESSION_KEY,
+    share_click_record,
+    share_link_get_or_create,
+    visitor_fingerprint,
+)
+from campaigns.services.signatures import SIGNATURE_SALT, signature_confirm, signature_confirm_token, signature_create
+from campaigns.services.updates import campaign_update_create
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation.models import Flag, ModerationAction
 from causeweb.notifications.kinds import Kind
@@ -35,7 +54,7 @@ def _create(organizer, cause, **overrides):
         "petition_target": 500,
     }
     fields.update(overrides)
-    return services.campaign_create(**fields)
+    return campaign_create(**fields)
 
 
 # --- create / edit --------------------------------------------------------------------------------
@@ -122,7 +141,7 @@ def test_cover_rejects_non_images_and_tiny_images(user, cause):
 
 def test_edit_by_organizer_keeps_slug_and_status(campaign, user):
     slug = campaign.slug
-    edited = services.campaign_edit(campaign=campaign, actor=user, title="A better title", tags=["air"])
+    edited = campaign_edit(campaign=campaign, actor=user, title="A better title", tags=["air"])
     assert edited.title == "A better title"
     assert edited.slug == slug
     assert edited.status == Campaign.Status.PUBLISHED
@@ -132,7 +151,7 @@ def test_edit_by_organizer_keeps_slug_and_status(campaign, user):
 def test_edit_by_someone_else_or_moderator_is_denied(campaign, other_user, moderator):
     for actor in (other_user, moderator):
         with pytest.raises(PermissionDenied):
-            services.campaign_edit(campaign=campaign, actor=actor, title="Hijacked")
+            campaign_edit(campaign=campaign, actor=actor, title="Hijacked")
     campaign.refresh_from_db()
     assert campaign.title != "Hijacked"
 
@@ -140,23 +159,23 @@ def test_edit_by_someone_else_or_moderator_is_denied(campaign, other_user, moder
 def test_currency_is_locked_once_the_campaign_has_donations(campaign, user):
     from tests.fundraising.factories import DonationFactory
 
-    services.campaign_edit(campaign=campaign, actor=user, currency="USD")  # no donations yet: allowed
+    campaign_edit(campaign=campaign, actor=user, currency="USD")  # no donations yet: allowed
     campaign.refresh_from_db()
     assert campaign.currency == "USD"
     DonationFactory(campaign=campaign)
     with pytest.raises(ValidationError) as excinfo:
-        services.campaign_edit(campaign=campaign, actor=user, currency="GBP")
+        campaign_edit(campaign=campaign, actor=user, currency="GBP")
     assert "currency" in excinfo.value.message_dict
     campaign.refresh_from_db()
     assert campaign.currency == "USD"
-    services.campaign_edit(campaign=campaign, actor=user, currency="USD", title="Same currency is fine")
+    campaign_edit(campaign=campaign, actor=user, currency="USD", title="Same currency is fine")
 
 
 def test_closed_campaign_cannot_be_edited(campaign, user):
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     campaign.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.campaign_edit(campaign=campaign, actor=user, title="Changed")
+        campaign_edit(campaign=campaign, actor=user, title="Changed")
 
 
 # --- lifecycle ------------------------------------------------------------------------------------
@@ -164,11 +183,11 @@ def test_closed_campaign_cannot_be_edited(campaign, user):
 
 def test_submit_approve_flow_notifies_and_audits(user, cause, moderator, django_capture_on_commit_callbacks):
     campaign = _create(user, cause)
-    services.campaign_submit_for_review(campaign=campaign, actor=user)
+    campaign_submit_for_review(campaign=campaign, actor=user)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PENDING_REVIEW and campaign.submitted_at
     with django_capture_on_commit_callbacks(execute=True):
-        services.campaign_approve(campaign=campaign, moderator=moderator)
+        campaign_approve(campaign=campaign, moderator=moderator)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PUBLISHED and campaign.published_at
     assert Notification.objects.filter(recipient=user, kind=Kind.CAMPAIGN_APPROVED).count() == 1
@@ -179,19 +198,19 @@ def test_submit_approve_flow_notifies_and_audits(user, cause, moderator, django_
 def test_submit_twice_is_a_conflict_and_only_the_organizer_submits(user, other_user, cause):
     campaign = _create(user, cause)
     with pytest.raises(PermissionDenied):
-        services.campaign_submit_for_review(campaign=campaign, actor=other_user)
-    services.campaign_submit_for_review(campaign=campaign, actor=user)
+        campaign_submit_for_review(campaign=campaign, actor=other_user)
+    campaign_submit_for_review(campaign=campaign, actor=user)
     with pytest.raises(Conflict):
-        services.campaign_submit_for_review(campaign=campaign, actor=user)
+        campaign_submit_for_review(campaign=campaign, actor=user)
 
 
 def test_only_moderators_approve_or_reject(user, other_user):
     campaign = PendingCampaignFactory(organizer=user)
     for actor in (user, other_user):
         with pytest.raises(PermissionDenied):
-            services.campaign_approve(campaign=campaign, moderator=actor)
+            campaign_approve(campaign=campaign, moderator=actor)
         with pytest.raises(PermissionDenied):
-            services.campaign_reject(campaign=campaign, moderator=actor, reason="no")
+            campaign_reject(campaign=campaign, moderator=actor, reason="no")
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PENDING_REVIEW
 
@@ -200,22 +219,22 @@ def test_staff_without_campaign_permission_is_not_a_moderator(user):
     staff_only = UserFactory(is_staff=True)
     campaign = PendingCampaignFactory(organizer=user)
     with pytest.raises(PermissionDenied):
-        services.campaign_approve(campaign=campaign, moderator=staff_only)
+        campaign_approve(campaign=campaign, moderator=staff_only)
 
 
 def test_approve_only_pending(moderator):
     with pytest.raises(ValidationError):
-        services.campaign_approve(campaign=DraftCampaignFactory(), moderator=moderator)
+        campaign_approve(campaign=DraftCampaignFactory(), moderator=moderator)
     with pytest.raises(Conflict):
-        services.campaign_approve(campaign=CampaignFactory(), moderator=moderator)
+        campaign_approve(campaign=CampaignFactory(), moderator=moderator)
 
 
 def test_reject_requires_reason_and_emails_it(user, moderator, django_capture_on_commit_callbacks):
     campaign = PendingCampaignFactory(organizer=user)
     with pytest.raises(ValidationError):
-        services.campaign_reject(campaign=campaign, moderator=moderator, reason="  ")
+        campaign_reject(campaign=campaign, moderator=moderator, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
-        services.campaign_reject(campaign=campaign, moderator=moderator, reason="Add a source for the figures.")
+        campaign_reject(campaign=campaign, moderator=moderator, reason="Add a source for the figures.")
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.REJECTED
     assert campaign.rejection_reason == "Add a source for the figures."
@@ -224,7 +243,7 @@ def test_reject_requires_reason_and_emails_it(user, moderator, django_capture_on
     assert any("Add a source for the figures." in message.body for message in mail.outbox)
     assert ModerationAction.objects.get(action="campaign_reject").reason == "Add a source for the figures."
     # The organizer fixes it and submits again.
-    services.campaign_submit_for_review(campaign=campaign, actor=user)
+    campaign_submit_for_review(campaign=campaign, actor=user)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PENDING_REVIEW
 
@@ -232,22 +251,22 @@ def test_reject_requires_reason_and_emails_it(user, moderator, django_capture_on
 def test_close_by_organizer_or_moderator_not_others(user, other_user, moderator):
     campaign = CampaignFactory(organizer=user)
     with pytest.raises(PermissionDenied):
-        services.campaign_close(campaign=campaign, actor=other_user)
-    services.campaign_close(campaign=campaign, actor=user)
+        campaign_close(campaign=campaign, actor=other_user)
+    campaign_close(campaign=campaign, actor=user)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CLOSED and campaign.closed_at
     with pytest.raises(Conflict):
-        services.campaign_close(campaign=campaign, actor=moderator)
+        campaign_close(campaign=campaign, actor=moderator)
     second = CampaignFactory(organizer=user)
-    services.campaign_close(campaign=second, actor=moderator)
+    campaign_close(campaign=second, actor=moderator)
     assert ModerationAction.objects.filter(action="campaign_close", object_id=second.pk).exists()
 
 
 def test_unpublish_by_moderator_only(user, moderator):
     campaign = CampaignFactory(organizer=user)
     with pytest.raises(PermissionDenied):
-        services.campaign_unpublish(campaign=campaign, moderator=user, reason="x")
-    services.campaign_unpublish(campaign=campaign, moderator=moderator, reason="Misleading figures")
+        campaign_unpublish(campaign=campaign, moderator=user, reason="x")
+    campaign_unpublish(campaign=campaign, moderator=moderator, reason="Misleading figures")
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT and not campaign.is_public
     assert campaign.rejection_reason == "Misleading figures"
@@ -256,8 +275,8 @@ def test_unpublish_by_moderator_only(user, moderator):
 def test_close_expired_is_idempotent():
     past = CampaignFactory(deadline=timezone.now() - timedelta(hours=1))
     future = CampaignFactory(deadline=timezone.now() + timedelta(days=3))
-    assert services.campaign_close_expired() == 1
-    assert services.campaign_close_expired() == 0
+    assert campaign_close_expired() == 1
+    assert campaign_close_expired() == 0
     past.refresh_from_db()
     future.refresh_from_db()
     assert past.status == Campaign.Status.CLOSED and future.status == Campaign.Status.PUBLISHED
@@ -270,7 +289,7 @@ def test_update_notifies_followers_in_bulk_but_not_the_author(campaign, user, dj
     followers = [FollowFactory(campaign=campaign).user for _ in range(5)]
     FollowFactory(campaign=campaign, user=user)
     with django_capture_on_commit_callbacks(execute=True):
-        update = services.campaign_update_create(
+        update = campaign_update_create(
             campaign=campaign, author=user, title="We met the mayor", body="**Big** news <script>x</script>"
         )
     assert "<strong>Big</strong>" in update.body_html and "<script" not in update.body_html
@@ -281,19 +300,19 @@ def test_update_notifies_followers_in_bulk_but_not_the_author(campaign, user, dj
 
 def test_update_only_by_organizer_and_only_when_public(campaign, other_user, user):
     with pytest.raises(PermissionDenied):
-        services.campaign_update_create(campaign=campaign, author=other_user, title="t", body="b")
+        campaign_update_create(campaign=campaign, author=other_user, title="t", body="b")
     draft = DraftCampaignFactory(organizer=user)
     with pytest.raises(ValidationError):
-        services.campaign_update_create(campaign=draft, author=user, title="t", body="b")
+        campaign_update_create(campaign=draft, author=user, title="t", body="b")
     with pytest.raises(ValidationError):
-        services.campaign_update_create(campaign=campaign, author=user, title="", body="")
+        campaign_update_create(campaign=campaign, author=user, title="", body="")
 
 
 # --- signatures -----------------------------------------------------------------------------------
 
 
 def test_signed_in_signature_counts_at_once(campaign, other_user):
-    signature = services.signature_create(campaign=campaign, user=other_user, name="", comment="Yes!")
+    signature = signature_create(campaign=campaign, user=other_user, name="", comment="Yes!")
     campaign.refresh_from_db()
     assert signature.is_confirmed and signature.email == other_user.email
     assert signature.name == other_user.public_name
@@ -304,48 +323,46 @@ def test_guest_signature_counts_after_email_confirmation(campaign, django_captur
     from django.contrib.auth.models import AnonymousUser
 
     with django_capture_on_commit_callbacks(execute=True):
-        signature = services.signature_create(
-            campaign=campaign, user=AnonymousUser(), name="Ana", email="Ana@Example.org"
-        )
+        signature = signature_create(campaign=campaign, user=AnonymousUser(), name="Ana", email="Ana@Example.org")
     campaign.refresh_from_db()
     assert signature.email == "ana@example.org" and not signature.is_confirmed
     assert campaign.signature_count == 0
     assert len(mail.outbox) == 1 and "/campaigns/signatures/confirm/" in mail.outbox[0].body
-    token = services.signature_confirm_token(signature)
-    services.signature_confirm(token=token)
-    services.signature_confirm(token=token)  # a second click changes nothing
+    token = signature_confirm_token(signature)
+    signature_confirm(token=token)
+    signature_confirm(token=token)  # a second click changes nothing
     campaign.refresh_from_db()
     assert campaign.signature_count == 1
 
 
 def test_second_signature_with_same_email_any_case_is_a_conflict(campaign):
-    services.signature_create(campaign=campaign, name="Ana", email="ana@example.org")
+    signature_create(campaign=campaign, name="Ana", email="ana@example.org")
     with pytest.raises(Conflict) as excinfo:
-        services.signature_create(campaign=campaign, name="Ana again", email="ANA@example.org")
+        signature_create(campaign=campaign, name="Ana again", email="ANA@example.org")
     assert excinfo.value.code == "already_signed_unconfirmed"
     assert Signature.objects.filter(campaign=campaign).count() == 1
 
 
 def test_signature_conflict_after_confirmation(campaign, other_user):
-    services.signature_create(campaign=campaign, user=other_user, name="")
+    signature_create(campaign=campaign, user=other_user, name="")
     with pytest.raises(Conflict) as excinfo:
-        services.signature_create(campaign=campaign, name="Guest", email=other_user.email.upper())
+        signature_create(campaign=campaign, name="Guest", email=other_user.email.upper())
     assert excinfo.value.code == "already_signed"
 
 
 def test_signature_token_tampered_or_expired(campaign, settings):
-    signature = services.signature_create(campaign=campaign, name="Ana", email="ana@example.org")
-    token = services.signature_confirm_token(signature)
+    signature = signature_create(campaign=campaign, name="Ana", email="ana@example.org")
+    token = signature_confirm_token(signature)
     with pytest.raises(ValidationError):
-        services.signature_confirm(token=token[:-2] + "xx")
+        signature_confirm(token=token[:-2] + "xx")
     other_token = signing.TimestampSigner(salt="something-else").sign(str(signature.pk))
     with pytest.raises(ValidationError):
-        services.signature_confirm(token=other_token)
-    expired_signer = signing.TimestampSigner(salt=services.SIGNATURE_SALT)
+        signature_confirm(token=other_token)
+    expired_signer = signing.TimestampSigner(salt=SIGNATURE_SALT)
     eight_days_ago = int(timezone.now().timestamp()) - 8 * 24 * 3600
     expired_signer.timestamp = lambda: signing.b62_encode(eight_days_ago)
     with pytest.raises(ValidationError) as excinfo:
-        services.signature_confirm(token=expired_signer.sign(str(signature.pk)))
+        signature_confirm(token=expired_signer.sign(str(signature.pk)))
     assert excinfo.value.code == "expired"
     signature.refresh_from_db()
     assert not signature.is_confirmed
@@ -354,32 +371,32 @@ def test_signature_token_tampered_or_expired(campaign, settings):
 def test_signatures_only_on_published_campaigns(user):
     for campaign in (DraftCampaignFactory(), PendingCampaignFactory()):
         with pytest.raises(ValidationError):
-            services.signature_create(campaign=campaign, name="A", email="a@example.org")
+            signature_create(campaign=campaign, name="A", email="a@example.org")
     closed = CampaignFactory(status=Campaign.Status.CLOSED)
     with pytest.raises(ValidationError):
-        services.signature_create(campaign=closed, user=user, name="")
+        signature_create(campaign=closed, user=user, name="")
 
 
 def test_confirming_after_close_does_not_count(campaign):
-    signature = services.signature_create(campaign=campaign, name="Ana", email="ana@example.org")
+    signature = signature_create(campaign=campaign, name="Ana", email="ana@example.org")
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     with pytest.raises(ValidationError):
-        services.signature_confirm(token=services.signature_confirm_token(signature))
+        signature_confirm(token=signature_confirm_token(signature))
     campaign.refresh_from_db()
     assert campaign.signature_count == 0
 
 
 def test_signature_validation(campaign):
     with pytest.raises(ValidationError) as excinfo:
-        services.signature_create(campaign=campaign, name="", email="not-an-email", comment="x" * 501)
+        signature_create(campaign=campaign, name="", email="not-an-email", comment="x" * 501)
     assert {"name", "email", "comment"} <= set(excinfo.value.message_dict)
 
 
 def test_signature_records_referral_only_for_same_campaign(campaign):
-    link = services.share_link_get_or_create(campaign=campaign)
-    other_link = services.share_link_get_or_create(campaign=CampaignFactory())
-    first = services.signature_create(campaign=campaign, name="A", email="a@example.org", share_link_id=link.pk)
-    second = services.signature_create(campaign=campaign, name="B", email="b@example.org", share_link_id=other_link.pk)
+    link = share_link_get_or_create(campaign=campaign)
+    other_link = share_link_get_or_create(campaign=CampaignFactory())
+    first = signature_create(campaign=campaign, name="A", email="a@example.org", share_link_id=link.pk)
+    second = signature_create(campaign=campaign, name="B", email="b@example.org", share_link_id=other_link.pk)
     assert first.share_link_id == link.pk
     assert second.share_link_id is None
 
@@ -388,14 +405,14 @@ def test_signature_records_referral_only_for_same_campaign(campaign):
 
 
 def test_follow_and_unfollow_keep_the_counter(campaign, other_user):
-    services.campaign_follow(campaign=campaign, user=other_user)
+    campaign_follow(campaign=campaign, user=other_user)
     with pytest.raises(Conflict):
-        services.campaign_follow(campaign=campaign, user=other_user)
+        campaign_follow(campaign=campaign, user=other_user)
     campaign.refresh_from_db()
     assert campaign.follower_count == 1
-    services.campaign_unfollow(campaign=campaign, user=other_user)
+    campaign_unfollow(campaign=campaign, user=other_user)
     with pytest.raises(Conflict):
-        services.campaign_unfollow(campaign=campaign, user=other_user)
+        campaign_unfollow(campaign=campaign, user=other_user)
     campaign.refresh_from_db()
     assert campaign.follower_count == 0 and not Follow.objects.exists()
 
@@ -404,18 +421,18 @@ def test_follow_requires_sign_in_and_public_campaign(campaign, other_user):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
-        services.campaign_follow(campaign=campaign, user=AnonymousUser())
+        campaign_follow(campaign=campaign, user=AnonymousUser())
     with pytest.raises(ValidationError):
-        services.campaign_follow(campaign=DraftCampaignFactory(), user=other_user)
+        campaign_follow(campaign=DraftCampaignFactory(), user=other_user)
 
 
 # --- comments -------------------------------------------------------------------------------------
 
 
 def test_comment_and_reply_one_level(campaign, other_user, user):
-    top = services.comment_create(campaign=campaign, author=user, body="Top **level**")
-    reply = services.comment_create(campaign=campaign, author=other_user, body="Reply", parent=top)
-    reply_to_reply = services.comment_create(campaign=campaign, author=user, body="Deeper", parent=reply)
+    top = comment_create(campaign=campaign, author=user, body="Top **level**")
+    reply = comment_create(campaign=campaign, author=other_user, body="Reply", parent=top)
+    reply_to_reply = comment_create(campaign=campaign, author=user, body="Deeper", parent=reply)
     assert "<strong>level</strong>" in top.body_html
     assert reply.parent == top
     assert reply_to_reply.parent == top  # flattened to one level
@@ -428,33 +445,33 @@ def test_comment_rules(campaign, other_user):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
-        services.comment_create(campaign=campaign, author=AnonymousUser(), body="hi")
+        comment_create(campaign=campaign, author=AnonymousUser(), body="hi")
     with pytest.raises(ValidationError):
-        services.comment_create(campaign=campaign, author=other_user, body="   ")
+        comment_create(campaign=campaign, author=other_user, body="   ")
     with pytest.raises(ValidationError):
-        services.comment_create(campaign=DraftCampaignFactory(), author=other_user, body="hi")
+        comment_create(campaign=DraftCampaignFactory(), author=other_user, body="hi")
     foreign = CommentFactory()
     with pytest.raises(ValidationError):
-        services.comment_create(campaign=campaign, author=other_user, body="hi", parent=foreign)
+        comment_create(campaign=campaign, author=other_user, body="hi", parent=foreign)
 
 
 def test_comment_edit_and_delete_by_author_within_window(campaign, other_user, user):
-    comment = services.comment_create(campaign=campaign, author=other_user, body="First")
+    comment = comment_create(campaign=campaign, author=other_user, body="First")
     with pytest.raises(PermissionDenied):
-        services.comment_edit(comment=comment, actor=user, body="Not yours")
-    services.comment_edit(comment=comment, actor=other_user, body="Second <script>x</script>")
+        comment_edit(comment=comment, actor=user, body="Not yours")
+    comment_edit(comment=comment, actor=other_user, body="Second <script>x</script>")
     comment.refresh_from_db()
     assert comment.edited_at and "Second" in comment.body_html and "<script" not in comment.body_html
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     comment.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.comment_edit(comment=comment, actor=other_user, body="Too late")
+        comment_edit(comment=comment, actor=other_user, body="Too late")
     with pytest.raises(ValidationError):
-        services.comment_delete(comment=comment, actor=other_user)
-    fresh = services.comment_create(campaign=campaign, author=other_user, body="Oops")
+        comment_delete(comment=comment, actor=other_user)
+    fresh = comment_create(campaign=campaign, author=other_user, body="Oops")
     with pytest.raises(PermissionDenied):
-        services.comment_delete(comment=fresh, actor=user)
-    services.comment_delete(comment=fresh, actor=other_user)
+        comment_delete(comment=fresh, actor=user)
+    comment_delete(comment=fresh, actor=other_user)
     fresh.refresh_from_db()
     assert fresh.deleted_at and fresh.body == "" and fresh.body_html == ""
 
@@ -462,23 +479,23 @@ def test_comment_edit_and_delete_by_author_within_window(campaign, other_user, u
 def test_hide_by_organizer_or_moderator_only(campaign, user, other_user, moderator):
     comment = CommentFactory(campaign=campaign, author=other_user)
     with pytest.raises(PermissionDenied):
-        services.comment_hide(comment=comment, actor=other_user)
-    services.comment_hide(comment=comment, actor=user, reason="Off topic")
+        comment_hide(comment=comment, actor=other_user)
+    comment_hide(comment=comment, actor=user, reason="Off topic")
     comment.refresh_from_db()
     assert comment.hidden_at and comment.hidden_by == user
     with pytest.raises(Conflict):
-        services.comment_hide(comment=comment, actor=moderator)
+        comment_hide(comment=comment, actor=moderator)
     assert ModerationAction.objects.filter(action="comment_hide", object_id=comment.pk).exists()
-    services.comment_unhide(comment=comment, moderator=moderator)
+    comment_unhide(comment=comment, moderator=moderator)
     comment.refresh_from_db()
     assert comment.hidden_at is None
 
 
 def test_flag_comment_once(campaign, other_user):
     comment = CommentFactory(campaign=campaign)
-    services.comment_flag(comment=comment, reporter=other_user, reason="spam")
+    comment_flag(comment=comment, reporter=other_user, reason="spam")
     with pytest.raises(Conflict):
-        services.comment_flag(comment=comment, reporter=other_user, reason="spam")
+        comment_flag(comment=comment, reporter=other_user, reason="spam")
     assert Flag.objects.get().target == comment
 
 
@@ -486,7 +503,7 @@ def test_upheld_flag_hides_comment_through_registry(campaign, other_user, modera
     from causeweb.moderation.services import flag_uphold
 
     comment = CommentFactory(campaign=campaign)
-    flag = services.comment_flag(comment=comment, reporter=other_user, reason="abuse")
+    flag = comment_flag(comment=comment, reporter=other_user, reason="abuse")
     flag_uphold(flag=flag, moderator=moderator)
     comment.refresh_from_db()
     assert comment.hidden_at is not None
@@ -496,42 +513,42 @@ def test_upheld_flag_hides_comment_through_registry(campaign, other_user, modera
 
 
 def test_share_link_one_per_sharer_and_one_anonymous(campaign, user, other_user):
-    anonymous = services.share_link_get_or_create(campaign=campaign)
-    assert services.share_link_get_or_create(campaign=campaign) == anonymous
-    mine = services.share_link_get_or_create(campaign=campaign, user=user)
+    anonymous = share_link_get_or_create(campaign=campaign)
+    assert share_link_get_or_create(campaign=campaign) == anonymous
+    mine = share_link_get_or_create(campaign=campaign, user=user)
     assert mine != anonymous and mine.created_by == user
-    assert services.share_link_get_or_create(campaign=campaign, user=user) == mine
-    assert services.share_link_get_or_create(campaign=campaign, user=other_user) not in (mine, anonymous)
+    assert share_link_get_or_create(campaign=campaign, user=user) == mine
+    assert share_link_get_or_create(campaign=campaign, user=other_user) not in (mine, anonymous)
     assert ShareLink.objects.count() == 3
 
 
 def test_share_link_not_for_drafts(user):
     with pytest.raises(ValidationError):
-        services.share_link_get_or_create(campaign=DraftCampaignFactory(), user=user)
+        share_link_get_or_create(campaign=DraftCampaignFactory(), user=user)
 
 
 def test_share_click_counted_once_per_visitor_per_day(campaign):
-    link = services.share_link_get_or_create(campaign=campaign)
+    link = share_link_get_or_create(campaign=campaign)
     session = {}
-    ana = services.visitor_fingerprint(user_id=None, ip="10.0.0.1")
-    ben = services.visitor_fingerprint(user_id=None, ip="10.0.0.2")
-    assert services.share_click_record(share_link=link, channel="whatsapp", visitor=ana, session=session)
-    assert not services.share_click_record(share_link=link, channel="x", visitor=ana, session=session)
-    assert services.share_click_record(share_link=link, channel="bogus", visitor=ben)
+    ana = visitor_fingerprint(user_id=None, ip="10.0.0.1")
+    ben = visitor_fingerprint(user_id=None, ip="10.0.0.2")
+    assert share_click_record(share_link=link, channel="whatsapp", visitor=ana, session=session)
+    assert not share_click_record(share_link=link, channel="x", visitor=ana, session=session)
+    assert share_click_record(share_link=link, channel="bogus", visitor=ben)
     link.refresh_from_db()
     assert link.click_count == 2
     assert sorted(ShareClick.objects.values_list("channel", flat=True)) == ["direct", "whatsapp"]
-    assert session[services.REFERRAL_SESSION_KEY] == {str(campaign.pk): link.pk}
+    assert session[REFERRAL_SESSION_KEY] == {str(campaign.pk): link.pk}
     # The next day the same visitor counts again.
     ShareClick.objects.update(day=timezone.now().date() - timedelta(days=1))
-    assert services.share_click_record(share_link=link, channel="x", visitor=ana)
+    assert share_click_record(share_link=link, channel="x", visitor=ana)
 
 
 def test_visitor_fingerprint_hides_the_ip():
-    fingerprint = services.visitor_fingerprint(user_id=None, ip="203.0.113.9")
+    fingerprint = visitor_fingerprint(user_id=None, ip="203.0.113.9")
     assert "203.0.113.9" not in fingerprint and len(fingerprint) == 64
-    assert fingerprint != services.visitor_fingerprint(user_id=None, ip="203.0.113.10")
-    assert fingerprint != services.visitor_fingerprint(user_id=7, ip="203.0.113.9")
+    assert fingerprint != visitor_fingerprint(user_id=None, ip="203.0.113.10")
+    assert fingerprint != visitor_fingerprint(user_id=7, ip="203.0.113.9")
 
 
 def test_site_moderator_without_campaign_rights_can_hide_comments(campaign, other_user):
@@ -540,19 +557,19 @@ def test_site_moderator_without_campaign_rights_can_hide_comments(campaign, othe
     site_moderator = UserFactory(is_staff=True)
     site_moderator.user_permissions.add(Permission.objects.get(codename="change_flag"))
     comment = CommentFactory(campaign=campaign, author=other_user)
-    services.comment_hide(comment=comment, actor=site_moderator)
+    comment_hide(comment=comment, actor=site_moderator)
     comment.refresh_from_db()
     assert comment.hidden_by == site_moderator
     with pytest.raises(PermissionDenied):  # but reviewing campaigns needs the campaign permission
-        services.campaign_approve(campaign=PendingCampaignFactory(), moderator=site_moderator)
+        campaign_approve(campaign=PendingCampaignFactory(), moderator=site_moderator)
 
 
 def test_flagged_campaign_taken_down_by_site_moderator_and_restored_to_review(campaign, other_user, moderator):
     from causeweb.moderation.services import content_restore, flag_uphold
 
-    flag = services.campaign_flag(campaign=campaign, reporter=other_user, reason="fraud", note="Fake charity")
+    flag = campaign_flag(campaign=campaign, reporter=other_user, reason="fraud", note="Fake charity")
     with pytest.raises(Conflict):
-        services.campaign_flag(campaign=campaign, reporter=other_user, reason="fraud")
+        campaign_flag(campaign=campaign, reporter=other_user, reason="fraud")
     flag_uphold(flag=flag, moderator=moderator, reason="Not a real charity")
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT and not campaign.is_public
@@ -565,16 +582,16 @@ def test_flagged_campaign_taken_down_by_site_moderator_and_restored_to_review(ca
 
 def test_only_public_campaigns_can_be_flagged(other_user):
     with pytest.raises(ValidationError):
-        services.campaign_flag(campaign=DraftCampaignFactory(), reporter=other_user, reason="spam")
+        campaign_flag(campaign=DraftCampaignFactory(), reporter=other_user, reason="spam")
 
 
 def test_signing_in_with_the_address_of_an_unconfirmed_guest_signature_confirms_it(campaign, other_user):
-    guest = services.signature_create(campaign=campaign, name="Me", email=other_user.email.upper())
-    signature = services.signature_create(campaign=campaign, user=other_user, name="")
+    guest = signature_create(campaign=campaign, name="Me", email=other_user.email.upper())
+    signature = signature_create(campaign=campaign, user=other_user, name="")
     assert signature.pk == guest.pk and signature.is_confirmed and signature.user == other_user
     campaign.refresh_from_db()
     assert campaign.signature_count == 1
     with pytest.raises(Conflict):
-        services.signature_create(campaign=campaign, user=other_user, name="")
+        signature_create(campaign=campaign, user=other_user, name="")
     campaign.refresh_from_db()
     assert campaign.signature_count == 1

@@ -8,8 +8,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from campaigns import services
 from campaigns.models import Campaign
+from campaigns.services.authoring import campaign_create
+from campaigns.services.comments import comment_create
+from campaigns.services.signatures import signature_create
+from campaigns.services.updates import campaign_update_create
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +90,7 @@ def test_the_audit_catches_what_it_should():
 
 @pytest.fixture
 def hostile_campaign(user, other_user, cause):
-    campaign = services.campaign_create(
+    campaign = campaign_create(
         organizer=user,
         title=SHORT_HOSTILE,
         summary=HOSTILE[:280],
@@ -100,11 +103,11 @@ def hostile_campaign(user, other_user, cause):
     )
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.PUBLISHED)
     campaign.refresh_from_db()
-    services.campaign_update_create(campaign=campaign, author=user, title=SHORT_HOSTILE, body=HOSTILE)
-    top = services.comment_create(campaign=campaign, author=other_user, body=HOSTILE)
-    services.comment_create(campaign=campaign, author=user, body=HOSTILE, parent=top)
-    services.signature_create(campaign=campaign, user=other_user, name=SHORT_HOSTILE, comment=HOSTILE[:500])
-    services.signature_create(
+    campaign_update_create(campaign=campaign, author=user, title=SHORT_HOSTILE, body=HOSTILE)
+    top = comment_create(campaign=campaign, author=other_user, body=HOSTILE)
+    comment_create(campaign=campaign, author=user, body=HOSTILE, parent=top)
+    signature_create(campaign=campaign, user=other_user, name=SHORT_HOSTILE, comment=HOSTILE[:500])
+    signature_create(
         campaign=campaign, user=AnonymousUser(), name=SHORT_HOSTILE, email="guest@example.org", comment=HOSTILE[:500]
     )
     other_user.display_name = SHORT_HOSTILE

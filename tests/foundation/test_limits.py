@@ -319,7 +319,7 @@ def test_threads_replies_flags_and_invitations_are_limited_per_user(settings, db
     assert Thread.objects.count() == 2 and Post.objects.filter(is_opening=False).count() == 2
     assert Invitation.objects.count() == 2
 
-    from campaigns.services import campaign_flag
+    from campaigns.services.moderation import campaign_flag
 
     reporter = UserFactory()
     for campaign in CampaignFactory.create_batch(2):

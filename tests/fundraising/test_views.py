@@ -118,7 +118,7 @@ def test_start_only_accepts_post(client, campaign):
 
 @pytest.mark.stripe
 def test_card_flow_through_the_views(client, stripe_browser, campaign):
-    from campaigns.services import REFERRAL_SESSION_KEY
+    from campaigns.services.sharing import REFERRAL_SESSION_KEY
 
     session = client.session
     session[REFERRAL_SESSION_KEY] = {str(campaign.pk): 42}

@@ -1,0 +1,114 @@
+"""Comments and replies: authors write, edit and delete theirs (inside the edit window);
+organizers and moderators hide them."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import policies
+from campaigns.models import COMMENT_EDIT_WINDOW, Campaign, Comment
+from campaigns.services._common import bump_activity, require_moderator, require_published, require_signed_in
+from causeweb.core import ratelimits
+from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
+from causeweb.core.markdown import plain_text, render_markdown
+from causeweb.moderation.services import moderation_action_record
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.services import notify
+
+
+def _clean_comment_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write something first."})
+    if len(body) > 5000:
+        raise ValidationError({"body": "Keep comments under 5,000 characters."})
+    return body
+
+
+@transaction.atomic
+def comment_create(*, campaign: Campaign, author, body: str, parent: Comment | None = None) -> Comment:
+    """A comment, or a reply to a top-level comment (replies to replies attach to the top one)."""
+    require_signed_in(author, "comment")
+    require_published(campaign, "comment")
+    ratelimits.enforce_user("comment_user", author, message="You are commenting very fast; please wait a few minutes.")
+    body = _clean_comment_body(body)
+    if parent is not None:
+        if parent.campaign_id != campaign.pk:
+            raise ValidationError("That comment belongs to another campaign.", code="wrong_campaign")
+        if parent.is_removed:
+            raise ValidationError("That comment was removed; you cannot reply to it.", code="removed")
+        if parent.parent_id is not None:
+            parent = Comment.objects.get(pk=parent.parent_id)
+    comment = Comment.objects.create(
+        campaign=campaign, author=author, parent=parent, body=body, body_html=render_markdown(body)
+    )
+    bump_activity(campaign.pk)
+    if parent is not None and parent.author_id != author.pk:
+        notify(
+            recipient=parent.author,
+            kind=Kind.COMMENT_REPLY,
+            context={
+                "title": f"{author.public_name} replied to your comment on “{campaign.title}”",
+                "body": plain_text(body, limit=300),
+                "url": f"{campaign.get_absolute_url()}#comment-{comment.pk}",
+                "campaign_id": campaign.pk,
+            },
+            dedupe_key=f"comment-reply:{comment.pk}",
+        )
+    return comment
+
+
+def _require_author_in_window(comment: Comment, actor, what: str) -> None:
+    if not policies.is_comment_author(actor, comment):
+        raise PermissionDenied(f"Only the author can {what} this comment.")
+    if comment.is_removed:
+        raise ValidationError("This comment was removed.", code="removed")
+    if timezone.now() - comment.created_at > COMMENT_EDIT_WINDOW:
+        minutes = int(COMMENT_EDIT_WINDOW.total_seconds() // 60)
+        raise ValidationError(f"Comments can be changed for {minutes} minutes after posting.", code="window_closed")
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, actor, body: str) -> Comment:
+    _require_author_in_window(comment, actor, "edit")
+    body = _clean_comment_body(body)
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, actor) -> Comment:
+    """Soft delete: the text goes, the row stays so replies keep their place."""
+    _require_author_in_window(comment, actor, "delete")
+    comment.deleted_at = timezone.now()
+    comment.body = ""
+    comment.body_html = ""
+    comment.save(update_fields=["deleted_at", "body", "body_html"])
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, actor, reason: str = "") -> Comment:
+    """The campaign's organizer or a moderator hides a comment (kept for the audit trail)."""
+    campaign = Campaign.objects.only("pk", "organizer_id").get(pk=comment.campaign_id)
+    if not policies.user_can_hide_comments(actor, campaign):
+        raise PermissionDenied("Only the organizer or a moderator can hide comments.")
+    if comment.hidden_at is not None:
+        raise Conflict("This comment is already hidden.", code="already_hidden")
+    comment.hidden_at = timezone.now()
+    comment.hidden_by = actor
+    comment.save(update_fields=["hidden_at", "hidden_by"])
+    moderation_action_record(moderator=actor, action="comment_hide", target=comment, reason=reason)
+    return comment
+
+
+@transaction.atomic
+def comment_unhide(*, comment: Comment, moderator) -> Comment:
+    require_moderator(moderator)
+    comment.hidden_at = None
+    comment.hidden_by = None
+    comment.save(update_fields=["hidden_at", "hidden_by"])
+    moderation_action_record(moderator=moderator, action="comment_restore", target=comment)
+    return comment

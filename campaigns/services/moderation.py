@@ -1,0 +1,64 @@
+"""Campaigns and comments in the site moderation queue: visitors' reports go to the generic
+flag service (causeweb.moderation.services.flag_create), and the hide/restore hooks run when a
+site moderator decides (registered in CampaignsConfig.ready())."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Comment
+from causeweb.core.exceptions import ValidationError
+from causeweb.moderation.services import flag_create
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.services import notify
+
+
+def comment_flag(*, comment: Comment, reporter, reason: str, note: str = ""):
+    """Anyone signed in may flag a comment; the moderation queue picks it up."""
+    return flag_create(reporter=reporter, target=comment, reason=reason, note=note)
+
+
+def comment_hide_by_site_moderator(comment: Comment, *, moderator, reason: str = "") -> None:
+    """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
+    Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=moderator)
+
+
+def comment_restore_by_site_moderator(comment: Comment, *, moderator) -> None:
+    Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_by=None)
+
+
+@transaction.atomic
+def campaign_hide_by_site_moderator(campaign: Campaign, *, moderator, reason: str = "") -> None:
+    """A site moderator upheld a flag on a campaign: take it down (idempotent). The organizer is
+    told why and can edit and resubmit it."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.is_public:
+        return
+    campaign.status = Campaign.Status.DRAFT
+    campaign.rejection_reason = reason or "Reported by visitors and taken down by a moderator."
+    campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
+    notify(
+        recipient=campaign.organizer,
+        kind=Kind.CAMPAIGN_REJECTED,
+        context={
+            "title": f"Your campaign “{campaign.title}” was taken down",
+            "body": f"A moderator's note: {campaign.rejection_reason}",
+            "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
+            "campaign_id": campaign.pk,
+        },
+        dedupe_key=f"campaign-taken-down:{campaign.pk}:{int(timezone.now().timestamp())}",
+    )
+
+
+def campaign_restore_by_site_moderator(campaign: Campaign, *, moderator) -> None:
+    """Restoring a taken-down campaign sends it back to the review queue rather than straight online."""
+    Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+        status=Campaign.Status.PENDING_REVIEW, submitted_at=timezone.now()
+    )
+
+
+def campaign_flag(*, campaign: Campaign, reporter, reason: str, note: str = ""):
+    """Anyone signed in may report a public campaign to the moderators."""
+    if not campaign.is_public:
+        raise ValidationError("Only public campaigns can be reported.", code="not_public")
+    return flag_create(reporter=reporter, target=campaign, reason=reason, note=note)

@@ -1,0 +1,91 @@
+"""Tracked share links and the clicks on them, remembered in the session for attribution."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.models import Campaign, ShareClick, ShareLink
+from causeweb.core.exceptions import Conflict, ValidationError
+
+SHARE_CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERRAL_SESSION_KEY = "campaign_referrals"
+
+
+def _new_share_code() -> str:
+    return "".join(secrets.choice(SHARE_CODE_ALPHABET) for _ in range(7))
+
+
+def share_link_get_or_create(*, campaign: Campaign, user=None) -> ShareLink:
+    """The sharer's tracked link to a campaign (one per signed-in person, one for everyone else)."""
+    if not campaign.is_public:
+        raise ValidationError("Only published campaigns can be shared.", code="not_public")
+    sharer = user if getattr(user, "is_authenticated", False) else None
+    existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
+    if existing is not None:
+        return existing
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return ShareLink.objects.create(campaign=campaign, created_by=sharer, code=_new_share_code())
+        except IntegrityError:
+            existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
+            if existing is not None:  # created concurrently by another request
+                return existing
+    raise Conflict("Could not create a share link; try again.", code="share_code_exhausted")
+
+
+_PREVIEW_BOT_MARKERS = (
+    "bot",
+    "crawler",
+    "spider",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "whatsapp",
+    "telegram",
+    "linkedin",
+    "slack",
+    "discord",
+    "embedly",
+    "preview",
+    "curl/",
+    "python-requests",
+)
+
+
+def is_link_preview_bot(user_agent: str) -> bool:
+    """Networks fetch a shared link to build its preview card (WhatsApp, Facebook, X, Telegram...);
+    those fetches are not people and must not count as clicks."""
+    agent = (user_agent or "").lower()
+    return not agent or any(marker in agent for marker in _PREVIEW_BOT_MARKERS)
+
+
+def visitor_fingerprint(*, user_id: int | None, ip: str) -> str:
+    """A salted hash naming one visitor for click de-duplication (no raw IP stored): the user, or
+    the client address; never the User-Agent, which the client rotates at will."""
+    raw = f"user:{user_id}" if user_id else f"anon:{ip}"
+    return hashlib.sha256(f"{settings.SECRET_KEY}|share-visitor|{raw}".encode()).hexdigest()
+
+
+@transaction.atomic
+def share_click_record(*, share_link: ShareLink, channel: str, visitor: str, session=None) -> bool:
+    """Count a click once per visitor per day and remember the referral in the session, so a later
+    signature (donation, RSVP) can be attributed. Returns True when this click was counted."""
+    if channel not in ShareLink.Channel.values:
+        channel = ShareLink.Channel.DIRECT
+    if session is not None:
+        referrals = dict(session.get(REFERRAL_SESSION_KEY, {}))
+        referrals[str(share_link.campaign_id)] = share_link.pk
+        session[REFERRAL_SESSION_KEY] = referrals
+    try:
+        with transaction.atomic():
+            ShareClick.objects.create(
+                share_link=share_link, channel=channel, visitor=visitor, day=timezone.now().date()
+            )
+    except IntegrityError:
+        return False
+    ShareLink.objects.filter(pk=share_link.pk).update(click_count=F("click_count") + 1)
+    return True

@@ -1,0 +1,122 @@
+"""The organizer's pages: create and edit a campaign, submit or close it, their list, share stats,
+news posts and the signatures export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns import policies, selectors
+from campaigns.forms import CampaignForm, UpdateForm
+from campaigns.services import authoring, lifecycle, updates
+from campaigns.views._common import detail_context, managed_or_404
+from causeweb.core.boundary import flash_errors, form_errors
+from causeweb.core.csv_export import csv_stream_response
+
+SIGNATURES_CSV_HEADER = ["name", "email", "comment", "public", "confirmed", "signed_at", "via_share_link"]
+
+
+@login_required
+def campaign_create(request):
+    form = CampaignForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            campaign = authoring.campaign_create(organizer=request.user, **form.service_kwargs())
+        if call.ok:
+            messages.success(request, "Draft saved. Preview it, then submit it for review when it is ready.")
+            return redirect("campaigns:preview", slug=campaign.slug)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request, slug: str):
+    campaign = managed_or_404(request, slug)
+    if not policies.is_organizer(request.user, campaign):
+        raise Http404("No such campaign.")
+    form = CampaignForm(request.POST or None, request.FILES or None, initial=CampaignForm.initial_for(campaign))
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            campaign = authoring.campaign_edit(campaign=campaign, actor=request.user, **form.service_kwargs())
+        if call.ok:
+            messages.success(request, "Changes saved.")
+            target = "campaigns:detail" if campaign.is_public else "campaigns:preview"
+            return redirect(target, slug=campaign.slug)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_submit(request, slug: str):
+    campaign = managed_or_404(request, slug)
+    with flash_errors(request, success="Submitted. A moderator will review it soon; we will email you."):
+        lifecycle.campaign_submit_for_review(campaign=campaign, actor=request.user)
+    return redirect("campaigns:preview", slug=slug)
+
+
+@login_required
+@require_POST
+def campaign_close(request, slug: str):
+    campaign = managed_or_404(request, slug)
+    with flash_errors(request, success="The campaign is closed. Thank you for all you did."):
+        lifecycle.campaign_close(campaign=campaign, actor=request.user)
+    return redirect("campaigns:detail", slug=slug)
+
+
+@login_required
+@require_GET
+def my_campaigns(request):
+    return render(
+        request, "campaigns/mine.html", {"campaigns": selectors.campaign_list_for_organizer(user=request.user)}
+    )
+
+
+@login_required
+@require_GET
+def campaign_stats(request, slug: str):
+    campaign = managed_or_404(request, slug)
+    return render(
+        request,
+        "campaigns/stats.html",
+        {"campaign": campaign, "stats": selectors.share_stats(campaign=campaign)},
+    )
+
+
+@login_required
+@require_POST
+def update_create(request, slug: str):
+    campaign = managed_or_404(request, slug)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        with form_errors(form) as call:
+            update = updates.campaign_update_create(
+                campaign=campaign, author=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            )
+        if call.ok:
+            messages.success(request, "Update posted; followers are being notified.")
+            return redirect(f"{campaign.get_absolute_url()}#update-{update.pk}")
+    if not campaign.is_public:
+        messages.error(request, "Post updates once the campaign is published.")
+        return redirect("campaigns:preview", slug=slug)
+    return render(request, "campaigns/detail.html", detail_context(request, campaign, update_form=form), status=400)
+
+
+@login_required
+@require_GET
+def signatures_csv(request, slug: str):
+    campaign = selectors.campaign_get_for_signature_export(slug=slug, user=request.user)
+    if campaign is None:
+        raise Http404("No such campaign.")
+    rows = (
+        [
+            signature.name,
+            signature.email,
+            signature.comment,
+            "yes" if signature.is_public else "no",
+            signature.confirmed_at.isoformat() if signature.confirmed_at else "",
+            signature.created_at.isoformat(),
+            signature.share_link.code if signature.share_link else "",
+        ]
+        for signature in selectors.signature_list_for_export(campaign=campaign)
+    )
+    return csv_stream_response(filename=f"{campaign.slug}-signatures.csv", header=SIGNATURES_CSV_HEADER, rows=rows)

@@ -1,0 +1,65 @@
+"""Sharing: the tracked /s/<code> redirect, the embeddable widget and the QR code."""
+
+import io
+
+import segno
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from campaigns import selectors
+from campaigns.services import sharing
+from campaigns.views._common import public_or_404
+from causeweb.core.clientip import client_ip
+
+
+def _visitor(request) -> str:
+    return sharing.visitor_fingerprint(
+        user_id=request.user.pk if request.user.is_authenticated else None, ip=client_ip(request)
+    )
+
+
+@require_GET
+def share_redirect(request, code: str):
+    """/s/<code>: count the click (once per visitor per day), keep the referral in the session and
+    send the visitor to the campaign."""
+    share_link = selectors.share_link_get_by_code(code=code)
+    if share_link is None:
+        raise Http404("This link does not lead anywhere any more.")
+    if not sharing.is_link_preview_bot(request.META.get("HTTP_USER_AGENT", "")):
+        sharing.share_click_record(
+            share_link=share_link,
+            channel=request.GET.get("via", ""),
+            visitor=_visitor(request),
+            session=request.session,
+        )
+    return redirect(share_link.campaign.get_absolute_url())
+
+
+@xframe_options_exempt
+@require_GET
+def campaign_embed(request, slug: str):
+    campaign = public_or_404(slug)
+    share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
+    target = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=embed"
+    response = render(request, "campaigns/embed.html", {"campaign": campaign, "target_url": target})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def campaign_qr(request, slug: str):
+    campaign = public_or_404(slug)
+    share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
+    url = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=qr"
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, xmldecl=False, title=f"QR code for {campaign.title}"
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-qr.svg"'
+    return response
