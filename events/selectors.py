@@ -192,6 +192,12 @@ def event_list_for_attendee(*, user, now: datetime | None = None) -> QuerySet[Ev
     )
 
 
+def rsvps_going_by_event(*, user, event_ids) -> dict[int, RSVP]:
+    """A person's going RSVPs for the given events, by event id (for their calendar feed)."""
+    rsvps = RSVP.objects.filter(user=user, status=RSVP.Status.GOING, event_id__in=list(event_ids))
+    return {rsvp.event_id: rsvp for rsvp in rsvps}
+
+
 def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:
     if not token:
         return None

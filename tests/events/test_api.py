@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from events import services
 from events.models import RSVP
+from events.services.rsvps import rsvp_create
 from tests.events.factories import EventFactory, RSVPFactory
 from tests.factories import UserFactory
 
@@ -45,7 +45,7 @@ def test_detail_hides_online_link_from_others(api, host, user):
     assert body["starts_at_local"].endswith(("+00:00", "+01:00"))  # Europe/Lisbon
     api.force_authenticate(user)
     assert api.get(url).json()["online_url"] is None
-    services.rsvp_create(event_id=event.pk, user=user)
+    rsvp_create(event_id=event.pk, user=user)
     body = api.get(url).json()
     assert body["online_url"] == "https://meet.example.org/room" and body["my_rsvp"]["status"] == "going"
     api.force_authenticate(host)
