@@ -77,14 +77,24 @@ def test_list_near_a_point_sorted_by_distance(client, host):
 
 
 def test_list_query_count_is_constant(client, host, django_assert_max_num_queries):
+    events = []
     for i in range(30):
         event = EventFactory(host=UserFactory() if i % 2 else host, campaign=CampaignFactory() if i % 3 == 0 else None)
         RSVPFactory.create_batch(2, event=event)
+        events.append(event)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
+    html = response.content.decode()
+    # The first page of 20, soonest first; the rest are on page two.
+    shown = [event for event in events if f'href="{event.get_absolute_url()}"' in html]
+    assert shown == events[:20]
+    assert html.index(events[0].title) < html.index(events[19].title)
     with django_assert_max_num_queries(8):
-        client.get(reverse("events:list"), {"lat": "38.7", "lng": "-9.1", "radius_km": "100"})
+        response = client.get(reverse("events:list"), {"lat": "38.7", "lng": "-9.1", "radius_km": "100"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "km away" in html
+    assert len([event for event in events if f'href="{event.get_absolute_url()}"' in html]) == 20
 
 
 def test_home_page_shows_featured_events(client, host):
@@ -153,12 +163,19 @@ def test_detail_lists_only_opted_in_attendees(client, host):
 def test_detail_query_count_is_constant(client, host, user, django_assert_max_num_queries):
     event = EventFactory(host=host, capacity=200, campaign=CampaignFactory())
     for i in range(40):
-        rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", show_publicly=i % 2 == 0)
+        rsvp = rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", show_publicly=i % 2 == 0)
+        if i % 4 == 0:
+            confirm_email(rsvp)
     rsvp_create(event_id=event.pk, user=user)
     client.force_login(user)
     with django_assert_max_num_queries(12):
         response = client.get(detail(event))
     assert response.status_code == 200
+    html = response.content.decode()
+    # Listed: people going, confirmed and opted in (P0, P4, ...); nobody else.
+    listed = [f"P{i}" for i in range(40) if f'<span class="tag">P{i}</span>' in html]
+    assert listed == [f"P{i}" for i in range(0, 40, 4)]
+    assert event.campaign.title in html and "You're going" in html
 
 
 def test_unknown_event_is_404(client):
@@ -356,10 +373,24 @@ def test_host_pages_query_counts_are_constant(client, host, django_assert_max_nu
     for rsvp in RSVP.objects.filter(event=event, status="going")[:10]:
         rsvp_check_in(event_id=event.pk, actor=host, rsvp_id=rsvp.pk)
     client.force_login(host)
+    rsvps = list(RSVP.objects.filter(event=event).order_by("pk"))
+    going = [rsvp for rsvp in rsvps if rsvp.status == RSVP.Status.GOING]
+    assert going and len(going) < len(rsvps)  # some wait
     for name in ("manage", "check_in", "check_in_count", "attendees_csv"):
         with django_assert_max_num_queries(10):
             response = client.get(reverse(f"events:{name}", kwargs={"slug": event.slug}))
+            if name == "attendees_csv":
+                body = b"".join(response.streaming_content).decode()
+            else:
+                body = response.content.decode()
         assert response.status_code == 200, name
+        if name == "manage":  # everyone, going or waiting
+            assert all(f"<td>{rsvp.name}</td>" in body for rsvp in rsvps)
+        elif name == "attendees_csv":
+            assert sorted(row.split(",")[0] for row in body.splitlines()[1:]) == sorted(r.name for r in rsvps)
+        else:  # the door list: those going, nobody waiting
+            listed = {rsvp.name for rsvp in rsvps if f'id="rsvp-{rsvp.pk}"' in body}
+            assert listed == {rsvp.name for rsvp in going}
 
 
 def test_guest_rsvps_are_capped_per_visitor_per_hour(client, host, settings):
