@@ -111,11 +111,6 @@ def event_get_by_slug(*, slug: str) -> Event | None:
     )
 
 
-def event_visible_to(event: Event, user) -> bool:
-    """Every event has a public page (cancelled ones say so), whoever is looking."""
-    return True
-
-
 def event_public_attendees(*, event: Event, limit: int = 50) -> list[str]:
     """Names of people going who opted in to be shown; nobody else."""
     return list(
