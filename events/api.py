@@ -8,9 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from causeweb.core.exceptions import ValidationError
-from events import selectors, services
+from events import policies, selectors
 from events.forms import EventFilterForm
 from events.models import RSVP, Event
+from events.services import rsvps
 
 
 class EventListSerializer(serializers.ModelSerializer):
@@ -92,15 +93,10 @@ class EventDetailSerializer(EventListSerializer):
         return self.context["viewer_rsvp"]
 
     def get_online_url(self, event) -> str | None:
-        """Only the host and people confirmed going get the link."""
+        """Only those the policy lets see it (the host, people confirmed going) get the link."""
         request = self.context.get("request")
-        user = request.user if request else None
-        rsvp = self._viewer_rsvp(event)
-        if not event.online_url:
-            return None
-        if (user and user.is_authenticated and user.pk == event.host_id) or (
-            rsvp is not None and rsvp.status == RSVP.Status.GOING
-        ):
+        viewer = request.user if request else None
+        if policies.can_see_online_link(event, viewer=viewer, rsvp=self._viewer_rsvp(event)):
             return event.online_url
         return None
 
@@ -126,7 +122,7 @@ class RSVPSerializer(serializers.ModelSerializer):
         ]
 
     def get_waitlist_place(self, rsvp) -> int | None:
-        return services.rsvp_waitlist_place(rsvp)
+        return rsvps.rsvp_waitlist_place(rsvp)
 
 
 class RSVPInputSerializer(serializers.Serializer):
@@ -186,11 +182,11 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             rsvp = selectors.rsvp_active_for_user(event=event, user=request.user)
             if rsvp is None:
                 raise Http404
-            services.rsvp_cancel(rsvp_id=rsvp.pk, actor=request.user)
+            rsvps.rsvp_cancel(rsvp_id=rsvp.pk, actor=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = RSVPInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        rsvp = services.rsvp_create(event_id=event.pk, user=request.user, **data.validated_data)
+        rsvp = rsvps.rsvp_create(event_id=event.pk, user=request.user, **data.validated_data)
         return Response(RSVPSerializer(rsvp).data, status=status.HTTP_201_CREATED)
 
 

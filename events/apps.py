@@ -10,9 +10,9 @@ class EventsConfig(AppConfig):
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_flaggable
         from communities.hooks import group_page_sections
-        from events import integrations, selectors
+        from events import integrations, policies
 
         home_page_sections.register("events", integrations.home_section, order=20)
         campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
         group_page_sections.register("events", integrations.group_events_section, order=10)
-        register_flaggable("events.event", can_view=selectors.event_visible_to)
+        register_flaggable("events.event", can_view=policies.can_view_event)

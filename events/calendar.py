@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from causeweb.core.markdown import plain_text
+from events import policies
 
 _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\u0085")
 
@@ -69,7 +70,10 @@ def _vevent(event, *, include_online_link: bool) -> list[str]:
     return lines
 
 
-def calendar_ics(events, *, name: str, online_link_for=lambda event: False) -> str:
+def calendar_ics(events, *, name: str, viewer=None, viewer_rsvps: dict | None = None) -> str:
+    """A calendar of `events` for `viewer` (None: anyone). Each event's online link is in it only
+    where the policy lets the viewer see it; `viewer_rsvps` maps event ids to the viewer's RSVP."""
+    viewer_rsvps = viewer_rsvps or {}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -79,7 +83,8 @@ def calendar_ics(events, *, name: str, online_link_for=lambda event: False) -> s
         f"X-WR-CALNAME:{_escape(name)}",
     ]
     for event in events:
-        lines.extend(_vevent(event, include_online_link=online_link_for(event)))
+        shown = policies.can_see_online_link(event, viewer=viewer, rsvp=viewer_rsvps.get(event.pk))
+        lines.extend(_vevent(event, include_online_link=shown))
     lines.append("END:VCALENDAR")
     return "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"
 

@@ -8,8 +8,10 @@ from django.utils import timezone
 from campaigns import selectors as campaign_selectors
 from causeweb.accounts.demo import demo_users
 from causeweb.core import ratelimits
-from events import services
 from events.models import Event
+from events.services import events as events_services
+from events.services import rsvps
+from events.services.links import rsvp_confirm_token
 from events.timezones import local_to_utc
 
 # (title, kind, city, zone, lat, lng, venue, address, days ahead, local hour, hours, capacity, going, extra)
@@ -238,19 +240,19 @@ def seed(stdout):
         }
         if commitment_days:
             fields["commitment_deadline"] = _local(commitment_days, 18, zone)
-        event = services.event_create(host=host, **fields)
+        event = events_services.event_create(host=host, **fields)
         attendees = [p for p in people if p.pk != host.pk]
         for n in range(going):
             if n < len(attendees) // 2:
-                services.rsvp_create(event_id=event.pk, user=attendees[n], show_publicly=n % 2 == 0)
+                rsvps.rsvp_create(event_id=event.pk, user=attendees[n], show_publicly=n % 2 == 0)
             else:
-                demo_guest = services.rsvp_create(
+                demo_guest = rsvps.rsvp_create(
                     event_id=event.pk,
                     name=f"Demo guest {n + 1}",
                     email=f"guest{n + 1}.{event.pk}@example.org",
                     show_publicly=n % 3 == 0,
                 )
                 # Demo guests "clicked" their email link, so their seats do not lapse after the hold.
-                services.rsvp_confirm_email(token=services.rsvp_confirm_token(demo_guest))
+                rsvps.rsvp_confirm_email(token=rsvp_confirm_token(demo_guest))
         created += 1
     stdout.write(f"Demo events: {Event.objects.count()} ({created} new).")

@@ -111,11 +111,6 @@ def event_get_by_slug(*, slug: str) -> Event | None:
     )
 
 
-def event_visible_to(event: Event, user) -> bool:
-    """Every event has a public page (cancelled ones say so), whoever is looking."""
-    return True
-
-
 def event_public_attendees(*, event: Event, limit: int = 50) -> list[str]:
     """Names of people going who opted in to be shown; nobody else."""
     return list(
@@ -190,6 +185,12 @@ def event_list_for_attendee(*, user, now: datetime | None = None) -> QuerySet[Ev
         .select_related("host")
         .order_by("starts_at")
     )
+
+
+def rsvps_going_by_event(*, user, event_ids) -> dict[int, RSVP]:
+    """A person's going RSVPs for the given events, by event id (for their calendar feed)."""
+    rsvps = RSVP.objects.filter(user=user, status=RSVP.Status.GOING, event_id__in=list(event_ids))
+    return {rsvp.event_id: rsvp for rsvp in rsvps}
 
 
 def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:

@@ -1,52 +1,36 @@
-"""Thin Celery wrappers around events.services. Every task is idempotent (the services lock and
+"""Thin Celery wrappers around the events services. Every task is idempotent (the services lock and
 re-check, and notifications carry dedupe keys), so acks_late redelivery and overlapping beats are safe."""
 
 from celery import shared_task
 from celery.schedules import crontab
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OSError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
+from causeweb.celery import TASK_DEFAULTS
+from events.services import messages, rsvps, turnout
 
 
-@shared_task(name="events.tasks.send_reminders", **TASK_OPTIONS)
+@shared_task(name="events.tasks.send_reminders", **TASK_DEFAULTS)
 def send_reminders() -> int:
-    from events import services
-
-    return services.event_reminders_send()
+    return turnout.event_reminders_send()
 
 
-@shared_task(name="events.tasks.decide_turnouts", **TASK_OPTIONS)
+@shared_task(name="events.tasks.decide_turnouts", **TASK_DEFAULTS)
 def decide_turnouts() -> dict:
-    from events import services
-
-    return services.event_turnout_decide_due()
+    return turnout.event_turnout_decide_due()
 
 
-@shared_task(name="events.tasks.expire_waitlist_offers", **TASK_OPTIONS)
+@shared_task(name="events.tasks.expire_waitlist_offers", **TASK_DEFAULTS)
 def expire_waitlist_offers() -> int:
-    from events import services
-
-    return services.rsvp_expire_offers()
+    return rsvps.rsvp_expire_offers()
 
 
-@shared_task(name="events.tasks.release_expired_guest_holds", **TASK_OPTIONS)
+@shared_task(name="events.tasks.release_expired_guest_holds", **TASK_DEFAULTS)
 def release_expired_guest_holds() -> int:
-    from events import services
-
-    return services.rsvp_release_expired_holds()
+    return rsvps.rsvp_release_expired_holds()
 
 
-@shared_task(name="events.tasks.deliver_event_message", **TASK_OPTIONS)
+@shared_task(name="events.tasks.deliver_event_message", **TASK_DEFAULTS)
 def deliver_event_message(message_id: int) -> int:
-    from events import services
-
-    return services.event_message_deliver(message_id=message_id)
+    return messages.event_message_deliver(message_id=message_id)
 
 
 BEAT_SCHEDULE = {

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.test import Client
 
-from events import services
 from events.models import RSVP
+from events.services.hosting import rsvp_check_in
+from events.services.rsvps import rsvp_create
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 
@@ -25,7 +26,7 @@ def test_find_rsvp_waitlist_and_check_in(browser, live_server, artifacts_dir):
         host=host, title="Alfama neighbours meeting", kind="meeting", capacity=1, latitude=38.7118, longitude=-9.1300
     )
     EventFactory(host=host, title="Berlin tenants' town hall", latitude=52.5186, longitude=13.4081, city="Berlin")
-    services.rsvp_create(event_id=full.pk, name="Early Bird", email="early@example.org")
+    rsvp_create(event_id=full.pk, name="Early Bird", email="early@example.org")
 
     context = browser.new_context(
         viewport={"width": 1200, "height": 1000},
@@ -75,7 +76,7 @@ def test_find_rsvp_waitlist_and_check_in(browser, live_server, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "events-4-waitlist.png"), full_page=True)
 
     # 4. The host checks Vera in by her code; the counter updates live when someone else arrives.
-    other = services.rsvp_create(event_id=march.pk, name="Olu Other", email="olu@example.org")
+    other = rsvp_create(event_id=march.pk, name="Olu Other", email="olu@example.org")
     client = Client()
     client.force_login(host)
     host_context = browser.new_context(viewport={"width": 1200, "height": 1000}, timezone_id="Europe/Lisbon")
@@ -92,7 +93,7 @@ def test_find_rsvp_waitlist_and_check_in(browser, live_server, artifacts_dir):
     assert "Vera Visitor is checked in." in host_page.locator(".messages").inner_text()
     count = host_page.locator("#check-in-count").inner_text()
     assert "1 of 2 RSVPs checked in" in count and "2 of 3 people" in count  # Vera brought a guest
-    services.rsvp_check_in(event_id=march.pk, actor=host, rsvp_id=other.pk)  # a co-host's phone, say
+    rsvp_check_in(event_id=march.pk, actor=host, rsvp_id=other.pk)  # a co-host's phone, say
     host_page.wait_for_function(
         "document.querySelector('#checked-in-number').textContent.trim() === '2'", timeout=15_000
     )

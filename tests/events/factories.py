@@ -4,6 +4,8 @@ import factory
 from django.utils import timezone
 
 from events.models import RSVP, Event
+from events.services.links import rsvp_confirm_token
+from events.services.rsvps import rsvp_confirm_email
 from tests.factories import UserFactory
 
 
@@ -29,7 +31,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class RSVPFactory(factory.django.DjangoModelFactory):
-    """Raw rows for read tests; behaviour tests go through services.rsvp_create."""
+    """Raw rows for read tests; behaviour tests go through events.services.rsvps.rsvp_create."""
 
     class Meta:
         model = RSVP
@@ -43,6 +45,4 @@ class RSVPFactory(factory.django.DjangoModelFactory):
 
 def confirm_email(rsvp, *, now=None):
     """What following the link in a guest's confirmation email does."""
-    from events import services
-
-    return services.rsvp_confirm_email(token=services.rsvp_confirm_token(rsvp), now=now)
+    return rsvp_confirm_email(token=rsvp_confirm_token(rsvp), now=now)

@@ -4,8 +4,16 @@ released together by a barrier. Only PostgreSQL has the row locks these rely on.
 import pytest
 
 from causeweb.core.exceptions import Conflict
-from events import services
 from events.models import RSVP, Event
+from events.services.links import rsvp_manage_token
+from events.services.rsvps import (
+    rsvp_cancel,
+    rsvp_create,
+    rsvp_expire_offers,
+    rsvp_release_expired_holds,
+    rsvp_waitlist_place,
+)
+from events.services.turnout import event_reminders_send, event_turnout_decide_due
 from tests.concurrency import run_concurrently
 from tests.events.factories import EventFactory, confirm_email
 from tests.factories import UserFactory
@@ -16,8 +24,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_fifty_concurrent_rsvps_never_overbook_and_queue_in_order():
     event = EventFactory(host=UserFactory(), capacity=10)
     rsvp_calls = [
-        (lambda n=n: services.rsvp_create(event_id=event.pk, name=f"Person {n}", email=f"p{n}@example.org"))
-        for n in range(50)
+        (lambda n=n: rsvp_create(event_id=event.pk, name=f"Person {n}", email=f"p{n}@example.org")) for n in range(50)
     ]
     results, errors = run_concurrently(rsvp_calls)
     assert errors == [None] * 50
@@ -33,18 +40,16 @@ def test_fifty_concurrent_rsvps_never_overbook_and_queue_in_order():
     # and waitlist tickets follow the order of arrival with no gaps or duplicates.
     assert max(r.pk for r in going) < min(r.pk for r in waiting)
     assert [r.waitlist_position for r in waiting] == list(range(1, 41))
-    assert [services.rsvp_waitlist_place(r) for r in waiting[:3]] == [1, 2, 3]
+    assert [rsvp_waitlist_place(r) for r in waiting[:3]] == [1, 2, 3]
 
 
 def test_concurrent_cancellations_promote_the_waitlist_in_order():
     event = EventFactory(host=UserFactory(), capacity=10)
-    people = [services.rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org") for n in range(30)]
+    people = [rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org") for n in range(30)]
     going, waiting = people[:10], people[10:]
     assert all(r.status == RSVP.Status.GOING for r in going)
 
-    cancel_calls = [
-        (lambda r=r: services.rsvp_cancel(rsvp_id=r.pk, manage_token=services.rsvp_manage_token(r))) for r in going
-    ]
+    cancel_calls = [(lambda r=r: rsvp_cancel(rsvp_id=r.pk, manage_token=rsvp_manage_token(r))) for r in going]
     _, errors = run_concurrently(cancel_calls)
     assert errors == [None] * 10
 
@@ -58,13 +63,9 @@ def test_concurrent_cancellations_promote_the_waitlist_in_order():
 
 def test_concurrent_cancellations_and_rsvps_together_stay_within_capacity():
     event = EventFactory(host=UserFactory(), capacity=5, max_guests_per_rsvp=2)
-    first = [
-        services.rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org", guests=n % 2) for n in range(8)
-    ]
-    calls = [
-        (lambda r=r: services.rsvp_cancel(rsvp_id=r.pk, manage_token=services.rsvp_manage_token(r))) for r in first[:4]
-    ] + [
-        (lambda n=n: services.rsvp_create(event_id=event.pk, name=f"N{n}", email=f"n{n}@example.org", guests=n % 3))
+    first = [rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org", guests=n % 2) for n in range(8)]
+    calls = [(lambda r=r: rsvp_cancel(rsvp_id=r.pk, manage_token=rsvp_manage_token(r))) for r in first[:4]] + [
+        (lambda n=n: rsvp_create(event_id=event.pk, name=f"N{n}", email=f"n{n}@example.org", guests=n % 3))
         for n in range(20)
     ]
     _, errors = run_concurrently(calls)
@@ -77,7 +78,7 @@ def test_concurrent_cancellations_and_rsvps_together_stay_within_capacity():
 def test_concurrent_duplicate_rsvps_by_one_person_create_one():
     event = EventFactory(host=UserFactory(), capacity=10)
     user = UserFactory()
-    results, errors = run_concurrently([lambda: services.rsvp_create(event_id=event.pk, user=user)] * 10)
+    results, errors = run_concurrently([lambda: rsvp_create(event_id=event.pk, user=user)] * 10)
     assert sum(1 for r in results if r is not None) == 1
     assert all(isinstance(e, Conflict) for e in errors if e is not None)
     assert RSVP.objects.filter(event=event, user=user).count() == 1
@@ -91,12 +92,10 @@ def test_concurrent_claim_window_expiry_runs_promote_once():
 
     now = timezone.now()
     event = EventFactory(host=UserFactory(), capacity=1, waitlist_mode=Event.WaitlistMode.CLAIM, claim_window_hours=1)
-    people = [
-        services.rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org", now=now) for n in range(4)
-    ]
-    services.rsvp_cancel(rsvp_id=people[0].pk, manage_token=services.rsvp_manage_token(people[0]), now=now)
+    people = [rsvp_create(event_id=event.pk, name=f"P{n}", email=f"p{n}@example.org", now=now) for n in range(4)]
+    rsvp_cancel(rsvp_id=people[0].pk, manage_token=rsvp_manage_token(people[0]), now=now)
     later = now + timedelta(hours=2)
-    results, errors = run_concurrently([lambda: services.rsvp_expire_offers(now=later)] * 5)
+    results, errors = run_concurrently([lambda: rsvp_expire_offers(now=later)] * 5)
     assert errors == [None] * 5
     assert sum(results) == 1  # one offer expired, once
     statuses = [RSVP.objects.get(pk=p.pk).status for p in people]
@@ -116,18 +115,16 @@ def test_overlapping_beats_send_each_reminder_and_turnout_decision_once():
     committed = EventFactory(host=host, turnout_minimum=3, commitment_deadline=now - timedelta(minutes=1))
     for n in range(5):
         # Guests who confirmed their email (unconfirmed ones get no reminder and do not count).
-        confirm_email(services.rsvp_create(event_id=soon.pk, name=f"S{n}", email=f"s{n}@example.org", now=now))
+        confirm_email(rsvp_create(event_id=soon.pk, name=f"S{n}", email=f"s{n}@example.org", now=now))
         early = now - timedelta(hours=1)
-        confirm_email(
-            services.rsvp_create(event_id=committed.pk, name=f"C{n}", email=f"c{n}@example.org", now=early), now=early
-        )
+        confirm_email(rsvp_create(event_id=committed.pk, name=f"C{n}", email=f"c{n}@example.org", now=early), now=early)
 
-    reminders, errors = run_concurrently([lambda: services.event_reminders_send(now=now)] * 6)
+    reminders, errors = run_concurrently([lambda: event_reminders_send(now=now)] * 6)
     assert errors == [None] * 6
     assert sum(reminders) == 5
     assert Notification.objects.filter(kind="event_reminder").count() == 5
 
-    outcomes, errors = run_concurrently([lambda: services.event_turnout_decide_due(now=now)] * 6)
+    outcomes, errors = run_concurrently([lambda: event_turnout_decide_due(now=now)] * 6)
     assert errors == [None] * 6
     assert sum(o["confirmed"] for o in outcomes) == 1
     assert Notification.objects.filter(kind="event_confirmed").count() == 5
@@ -142,11 +139,7 @@ def test_concurrent_unconfirmed_guests_cannot_hold_more_than_capacity_and_lapsed
     event = EventFactory(host=UserFactory(), capacity=10, max_guests_per_rsvp=2)
     now = timezone.now()
     calls = [
-        (
-            lambda n=n: services.rsvp_create(
-                event_id=event.pk, name=f"Fake {n}", email=f"f{n}@example.org", guests=2, now=now
-            )
-        )
+        (lambda n=n: rsvp_create(event_id=event.pk, name=f"Fake {n}", email=f"f{n}@example.org", guests=2, now=now))
         for n in range(20)
     ]
     _, errors = run_concurrently(calls)
@@ -158,8 +151,8 @@ def test_concurrent_unconfirmed_guests_cannot_hold_more_than_capacity_and_lapsed
 
     # After the hold, newcomers and the sweep race: lapsed holds free their seats exactly once.
     after = now + settings.GUEST_RSVP_HOLD + timedelta(seconds=1)
-    calls = [lambda: services.rsvp_release_expired_holds(now=after)] * 3 + [
-        (lambda n=n: services.rsvp_create(event_id=event.pk, user=UserFactory(), now=after)) for n in range(5)
+    calls = [lambda: rsvp_release_expired_holds(now=after)] * 3 + [
+        (lambda n=n: rsvp_create(event_id=event.pk, user=UserFactory(), now=after)) for n in range(5)
     ]
     _, errors = run_concurrently(calls)
     assert errors == [None] * len(calls)

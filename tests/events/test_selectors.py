@@ -4,9 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from events import selectors, services
+from events import selectors
 from events.models import Event
 from events.selectors import EventFilters
+from events.services.hosting import rsvp_check_in
+from events.services.links import rsvp_manage_token
+from events.services.rsvps import rsvp_cancel, rsvp_create
 from tests.events.factories import EventFactory, confirm_email
 from tests.factories import CampaignFactory
 
@@ -80,16 +83,16 @@ def test_featured_and_campaign_and_group_lists_are_upcoming_public_only(host):
 
 
 def test_public_attendees_only_opted_in_and_going(event):
-    confirm_email(services.rsvp_create(event_id=event.pk, name="Shown", email="s@example.org", show_publicly=True))
-    services.rsvp_create(event_id=event.pk, name="Hidden", email="h@example.org")
-    gone = services.rsvp_create(event_id=event.pk, name="Gone", email="g@example.org", show_publicly=True)
-    services.rsvp_cancel(rsvp_id=gone.pk, manage_token=services.rsvp_manage_token(gone))
+    confirm_email(rsvp_create(event_id=event.pk, name="Shown", email="s@example.org", show_publicly=True))
+    rsvp_create(event_id=event.pk, name="Hidden", email="h@example.org")
+    gone = rsvp_create(event_id=event.pk, name="Gone", email="g@example.org", show_publicly=True)
+    rsvp_cancel(rsvp_id=gone.pk, manage_token=rsvp_manage_token(gone))
     assert selectors.event_public_attendees(event=event) == ["Shown"]
 
 
 def test_check_in_counts_people_with_guests(event):
-    a = services.rsvp_create(event_id=event.pk, name="A", email="a@example.org", guests=2)
-    services.rsvp_create(event_id=event.pk, name="B", email="b@example.org")
-    services.rsvp_check_in(event_id=event.pk, actor=event.host, rsvp_id=a.pk)
+    a = rsvp_create(event_id=event.pk, name="A", email="a@example.org", guests=2)
+    rsvp_create(event_id=event.pk, name="B", email="b@example.org")
+    rsvp_check_in(event_id=event.pk, actor=event.host, rsvp_id=a.pk)
     counts = selectors.event_check_in_counts(event=event)
     assert counts == {"rsvps": 2, "checked_in": 1, "walk_ins": 0, "people": 4, "people_checked_in": 3}

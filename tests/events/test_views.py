@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from causeweb.notifications.models import Notification
-from events import services
 from events.models import RSVP, Event
+from events.services.calendar import calendar_feed_get_or_create
+from events.services.hosting import rsvp_check_in
+from events.services.links import rsvp_manage_token, rsvp_manage_url
+from events.services.rsvps import rsvp_create
 from tests.events.factories import EventFactory, RSVPFactory, confirm_email
 from tests.factories import CampaignFactory, UserFactory
 
@@ -74,14 +77,24 @@ def test_list_near_a_point_sorted_by_distance(client, host):
 
 
 def test_list_query_count_is_constant(client, host, django_assert_max_num_queries):
+    events = []
     for i in range(30):
         event = EventFactory(host=UserFactory() if i % 2 else host, campaign=CampaignFactory() if i % 3 == 0 else None)
         RSVPFactory.create_batch(2, event=event)
+        events.append(event)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
+    html = response.content.decode()
+    # The first page of 20, soonest first; the rest are on page two.
+    shown = [event for event in events if f'href="{event.get_absolute_url()}"' in html]
+    assert shown == events[:20]
+    assert html.index(events[0].title) < html.index(events[19].title)
     with django_assert_max_num_queries(8):
-        client.get(reverse("events:list"), {"lat": "38.7", "lng": "-9.1", "radius_km": "100"})
+        response = client.get(reverse("events:list"), {"lat": "38.7", "lng": "-9.1", "radius_km": "100"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "km away" in html
+    assert len([event for event in events if f'href="{event.get_absolute_url()}"' in html]) == 20
 
 
 def test_home_page_shows_featured_events(client, host):
@@ -118,13 +131,13 @@ def test_detail_across_dst_shows_standard_time(client, host):
 
 def test_detail_spots_left_and_online_link_only_for_confirmed_and_host(client, host, user):
     event = EventFactory(host=host, capacity=3, online_url="https://meet.example.org/secret-room")
-    services.rsvp_create(event_id=event.pk, name="A", email="a@example.org")
+    rsvp_create(event_id=event.pk, name="A", email="a@example.org")
     html = client.get(detail(event)).content.decode()
     assert "secret-room" not in html
     assert '<strong id="spots-left">2</strong>' in html
     client.force_login(user)
     assert "secret-room" not in client.get(detail(event)).content.decode()
-    services.rsvp_create(event_id=event.pk, user=user)
+    rsvp_create(event_id=event.pk, user=user)
     assert "secret-room" in client.get(detail(event)).content.decode()
     client.force_login(host)
     assert "secret-room" in client.get(detail(event)).content.decode()
@@ -132,8 +145,8 @@ def test_detail_spots_left_and_online_link_only_for_confirmed_and_host(client, h
 
 def test_waitlisted_viewer_does_not_see_online_link(client, host, user):
     event = EventFactory(host=host, capacity=1, online_url="https://meet.example.org/secret-room")
-    services.rsvp_create(event_id=event.pk, name="A", email="a@example.org")
-    services.rsvp_create(event_id=event.pk, user=user)
+    rsvp_create(event_id=event.pk, name="A", email="a@example.org")
+    rsvp_create(event_id=event.pk, user=user)
     client.force_login(user)
     html = client.get(detail(event)).content.decode()
     assert "secret-room" not in html and "number <strong>1</strong> on the waitlist" in html
@@ -141,10 +154,8 @@ def test_waitlisted_viewer_does_not_see_online_link(client, host, user):
 
 def test_detail_lists_only_opted_in_attendees(client, host):
     event = EventFactory(host=host)
-    confirm_email(
-        services.rsvp_create(event_id=event.pk, name="Visible Vera", email="v@example.org", show_publicly=True)
-    )
-    services.rsvp_create(event_id=event.pk, name="Private Pat", email="p@example.org")
+    confirm_email(rsvp_create(event_id=event.pk, name="Visible Vera", email="v@example.org", show_publicly=True))
+    rsvp_create(event_id=event.pk, name="Private Pat", email="p@example.org")
     html = client.get(detail(event)).content.decode()
     assert "Visible Vera" in html and "Private Pat" not in html
 
@@ -152,12 +163,19 @@ def test_detail_lists_only_opted_in_attendees(client, host):
 def test_detail_query_count_is_constant(client, host, user, django_assert_max_num_queries):
     event = EventFactory(host=host, capacity=200, campaign=CampaignFactory())
     for i in range(40):
-        services.rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", show_publicly=i % 2 == 0)
-    services.rsvp_create(event_id=event.pk, user=user)
+        rsvp = rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", show_publicly=i % 2 == 0)
+        if i % 4 == 0:
+            confirm_email(rsvp)
+    rsvp_create(event_id=event.pk, user=user)
     client.force_login(user)
     with django_assert_max_num_queries(12):
         response = client.get(detail(event))
     assert response.status_code == 200
+    html = response.content.decode()
+    # Listed: people going, confirmed and opted in (P0, P4, ...); nobody else.
+    listed = [f"P{i}" for i in range(40) if f'<span class="tag">P{i}</span>' in html]
+    assert listed == [f"P{i}" for i in range(0, 40, 4)]
+    assert event.campaign.title in html and "You're going" in html
 
 
 def test_unknown_event_is_404(client):
@@ -170,10 +188,10 @@ def test_visitor_rsvp_redirects_to_signed_manage_page(client, event):
         {"name": "Vi Sitor", "email": "vi@example.org", "guests": 1},
     )
     rsvp = RSVP.objects.get()
-    assert response.status_code == 302 and response.url == services.rsvp_manage_url(rsvp)
+    assert response.status_code == 302 and response.url == rsvp_manage_url(rsvp)
     page = client.get(response.url).content.decode()
     assert rsvp.check_in_code in page and "qr.svg" in page
-    qr = client.get(reverse("events:rsvp_qr", kwargs={"token": services.rsvp_manage_token(rsvp)}))
+    qr = client.get(reverse("events:rsvp_qr", kwargs={"token": rsvp_manage_token(rsvp)}))
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
 
 
@@ -199,15 +217,15 @@ def test_rsvp_manage_bad_token_is_404(client):
 
 def test_rsvp_manage_cancel_and_claim(client, host):
     event = EventFactory(host=host, capacity=1, waitlist_mode=Event.WaitlistMode.CLAIM)
-    first = services.rsvp_create(event_id=event.pk, name="A", email="a@example.org")
-    second = services.rsvp_create(event_id=event.pk, name="B", email="b@example.org")
-    page = client.get(services.rsvp_manage_url(second)).content.decode()
+    first = rsvp_create(event_id=event.pk, name="A", email="a@example.org")
+    second = rsvp_create(event_id=event.pk, name="B", email="b@example.org")
+    page = client.get(rsvp_manage_url(second)).content.decode()
     assert 'id="waitlist-place"' in page and "number <strong>1</strong>" in page
-    client.post(services.rsvp_manage_url(first), {"action": "cancel"})
+    client.post(rsvp_manage_url(first), {"action": "cancel"})
     second.refresh_from_db()
     assert second.status == RSVP.Status.OFFERED
-    assert "Confirm my spot" in client.get(services.rsvp_manage_url(second)).content.decode()
-    client.post(services.rsvp_manage_url(second), {"action": "claim"})
+    assert "Confirm my spot" in client.get(rsvp_manage_url(second)).content.decode()
+    client.post(rsvp_manage_url(second), {"action": "claim"})
     second.refresh_from_db()
     assert second.status == RSVP.Status.GOING
 
@@ -229,16 +247,17 @@ def test_host_pages_need_sign_in(client, event):
 
 
 def test_csv_export_escapes_formulas(client, event):
-    services.rsvp_create(event_id=event.pk, name="=HYPERLINK(1)", email="x@example.org")
+    rsvp_create(event_id=event.pk, name="=HYPERLINK(1)", email="x@example.org")
     client.force_login(event.host)
-    body = client.get(reverse("events:attendees_csv", kwargs={"slug": event.slug})).content.decode()
+    response = client.get(reverse("events:attendees_csv", kwargs={"slug": event.slug}))
+    body = b"".join(response.streaming_content).decode()
     assert body.splitlines()[0].startswith("name,email,status")
     assert "'=HYPERLINK(1)" in body
 
 
 def test_check_in_page_by_code_list_and_walk_in(client, event):
-    rsvp = services.rsvp_create(event_id=event.pk, name="Ana", email="ana@example.org")
-    other = services.rsvp_create(event_id=event.pk, name="Ben", email="ben@example.org")
+    rsvp = rsvp_create(event_id=event.pk, name="Ana", email="ana@example.org")
+    other = rsvp_create(event_id=event.pk, name="Ben", email="ben@example.org")
     client.force_login(event.host)
     url = reverse("events:check_in", kwargs={"slug": event.slug})
     page = client.get(url, {"code": rsvp.check_in_code}).content.decode()
@@ -310,7 +329,7 @@ def test_edit_form_prefills_local_times(client, host):
 
 
 def test_cancel_view_notifies(client, event):
-    services.rsvp_create(event_id=event.pk, name="A", email="a@example.org")
+    rsvp_create(event_id=event.pk, name="A", email="a@example.org")
     client.force_login(event.host)
     response = client.post(reverse("events:cancel", kwargs={"slug": event.slug}), {"reason": "Rain"})
     assert response.status_code == 302
@@ -332,12 +351,12 @@ def test_ics_download_and_google_link(client, event):
 def test_calendar_feed_lists_only_going_events_by_secret_token(client, host, user):
     going = EventFactory(host=host, title="Going one", online_url="https://meet.example.org/room")
     waitlisted = EventFactory(host=host, title="Waiting one", capacity=1)
-    services.rsvp_create(event_id=going.pk, user=user)
-    services.rsvp_create(event_id=waitlisted.pk, name="X", email="x@example.org")
-    services.rsvp_create(event_id=waitlisted.pk, user=user)
+    rsvp_create(event_id=going.pk, user=user)
+    rsvp_create(event_id=waitlisted.pk, name="X", email="x@example.org")
+    rsvp_create(event_id=waitlisted.pk, user=user)
     client.force_login(user)
     page = client.get(reverse("events:calendar")).content.decode()
-    feed = services.calendar_feed_get_or_create(user=user)
+    feed = calendar_feed_get_or_create(user=user)
     assert feed.token in page
     client.logout()
     body = client.get(reverse("events:calendar_feed", kwargs={"token": feed.token})).content.decode()
@@ -350,14 +369,28 @@ def test_calendar_feed_lists_only_going_events_by_secret_token(client, host, use
 def test_host_pages_query_counts_are_constant(client, host, django_assert_max_num_queries):
     event = EventFactory(host=host, capacity=30, max_guests_per_rsvp=3)
     for i in range(45):
-        services.rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", guests=i % 2)
+        rsvp_create(event_id=event.pk, name=f"P{i}", email=f"p{i}@example.org", guests=i % 2)
     for rsvp in RSVP.objects.filter(event=event, status="going")[:10]:
-        services.rsvp_check_in(event_id=event.pk, actor=host, rsvp_id=rsvp.pk)
+        rsvp_check_in(event_id=event.pk, actor=host, rsvp_id=rsvp.pk)
     client.force_login(host)
+    rsvps = list(RSVP.objects.filter(event=event).order_by("pk"))
+    going = [rsvp for rsvp in rsvps if rsvp.status == RSVP.Status.GOING]
+    assert going and len(going) < len(rsvps)  # some wait
     for name in ("manage", "check_in", "check_in_count", "attendees_csv"):
         with django_assert_max_num_queries(10):
             response = client.get(reverse(f"events:{name}", kwargs={"slug": event.slug}))
+            if name == "attendees_csv":
+                body = b"".join(response.streaming_content).decode()
+            else:
+                body = response.content.decode()
         assert response.status_code == 200, name
+        if name == "manage":  # everyone, going or waiting
+            assert all(f"<td>{rsvp.name}</td>" in body for rsvp in rsvps)
+        elif name == "attendees_csv":
+            assert sorted(row.split(",")[0] for row in body.splitlines()[1:]) == sorted(r.name for r in rsvps)
+        else:  # the door list: those going, nobody waiting
+            listed = {rsvp.name for rsvp in rsvps if f'id="rsvp-{rsvp.pk}"' in body}
+            assert listed == {rsvp.name for rsvp in going}
 
 
 def test_guest_rsvps_are_capped_per_visitor_per_hour(client, host, settings):
@@ -377,7 +410,7 @@ def test_guest_rsvps_are_capped_per_visitor_per_hour(client, host, settings):
 
 
 def test_host_messages_attendees_from_the_manage_page(client, event, django_capture_on_commit_callbacks):
-    confirm_email(services.rsvp_create(event_id=event.pk, name="A", email="a@example.org"))
+    confirm_email(rsvp_create(event_id=event.pk, name="A", email="a@example.org"))
     client.force_login(event.host)
     url = reverse("events:manage", kwargs={"slug": event.slug})
     with django_capture_on_commit_callbacks(execute=True):

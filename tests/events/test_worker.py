@@ -10,8 +10,9 @@ import time
 import pytest
 
 from causeweb.notifications.models import Notification
-from events import services
 from events.models import EventMessage
+from events.services.messages import event_message_create
+from events.services.rsvps import rsvp_create
 from tests.events.factories import EventFactory, confirm_email
 from tests.factories import UserFactory
 from tests.workers import running_worker
@@ -46,11 +47,11 @@ def test_host_message_is_delivered_by_a_real_worker(worker):
     event = EventFactory(host=host)
     attendees = [UserFactory() for _ in range(3)]
     for person in attendees:
-        services.rsvp_create(event_id=event.pk, user=person)
+        rsvp_create(event_id=event.pk, user=person)
     # A guest counts among the recipients once their email is confirmed (unconfirmed holds are not messaged).
-    confirm_email(services.rsvp_create(event_id=event.pk, name="Guest", email="guest@example.org"))
+    confirm_email(rsvp_create(event_id=event.pk, name="Guest", email="guest@example.org"))
 
-    message = services.event_message_create(event_id=event.pk, actor=host, subject="Meet at 5", body="By the fountain.")
+    message = event_message_create(event_id=event.pk, actor=host, subject="Meet at 5", body="By the fountain.")
     assert wait_for(lambda: EventMessage.objects.get(pk=message.pk).sent_at is not None), "worker never delivered"
     message.refresh_from_db()
     assert message.recipient_count == 4

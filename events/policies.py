@@ -1,0 +1,78 @@
+"""Who may see or do what with an event. One place, asked by services (which enforce it), views,
+the API and templates (which only show what a person may use). Pure functions over objects: no
+queries here; callers pass what they already loaded.
+"""
+
+from datetime import datetime
+
+from events.models import RSVP, Event
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_host(event: Event, user) -> bool:
+    """The event's host: the only person who edits, cancels, messages, checks people in and
+    sees the attendee list."""
+    return _signed_in(user) and user.pk == event.host_id
+
+
+def can_view_event(event: Event, user) -> bool:
+    """Every event has a public page (cancelled ones say so), whoever is looking."""
+    return True
+
+
+def can_host_events(user) -> bool:
+    """Anyone signed in (and not deactivated) may host an event."""
+    return _signed_in(user) and user.is_active
+
+
+def can_host_for_group(access) -> bool:
+    """The group's owners and moderators (not banned) may put events under its name.
+    `access` is the viewer's `communities.selectors.group_access(...)`."""
+    return access.can_moderate and not access.is_banned
+
+
+def rsvp_refusal(event: Event, *, now: datetime) -> str | None:
+    """Why nobody can RSVP to the event now, or None when RSVPs are open."""
+    if event.is_cancelled:
+        return "This event was cancelled."
+    if not event.rsvp_open(now):
+        return "RSVPs for this event are closed."
+    return None
+
+
+def can_rsvp(event: Event, *, now: datetime) -> bool:
+    return rsvp_refusal(event, now=now) is None
+
+
+def can_manage_rsvp(rsvp: RSVP, *, actor, holds_manage_link: bool = False) -> bool:
+    """The attendee: signed in as the RSVP's account, or holding the RSVP's signed manage link."""
+    if holds_manage_link:
+        return True
+    return _signed_in(actor) and actor.pk == rsvp.user_id
+
+
+def can_cancel_rsvp(rsvp: RSVP, event: Event, *, actor, holds_manage_link: bool = False) -> bool:
+    """The attendee, or the host (who may drop anyone from their event)."""
+    return can_manage_rsvp(rsvp, actor=actor, holds_manage_link=holds_manage_link) or is_host(event, actor)
+
+
+def can_see_online_link(event: Event, *, viewer=None, rsvp: RSVP | None = None, by_email: bool = False) -> bool:
+    """Who sees an event's online link, and when.
+
+    Never when there is none. The host always. An attendee once their RSVP is going and their
+    address is proven: on a page, that means confirmed going (a guest's hold is over; members and
+    walk-ins are trusted), because the manage page opens in the browser right after a guest RSVPs
+    and holding it proves nothing. In an email to the RSVP's own address (`by_email`), going is
+    enough: only whoever controls the address reads it. Offered, waitlisted or cancelled: no."""
+    if not event.online_url:
+        return False
+    if is_host(event, viewer):
+        return True
+    if rsvp is None or rsvp.event_id != event.pk:
+        return False
+    if by_email:
+        return rsvp.status == RSVP.Status.GOING
+    return rsvp.is_confirmed_going

@@ -1,0 +1,134 @@
+"""The host's tools at the door and after: check-in by code or from the list, walk-ins, and the
+attendee export."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from causeweb.core.exceptions import Conflict, ValidationError
+from events import selectors
+from events.models import RSVP, Event
+from events.services._common import _lock_event, _require_host
+from events.services._seats import _add_seats, _new_code_for, _promote_waitlist, _release_expired_holds
+
+
+@transaction.atomic
+def rsvp_check_in(
+    *, event_id: int, actor, code: str = "", rsvp_id: int | None = None, now: datetime | None = None
+) -> RSVP:
+    """The host marks someone arrived, by their short code (or QR) or from the list."""
+    event = Event.objects.get(pk=event_id)
+    _require_host(event, actor)
+    rsvps = RSVP.objects.select_for_update().filter(event=event)
+    if rsvp_id is not None:
+        rsvp = rsvps.filter(pk=rsvp_id).first()
+    else:
+        normalized = "".join((code or "").split()).upper()
+        rsvp = rsvps.filter(check_in_code=normalized).first() if normalized else None
+    if rsvp is None:
+        raise ValidationError({"code": "No RSVP with that code for this event."})
+    if rsvp.status != RSVP.Status.GOING:
+        raise ValidationError({"code": f"{rsvp.name} is not confirmed ({rsvp.get_status_display().lower()})."})
+    if rsvp.checked_in_at:
+        local = timezone.localtime(rsvp.checked_in_at, event.zone)
+        raise Conflict(f"{rsvp.name} was already checked in at {local:%H:%M}.", code="already_checked_in")
+    now = now or timezone.now()
+    if rsvp.is_unconfirmed and rsvp.hold_expires_at <= now:
+        raise ValidationError({"code": f"{rsvp.name} never confirmed their email and their hold ran out."})
+    rsvp.checked_in_at = now
+    # The host sees them at the door: that confirms an unconfirmed guest as well as an email would.
+    rsvp.hold_expires_at = None
+    rsvp.save(update_fields=["checked_in_at", "hold_expires_at", "updated_at"])
+    return rsvp
+
+
+@transaction.atomic
+def rsvp_add_walk_in(
+    *, event_id: int, actor, name: str, email: str = "", guests: int = 0, now: datetime | None = None
+) -> RSVP:
+    """Someone turns up without an RSVP: the host adds them, checked in, if a seat is free."""
+    now = now or timezone.now()
+    event = _lock_event(event_id)
+    _require_host(event, actor)
+    if event.is_cancelled:
+        raise ValidationError("This event was cancelled.")
+    name, email = (name or "").strip(), (email or "").strip().lower()
+    if not name:
+        raise ValidationError({"name": "Give the walk-in's name."})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": "That email address is not valid."})
+        if event.rsvps.filter(email__iexact=email, status__in=RSVP.ACTIVE_STATUSES).exists():
+            raise Conflict("That person already has an RSVP; check them in by their code.")
+    try:
+        guests = int(guests or 0)
+    except (TypeError, ValueError):
+        raise ValidationError({"guests": "The number of guests must be a whole number."})
+    if not 0 <= guests <= event.max_guests_per_rsvp:
+        raise ValidationError({"guests": f"Each person may bring up to {event.max_guests_per_rsvp} guests."})
+    if _release_expired_holds(event, now=now):
+        _promote_waitlist(event, now=now)
+    seats = 1 + guests
+    if event.capacity is not None and event.capacity - event.seats_taken < seats:
+        raise Conflict("The event is full. Raise the capacity to admit walk-ins.", code="full")
+    rsvp = RSVP.objects.create(
+        event=event,
+        name=name[:120],
+        email=email,
+        guests=seats - 1,
+        status=RSVP.Status.GOING,
+        is_walk_in=True,
+        checked_in_at=now,
+        check_in_code=_new_code_for(event),
+    )
+    _add_seats(event, going=seats)
+    return rsvp
+
+
+ATTENDEE_EXPORT_HEADER = (
+    "name",
+    "email",
+    "status",
+    "confirmation",
+    "guests",
+    "waitlist_position",
+    "check_in_code",
+    "checked_in_at",
+    "walk_in",
+    "rsvped_at",
+)
+
+
+def attendee_export_rows(*, event: Event, actor) -> Iterator[list]:
+    """The host's attendee list as spreadsheet rows (going, unconfirmed, waiting, cancelled), in
+    the order of ATTENDEE_EXPORT_HEADER. Only the host may export it (checked before any row)."""
+    _require_host(event, actor)
+    lists = selectors.event_rsvp_lists(event=event)
+    rsvps = [*lists["going"], *lists["unconfirmed"], *lists["waiting"], *lists["cancelled"]]
+    return (_export_row(rsvp, event) for rsvp in rsvps)
+
+
+def _export_row(rsvp: RSVP, event: Event) -> list:
+    return [
+        rsvp.name,
+        rsvp.email,
+        rsvp.status,
+        _confirmation_label(rsvp, event),
+        rsvp.guests,
+        rsvp.waitlist_position or "",
+        rsvp.check_in_code,
+        rsvp.checked_in_at.isoformat() if rsvp.checked_in_at else "",
+        "yes" if rsvp.is_walk_in else "",
+        rsvp.created_at.isoformat(),
+    ]
+
+
+def _confirmation_label(rsvp: RSVP, event: Event) -> str:
+    if rsvp.is_unconfirmed:
+        return f"unconfirmed (hold until {timezone.localtime(rsvp.hold_expires_at, event.zone):%H:%M})"
+    return ""

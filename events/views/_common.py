@@ -1,0 +1,21 @@
+"""Lookups shared by the events views."""
+
+from django.http import Http404
+
+from causeweb.core.exceptions import PermissionDenied
+from events import policies, selectors
+from events.models import Event
+
+
+def event_or_404(slug: str) -> Event:
+    event = selectors.event_get_by_slug(slug=slug)
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def host_event_or_403(request, slug: str) -> Event:
+    event = event_or_404(slug)
+    if not policies.is_host(event, request.user):
+        raise PermissionDenied("Only the event's host can see this page.")
+    return event

@@ -1,0 +1,68 @@
+"""Browsing events: the list with its filters, an event's page and its calendar file."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from events import policies, selectors
+from events.calendar import calendar_ics, google_calendar_url
+from events.forms import EventFilterForm, RSVPForm
+from events.services.links import rsvp_manage_url
+from events.services.rsvps import rsvp_waitlist_place
+from events.views._common import event_or_404
+
+
+@require_GET
+def events_list(request):
+    form = EventFilterForm(request.GET or None)
+    filters = form.to_filters() if request.GET else EventFilterForm().to_filters()
+    page = Paginator(selectors.event_list_public(filters=filters), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "events/list.html",
+        {"form": form, "page": page, "events": page.object_list, "filters": filters, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def event_detail(request, slug):
+    event = event_or_404(slug)
+    viewer_rsvp = selectors.rsvp_active_for_user(event=event, user=request.user)
+    now = timezone.now()
+    context = {
+        "event": event,
+        "is_host": policies.is_host(event, request.user),
+        "viewer_rsvp": viewer_rsvp,
+        "viewer_manage_url": rsvp_manage_url(viewer_rsvp) if viewer_rsvp else "",
+        "waitlist_place": rsvp_waitlist_place(viewer_rsvp) if viewer_rsvp else None,
+        "show_online_link": policies.can_see_online_link(event, viewer=request.user, rsvp=viewer_rsvp),
+        "rsvp_open": policies.can_rsvp(event, now=now),
+        "rsvp_form": RSVPForm(signed_in=request.user.is_authenticated, event=event),
+        "public_attendees": selectors.event_public_attendees(event=event),
+        "waitlist_count": selectors.event_waitlist_count(event=event),
+        "event_zone": event.zone,
+        "viewer_zone": timezone.get_current_timezone(),
+        "google_calendar_url": google_calendar_url(event),
+        "share_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+        "is_past": event.ends_at <= now,
+    }
+    # The viewer's zone comes from their account or the `tz` cookie; on a first visit neither is
+    # there yet and the page lets the browser show its own time instead of guessing UTC.
+    context["viewer_zone_known"] = bool(getattr(request.user, "timezone", "") or request.COOKIES.get("tz"))
+    context["zones_differ"] = context["viewer_zone_known"] and str(context["viewer_zone"]) != event.timezone
+    return render(request, "events/detail.html", context)
+
+
+@require_GET
+def event_ics(request, slug):
+    """The public .ics: nobody is known here, so the policy leaves the online link out."""
+    event = event_or_404(slug)
+    body = calendar_ics([event], name=event.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
