@@ -137,4 +137,8 @@ def test_thread_detail_query_count_is_constant(api, public_group, owner, django_
         Reaction.objects.bulk_create(Reaction(post=post, user=p, kind="like") for p in people)
     api.force_authenticate(owner)
     with django_assert_max_num_queries(8):
-        assert api.get(f"/api/v1/threads/{thread.pk}/").status_code == 200
+        response = api.get(f"/api/v1/threads/{thread.pk}/")
+    assert response.status_code == 200
+    posts = response.json()["posts"]
+    assert [p["body_html"] for p in posts] == ["<p>x</p>", *(f"<p>Reply {n}</p>" for n in range(30))]
+    assert [p["reactions"]["like"]["count"] for p in posts] == [0, *([5] * 30)]

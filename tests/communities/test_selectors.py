@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from causeweb.core import ratelimits
 from communities import selectors
-from communities.models import Membership
+from communities.models import GroupCampaign, Membership
 from communities.services import campaigns as group_campaign_services
 from communities.services import discussions as discussion_services
 from communities.services import membership as membership_services
@@ -92,6 +93,20 @@ def test_group_page_query_count_is_constant(client, public_group, owner, django_
             )
     client.force_login(owner)
     with django_assert_max_num_queries(14):
-        assert client.get(public_group.get_absolute_url()).status_code == 200
+        response = client.get(public_group.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [thread.title for thread in response.context["threads"]] == [f"Thread {n}" for n in range(9, 4, -1)]
+    assert all(f"Thread {n}<" in html for n in range(5, 10)) and "Thread 4<" not in html
+    supported = [link.campaign.title for link in GroupCampaign.objects.filter(group=public_group).order_by("-pk")]
+    assert [campaign.title for campaign in response.context["campaigns"]] == supported[:6]
+    assert all(title in html for title in supported[:6]) and supported[6] not in html
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("communities:members", kwargs={"slug": public_group.slug})).status_code == 200
+        response = client.get(reverse("communities:members", kwargs={"slug": public_group.slug}))
+    assert response.status_code == 200
+    members = Membership.objects.filter(group=public_group).select_related("user")
+    assert len(members) == 9
+    assert [m.pk for m in response.context["page"].object_list] == [
+        m.pk for m in members.order_by("joined_at") if m.role == Membership.Role.OWNER
+    ] + [m.pk for m in members.order_by("joined_at") if m.role != Membership.Role.OWNER]
+    assert all(escape(m.user.public_name) in response.content.decode() for m in members)

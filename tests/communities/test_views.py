@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from campaigns.models import Cause
 from causeweb.moderation.services import flag_create
-from communities.models import Group, JoinRequest, Membership, Post, Reaction
+from communities.models import Group, JoinRequest, Membership, Post, Reaction, Thread
 from communities.services import campaigns as group_campaign_services
 from communities.services import discussions as discussion_services
 from communities.services import membership as membership_services
@@ -42,10 +42,15 @@ def build_thread(group, *, replies, reactors):
 
 
 def count_queries(client, path):
+    return get_counting_queries(client, path)[0]
+
+
+def get_counting_queries(client, path):
+    """The number of queries a page ran, and its HTML (so a test also checks what the page shows)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return len(ctx.captured_queries), response.content.decode()
 
 
 # --- browse ----------------------------------------------------------------------------------------
@@ -84,7 +89,13 @@ def test_browse_query_count_is_constant(client, owner, django_assert_max_num_que
     for n in range(30):
         GroupFactory(owner=owner, name=f"Group {n}", cause=Cause.objects.get_or_create(name=f"C{n}", slug=f"c{n}")[0])
     with django_assert_max_num_queries(6):
-        assert client.get(reverse("communities:list")).status_code == 200
+        response = client.get(reverse("communities:list"))
+    assert response.status_code == 200
+    shown = [group.name for group in response.context["page"].object_list]
+    assert shown == sorted(f"Group {n}" for n in range(30))[:24]  # a full page, by name (all have one member)
+    html = response.content.decode()
+    assert all(f">{name}<" in html or f"{name}</" in html for name in shown)
+    assert "Group 9" not in shown and "Group 9<" not in html
 
 
 # --- group page ------------------------------------------------------------------------------------
@@ -226,9 +237,11 @@ def test_thread_list_runs_in_constant_queries(client, public_group, owner):
     few = count_queries(client, url("threads", public_group))
     for _ in range(20):
         build_thread(public_group, replies=4, reactors=3)
-    many = count_queries(client, url("threads", public_group))
+    many, html = get_counting_queries(client, url("threads", public_group))
     assert few == many
     assert many <= 10
+    assert html.count('<li class="thread-row') == 23  # every thread, on one page
+    assert all(thread.get_absolute_url() in html for thread in Thread.objects.filter(group=public_group))
 
 
 @pytest.mark.parametrize("as_moderator", [False, True])
@@ -240,9 +253,13 @@ def test_thread_page_runs_in_constant_queries(client, public_group, owner, as_mo
         flag_create(reporter=UserFactory(), target=post, reason="spam")
     client.force_login(viewer)
     few = count_queries(client, small.get_absolute_url())
-    many = count_queries(client, big.get_absolute_url())
+    many, html = get_counting_queries(client, big.get_absolute_url())
     assert few == many
     assert many <= 12
+    big_posts = list(Post.objects.filter(thread=big).values_list("pk", flat=True))
+    assert len(big_posts) == 61
+    assert all(f'id="post-{pk}"' in html for pk in big_posts)
+    assert not any(f'id="post-{pk}"' in html for pk in Post.objects.filter(thread=small).values_list("pk", flat=True))
 
 
 def test_thread_page_nests_replies_and_shows_reaction_counts(client, public_group, owner):
