@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -621,3 +622,18 @@ def test_site_moderators_upholding_a_flag_hide_the_post(discussion, staff_user):
     post.refresh_from_db()
     assert post.is_hidden and post.hidden_by == staff_user
     assert Flag.objects.get(pk=flag.pk).status == Flag.Status.UPHELD
+
+
+def test_group_slugs_avoid_our_urls_and_namesakes_get_a_random_suffix(user):
+    first = group_services.group_create(creator=user, name="Bike lanes now")
+    second = group_services.group_create(creator=user, name="Bike lanes now")
+    assert first.slug == "bike-lanes-now"
+    assert second.slug != first.slug and re.fullmatch(r"bike-lanes-now-[0-9a-f]{6}", second.slug)
+    for word in ("New", "Invite"):
+        group = group_services.group_create(creator=user, name=word)
+        assert group.slug not in group_services.RESERVED_SLUGS
+        assert group.slug.startswith(f"{word.lower()}-")
+    assert group_services.group_create(creator=user, name="!!!").slug == "group"
+    long = group_services.group_create(creator=user, name="x" * 80)
+    assert len(long.slug) == 80
+    assert len(group_services.group_create(creator=user, name="x" * 80).slug) == 87
