@@ -11,8 +11,11 @@ from rest_framework.response import Response
 
 from causeweb.core.converters import ID_MAX, id_or_404
 from causeweb.core.validators import validate_single_line
-from communities import selectors, services
+from communities import selectors
 from communities.models import Group, Post, Reaction, Thread
+from communities.services import discussions as discussion_services
+from communities.services import membership as membership_services
+from communities.services import site_moderation
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -101,7 +104,7 @@ class PostSerializer(serializers.ModelSerializer):
     def get_body_html(self, post) -> str:
         """Stored sanitized at write time; hidden posts are shown to moderators only."""
         access = self.context.get("access")
-        if post.is_hidden and not (access and access.can_moderate):
+        if not (access and access.can_read_post_body(post)):
             return ""
         return post.body_html
 
@@ -148,7 +151,7 @@ def _readable(group, user):
     access = selectors.group_access(group=group, user=user)
     if not access.can_view_group:
         raise Http404
-    services.site_moderator_read_record(access=access, what="api")
+    site_moderation.site_moderator_read_record(access=access, what="api")
     return access
 
 
@@ -198,9 +201,9 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
         data = JoinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if group.visibility == Group.Visibility.REQUEST and not self.access.is_member:
-            services.join_request_create(user=request.user, group=group, **data.validated_data)
+            membership_services.join_request_create(user=request.user, group=group, **data.validated_data)
             return Response({"status": "requested"}, status=status.HTTP_201_CREATED)
-        membership = services.group_join(
+        membership = membership_services.group_join(
             user=request.user, group=group, accept_code_of_conduct=data.validated_data["accept_code_of_conduct"]
         )
         return Response({"status": "member", "role": membership.role}, status=status.HTTP_201_CREATED)
@@ -208,7 +211,7 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def leave(self, request, slug=None):
-        services.group_leave(user=request.user, group=self.get_object())
+        membership_services.group_leave(user=request.user, group=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ThreadInputSerializer, responses={200: ThreadSerializer(many=True), 201: ThreadSerializer})
@@ -220,7 +223,7 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "POST":
             data = ThreadInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            thread = services.thread_create(author=request.user, group=group, **data.validated_data)
+            thread = discussion_services.thread_create(author=request.user, group=group, **data.validated_data)
             return Response(ThreadSerializer(thread).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.thread_list_for_group(group=group, access=self.access))
         return self.get_paginated_response(ThreadSerializer(page, many=True).data)
@@ -237,7 +240,7 @@ class ThreadViewSet(viewsets.GenericViewSet):
             raise Http404
         access = _readable(thread.group, self.request.user)
         _require_reader(access)
-        if thread.is_hidden and not access.can_moderate:
+        if not access.can_see_thread(thread):
             raise Http404
         return thread, access
 
@@ -260,7 +263,9 @@ class ThreadViewSet(viewsets.GenericViewSet):
             parent = selectors.post_get(group=thread.group, post_id=data.validated_data["parent"])
             if parent is None:
                 raise serializers.ValidationError({"parent": "No such post in this group."})
-        post = services.post_create(author=request.user, thread=thread, body=data.validated_data["body"], parent=parent)
+        post = discussion_services.post_create(
+            author=request.user, thread=thread, body=data.validated_data["body"], parent=parent
+        )
         post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
         return Response(PostSerializer(post, context={"access": access}).data, status=status.HTTP_201_CREATED)
 
@@ -276,7 +281,7 @@ class PostViewSet(viewsets.GenericViewSet):
             raise Http404
         access = _readable(post.thread.group, self.request.user)
         _require_reader(access)
-        if post.thread.is_hidden and not access.can_moderate:
+        if not access.can_see_thread(post.thread):
             raise Http404
         return post, access
 
@@ -293,9 +298,9 @@ class PostViewSet(viewsets.GenericViewSet):
         data = ReactionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if request.method == "DELETE":
-            services.reaction_remove(user=request.user, post=post, kind=data.validated_data["kind"])
+            discussion_services.reaction_remove(user=request.user, post=post, kind=data.validated_data["kind"])
         else:
-            services.reaction_add(user=request.user, post=post, kind=data.validated_data["kind"])
+            discussion_services.reaction_add(user=request.user, post=post, kind=data.validated_data["kind"])
         post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
         return Response(PostSerializer(post, context={"access": access}).data)
 

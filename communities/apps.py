@@ -9,7 +9,8 @@ class CommunitiesConfig(AppConfig):
         from campaigns.hooks import campaign_page_sections
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_flaggable, register_moderatable
-        from communities import integrations, selectors, services
+        from communities import integrations, selectors
+        from communities.services import site_moderation
 
         home_page_sections.register("communities", integrations.home_section, order=30)
         campaign_page_sections.register("groups", integrations.campaign_groups_section, order=30)
@@ -19,6 +20,6 @@ class CommunitiesConfig(AppConfig):
         # Site moderators upholding a flag on a group post hide it the same way group moderators do.
         register_moderatable(
             "communities.post",
-            hide=services.post_hide_by_site_moderator,
-            restore=services.post_restore_by_site_moderator,
+            hide=site_moderation.post_hide_by_site_moderator,
+            restore=site_moderation.post_restore_by_site_moderator,
         )

@@ -6,8 +6,11 @@ from django.db import transaction
 
 from causeweb.accounts.demo import demo_users
 from causeweb.core import ratelimits
-from communities import services
 from communities.models import Group, Membership, Post
+from communities.services import campaigns as group_campaign_services
+from communities.services import discussions as discussion_services
+from communities.services import groups as group_services
+from communities.services import membership as membership_services
 
 # name, visibility, cause words (matched against cause names), location, lat, lng, owner index,
 # member indexes, moderator indexes, code of conduct, description
@@ -144,7 +147,7 @@ def _seed_group(spec, people, campaigns, stdout) -> bool:
     owner = people[owner_i]
     if Group.objects.filter(name=name, created_by=owner).exists():
         return False
-    group = services.group_create(
+    group = group_services.group_create(
         creator=owner,
         name=name,
         description=description,
@@ -156,45 +159,51 @@ def _seed_group(spec, people, campaigns, stdout) -> bool:
         code_of_conduct=conduct,
     )
     # Members come in the way the group allows: directly, by an approved request, or by invitation.
-    invitation = services.invitation_create(actor=owner, group=group, days=30, note="Demo link")
+    invitation = membership_services.invitation_create(actor=owner, group=group, days=30, note="Demo link")
     for i in member_is:
         person = people[i]
         if visibility == "public":
-            services.group_join(user=person, group=group, accept_code_of_conduct=True)
+            membership_services.group_join(user=person, group=group, accept_code_of_conduct=True)
         elif visibility == "request":
-            join_request = services.join_request_create(
+            join_request = membership_services.join_request_create(
                 user=person, group=group, message="I'd love to help.", accept_code_of_conduct=True
             )
-            services.join_request_approve(actor=owner, join_request=join_request)
+            membership_services.join_request_approve(actor=owner, join_request=join_request)
         else:
-            services.invitation_accept(user=person, token=invitation.token, accept_code_of_conduct=True)
+            membership_services.invitation_accept(user=person, token=invitation.token, accept_code_of_conduct=True)
     for i in moderator_is:
         membership = Membership.objects.get(group=group, user=people[i])
-        services.membership_change_role(actor=owner, membership=membership, role=Membership.Role.MODERATOR)
+        membership_services.membership_change_role(actor=owner, membership=membership, role=Membership.Role.MODERATOR)
     if visibility == "request":
         outsiders = [p for n, p in enumerate(people) if n not in member_is and n != owner_i]
         if outsiders:
-            services.join_request_create(
+            membership_services.join_request_create(
                 user=outsiders[0], group=group, message="Saw your stall at the market!", accept_code_of_conduct=True
             )
     members = [owner] + [people[i] for i in member_is]
     for t_index, (title, body, replies) in enumerate(DEMO_THREADS):
-        thread = services.thread_create(author=members[t_index % len(members)], group=group, title=title, body=body)
+        thread = discussion_services.thread_create(
+            author=members[t_index % len(members)], group=group, title=title, body=body
+        )
         for offset, reply_body, nested in replies:
-            reply = services.post_create(author=members[offset % len(members)], thread=thread, body=reply_body)
+            reply = discussion_services.post_create(
+                author=members[offset % len(members)], thread=thread, body=reply_body
+            )
             for nested_offset, nested_body in nested:
-                services.post_create(
+                discussion_services.post_create(
                     author=members[nested_offset % len(members)], thread=thread, body=nested_body, parent=reply
                 )
         if t_index == 0:
-            services.thread_set_pinned(actor=owner, thread=thread, pinned=True)
+            discussion_services.thread_set_pinned(actor=owner, thread=thread, pinned=True)
         posts = list(Post.objects.filter(thread=thread).order_by("created_at"))
         for p_index, post in enumerate(posts):
             for m_index, member in enumerate(members):
                 if (p_index + m_index) % 3 == 0 and member.pk != post.author_id:
-                    services.reaction_add(user=member, post=post, kind=("like", "support", "celebrate")[m_index % 3])
+                    discussion_services.reaction_add(
+                        user=member, post=post, kind=("like", "support", "celebrate")[m_index % 3]
+                    )
     for campaign in campaigns[:2]:
-        services.group_campaign_add(actor=owner, group=group, campaign_slug=campaign.slug)
+        group_campaign_services.group_campaign_add(actor=owner, group=group, campaign_slug=campaign.slug)
     stdout.write(f"Group: {name} ({visibility}, {group.member_count} members)")
     return True
 

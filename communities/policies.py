@@ -85,6 +85,41 @@ class GroupAccess:
         return self.is_member and not self.is_banned and bool(self.user.is_active)
 
     @property
+    def can_see_hidden_threads(self) -> bool:
+        """Discussions hidden by the moderators exist only for them (404 for everyone else)."""
+        return self.can_moderate
+
+    def can_see_thread(self, thread) -> bool:
+        return not thread.is_hidden or self.can_see_hidden_threads
+
+    def can_reply_in(self, thread) -> bool:
+        """Participants write in open discussions; a locked one takes moderators' messages only."""
+        return self.can_participate and (not thread.is_locked or self.can_moderate)
+
+    def can_retitle(self, thread) -> bool:
+        """The author while they take part, or a moderator."""
+        return (self.is_authenticated and thread.author_id == self.user.pk and self.can_participate) or (
+            self.can_moderate
+        )
+
+    def can_see_post(self, post) -> bool:
+        """Whoever reads the group's discussions sees its posts; one in a hidden thread only the
+        moderators, a hidden post the moderators and its author."""
+        if not self.can_view_group or not self.can_read_discussions:
+            return False
+        if self.can_moderate:
+            return True
+        if not self.can_see_thread(post.thread):
+            return False
+        if post.is_hidden:
+            return self.is_authenticated and post.author_id == self.user.pk
+        return True
+
+    def can_read_post_body(self, post) -> bool:
+        """A hidden post's text is shown to moderators only (its author sees the tombstone)."""
+        return not post.is_hidden or self.can_moderate
+
+    @property
     def can_join_directly(self) -> bool:
         return self.is_authenticated and self.group.is_public and not self.is_member and not self.is_banned
 

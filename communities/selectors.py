@@ -3,9 +3,10 @@ number of threads, posts, reactions or members (see tests/communities/test_views
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from causeweb.moderation.selectors import flag_counts_for
 from communities.models import (
     Announcement,
     Ban,
@@ -111,17 +112,7 @@ def group_visible_to(group: Group, user) -> bool:
 def post_visible_to(post: Post, user) -> bool:
     """A post is seen by whoever reads the group's discussions; one in a hidden thread, or hidden
     itself, by the group's moderators (and a hidden post by its author)."""
-    thread = post.thread
-    access = group_access(group=thread.group, user=user)
-    if not access.can_view_group or not access.can_read_discussions:
-        return False
-    if access.can_moderate:
-        return True
-    if thread.is_hidden:
-        return False
-    if post.is_hidden:
-        return access.is_authenticated and post.author_id == user.pk
-    return True
+    return group_access(group=post.thread.group, user=user).can_see_post(post)
 
 
 def group_supported_campaigns(*, group: Group, limit: int = 6):
@@ -138,8 +129,6 @@ def group_supported_campaigns(*, group: Group, limit: int = 6):
 
 def membership_list(*, group: Group) -> QuerySet[Membership]:
     """Owners, then moderators, then members, oldest first."""
-    from django.db.models import Case, IntegerField, Value, When
-
     rank = Case(
         When(role=Membership.Role.OWNER, then=Value(0)),
         When(role=Membership.Role.MODERATOR, then=Value(1)),
@@ -177,14 +166,14 @@ def invitation_get(*, token: str) -> Invitation | None:
 def thread_list_for_group(*, group: Group, access: GroupAccess) -> QuerySet[Thread]:
     """Threads with their author and reply count; moderators also see hidden ones."""
     threads = Thread.objects.filter(group=group).select_related("author", "group")
-    if not access.can_moderate:
+    if not access.can_see_hidden_threads:
         threads = threads.filter(is_hidden=False)
     return threads.order_by("-is_pinned", "-last_activity_at", "-id")
 
 
 def thread_get(*, group: Group, thread_id: int, access: GroupAccess) -> Thread | None:
     thread = Thread.objects.filter(group=group, pk=thread_id).select_related("author").first()
-    if thread is None or (thread.is_hidden and not access.can_moderate):
+    if thread is None or not access.can_see_thread(thread):
         return None
     thread.group = group
     return thread
@@ -204,8 +193,6 @@ def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Pos
             mine[post_id].add(kind)
     flags: dict[int, int] = {}
     if with_flags and ids:
-        from causeweb.moderation.selectors import flag_counts_for
-
         flags = flag_counts_for(model=Post, object_ids=ids)
     by_id = {}
     for post in posts:
@@ -246,8 +233,6 @@ def post_get(*, group: Group, post_id: int) -> Post | None:
 
 def group_flagged_posts(*, group: Group) -> list[Post]:
     """Posts in this group with open flags, most flagged first, for the group's moderators."""
-    from causeweb.moderation.selectors import flag_counts_for
-
     post_ids = list(Post.objects.filter(thread__group=group).values_list("pk", flat=True))
     counts = flag_counts_for(model=Post, object_ids=post_ids) if post_ids else {}
     posts = list(Post.objects.filter(pk__in=list(counts)).select_related("thread", "author"))

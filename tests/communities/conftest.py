@@ -1,6 +1,7 @@
 import pytest
 
 from communities.models import Group, Membership
+from communities.services import membership as membership_services
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import UserFactory
 
@@ -53,13 +54,12 @@ def people(db):
 @pytest.fixture
 def cast(people, owner):
     """Give a group its member, moderator and banned person; returns the actors by role name."""
-    from communities import services
 
     def _cast(group):
         add_member(group, people["member"])
         add_member(group, people["moderator"], role=Membership.Role.MODERATOR)
         add_member(group, people["banned"])
-        services.member_ban(actor=owner, group=group, user=people["banned"])
+        membership_services.member_ban(actor=owner, group=group, user=people["banned"])
         group.refresh_from_db()
         return {"visitor": None, "owner": owner, **people}
 

@@ -1,7 +1,8 @@
 import factory
 
-from communities import services
 from communities.models import Group, Membership
+from communities.services import groups as group_services
+from communities.services._common import add_member as add_member_locked
 from tests.factories import UserFactory
 
 
@@ -20,7 +21,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, owner=None, **kwargs):
         owner = owner or UserFactory()
-        return services.group_create(creator=owner, **kwargs)
+        return group_services.group_create(creator=owner, **kwargs)
 
 
 def add_member(group, user=None, role=Membership.Role.MEMBER):
@@ -31,6 +32,6 @@ def add_member(group, user=None, role=Membership.Role.MEMBER):
 
     user = user or UserFactory()
     with_lock = GroupModel.objects.get(pk=group.pk)
-    services._add_member(with_lock, user, role=role, accepted_at=timezone.now())
+    add_member_locked(with_lock, user, role=role, accepted_at=timezone.now())
     group.refresh_from_db()
     return user

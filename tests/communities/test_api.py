@@ -1,8 +1,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from communities import services
 from communities.models import JoinRequest, Membership, Post, Reaction, Thread
+from communities.services import discussions as discussion_services
+from communities.services import membership as membership_services
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import UserFactory
 
@@ -53,7 +54,7 @@ def test_join_request_group_creates_one_request(api, request_group, user):
 def test_join_errors_map_to_4xx(api, public_group, private_group, owner, user):
     assert api.post(f"/api/v1/groups/{public_group.slug}/join/").status_code in (401, 403)
     api.force_authenticate(user)
-    services.member_ban(actor=owner, group=public_group, user=user)
+    membership_services.member_ban(actor=owner, group=public_group, user=user)
     assert api.post(f"/api/v1/groups/{public_group.slug}/join/").status_code == 403
     api.force_authenticate(owner)
     assert api.post(f"/api/v1/groups/{public_group.slug}/leave/").status_code == 409  # the last owner
@@ -76,14 +77,14 @@ def test_threads_read_write(api, request_group, owner, user):
 
 def test_post_and_react(api, public_group, owner):
     member = add_member(public_group)
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="Opening")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="Opening")
     api.force_authenticate(member)
     response = api.post(f"/api/v1/threads/{thread.pk}/posts/", {"body": "Reply"}, format="json")
     assert response.status_code == 201
     post_id = response.json()["id"]
     nested = api.post(f"/api/v1/threads/{thread.pk}/posts/", {"body": "Nested", "parent": post_id}, format="json")
     assert nested.json()["parent"] == post_id
-    other = services.thread_create(author=owner, group=public_group, title="Other", body="x")
+    other = discussion_services.thread_create(author=owner, group=public_group, title="Other", body="x")
     foreign = Post.objects.get(thread=other).pk
     bad = api.post(f"/api/v1/threads/{thread.pk}/posts/", {"body": "x", "parent": foreign}, format="json")
     assert bad.status_code == 400
@@ -98,7 +99,7 @@ def test_post_and_react(api, public_group, owner):
 
 
 def test_outsiders_cannot_post_or_react(api, public_group, owner):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="Opening")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="Opening")
     post = Post.objects.get(thread=thread)
     assert api.get(f"/api/v1/threads/{thread.pk}/").status_code == 200  # public reading
     assert api.post(f"/api/v1/threads/{thread.pk}/posts/", {"body": "x"}, format="json").status_code in (401, 403)
@@ -109,7 +110,7 @@ def test_outsiders_cannot_post_or_react(api, public_group, owner):
 
 
 def test_private_threads_and_posts_are_404(api, private_group, owner, user):
-    thread = services.thread_create(author=owner, group=private_group, title="Secret plans", body="x")
+    thread = discussion_services.thread_create(author=owner, group=private_group, title="Secret plans", body="x")
     post = Post.objects.get(thread=thread)
     api.force_authenticate(user)
     assert api.get(f"/api/v1/threads/{thread.pk}/").status_code == 404
@@ -119,9 +120,9 @@ def test_private_threads_and_posts_are_404(api, private_group, owner, user):
 
 def test_hidden_posts_keep_their_words_from_members(api, public_group, owner):
     member = add_member(public_group)
-    thread = services.thread_create(author=member, group=public_group, title="T", body="Rude words")
+    thread = discussion_services.thread_create(author=member, group=public_group, title="T", body="Rude words")
     post = Post.objects.get(thread=thread)
-    services.post_set_hidden(actor=owner, post=post, hidden=True)
+    discussion_services.post_set_hidden(actor=owner, post=post, hidden=True)
     api.force_authenticate(member)
     assert api.get(f"/api/v1/posts/{post.pk}/").json()["body_html"] == ""
     api.force_authenticate(owner)
@@ -129,11 +130,15 @@ def test_hidden_posts_keep_their_words_from_members(api, public_group, owner):
 
 
 def test_thread_detail_query_count_is_constant(api, public_group, owner, django_assert_max_num_queries):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="x")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="x")
     people = [add_member(public_group) for _ in range(5)]
     for n in range(30):
-        post = services.post_create(author=people[n % 5], thread=thread, body=f"Reply {n}")
+        post = discussion_services.post_create(author=people[n % 5], thread=thread, body=f"Reply {n}")
         Reaction.objects.bulk_create(Reaction(post=post, user=p, kind="like") for p in people)
     api.force_authenticate(owner)
     with django_assert_max_num_queries(8):
-        assert api.get(f"/api/v1/threads/{thread.pk}/").status_code == 200
+        response = api.get(f"/api/v1/threads/{thread.pk}/")
+    assert response.status_code == 200
+    posts = response.json()["posts"]
+    assert [p["body_html"] for p in posts] == ["<p>x</p>", *(f"<p>Reply {n}</p>" for n in range(30))]
+    assert [p["reactions"]["like"]["count"] for p in posts] == [0, *([5] * 30)]

@@ -5,8 +5,11 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from communities import services
 from communities.models import Group, Post
+from communities.services import announcements as announcement_services
+from communities.services import discussions as discussion_services
+from communities.services import groups as group_services
+from communities.services import membership as membership_services
 from tests.communities.factories import add_member
 from tests.factories import UserFactory
 
@@ -59,7 +62,7 @@ def hostile_world(owner):
     """A group where every field a person fills in carries the payloads."""
     owner.display_name = "<script>alert('name')</script>"
     owner.save()
-    group = services.group_create(
+    group = group_services.group_create(
         creator=owner,
         name="<script>alert('g')</script> Group",
         description=HOSTILE,
@@ -68,15 +71,19 @@ def hostile_world(owner):
         visibility=Group.Visibility.REQUEST,
     )
     member = add_member(group, UserFactory(display_name='<img src=x onerror="alert(2)">'))
-    thread = services.thread_create(author=member, group=group, title="<script>alert('t')</script>", body=HOSTILE)
-    reply = services.post_create(author=member, thread=thread, body=HOSTILE)
-    services.post_create(author=owner, thread=thread, body=HOSTILE, parent=reply)
+    thread = discussion_services.thread_create(
+        author=member, group=group, title="<script>alert('t')</script>", body=HOSTILE
+    )
+    reply = discussion_services.post_create(author=member, thread=thread, body=HOSTILE)
+    discussion_services.post_create(author=owner, thread=thread, body=HOSTILE, parent=reply)
     requester = UserFactory(display_name="<svg onload=alert(3)>")
-    services.join_request_create(user=requester, group=group, message=HOSTILE, accept_code_of_conduct=True)
-    services.invitation_create(actor=owner, group=group, note="<script>alert('note')</script>")
+    membership_services.join_request_create(user=requester, group=group, message=HOSTILE, accept_code_of_conduct=True)
+    membership_services.invitation_create(actor=owner, group=group, note="<script>alert('note')</script>")
     banned = add_member(group)
-    services.member_ban(actor=owner, group=group, user=banned, reason="<script>alert('ban')</script>")
-    services.announcement_create(actor=owner, group=group, subject="<script>alert('a')</script>", body=HOSTILE)
+    membership_services.member_ban(actor=owner, group=group, user=banned, reason="<script>alert('ban')</script>")
+    announcement_services.announcement_create(
+        actor=owner, group=group, subject="<script>alert('a')</script>", body=HOSTILE
+    )
     return group, thread, owner, member
 
 

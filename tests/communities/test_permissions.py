@@ -8,8 +8,12 @@ import pytest
 from django.urls import reverse
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from communities import services
 from communities.models import Invitation, JoinRequest, Membership, Post, Thread
+from communities.services import announcements as announcement_services
+from communities.services import campaigns as group_campaign_services
+from communities.services import discussions as discussion_services
+from communities.services import groups as group_services
+from communities.services import membership as membership_services
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import CampaignFactory, UserFactory
 
@@ -27,7 +31,7 @@ def _target_member(group):
 
 
 def _thread(group, owner):
-    return services.thread_create(author=owner, group=group, title="A thread", body="Opening")
+    return discussion_services.thread_create(author=owner, group=group, title="A thread", body="Opening")
 
 
 def _pending_request(group):
@@ -37,7 +41,7 @@ def _pending_request(group):
 # Each action: (run(group, actor, owner) -> None, expected(role, visibility) -> outcome)
 ACTIONS = {
     "join": (
-        lambda g, a, o: services.group_join(user=a, group=g),
+        lambda g, a, o: membership_services.group_join(user=a, group=g),
         lambda role, vis: (
             "ok"
             if role in MEMBERS or (vis == "public" and role in {"non_member", "staff", "site_moderator"})
@@ -45,7 +49,7 @@ ACTIONS = {
         ),
     ),
     "request_to_join": (
-        lambda g, a, o: services.join_request_create(user=a, group=g),
+        lambda g, a, o: membership_services.join_request_create(user=a, group=g),
         lambda role, vis: (
             "forbidden"
             if role in {"visitor", "banned"}
@@ -55,95 +59,101 @@ ACTIONS = {
         ),
     ),
     "leave": (
-        lambda g, a, o: services.group_leave(user=a, group=g),
+        lambda g, a, o: membership_services.group_leave(user=a, group=g),
         lambda role, vis: "forbidden" if role == "visitor" else "conflict" if role == "owner" else "ok",
     ),
     "accept_invitation": (
-        lambda g, a, o: services.invitation_accept(
+        lambda g, a, o: membership_services.invitation_accept(
             user=a, token=Invitation.objects.create(group=g, expires_at="2999-01-01T00:00Z").token
         ),
         lambda role, vis: "forbidden" if role in {"visitor", "banned"} else "ok",
     ),
     "decide_request": (
-        lambda g, a, o: services.join_request_approve(actor=a, join_request=_pending_request(g)),
+        lambda g, a, o: membership_services.join_request_approve(actor=a, join_request=_pending_request(g)),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "create_invitation": (
-        lambda g, a, o: services.invitation_create(actor=a, group=g),
+        lambda g, a, o: membership_services.invitation_create(actor=a, group=g),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "revoke_invitation": (
-        lambda g, a, o: services.invitation_revoke(
+        lambda g, a, o: membership_services.invitation_revoke(
             actor=a, invitation=Invitation.objects.create(group=g, expires_at="2999-01-01T00:00Z")
         ),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "promote": (
-        lambda g, a, o: services.membership_change_role(actor=a, membership=_target_member(g), role="moderator"),
+        lambda g, a, o: membership_services.membership_change_role(
+            actor=a, membership=_target_member(g), role="moderator"
+        ),
         lambda role, vis: "ok" if role == "owner" else "forbidden",
     ),
     "demote": (
-        lambda g, a, o: services.membership_change_role(
+        lambda g, a, o: membership_services.membership_change_role(
             actor=a, membership=Membership.objects.get(group=g, user__display_name="Mia Moderator"), role="member"
         ),
         lambda role, vis: "ok" if role == "owner" else "forbidden",
     ),
     "remove_member": (
-        lambda g, a, o: services.membership_remove(actor=a, membership=_target_member(g)),
+        lambda g, a, o: membership_services.membership_remove(actor=a, membership=_target_member(g)),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "ban": (
-        lambda g, a, o: services.member_ban(actor=a, group=g, user=_target_member(g).user),
+        lambda g, a, o: membership_services.member_ban(actor=a, group=g, user=_target_member(g).user),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "edit_settings": (
-        lambda g, a, o: services.group_update(actor=a, group=g, name="New name", description="", visibility=vis_of(g)),
+        lambda g, a, o: group_services.group_update(
+            actor=a, group=g, name="New name", description="", visibility=vis_of(g)
+        ),
         lambda role, vis: "ok" if role == "owner" else "forbidden",
     ),
     "start_thread": (
-        lambda g, a, o: services.thread_create(author=a, group=g, title="Mine", body="Hello"),
+        lambda g, a, o: discussion_services.thread_create(author=a, group=g, title="Mine", body="Hello"),
         lambda role, vis: "ok" if role in MEMBERS else "forbidden",
     ),
     "reply": (
-        lambda g, a, o: services.post_create(author=a, thread=_thread(g, o), body="Reply"),
+        lambda g, a, o: discussion_services.post_create(author=a, thread=_thread(g, o), body="Reply"),
         lambda role, vis: "ok" if role in MEMBERS else "forbidden",
     ),
     "react": (
-        lambda g, a, o: services.reaction_add(
+        lambda g, a, o: discussion_services.reaction_add(
             user=a, post=Post.objects.get(thread=_thread(g, o), is_opening=True), kind="like"
         ),
         lambda role, vis: "ok" if role in MEMBERS else "forbidden",
     ),
     "edit_others_post": (
-        lambda g, a, o: services.post_edit(
+        lambda g, a, o: discussion_services.post_edit(
             actor=a, post=Post.objects.get(thread=_thread(g, add_member(g)), is_opening=True), body="Changed"
         ),
         lambda role, vis: "forbidden",  # not even owners, moderators or staff edit someone else's words
     ),
     "hide_post": (
-        lambda g, a, o: services.post_set_hidden(
+        lambda g, a, o: discussion_services.post_set_hidden(
             actor=a, post=Post.objects.get(thread=_thread(g, o), is_opening=True), hidden=True
         ),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "pin_thread": (
-        lambda g, a, o: services.thread_set_pinned(actor=a, thread=_thread(g, o), pinned=True),
+        lambda g, a, o: discussion_services.thread_set_pinned(actor=a, thread=_thread(g, o), pinned=True),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "lock_thread": (
-        lambda g, a, o: services.thread_set_locked(actor=a, thread=_thread(g, o), locked=True),
+        lambda g, a, o: discussion_services.thread_set_locked(actor=a, thread=_thread(g, o), locked=True),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "hide_thread": (
-        lambda g, a, o: services.thread_set_hidden(actor=a, thread=_thread(g, o), hidden=True),
+        lambda g, a, o: discussion_services.thread_set_hidden(actor=a, thread=_thread(g, o), hidden=True),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "announce": (
-        lambda g, a, o: services.announcement_create(actor=a, group=g, subject="News", body="Body"),
+        lambda g, a, o: announcement_services.announcement_create(actor=a, group=g, subject="News", body="Body"),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
     "support_campaign": (
-        lambda g, a, o: services.group_campaign_add(actor=a, group=g, campaign_slug=CampaignFactory().slug),
+        lambda g, a, o: group_campaign_services.group_campaign_add(
+            actor=a, group=g, campaign_slug=CampaignFactory().slug
+        ),
         lambda role, vis: "ok" if role in MODERATORS else "forbidden",
     ),
 }

@@ -1,9 +1,13 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from causeweb.core import ratelimits
-from communities import selectors, services
-from communities.models import Membership
+from communities import selectors
+from communities.models import GroupCampaign, Membership
+from communities.services import campaigns as group_campaign_services
+from communities.services import discussions as discussion_services
+from communities.services import membership as membership_services
 from tests.communities.conftest import site_group_moderator
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import CampaignFactory, UserFactory
@@ -28,7 +32,7 @@ def test_groups_for_a_campaign_leave_out_private_ones(owner):
     hidden = GroupFactory(owner=owner, visibility="private")
     GroupFactory(owner=owner)  # supports nothing
     for group in (shown, hidden):
-        services.group_campaign_add(actor=owner, group=group, campaign_slug=campaign.slug)
+        group_campaign_services.group_campaign_add(actor=owner, group=group, campaign_slug=campaign.slug)
     assert selectors.group_list_for_campaign(campaign_id=campaign.pk, limit=5) == [shown]
     assert selectors.group_list_for_campaign(campaign_id=CampaignFactory().pk, limit=5) == []
 
@@ -36,7 +40,7 @@ def test_groups_for_a_campaign_leave_out_private_ones(owner):
 def test_group_access_for_each_kind_of_person(public_group, owner, user):
     moderator = add_member(public_group, role=Membership.Role.MODERATOR)
     banned = add_member(public_group)
-    services.member_ban(actor=owner, group=public_group, user=banned)
+    membership_services.member_ban(actor=owner, group=public_group, user=banned)
     staff = UserFactory(is_staff=True)
     visitor = selectors.group_access(group=public_group, user=None)
     assert not visitor.is_member and not visitor.can_participate and visitor.can_read_discussions
@@ -55,12 +59,12 @@ def test_group_access_for_each_kind_of_person(public_group, owner, user):
 
 def test_thread_posts_tree_and_reaction_summary(public_group, owner):
     member = add_member(public_group)
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="Opening")
-    first = services.post_create(author=member, thread=thread, body="First")
-    second = services.post_create(author=owner, thread=thread, body="Second")
-    child = services.post_create(author=owner, thread=thread, body="Child", parent=first)
-    services.reaction_add(user=owner, post=first, kind="support")
-    services.reaction_add(user=member, post=first, kind="support")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="Opening")
+    first = discussion_services.post_create(author=member, thread=thread, body="First")
+    second = discussion_services.post_create(author=owner, thread=thread, body="Second")
+    child = discussion_services.post_create(author=owner, thread=thread, body="Child", parent=first)
+    discussion_services.reaction_add(user=owner, post=first, kind="support")
+    discussion_services.reaction_add(user=member, post=first, kind="support")
     opening, replies = selectors.thread_posts(thread=thread, user=owner)
     assert opening.body == "Opening"
     assert replies == [first, second]
@@ -83,10 +87,26 @@ def test_group_page_query_count_is_constant(client, public_group, owner, django_
         add_member(public_group)
     with ratelimits.suspended():  # test data: more threads by one person than the per-user limit allows
         for n in range(10):
-            services.thread_create(author=owner, group=public_group, title=f"Thread {n}", body="x")
-            services.group_campaign_add(actor=owner, group=public_group, campaign_slug=CampaignFactory().slug)
+            discussion_services.thread_create(author=owner, group=public_group, title=f"Thread {n}", body="x")
+            group_campaign_services.group_campaign_add(
+                actor=owner, group=public_group, campaign_slug=CampaignFactory().slug
+            )
     client.force_login(owner)
     with django_assert_max_num_queries(14):
-        assert client.get(public_group.get_absolute_url()).status_code == 200
+        response = client.get(public_group.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [thread.title for thread in response.context["threads"]] == [f"Thread {n}" for n in range(9, 4, -1)]
+    assert all(f"Thread {n}<" in html for n in range(5, 10)) and "Thread 4<" not in html
+    supported = [link.campaign.title for link in GroupCampaign.objects.filter(group=public_group).order_by("-pk")]
+    assert [campaign.title for campaign in response.context["campaigns"]] == supported[:6]
+    assert all(title in html for title in supported[:6]) and supported[6] not in html
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("communities:members", kwargs={"slug": public_group.slug})).status_code == 200
+        response = client.get(reverse("communities:members", kwargs={"slug": public_group.slug}))
+    assert response.status_code == 200
+    members = Membership.objects.filter(group=public_group).select_related("user")
+    assert len(members) == 9
+    assert [m.pk for m in response.context["page"].object_list] == [
+        m.pk for m in members.order_by("joined_at") if m.role == Membership.Role.OWNER
+    ] + [m.pk for m in members.order_by("joined_at") if m.role != Membership.Role.OWNER]
+    assert all(escape(m.user.public_name) in response.content.decode() for m in members)

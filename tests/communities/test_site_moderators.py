@@ -7,8 +7,9 @@ from django.urls import reverse
 from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.moderation.models import Flag, ModerationAction
 from causeweb.moderation.services import flag_create
-from communities import services
 from communities.models import Group, Invitation, Membership, Post
+from communities.services import discussions as discussion_services
+from communities.services import membership as membership_services
 from tests.communities.conftest import site_group_moderator
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import UserFactory
@@ -23,7 +24,7 @@ def private(owner):
 
 @pytest.fixture
 def thread(private, owner):
-    return services.thread_create(author=owner, group=private, title="Members only", body="Secret plans")
+    return discussion_services.thread_create(author=owner, group=private, title="Members only", body="Secret plans")
 
 
 def _actions(user, prefix="site_group_"):
@@ -41,18 +42,20 @@ def test_plain_staff_are_outsiders_of_private_groups(client, private, thread):
     assert client.get(reverse("communities:flags", kwargs={"slug": private.slug})).status_code == 404
     assert client.get(f"/api/v1/threads/{thread.pk}/").status_code == 404
     with pytest.raises(PermissionDenied):
-        services.invitation_create(actor=staff, group=private)
+        membership_services.invitation_create(actor=staff, group=private)
     assert not Invitation.objects.exists()
 
 
 def test_plain_staff_cannot_moderate_a_public_group(owner):
     group = GroupFactory(owner=owner, visibility=Group.Visibility.PUBLIC)
-    thread = services.thread_create(author=owner, group=group, title="T", body="Hello")
+    thread = discussion_services.thread_create(author=owner, group=group, title="T", body="Hello")
     staff = UserFactory(is_staff=True)
     with pytest.raises(PermissionDenied):
-        services.thread_set_hidden(actor=staff, thread=thread, hidden=True)
+        discussion_services.thread_set_hidden(actor=staff, thread=thread, hidden=True)
     with pytest.raises(PermissionDenied):
-        services.membership_remove(actor=staff, membership=Membership.objects.get(group=group, user=add_member(group)))
+        membership_services.membership_remove(
+            actor=staff, membership=Membership.objects.get(group=group, user=add_member(group))
+        )
 
 
 def test_the_permission_without_staff_status_grants_nothing(private):
@@ -60,15 +63,15 @@ def test_the_permission_without_staff_status_grants_nothing(private):
     person.is_staff = False
     person.save()
     with pytest.raises(PermissionDenied):
-        services.invitation_create(actor=type(person).objects.get(pk=person.pk), group=private)
+        membership_services.invitation_create(actor=type(person).objects.get(pk=person.pk), group=private)
 
 
 def test_site_moderator_writes_are_audited(private, thread):
     mod = site_group_moderator()
-    invitation = services.invitation_create(actor=mod, group=private)
-    services.thread_set_locked(actor=mod, thread=thread, locked=True)
+    invitation = membership_services.invitation_create(actor=mod, group=private)
+    discussion_services.thread_set_locked(actor=mod, thread=thread, locked=True)
     target = Membership.objects.get(group=private, user=add_member(private))
-    services.membership_remove(actor=mod, membership=target)
+    membership_services.membership_remove(actor=mod, membership=target)
     assert invitation.group == private
     assert sorted(_actions(mod)) == sorted(
         ["site_group_invitation_create", "site_group_group_thread_locked", "site_group_member_remove"]
@@ -80,15 +83,15 @@ def test_site_moderator_writes_are_audited(private, thread):
 def test_a_refused_site_moderator_action_leaves_no_audit_row(private):
     mod = site_group_moderator()
     with pytest.raises(ValidationError):
-        services.invitation_create(actor=mod, group=private, days=0)
+        membership_services.invitation_create(actor=mod, group=private, days=0)
     assert _actions(mod) == []
 
 
 def test_the_groups_own_moderators_are_not_logged_as_site_moderators(private, thread, owner):
     staff_moderator = site_group_moderator()
     add_member(private, staff_moderator, role=Membership.Role.MODERATOR)
-    services.invitation_create(actor=staff_moderator, group=private)
-    services.invitation_create(actor=owner, group=private)
+    membership_services.invitation_create(actor=staff_moderator, group=private)
+    membership_services.invitation_create(actor=owner, group=private)
     assert _actions(staff_moderator) == [] and _actions(owner) == []
 
 
@@ -110,7 +113,7 @@ def test_site_moderator_reads_of_private_groups_are_audited(client, private, thr
 
 def test_site_moderator_reading_a_public_group_is_not_logged(client, owner):
     group = GroupFactory(owner=owner, visibility=Group.Visibility.PUBLIC)
-    thread = services.thread_create(author=owner, group=group, title="T", body="Hello")
+    thread = discussion_services.thread_create(author=owner, group=group, title="T", body="Hello")
     mod = site_group_moderator()
     client.force_login(mod)
     assert client.get(thread.get_absolute_url()).status_code == 200
@@ -128,7 +131,7 @@ def test_flag_queue_still_works_for_site_moderators(client, private, thread):
     client.force_login(mod)
     page = client.get(reverse("communities:flags", kwargs={"slug": private.slug}))
     assert page.status_code == 200 and "Secret plans" in page.content.decode()
-    services.post_set_hidden(actor=mod, post=post, hidden=True)
+    discussion_services.post_set_hidden(actor=mod, post=post, hidden=True)
     post.refresh_from_db()
     assert post.is_hidden
     assert {"site_group_view_flags", "site_group_post_set_hidden"} <= set(_actions(mod))

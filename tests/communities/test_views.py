@@ -5,8 +5,10 @@ from django.urls import reverse
 
 from campaigns.models import Cause
 from causeweb.moderation.services import flag_create
-from communities import services
-from communities.models import Group, JoinRequest, Membership, Post, Reaction
+from communities.models import Group, JoinRequest, Membership, Post, Reaction, Thread
+from communities.services import campaigns as group_campaign_services
+from communities.services import discussions as discussion_services
+from communities.services import membership as membership_services
 from tests.communities.factories import GroupFactory, add_member
 from tests.factories import UserFactory
 
@@ -20,11 +22,13 @@ def url(name, group, **kwargs):
 def build_thread(group, *, replies, reactors):
     """A thread with `replies` replies (a third of them nested) and every reactor reacting to every post."""
     people = [add_member(group) for _ in range(max(reactors, 2))]
-    thread = services.thread_create(author=people[0], group=group, title="Busy thread", body="Opening")
+    thread = discussion_services.thread_create(author=people[0], group=group, title="Busy thread", body="Opening")
     top = None
     for n in range(replies):
         parent = top if (n % 3 == 2 and top) else None
-        post = services.post_create(author=people[n % len(people)], thread=thread, body=f"Reply {n}", parent=parent)
+        post = discussion_services.post_create(
+            author=people[n % len(people)], thread=thread, body=f"Reply {n}", parent=parent
+        )
         if parent is None:
             top = post
     posts = list(Post.objects.filter(thread=thread))
@@ -38,10 +42,15 @@ def build_thread(group, *, replies, reactors):
 
 
 def count_queries(client, path):
+    return get_counting_queries(client, path)[0]
+
+
+def get_counting_queries(client, path):
+    """The number of queries a page ran, and its HTML (so a test also checks what the page shows)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return len(ctx.captured_queries), response.content.decode()
 
 
 # --- browse ----------------------------------------------------------------------------------------
@@ -80,7 +89,13 @@ def test_browse_query_count_is_constant(client, owner, django_assert_max_num_que
     for n in range(30):
         GroupFactory(owner=owner, name=f"Group {n}", cause=Cause.objects.get_or_create(name=f"C{n}", slug=f"c{n}")[0])
     with django_assert_max_num_queries(6):
-        assert client.get(reverse("communities:list")).status_code == 200
+        response = client.get(reverse("communities:list"))
+    assert response.status_code == 200
+    shown = [group.name for group in response.context["page"].object_list]
+    assert shown == sorted(f"Group {n}" for n in range(30))[:24]  # a full page, by name (all have one member)
+    html = response.content.decode()
+    assert all(f">{name}<" in html or f"{name}</" in html for name in shown)
+    assert "Group 9" not in shown and "Group 9<" not in html
 
 
 # --- group page ------------------------------------------------------------------------------------
@@ -95,7 +110,9 @@ def test_private_group_pages_are_not_found_for_outsiders(client, private_group, 
 
 
 def test_request_group_page_is_visible_but_discussions_are_for_members(client, request_group, owner):
-    thread = services.thread_create(author=owner, group=request_group, title="Members only talk", body="psst")
+    thread = discussion_services.thread_create(
+        author=owner, group=request_group, title="Members only talk", body="psst"
+    )
     response = client.get(request_group.get_absolute_url())
     assert response.status_code == 200
     assert "Members only talk" not in response.content.decode()
@@ -110,7 +127,7 @@ def test_group_page_shows_supported_campaigns_and_events_slot(client, public_gro
     from tests.factories import CampaignFactory
 
     campaign = CampaignFactory(title="Plant 1000 trees")
-    services.group_campaign_add(actor=owner, group=public_group, campaign_slug=campaign.slug)
+    group_campaign_services.group_campaign_add(actor=owner, group=public_group, campaign_slug=campaign.slug)
     html = client.get(public_group.get_absolute_url()).content.decode()
     assert "Plant 1000 trees" in html
     assert "Upcoming events" in html
@@ -176,13 +193,13 @@ def test_request_flow_and_queue(client, request_group, owner, user):
 
 
 def test_invitation_page(client, private_group, owner, user):
-    invitation = services.invitation_create(actor=owner, group=private_group)
+    invitation = membership_services.invitation_create(actor=owner, group=private_group)
     path = reverse("communities:invitation", kwargs={"token": invitation.token})
     assert private_group.name in client.get(path).content.decode()  # the link shows what it is for
     client.force_login(user)
     assert client.post(path, {}).status_code == 302
     assert client.get(private_group.get_absolute_url()).status_code == 200
-    services.invitation_revoke(actor=owner, invitation=invitation)
+    membership_services.invitation_revoke(actor=owner, invitation=invitation)
     client.force_login(UserFactory())
     assert "expired or was revoked" in client.get(path).content.decode()
     assert client.get(reverse("communities:invitation", kwargs={"token": "nope"})).status_code == 404
@@ -220,9 +237,11 @@ def test_thread_list_runs_in_constant_queries(client, public_group, owner):
     few = count_queries(client, url("threads", public_group))
     for _ in range(20):
         build_thread(public_group, replies=4, reactors=3)
-    many = count_queries(client, url("threads", public_group))
+    many, html = get_counting_queries(client, url("threads", public_group))
     assert few == many
     assert many <= 10
+    assert html.count('<li class="thread-row') == 23  # every thread, on one page
+    assert all(thread.get_absolute_url() in html for thread in Thread.objects.filter(group=public_group))
 
 
 @pytest.mark.parametrize("as_moderator", [False, True])
@@ -234,17 +253,21 @@ def test_thread_page_runs_in_constant_queries(client, public_group, owner, as_mo
         flag_create(reporter=UserFactory(), target=post, reason="spam")
     client.force_login(viewer)
     few = count_queries(client, small.get_absolute_url())
-    many = count_queries(client, big.get_absolute_url())
+    many, html = get_counting_queries(client, big.get_absolute_url())
     assert few == many
     assert many <= 12
+    big_posts = list(Post.objects.filter(thread=big).values_list("pk", flat=True))
+    assert len(big_posts) == 61
+    assert all(f'id="post-{pk}"' in html for pk in big_posts)
+    assert not any(f'id="post-{pk}"' in html for pk in Post.objects.filter(thread=small).values_list("pk", flat=True))
 
 
 def test_thread_page_nests_replies_and_shows_reaction_counts(client, public_group, owner):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="Opening words")
-    reply = services.post_create(author=owner, thread=thread, body="Top reply")
-    services.post_create(author=owner, thread=thread, body="Nested reply", parent=reply)
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="Opening words")
+    reply = discussion_services.post_create(author=owner, thread=thread, body="Top reply")
+    discussion_services.post_create(author=owner, thread=thread, body="Nested reply", parent=reply)
     member = add_member(public_group)
-    services.reaction_add(user=member, post=reply, kind="celebrate")
+    discussion_services.reaction_add(user=member, post=reply, kind="celebrate")
     client.force_login(owner)
     html = client.get(thread.get_absolute_url()).content.decode()
     assert html.index("Top reply") < html.index('class="replies nested"') < html.index("Nested reply")
@@ -252,7 +275,7 @@ def test_thread_page_nests_replies_and_shows_reaction_counts(client, public_grou
 
 
 def test_reply_via_form(client, public_group, owner):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="x")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="x")
     member = add_member(public_group)
     client.force_login(member)
     response = client.post(url("reply", public_group, thread_id=thread.pk), {"body": "Hello **there**"})
@@ -262,7 +285,7 @@ def test_reply_via_form(client, public_group, owner):
 
 
 def test_non_members_cannot_reply_through_the_view(client, public_group, owner, user):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="x")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="x")
     client.force_login(user)
     response = client.post(url("reply", public_group, thread_id=thread.pk), {"body": "let me in"})
     assert response.status_code == 400
@@ -270,7 +293,7 @@ def test_non_members_cannot_reply_through_the_view(client, public_group, owner, 
 
 
 def test_react_with_htmx_returns_the_reaction_bar(client, public_group, owner):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="x")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="x")
     post = Post.objects.get(thread=thread)
     client.force_login(owner)
     path = url("post_react", public_group, post_id=post.pk)
@@ -286,7 +309,7 @@ def test_react_with_htmx_returns_the_reaction_bar(client, public_group, owner):
 
 
 def test_react_refused_for_outsiders(client, public_group, owner, user):
-    thread = services.thread_create(author=owner, group=public_group, title="T", body="x")
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="x")
     post = Post.objects.get(thread=thread)
     client.force_login(user)
     response = client.post(url("post_react", public_group, post_id=post.pk), {"kind": "like"}, HTTP_HX_REQUEST="true")
@@ -296,15 +319,15 @@ def test_react_refused_for_outsiders(client, public_group, owner, user):
 
 def test_edit_delete_and_hide_views(client, public_group, owner):
     member = add_member(public_group)
-    thread = services.thread_create(author=member, group=public_group, title="T", body="x")
-    post = services.post_create(author=member, thread=thread, body="Original")
+    thread = discussion_services.thread_create(author=member, group=public_group, title="T", body="x")
+    post = discussion_services.post_create(author=member, thread=thread, body="Original")
     client.force_login(owner)
     assert client.get(url("post_edit", public_group, post_id=post.pk)).status_code == 403
     client.post(url("post_hide", public_group, post_id=post.pk), {"hidden": "1"})
     client.force_login(member)
     html = client.get(thread.get_absolute_url()).content.decode()
     assert "hidden by a moderator" in html and "Original" not in html
-    services.post_set_hidden(actor=owner, post=post, hidden=False)
+    discussion_services.post_set_hidden(actor=owner, post=post, hidden=False)
     client.post(url("post_edit", public_group, post_id=post.pk), {"body": "Edited words"})
     assert "(edited)" in client.get(thread.get_absolute_url()).content.decode()
     client.post(url("post_delete", public_group, post_id=post.pk))
@@ -314,7 +337,7 @@ def test_edit_delete_and_hide_views(client, public_group, owner):
 
 def test_hidden_threads_vanish_for_members(client, public_group, owner):
     member = add_member(public_group)
-    thread = services.thread_create(author=member, group=public_group, title="Spammy title", body="x")
+    thread = discussion_services.thread_create(author=member, group=public_group, title="Spammy title", body="x")
     client.force_login(owner)
     client.post(url("thread_moderate", public_group, thread_id=thread.pk, action="hide"))
     assert "Spammy title" in client.get(url("threads", public_group)).content.decode()
@@ -325,7 +348,7 @@ def test_hidden_threads_vanish_for_members(client, public_group, owner):
 
 def test_moderators_see_flags_on_their_group(client, public_group, owner):
     member = add_member(public_group)
-    thread = services.thread_create(author=member, group=public_group, title="T", body="Suspicious link")
+    thread = discussion_services.thread_create(author=member, group=public_group, title="T", body="Suspicious link")
     post = Post.objects.get(thread=thread)
     flag_create(reporter=UserFactory(), target=post, reason="spam")
     flag_create(reporter=UserFactory(), target=post, reason="abuse")
@@ -368,7 +391,7 @@ def test_settings_page_is_for_owners(client, public_group, owner):
 
 
 def test_withdraw_a_request(client, request_group, user):
-    services.join_request_create(user=user, group=request_group, accept_code_of_conduct=True)
+    membership_services.join_request_create(user=user, group=request_group, accept_code_of_conduct=True)
     client.force_login(user)
     client.post(url("withdraw", request_group))
     assert JoinRequest.objects.get(user=user).status == JoinRequest.Status.WITHDRAWN
@@ -425,6 +448,6 @@ def test_support_a_campaign_from_the_group_page(client, public_group, owner):
 
 def test_moderators_see_how_many_requests_wait(client, request_group, owner):
     for _ in range(3):
-        services.join_request_create(user=UserFactory(), group=request_group, accept_code_of_conduct=True)
+        membership_services.join_request_create(user=UserFactory(), group=request_group, accept_code_of_conduct=True)
     client.force_login(owner)
     assert 'aria-label="3 waiting"' in client.get(request_group.get_absolute_url()).content.decode()

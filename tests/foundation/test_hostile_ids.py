@@ -9,6 +9,7 @@ from django.test import Client
 
 from campaigns.models import Comment
 from communities.models import Invitation, Membership
+from communities.services import discussions as discussion_services
 from tests.communities.factories import GroupFactory, add_member
 from tests.events.factories import EventFactory
 from tests.factories import CampaignFactory, UserFactory
@@ -132,18 +133,16 @@ def test_invitation_days_is_bounded(world, value):
 
 @pytest.mark.parametrize("value", [HUGE, str(2**63), BIG, "abc"])
 def test_reply_parent_is_bounded(world, value):
-    from communities import services
 
-    thread = services.thread_create(author=world["owner"], group=world["group"], title="Hi", body="First")
+    thread = discussion_services.thread_create(author=world["owner"], group=world["group"], title="Hi", body="First")
     response = world["client"].post(f"/groups/air/threads/{thread.pk}/reply/", {"body": "hello", "parent": value})
     _no_500(response)
 
 
 @pytest.mark.parametrize("value", [int(HUGE), 2**63, -1])
 def test_api_post_parent_is_bounded(world, value):
-    from communities import services
 
-    thread = services.thread_create(author=world["owner"], group=world["group"], title="Hi", body="First")
+    thread = discussion_services.thread_create(author=world["owner"], group=world["group"], title="Hi", body="First")
     response = _post_json(world["client"], f"/api/v1/threads/{thread.pk}/posts/", {"body": "x", "parent": value})
     _no_500(response)
     assert response.status_code == 400

@@ -11,8 +11,9 @@ from campaigns.models import Comment, ShareClick, Signature
 from causeweb.core import clientip, ratelimits
 from causeweb.core.exceptions import RateLimited
 from causeweb.moderation.models import Flag
-from communities import services as community_services
 from communities.models import Invitation, Post, Thread
+from communities.services import discussions as discussion_services
+from communities.services import membership as membership_services
 from events.models import RSVP
 from tests.campaigns.factories import ShareLinkFactory
 from tests.communities.factories import GroupFactory, add_member
@@ -305,17 +306,17 @@ def test_threads_replies_flags_and_invitations_are_limited_per_user(settings, db
         set_limit(settings, name, "2/h")
     owner = UserFactory()
     group = GroupFactory(owner=owner)
-    threads = [community_services.thread_create(author=owner, group=group, title=f"T{n}", body="x") for n in range(2)]
+    threads = [discussion_services.thread_create(author=owner, group=group, title=f"T{n}", body="x") for n in range(2)]
     with pytest.raises(RateLimited):
-        community_services.thread_create(author=owner, group=group, title="T3", body="x")
+        discussion_services.thread_create(author=owner, group=group, title="T3", body="x")
     for _ in range(2):
-        community_services.post_create(author=owner, thread=threads[0], body="reply")
+        discussion_services.post_create(author=owner, thread=threads[0], body="reply")
     with pytest.raises(RateLimited):
-        community_services.post_create(author=owner, thread=threads[0], body="reply")
+        discussion_services.post_create(author=owner, thread=threads[0], body="reply")
     for _ in range(2):
-        community_services.invitation_create(actor=owner, group=group)
+        membership_services.invitation_create(actor=owner, group=group)
     with pytest.raises(RateLimited):
-        community_services.invitation_create(actor=owner, group=group)
+        membership_services.invitation_create(actor=owner, group=group)
     assert Thread.objects.count() == 2 and Post.objects.filter(is_opening=False).count() == 2
     assert Invitation.objects.count() == 2
 
@@ -331,7 +332,7 @@ def test_threads_replies_flags_and_invitations_are_limited_per_user(settings, db
     campaign_flag(campaign=CampaignFactory(), reporter=UserFactory(), reason="spam")
     member = UserFactory()
     add_member(group, member)
-    community_services.thread_create(author=member, group=group, title="Mine", body="x")
+    discussion_services.thread_create(author=member, group=group, title="Mine", body="x")
 
 
 def test_flag_limit_in_html_is_a_message_not_a_500(client, settings, db):

@@ -7,8 +7,8 @@ from django.utils import timezone
 from causeweb.core.exceptions import PermissionDenied
 from causeweb.moderation import services
 from causeweb.moderation.models import Flag
-from communities import services as community_services
 from communities.models import Group, Membership, Post
+from communities.services import discussions as discussion_services
 from tests.campaigns.factories import CommentFactory, DraftCampaignFactory
 from tests.communities.factories import GroupFactory, add_member
 from tests.events.factories import EventFactory
@@ -23,7 +23,7 @@ def _url(app_label, model, pk):
 
 def _post_in(group):
     owner = group.memberships.get(role=Membership.Role.OWNER).user
-    thread = community_services.thread_create(author=owner, group=group, title="Plans", body="Opening")
+    thread = discussion_services.thread_create(author=owner, group=group, title="Plans", body="Opening")
     return Post.objects.get(thread=thread, is_opening=True)
 
 

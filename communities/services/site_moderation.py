@@ -1,0 +1,33 @@
+"""Site staff in groups: whatever staff do or read in a group through `communities.moderate_any_group`
+(not as its own moderators) leaves a row in the moderation audit log; and the hide/restore the
+site's moderation queue calls when it upholds a flag on a group post."""
+
+from causeweb.moderation.services import moderation_action_record
+from communities.models import Post
+from communities.policies import GroupAccess
+
+
+def site_moderator_action_record(access: GroupAccess, action: str, target=None, reason: str = "") -> None:
+    """Staff acting in a group through `communities.moderate_any_group` (not as its own moderators)
+    leave a row in the moderation audit log, inside the transaction that makes the change."""
+    if access.acts_as_site_moderator:
+        moderation_action_record(
+            moderator=access.user, action=f"site_group_{action}", target=target or access.group, reason=reason
+        )
+
+
+def site_moderator_read_record(*, access: GroupAccess, what: str, target=None, moderators_only: bool = False):
+    """Staff reading a group through `communities.moderate_any_group` what its outsiders cannot (a
+    private or by-request group's discussions and members, or moderator-only pages anywhere) leave
+    an audit row, so privileged looks into private spaces are accountable like privileged changes."""
+    if access.acts_as_site_moderator and (moderators_only or not access.group.is_public):
+        moderation_action_record(moderator=access.user, action=f"site_group_view_{what}", target=target or access.group)
+
+
+def post_hide_by_site_moderator(post: Post, *, moderator, reason: str = "") -> None:
+    """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
+    Post.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True, hidden_by=moderator)
+
+
+def post_restore_by_site_moderator(post: Post, *, moderator) -> None:
+    Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_by=None)

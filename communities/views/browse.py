@@ -1,0 +1,97 @@
+"""Browsing groups, starting one, its settings (owners) and the group page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from causeweb.core.boundary import form_errors
+from causeweb.core.exceptions import PermissionDenied
+from communities import forms, selectors
+from communities.hooks import group_page_sections
+from communities.services import groups as group_services
+from communities.services.site_moderation import site_moderator_read_record
+from communities.views._common import flag_reasons, with_group
+
+GROUPS_PER_PAGE = 24
+
+
+def communities_list(request):
+    form = forms.GroupSearchForm(request.GET or None)
+    query = cause = place = ""
+    if form.is_valid():
+        query, place = form.cleaned_data["q"], form.cleaned_data["place"]
+        cause = form.cleaned_data["cause"].slug if form.cleaned_data["cause"] else ""
+    page = Paginator(selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "communities/list.html",
+        {
+            "form": form,
+            "page": page,
+            "my_groups": selectors.group_list_for_user(user=request.user),
+            "searching": bool(query or cause or place),
+        },
+    )
+
+
+@login_required
+def group_create(request):
+    form = forms.GroupForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            group = group_services.group_create(creator=request.user, **form.cleaned_data)
+        if call.ok:
+            messages.success(request, "Your group is ready. Invite people to join!")
+            return redirect(group)
+    return render(request, "communities/group_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@with_group
+def group_edit(request, group, access):
+    if not access.is_owner:
+        raise PermissionDenied("Only the group's owners can change its settings.")
+    initial = {
+        "name": group.name,
+        "description": group.description,
+        "cause": group.cause,
+        "location": group.location,
+        "latitude": group.latitude,
+        "longitude": group.longitude,
+        "visibility": group.visibility,
+        "code_of_conduct": group.code_of_conduct,
+    }
+    form = forms.GroupForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            group_services.group_update(actor=request.user, group=group, **form.cleaned_data)
+        if call.ok:
+            messages.success(request, "Saved.")
+            return redirect(group)
+    return render(
+        request, "communities/group_form.html", {"form": form, "group": group, "access": access, "creating": False}
+    )
+
+
+@with_group
+def group_detail(request, group, access):
+    site_moderator_read_record(access=access, what="group")
+    threads = []
+    if access.can_read_discussions:
+        threads = list(selectors.thread_list_for_group(group=group, access=access)[:5])
+    return render(
+        request,
+        "communities/detail.html",
+        {
+            "group": group,
+            "access": access,
+            "threads": threads,
+            "sections": group_page_sections.sections(group=group, viewer=request.user),
+            "campaigns": selectors.group_supported_campaigns(group=group),
+            "campaign_form": forms.GroupCampaignForm() if access.can_moderate else None,
+            "flag_reasons": flag_reasons(),
+        },
+    )

@@ -1,0 +1,143 @@
+"""A group's discussions: threads, replies, editing and deleting one's own messages, reactions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from causeweb.core.boundary import flash_errors, form_errors
+from causeweb.core.exceptions import PermissionDenied
+from communities import forms, selectors
+from communities.services import discussions as discussion_services
+from communities.services.site_moderation import site_moderator_read_record
+from communities.views._common import flag_reasons, post_or_404, require_reader, thread_or_404, with_group
+
+THREADS_PER_PAGE = 25
+
+
+@with_group
+def thread_list(request, group, access):
+    require_reader(access)
+    site_moderator_read_record(access=access, what="threads")
+    page = Paginator(selectors.thread_list_for_group(group=group, access=access), THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "communities/thread_list.html", {"group": group, "access": access, "page": page})
+
+
+@login_required
+@with_group
+def thread_create(request, group, access):
+    form = forms.ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            thread = discussion_services.thread_create(author=request.user, group=group, **form.cleaned_data)
+        if call.ok:
+            return redirect(thread)
+    if not access.can_participate:
+        raise PermissionDenied("Join the group to start a discussion.")
+    return render(request, "communities/thread_form.html", {"group": group, "access": access, "form": form})
+
+
+@with_group
+def thread_detail(request, group, access, thread_id, form=None):
+    require_reader(access)
+    thread = thread_or_404(group, access, thread_id)
+    site_moderator_read_record(access=access, what="thread", target=thread, moderators_only=thread.is_hidden)
+    opening, replies = selectors.thread_posts(thread=thread, user=request.user, with_flags=access.can_moderate)
+    return render(
+        request,
+        "communities/thread.html",
+        {
+            "group": group,
+            "access": access,
+            "thread": thread,
+            "opening": opening,
+            "replies": replies,
+            "form": form or forms.PostForm(),
+            "flag_reasons": flag_reasons(),
+            "can_reply": access.can_reply_in(thread),
+            "thread_actions": [
+                ("unpin", "Unpin") if thread.is_pinned else ("pin", "Pin"),
+                ("unlock", "Unlock") if thread.is_locked else ("lock", "Lock"),
+                ("unhide", "Restore") if thread.is_hidden else ("hide", "Hide"),
+            ],
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+@with_group
+def post_reply(request, group, access, thread_id):
+    require_reader(access)
+    thread = thread_or_404(group, access, thread_id)
+    form = forms.PostForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = selectors.post_get(group=group, post_id=form.cleaned_data["parent"])
+        with form_errors(form) as call:
+            post = discussion_services.post_create(
+                author=request.user, thread=thread, body=form.cleaned_data["body"], parent=parent
+            )
+        if call.ok:
+            return redirect(f"{thread.get_absolute_url()}#post-{post.pk}")
+    return thread_detail.__wrapped__(request, group, access, thread_id, form=form)
+
+
+@login_required
+@with_group
+def post_edit(request, group, access, post_id):
+    require_reader(access)
+    post = post_or_404(group, access, post_id)
+    form = forms.PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            discussion_services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
+        if call.ok:
+            return redirect(post.get_absolute_url())
+    if post.author_id != request.user.pk:
+        raise PermissionDenied("You can only edit your own messages.")
+    return render(request, "communities/post_form.html", {"group": group, "access": access, "post": post, "form": form})
+
+
+@login_required
+@require_POST
+@with_group
+def post_delete(request, group, access, post_id):
+    post = post_or_404(group, access, post_id)
+    with flash_errors(request, success="Your message was deleted."):
+        discussion_services.post_delete(actor=request.user, post=post)
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+@require_POST
+@with_group
+def post_react(request, group, access, post_id):
+    """Toggle a reaction. htmx swaps in the updated reaction bar; without JS the page reloads."""
+    require_reader(access)
+    post = post_or_404(group, access, post_id)
+    form = forms.ReactionForm(request.POST)
+    status = 200
+    if not form.is_valid():
+        messages.error(request, "Choose like, support or celebrate.")
+        status = 400
+    else:
+        kind = form.cleaned_data["kind"]
+        with flash_errors(request) as call:
+            if request.POST.get("action") == "remove":
+                discussion_services.reaction_remove(user=request.user, post=post, kind=kind)
+            else:
+                discussion_services.reaction_add(user=request.user, post=post, kind=kind)
+        if not call.ok:
+            status = 403 if isinstance(call.error, PermissionDenied) else 400
+    if request.htmx:
+        post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
+        return render(
+            request, "communities/_reactions.html", {"post": post, "group": group, "access": access}, status=status
+        )
+    return redirect(post.get_absolute_url())
