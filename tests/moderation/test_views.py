@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from causeweb.moderation.models import Flag
 from tests.campaigns.factories import DraftCampaignFactory
-from tests.factories import CampaignFactory, UserFactory
+from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
