@@ -9,20 +9,21 @@ class CampaignsConfig(AppConfig):
         from campaigns import integrations, policies
         from campaigns.services import moderation
         from causeweb.core.hooks import home_page_sections
-        from causeweb.moderation.registry import register_flaggable, register_moderatable
-
-        register_flaggable("campaigns.campaign", can_view=policies.can_view_campaign)
-        register_flaggable("campaigns.comment", can_view=policies.can_view_comment)
+        from causeweb.moderation.registry import register_moderatable
 
         home_page_sections.register("campaigns", integrations.home_section, order=10)
 
+        # One registration per content type: who can see it (so who can flag it), and how site
+        # moderators hide and restore it when they uphold a flag.
         register_moderatable(
             "campaigns.comment",
+            can_view=policies.can_view_comment,
             hide=moderation.comment_hide_by_site_moderator,
             restore=moderation.comment_restore_by_site_moderator,
         )
         register_moderatable(
             "campaigns.campaign",
+            can_view=policies.can_view_campaign,
             hide=moderation.campaign_hide_by_site_moderator,
             restore=moderation.campaign_restore_by_site_moderator,
         )

@@ -8,18 +8,17 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from campaigns.hooks import campaign_page_sections
         from causeweb.core.hooks import home_page_sections
-        from causeweb.moderation.registry import register_flaggable, register_moderatable
+        from causeweb.moderation.registry import register_moderatable
         from communities import integrations, selectors
         from communities.services import site_moderation
 
         home_page_sections.register("communities", integrations.home_section, order=30)
         campaign_page_sections.register("groups", integrations.campaign_groups_section, order=30)
-        register_flaggable("communities.group", can_view=selectors.group_visible_to)
-        register_flaggable("communities.post", can_view=selectors.post_visible_to)
-
+        register_moderatable("communities.group", can_view=selectors.group_visible_to)
         # Site moderators upholding a flag on a group post hide it the same way group moderators do.
         register_moderatable(
             "communities.post",
+            can_view=selectors.post_visible_to,
             hide=site_moderation.post_hide_by_site_moderator,
             restore=site_moderation.post_restore_by_site_moderator,
         )

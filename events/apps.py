@@ -8,11 +8,12 @@ class EventsConfig(AppConfig):
     def ready(self):
         from campaigns.hooks import campaign_page_sections
         from causeweb.core.hooks import home_page_sections
-        from causeweb.moderation.registry import register_flaggable
+        from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
         from events import integrations, policies
 
         home_page_sections.register("events", integrations.home_section, order=20)
         campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
         group_page_sections.register("events", integrations.group_events_section, order=10)
-        register_flaggable("events.event", can_view=policies.can_view_event)
+        # Flaggable; no hide/restore here, so organizers' and staff's own tools act on an event.
+        register_moderatable("events.event", can_view=policies.can_view_event)

@@ -1,7 +1,9 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from causeweb.accounts.models import User
+from causeweb.core.boundary import flash_errors
+from causeweb.moderation.services import user_reinstate, user_suspend
 
 
 @admin.register(User)
@@ -21,20 +23,13 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Suspend: they can no longer sign in or post")
     def suspend(self, request, queryset):
-        from causeweb.core.exceptions import PermissionDenied, ValidationError, error_messages
-        from causeweb.moderation.services import user_suspend
-
         done = 0
         for user in queryset:
-            try:
+            with flash_errors(request, prefix=user.email):
                 done += user_suspend(user=user, moderator=request.user, reason="Suspended from the user admin")
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{user.email}: {'; '.join(error_messages(exc))}", messages.ERROR)
         self.message_user(request, f"Suspended {done} account(s).")
 
     @admin.action(description="Reinstate suspended accounts")
     def reinstate(self, request, queryset):
-        from causeweb.moderation.services import user_reinstate
-
         done = sum(user_reinstate(user=user, moderator=request.user) for user in queryset)
         self.message_user(request, f"Reinstated {done} account(s).")

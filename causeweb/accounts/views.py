@@ -4,19 +4,16 @@ from django.shortcuts import redirect, render
 
 from causeweb.accounts import services
 from causeweb.accounts.forms import ProfileForm
-from causeweb.core.exceptions import ValidationError
-from causeweb.core.forms import add_service_error
+from causeweb.core.boundary import form_errors
 
 
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as call:
             services.user_update_profile(user=request.user, **{k: form.cleaned_data[k] for k in form.fields})
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
+        if call.ok:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -56,6 +56,13 @@ def validate_image(upload, rules: ImageRules = ImageRules()) -> tuple[int, int]:
             params={"w": width, "h": height, "mw": rules.max_width, "mh": rules.max_height},
             code="too_big",
         )
+    # Pillow only warns between MAX_IMAGE_PIXELS and twice that; 8000 x 8000 sides allow 64M pixels.
+    if width * height > Image.MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            "The image is %(w)sx%(h)s pixels; it must have at most %(max)s million pixels.",
+            params={"w": width, "h": height, "max": Image.MAX_IMAGE_PIXELS // 1_000_000},
+            code="too_big",
+        )
     return width, height
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.html import format_html
 
-from causeweb.core.exceptions import PermissionDenied, ValidationError, error_messages
+from causeweb.core.boundary import flash_errors
 from causeweb.moderation import services
 from causeweb.moderation.models import Flag, ModerationAction
 
@@ -49,11 +49,8 @@ class FlagAdmin(admin.ModelAdmin):
     def _resolve(self, request, queryset, service, verb):
         done = 0
         for flag in queryset:
-            try:
+            with flash_errors(request, prefix=str(flag)):
                 done += service(flag=flag, moderator=request.user) and 1
-            except (PermissionDenied, ValidationError) as exc:
-                for text in error_messages(exc):
-                    self.message_user(request, f"{flag}: {text}", messages.ERROR)
         self.message_user(request, f"{verb} {done} flagged item(s).", messages.SUCCESS)
 
     @admin.action(description="Uphold: hide the content and close its flags")

@@ -1,11 +1,20 @@
-"""Which content moderators can hide, and how. Each app registers its own hide/restore services
-in its AppConfig.ready(), so moderation never reaches into another app's models:
+"""The one list of content moderation knows about: each app registers each of its content types
+once, in its AppConfig.ready(), with its own rules and services, so moderation never reaches into
+another app's models:
 
     from causeweb.moderation.registry import register_moderatable
-    register_moderatable("campaigns.comment", hide=services.comment_hide_by_site_moderator,
+    register_moderatable("campaigns.comment", can_view=policies.can_view_comment,
+                         hide=services.comment_hide_by_site_moderator,
                          restore=services.comment_restore_by_site_moderator)
 
-`hide(target, moderator, reason)` and `restore(target, moderator)` must be idempotent.
+- `can_view(target, user) -> bool` (required): who can see a given object. Registered means
+  flaggable: the generic flag endpoint answers 404 for anything the person cannot see (a private
+  post, a draft), exactly as for an id that does not exist, so flagging never reveals what exists
+  and nobody queues flags on content they were never shown. Unregistered models cannot be flagged
+  (fail closed).
+- `hide(target, moderator, reason)` and `restore(target, moderator)` (optional, both or neither,
+  idempotent): upholding a flag hides the content. A type registered without them can be flagged,
+  but the flag queue says it "cannot be hidden from here" and its own admin acts on it.
 """
 
 from collections.abc import Callable
@@ -16,44 +25,49 @@ from django.db.models import Model
 
 @dataclass(frozen=True)
 class Moderatable:
-    hide: Callable[..., None]
-    restore: Callable[..., None]
+    can_view: Callable[..., bool]
+    hide: Callable[..., None] | None = None
+    restore: Callable[..., None] | None = None
+
+    @property
+    def can_hide(self) -> bool:
+        return self.hide is not None
 
 
 _registry: dict[str, Moderatable] = {}
 
 
-def register_moderatable(label: str, *, hide: Callable[..., None], restore: Callable[..., None]) -> None:
-    _registry[label.lower()] = Moderatable(hide=hide, restore=restore)
+def register_moderatable(
+    label: str,
+    *,
+    can_view: Callable[..., bool],
+    hide: Callable[..., None] | None = None,
+    restore: Callable[..., None] | None = None,
+) -> None:
+    if (hide is None) != (restore is None):
+        raise ValueError(f"{label}: register both hide and restore, or neither.")
+    _registry[label.lower()] = Moderatable(can_view=can_view, hide=hide, restore=restore)
+
+
+def moderatable_for_label(label: str) -> Moderatable | None:
+    return _registry.get(label.lower())
 
 
 def moderatable_for(target: Model) -> Moderatable | None:
     return _registry.get(target._meta.label_lower)
 
 
-def registered_labels() -> set[str]:
+def flaggable_labels() -> set[str]:
+    """Every registered content type can be flagged."""
     return set(_registry)
 
 
-# --- what can be flagged, and by whom --------------------------------------------------------------
-# Each app says which of its models people may flag and who can see a given object, using its own
-# policies/selectors: `can_view(target, user) -> bool`. The generic flag endpoint answers 404 for
-# anything the person cannot see (a private post, a draft), exactly as for an id that does not exist,
-# so flagging never reveals what exists, and nobody queues flags on content they were never shown.
-# Models without a rule cannot be flagged (fail closed).
-
-_flaggable: dict[str, Callable[..., bool]] = {}
-
-
-def register_flaggable(label: str, *, can_view: Callable[..., bool]) -> None:
-    _flaggable[label.lower()] = can_view
-
-
-def flaggable_labels() -> set[str]:
-    return set(_flaggable)
+def hideable_labels() -> set[str]:
+    """The registered content types a flag's uphold can hide."""
+    return {label for label, entry in _registry.items() if entry.can_hide}
 
 
 def can_view_for_flagging(target: Model, user) -> bool:
     """False for unregistered models and for content `user` may not see."""
-    rule = _flaggable.get(target._meta.label_lower)
-    return bool(rule is not None and rule(target, user))
+    entry = moderatable_for(target)
+    return bool(entry is not None and entry.can_view(target, user))

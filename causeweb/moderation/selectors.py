@@ -1,6 +1,8 @@
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model
 
+from causeweb.moderation import policies
 from causeweb.moderation.models import Flag
 
 
@@ -23,18 +25,13 @@ def flag_reason_choices() -> list[tuple[str, str]]:
 def flaggable_target_for(*, app_label: str, model: str, pk: int, user) -> Model | None:
     """The object behind a flag URL, or None when it does not exist, cannot be flagged, or `user`
     cannot see it: the three look the same from outside (404), so ids of private content do not leak."""
-    from django.apps import apps
-
-    from causeweb.moderation.registry import can_view_for_flagging, flaggable_labels
-
-    label = f"{app_label}.{model}".lower()
-    if label not in flaggable_labels():
+    if not policies.is_flaggable(f"{app_label}.{model}"):
         return None
     try:
         model_class = apps.get_model(app_label, model)
     except LookupError:
         return None
     target = model_class._default_manager.filter(pk=pk).first()
-    if target is None or not can_view_for_flagging(target, user):
+    if target is None or not policies.can_flag(user, target):
         return None
     return target

@@ -1,3 +1,7 @@
+"""Site moderation's writes: flags, their resolution, restores and suspensions, each audited.
+The rules come from causeweb.moderation.policies; what each content type can be (seen, hidden)
+from the registry its app filled in (causeweb.moderation.registry)."""
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -5,16 +9,10 @@ from django.utils import timezone
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
+from causeweb.moderation import policies
 from causeweb.moderation.models import Flag, ModerationAction
-from causeweb.moderation.registry import can_view_for_flagging, moderatable_for
-
-
-def is_site_moderator(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and (user.is_superuser or user.has_perm("moderation.change_flag"))
-    )
+from causeweb.moderation.policies import is_site_moderator
+from causeweb.moderation.registry import moderatable_for
 
 
 @transaction.atomic
@@ -22,7 +20,7 @@ def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag
     """Anyone signed in may flag content they can see, once; a second flag of the same thing says so."""
     if not getattr(reporter, "is_authenticated", False):
         raise PermissionDenied("Sign in to flag content.")
-    if not can_view_for_flagging(target, reporter):
+    if not policies.can_flag(reporter, target):
         raise PermissionDenied("You cannot flag this.")
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
@@ -64,7 +62,7 @@ def _close_open_flags(*, target: Model, moderator, status: str) -> int:
 def flag_uphold(*, flag: Flag, moderator, reason: str = "") -> int:
     """Hide the flagged content and close every open flag on it. Locks the flag row.
     Returns how many flags were closed (0 when another moderator got there first)."""
-    if not is_site_moderator(moderator):
+    if not policies.can_resolve_flags(moderator):
         raise PermissionDenied("Only site moderators resolve flags.")
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.status != Flag.Status.OPEN:
@@ -73,10 +71,9 @@ def flag_uphold(*, flag: Flag, moderator, reason: str = "") -> int:
     if target is None:
         Flag.objects.filter(pk=flag.pk).update(status=Flag.Status.DISMISSED, resolved_at=timezone.now())
         return 0
-    handler = moderatable_for(target)
-    if handler is None:
+    if not policies.can_hide_from_flag_queue(target):
         raise ValidationError(f"{target._meta.verbose_name} cannot be hidden from here; act on it in its own admin.")
-    handler.hide(target, moderator=moderator, reason=reason or flag.get_reason_display())
+    moderatable_for(target).hide(target, moderator=moderator, reason=reason or flag.get_reason_display())
     closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.UPHELD)
     moderation_action_record(moderator=moderator, action="hide", target=target, reason=reason or flag.reason)
     return closed
@@ -85,7 +82,7 @@ def flag_uphold(*, flag: Flag, moderator, reason: str = "") -> int:
 @transaction.atomic
 def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
     """The content stays; every open flag on it is closed."""
-    if not is_site_moderator(moderator):
+    if not policies.can_resolve_flags(moderator):
         raise PermissionDenied("Only site moderators resolve flags.")
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.status != Flag.Status.OPEN:
@@ -103,10 +100,9 @@ def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
 def content_restore(*, target: Model, moderator, reason: str = "") -> None:
     if not is_site_moderator(moderator):
         raise PermissionDenied("Only site moderators restore content.")
-    handler = moderatable_for(target)
-    if handler is None:
+    if not policies.can_hide_from_flag_queue(target):
         raise ValidationError(f"{target._meta.verbose_name} cannot be restored from here.")
-    handler.restore(target, moderator=moderator)
+    moderatable_for(target).restore(target, moderator=moderator)
     moderation_action_record(moderator=moderator, action="restore", target=target, reason=reason)
 
 

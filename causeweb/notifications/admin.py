@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 
+from causeweb.core.boundary import flash_errors
 from causeweb.notifications import services
 from causeweb.notifications.models import DigestRun, GuestOptOut, Notification, NotificationPreference
 
@@ -37,12 +37,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry email delivery of the selected failed notifications")
     def retry_failed_emails(self, request, queryset):
-        try:
+        with flash_errors(request) as call:
             count = services.notification_retry_failed(
                 actor=request.user, notification_ids=queryset.values_list("pk", flat=True)
             )
-        except PermissionDenied as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+        if not call.ok:
             return
         skipped = queryset.count() - count
         self.message_user(

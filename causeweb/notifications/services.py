@@ -9,31 +9,34 @@ always go now; otherwise email on/off and "daily digest instead" per kind; guest
 kind). If the broker is down the row simply stays `pending` and the periodic sweep
 (`notification_sweep_undelivered`, every minute) queues it when the broker is back: the web
 request that called notify() never fails because of Redis.
+
+Here: notify/notify_bulk, in-app reads, preferences and unsubscribe, the sweep and the admin
+retry. Sending is in causeweb.notifications.delivery, the daily digest in causeweb.notifications.digest.
 """
 
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date as date_type
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from causeweb.notifications import delivery, kinds
-from causeweb.notifications.models import DigestRun, GuestOptOut, Notification, NotificationPreference
+# services <-> tasks is a cycle Python resolves: each module uses the other only inside functions.
+from causeweb.notifications import delivery, kinds, tasks
+from causeweb.notifications.models import GuestOptOut, Notification, NotificationPreference
 from causeweb.notifications.tokens import unsubscribe_target
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500  # rows per INSERT in notify_bulk
 TASK_BATCH_SIZE = 100  # notifications per delivery task (one SMTP connection each)
-DIGEST_MAX_ITEMS = 100
 
 
 def _broker_retry_policy() -> dict:
@@ -43,8 +46,6 @@ def _broker_retry_policy() -> dict:
 
 def enqueue_email_delivery(notification_ids: list[int]) -> bool:
     """Queue delivery tasks now, in batches. Returns False (and logs) when the broker is down."""
-    from causeweb.notifications import tasks
-
     for start in range(0, len(notification_ids), TASK_BATCH_SIZE):
         try:
             tasks.deliver_emails.apply_async(
@@ -178,8 +179,6 @@ def notification_mark_all_read(*, user) -> int:
 def notification_open(*, user, notification_id: int) -> str:
     """Mark one of `user`'s notifications read and return where it points (a safe local or
     site URL; the notification list otherwise). Someone else's notification: PermissionDenied."""
-    from django.core.exceptions import PermissionDenied
-
     notification = Notification.objects.filter(pk=notification_id).only("id", "recipient_id", "url").first()
     if notification is None or notification.recipient_id != user.pk:
         raise PermissionDenied("That notification is not yours.")
@@ -236,8 +235,6 @@ def _resolve_token(token: str):
         raise ValidationError(f"{kinds.kind_label(target.kind)} are always emailed; they cannot be switched off.")
     user = None
     if target.user_id is not None:
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(pk=target.user_id).first()
     return target, user
 
@@ -337,8 +334,6 @@ def notification_sweep_undelivered(*, limit: int = 5000) -> dict[str, int]:
 @transaction.atomic
 def notification_retry_failed(*, actor, notification_ids: Iterable[int]) -> int:
     """Staff put failed emails back in the queue with a fresh set of attempts."""
-    from django.core.exceptions import PermissionDenied
-
     if not getattr(actor, "is_staff", False):
         raise PermissionDenied("Only staff can retry failed emails.")
     ids = list(
@@ -351,60 +346,3 @@ def notification_retry_failed(*, actor, notification_ids: Iterable[int]) -> int:
     )
     _queue_email(ids)
     return len(ids)
-
-
-# --- Daily digest -------------------------------------------------------------------------------
-
-
-def digest_recipient_ids() -> list[int]:
-    return list(
-        Notification.objects.filter(email_status=Notification.EmailStatus.DIGEST, recipient__isnull=False)
-        .values_list("recipient_id", flat=True)
-        .distinct()
-        .order_by("recipient_id")
-    )
-
-
-def digest_send_for_user(*, user_id: int, date: date_type) -> bool:
-    """Send `user_id`'s digest for `date` once: the DigestRun(user, date) row is inserted first
-    and is unique, so a beat that fires twice, or two workers, send one digest. Returns True
-    when this call sent it. A transient mail error removes the run again (so a retry may send
-    today) and re-raises; the digested rows go back to waiting."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return False
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            run = DigestRun.objects.create(user=user, date=date)
-            items = list(
-                Notification.objects.select_for_update()
-                .filter(recipient=user, email_status=Notification.EmailStatus.DIGEST)
-                .order_by("created_at")[:DIGEST_MAX_ITEMS]
-            )
-            ids = [n.pk for n in items]
-            Notification.objects.filter(pk__in=ids).update(
-                email_status=Notification.EmailStatus.SENDING, claimed_at=now, email_attempts=F("email_attempts") + 1
-            )
-    except IntegrityError:
-        return False  # already sent (or being sent) today
-    if not items:
-        return False
-    try:
-        delivery.build_digest_message(user=user, items=items, date=date).send()
-    except Exception as exc:
-        with transaction.atomic():
-            Notification.objects.filter(pk__in=ids, claimed_at=now).update(
-                email_status=Notification.EmailStatus.DIGEST, claimed_at=None, last_error=str(exc)[:2000]
-            )
-            if delivery.is_transient(exc):
-                run.delete()
-        raise
-    with transaction.atomic():
-        Notification.objects.filter(pk__in=ids, email_status=Notification.EmailStatus.SENDING, claimed_at=now).update(
-            email_status=Notification.EmailStatus.SENT, emailed_at=timezone.now(), claimed_at=None
-        )
-        DigestRun.objects.filter(pk=run.pk).update(sent_at=timezone.now(), item_count=len(items))
-    return True

@@ -4,13 +4,15 @@ digest inserts a unique DigestRun first, the sweep only re-queues what is still 
 `acks_late` + `reject_on_worker_lost`: a task whose worker dies is redelivered, which is safe."""
 
 import logging
+from datetime import date as date_type
 
 from celery import shared_task
 from celery.schedules import crontab
 from django.db import DatabaseError
 from django.utils import timezone
 
-from causeweb.notifications import delivery, services
+from causeweb.celery import TASK_DEFAULTS
+from causeweb.notifications import delivery, digest, services
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +23,14 @@ TASK_TIME_LIMIT = 300
 @shared_task(
     bind=True,
     name="causeweb.notifications.tasks.deliver_emails",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=12,
+    **{
+        **TASK_DEFAULTS,
+        # Mail errors (OSError, SMTP) are handled per row by delivery, which retries only the rows
+        # that need it; an automatic retry of the whole batch would re-claim rows already sent.
+        "autoretry_for": (DatabaseError,),
+        # Each row's own attempt count (NOTIFICATIONS_MAX_ATTEMPTS) decides when it fails for good.
+        "max_retries": 12,
+    },
     soft_time_limit=TASK_TIME_LIMIT - 30,
     time_limit=TASK_TIME_LIMIT,
 )
@@ -41,8 +45,8 @@ def deliver_emails(self, notification_ids: list[int]) -> int:
 
 @shared_task(
     name="causeweb.notifications.tasks.sweep_undelivered",
-    acks_late=True,
-    reject_on_worker_lost=True,
+    # No automatic retry: the next minute's sweep is the retry (and a late one expires anyway).
+    **{**TASK_DEFAULTS, "autoretry_for": ()},
     ignore_result=True,
     time_limit=120,
 )
@@ -52,14 +56,13 @@ def sweep_undelivered() -> dict:
 
 @shared_task(
     name="causeweb.notifications.tasks.send_daily_digests",
-    acks_late=True,
-    reject_on_worker_lost=True,
+    **TASK_DEFAULTS,
     ignore_result=True,
 )
 def send_daily_digests(date: str | None = None) -> int:
     """Fan the day's digests out in per-100-people tasks. Firing twice sends nothing twice."""
     day = date or timezone.now().date().isoformat()
-    user_ids = services.digest_recipient_ids()
+    user_ids = digest.digest_recipient_ids()
     for start in range(0, len(user_ids), 100):
         send_digests.delay(user_ids[start : start + 100], day)
     return len(user_ids)
@@ -68,19 +71,16 @@ def send_daily_digests(date: str | None = None) -> int:
 @shared_task(
     bind=True,
     name="causeweb.notifications.tasks.send_digests",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=6,
+    # Six retries with backoff span about an hour: a digest later than that is stale news.
+    **{**TASK_DEFAULTS, "max_retries": 6},
     time_limit=TASK_TIME_LIMIT,
 )
 def send_digests(self, user_ids: list[int], date: str) -> int:
-    from datetime import date as date_type
-
     day = date_type.fromisoformat(date)
     sent, retry = 0, []
     for user_id in user_ids:
         try:
-            sent += services.digest_send_for_user(user_id=user_id, date=day)
+            sent += digest.digest_send_for_user(user_id=user_id, date=day)
         except Exception as exc:
             if delivery.is_transient(exc):
                 retry.append(user_id)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from causeweb.core.forms import add_service_error
+from causeweb.core.boundary import form_errors
 from causeweb.notifications import kinds, selectors, services
 from causeweb.notifications.forms import PreferencesForm
 
@@ -79,11 +79,9 @@ def preferences(request):
     current = selectors.notification_preferences_for_user(user=request.user)
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as call:
             services.notification_preferences_update(user=request.user, choices=form.choices())
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
+        if call.ok:
             messages.success(request, "Your email preferences are saved.")
             return redirect("notifications:preferences")
     mandatory = [kind.label for kind in kinds.Kind if not kinds.is_optional(kind)]

@@ -23,6 +23,7 @@ def hidden_log(monkeypatch):
     previous = dict(registry._registry)
     registry.register_moderatable(
         "campaigns.campaign",
+        can_view=previous["campaigns.campaign"].can_view,  # flaggable as before: only hide/restore are recorded
         hide=lambda target, moderator, reason: calls.append(("hide", target.pk)),
         restore=lambda target, moderator: calls.append(("restore", target.pk)),
     )

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from causeweb.notifications import delivery, services
+from causeweb.notifications import delivery, digest
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import DigestRun, Notification, NotificationPreference
 from tests.factories import UserFactory
@@ -57,7 +57,7 @@ def test_two_beats_racing_send_one_digest(failing_backend):
         recipient=person, email=person.email, kind=Kind.MENTION, title="Hi", dedupe_key="race:d", email_status="digest"
     )
     day = datetime.date(2026, 11, 25)
-    results = race(lambda: services.digest_send_for_user(user_id=person.pk, date=day), [()] * 4)
+    results = race(lambda: digest.digest_send_for_user(user_id=person.pk, date=day), [()] * 4)
     assert sorted(results) == [False, False, False, True]
     assert len(FailingBackend.sent) == 1
     assert DigestRun.objects.filter(user=person, date=day).count() == 1

@@ -4,7 +4,7 @@ import smtplib
 import pytest
 from django.core import mail
 
-from causeweb.notifications import services, tasks
+from causeweb.notifications import digest, tasks
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import DigestRun, Notification, NotificationPreference
 from causeweb.notifications.services import notify
@@ -35,7 +35,7 @@ def test_digest_sends_one_email_with_every_waiting_item(run_on_commit):
         notify(recipient=person, kind=Kind.MENTION, context={"title": "You were mentioned"}, dedupe_key="m:1")
     assert mail.outbox == []
 
-    assert services.digest_send_for_user(user_id=person.pk, date=DAY) is True
+    assert digest.digest_send_for_user(user_id=person.pk, date=DAY) is True
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [person.email]
@@ -64,13 +64,13 @@ def test_beat_firing_twice_sends_one_digest_per_person(run_on_commit):
     assert DigestRun.objects.filter(date=DAY).count() == 3
     # The later item waits for tomorrow's digest.
     assert Notification.objects.get(dedupe_key="a:late").email_status == "digest"
-    assert services.digest_send_for_user(user_id=people[0].pk, date=DAY + datetime.timedelta(days=1))
+    assert digest.digest_send_for_user(user_id=people[0].pk, date=DAY + datetime.timedelta(days=1))
     assert "Later news" in mail.outbox[-1].body
 
 
 def test_nothing_waiting_sends_nothing():
     person = digest_user(Kind.MENTION)
-    assert services.digest_send_for_user(user_id=person.pk, date=DAY) is False
+    assert digest.digest_send_for_user(user_id=person.pk, date=DAY) is False
     assert mail.outbox == []
 
 
@@ -80,11 +80,11 @@ def test_transient_failure_lets_the_digest_be_retried_the_same_day(failing_backe
         notify(recipient=person, kind=Kind.MENTION, context={"title": "Hey"}, dedupe_key="m:retry")
     failing_backend.error = smtplib.SMTPServerDisconnected("down")
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.digest_send_for_user(user_id=person.pk, date=DAY)
+        digest.digest_send_for_user(user_id=person.pk, date=DAY)
     assert not DigestRun.objects.exists()
     assert Notification.objects.get(dedupe_key="m:retry").email_status == "digest"
     failing_backend.error = None
-    assert services.digest_send_for_user(user_id=person.pk, date=DAY) is True
+    assert digest.digest_send_for_user(user_id=person.pk, date=DAY) is True
     assert len(failing_backend.sent) == 1
 
 
@@ -92,7 +92,7 @@ def test_digest_unsubscribe_stops_digests_and_drops_waiting_items(client, run_on
     person = digest_user(Kind.MENTION)
     with run_on_commit():
         notify(recipient=person, kind=Kind.MENTION, context={"title": "One"}, dedupe_key="m:d1")
-    services.digest_send_for_user(user_id=person.pk, date=DAY)
+    digest.digest_send_for_user(user_id=person.pk, date=DAY)
     unsubscribe_url = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     with run_on_commit():
         notify(recipient=person, kind=Kind.MENTION, context={"title": "Two"}, dedupe_key="m:d2")
@@ -100,4 +100,4 @@ def test_digest_unsubscribe_stops_digests_and_drops_waiting_items(client, run_on
     assert response.status_code == 200
     assert NotificationPreference.objects.get(user=person, kind=Kind.MENTION).email_enabled is False
     assert Notification.objects.get(dedupe_key="m:d2").email_status == "skipped"
-    assert services.digest_send_for_user(user_id=person.pk, date=DAY + datetime.timedelta(days=1)) is False
+    assert digest.digest_send_for_user(user_id=person.pk, date=DAY + datetime.timedelta(days=1)) is False
