@@ -11,7 +11,7 @@ what they allow.
 """
 
 from campaigns.models import Campaign, Comment
-from causeweb.moderation.services import is_site_moderator
+from causeweb.moderation.policies import is_site_moderator
 
 EXPORT_SIGNATURES_PERMISSION = "campaigns.export_signatures"
 
