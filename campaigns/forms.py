@@ -1,13 +1,15 @@
-from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Cause, Comment, Signature
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
-from causeweb.core.money import CURRENCY_CHOICES, to_major, to_minor
+from causeweb.core.money import CURRENCY_CHOICES, MAX_AMOUNT_TEXT, currency_exponent, parse_amount, to_major
 from causeweb.core.validators import validate_single_line
 from causeweb.moderation.selectors import flag_reason_choices
+
+GOAL_MAX_MINOR = 10**12 - 1  # what the old 12-digit goal field allowed
 
 
 class CampaignForm(forms.Form):
@@ -42,11 +44,11 @@ class CampaignForm(forms.Form):
     petition_target = forms.IntegerField(
         required=False, min_value=1, max_value=100_000_000, label="Signature target", help_text="Optional."
     )
-    goal = forms.DecimalField(
+    # Typed text, read by the currency's and the organizer's locale like a donation amount
+    # (parse_amount): a DecimalField reads the German "10.000" as ten.
+    goal = forms.CharField(
         required=False,
-        min_value=Decimal("1"),
-        max_digits=12,
-        decimal_places=2,
+        max_length=MAX_AMOUNT_TEXT,
         label="Fundraising goal",
         help_text="Optional. Leave empty if you are not raising money.",
     )
@@ -68,7 +70,7 @@ class CampaignForm(forms.Form):
             "location": campaign.location,
             "cover_alt": campaign.cover_alt,
             "petition_target": campaign.petition_target,
-            "goal": to_major(campaign.goal_minor, campaign.currency) if campaign.goal_minor else None,
+            "goal": str(to_major(campaign.goal_minor, campaign.currency)) if campaign.goal_minor else "",
             "currency": campaign.currency,
             "deadline": campaign.deadline,
         }
@@ -81,13 +83,20 @@ class CampaignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        goal, currency = data.get("goal"), data.get("currency") or "EUR"
+        goal, currency = (data.get("goal") or "").strip(), data.get("currency") or "EUR"
         data["goal_minor"] = None
-        if goal is not None:
+        if goal:
             try:
-                data["goal_minor"] = to_minor(goal, currency)
-            except (ValueError, InvalidOperation) as exc:
-                self.add_error("goal", str(exc))
+                goal_minor = parse_amount(goal, currency)
+            except ValidationError as exc:
+                self.add_error("goal", exc)
+            else:
+                if goal_minor < 10 ** currency_exponent(currency):
+                    self.add_error("goal", "A goal is at least 1 in the campaign's currency.")
+                elif goal_minor > GOAL_MAX_MINOR:
+                    self.add_error("goal", "That goal is larger than we can take.")
+                else:
+                    data["goal_minor"] = goal_minor
         return data
 
     def service_kwargs(self) -> dict:

@@ -251,6 +251,40 @@ def test_jpy_goal_with_decimals_is_rejected(client, user, cause):
     assert "goal" in response.context["form"].errors
 
 
+@pytest.mark.parametrize(
+    ("typed", "language", "goal_minor"),
+    [
+        ("10.000,00", "de", 1_000_000),
+        ("10,000.00", "en", 1_000_000),
+        ("12,50", "en", 1250),
+        ("2500", "en", 250_000),
+    ],
+)
+def test_goal_is_read_like_a_donation_amount(client, user, cause, typed, language, goal_minor):
+    client.force_login(user)
+    response = client.post(reverse("campaigns:create"), form_data(cause, goal=typed), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Campaign.objects.get().goal_minor == goal_minor
+
+
+# "10.000" was read as a goal of ten; like a donation amount it is now refused as ambiguous.
+@pytest.mark.parametrize("typed", ["10.000", "10,000", "0.50", "abc", "-5", "99999999999999"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_goal_that_cannot_be_read_is_a_field_error(client, user, cause, typed, language):
+    client.force_login(user)
+    response = client.post(reverse("campaigns:create"), form_data(cause, goal=typed), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200 and "goal" in response.context["form"].errors
+    assert not Campaign.objects.exists()
+
+
+def test_edit_form_shows_the_goal_so_it_reads_back_the_same(client, campaign, user, cause):
+    campaign.goal_minor = 1_000_000
+    campaign.save(update_fields=["goal_minor"])
+    client.force_login(user)
+    form = client.get(reverse("campaigns:edit", args=[campaign.slug])).context["form"]
+    assert form.initial["goal"] == "10000.00"
+
+
 def test_edit_only_by_organizer(client, campaign, user, other_user, cause):
     url = reverse("campaigns:edit", args=[campaign.slug])
     client.force_login(other_user)
