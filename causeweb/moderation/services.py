@@ -110,7 +110,7 @@ def content_restore(*, target: Model, moderator, reason: str = "") -> None:
 def user_suspend(*, user, moderator, reason: str) -> bool:
     """Suspended people cannot sign in or post (is_active off ends their sessions on the next
     request, since Django's auth backends refuse inactive users). Returns False if already suspended."""
-    if not is_site_moderator(moderator):
+    if not policies.can_suspend(moderator):
         raise PermissionDenied("Only site moderators suspend people.")
     if user.pk == moderator.pk:
         raise ValidationError("You cannot suspend yourself.")
@@ -127,7 +127,7 @@ def user_suspend(*, user, moderator, reason: str) -> bool:
 
 @transaction.atomic
 def user_reinstate(*, user, moderator, reason: str = "") -> bool:
-    if not is_site_moderator(moderator):
+    if not policies.can_suspend(moderator):
         raise PermissionDenied("Only site moderators reinstate people.")
     user_model = type(user)
     updated = user_model.objects.filter(pk=user.pk, is_active=False).update(is_active=True)

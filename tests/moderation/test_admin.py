@@ -1,13 +1,13 @@
 """The moderation admin: the flag queue, its uphold/dismiss actions, and the read-only audit trail."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 
 from causeweb.moderation import registry, services
 from causeweb.moderation.models import Flag, ModerationAction
+from causeweb.moderation.roles import MODERATOR
 from tests.events.factories import EventFactory
-from tests.factories import CampaignFactory, UserFactory
+from tests.factories import CampaignFactory, UserFactory, staff_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -103,9 +103,7 @@ def test_flags_cannot_be_added_from_the_admin(admin_client):
 
 
 def test_audit_trail_is_listed_and_read_only(admin_client):
-    moderator = UserFactory()
-    moderator.user_permissions.add(Permission.objects.get(codename="change_flag"))
-    moderator = type(moderator).objects.get(pk=moderator.pk)
+    moderator = staff_with_role(MODERATOR)
     services.user_suspend(user=UserFactory(email="spammer@example.org"), moderator=moderator, reason="spam waves")
     entry = ModerationAction.objects.get()
     listing = admin_client.get(AUDIT)
