@@ -20,10 +20,12 @@ class CampaignsConfig(AppConfig):
             can_view=policies.can_view_comment,
             hide=moderation.comment_hide_by_site_moderator,
             restore=moderation.comment_restore_by_site_moderator,
+            author=moderation.comment_author,
         )
         register_moderatable(
             "campaigns.campaign",
             can_view=policies.can_view_campaign,
             hide=moderation.campaign_hide_by_site_moderator,
             restore=moderation.campaign_restore_by_site_moderator,
+            author=moderation.campaign_author,
         )

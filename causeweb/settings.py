@@ -187,6 +187,9 @@ CELERY_TASK_ROUTES = {
     "fundraising.tasks.*": {"queue": "payments"},
 }
 # An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
+# Content with this many open flags (from different people) is hidden until a moderator decides;
+# 0 turns automatic hiding off.
+MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=5)
 GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
 # Periodic tasks are registered by each app in causeweb/celery.py's beat schedule.
 

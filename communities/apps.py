@@ -14,11 +14,26 @@ class CommunitiesConfig(AppConfig):
 
         home_page_sections.register("communities", integrations.home_section, order=30)
         campaign_page_sections.register("groups", integrations.campaign_groups_section, order=30)
-        register_moderatable("communities.group", can_view=selectors.group_visible_to)
-        # Site moderators upholding a flag on a group post hide it the same way group moderators do.
+        # Site moderators upholding a flag hide a group, thread or post; threads and posts the same
+        # way group moderators do.
+        register_moderatable(
+            "communities.group",
+            can_view=selectors.group_visible_to,
+            hide=site_moderation.group_hide_by_site_moderator,
+            restore=site_moderation.group_restore_by_site_moderator,
+            author=site_moderation.group_author,
+        )
+        register_moderatable(
+            "communities.thread",
+            can_view=selectors.thread_visible_to,
+            hide=site_moderation.thread_hide_by_site_moderator,
+            restore=site_moderation.thread_restore_by_site_moderator,
+            author=site_moderation.thread_author,
+        )
         register_moderatable(
             "communities.post",
             can_view=selectors.post_visible_to,
             hide=site_moderation.post_hide_by_site_moderator,
             restore=site_moderation.post_restore_by_site_moderator,
+            author=site_moderation.post_author,
         )

@@ -50,6 +50,12 @@ class Group(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="groups_created"
     )
+    # Hidden by a site moderator (flag upheld): gone from lists and its pages for everyone but its
+    # owners and site moderators, until restored. Memberships and discussions are kept.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -72,7 +72,10 @@ class GroupAccess:
 
     @property
     def can_view_group(self) -> bool:
-        """Private groups do not exist for outsiders (404), except through an invitation link."""
+        """Private groups do not exist for outsiders (404), except through an invitation link; a
+        group hidden by site moderators exists only for its owners and site moderators."""
+        if self.group.hidden_at is not None:
+            return self.is_owner or self.is_site_moderator
         return not self.group.is_private or self.is_member or self.is_site_moderator
 
     @property

@@ -27,7 +27,7 @@ from communities.policies import GroupAccess, access_for
 def group_list_featured(*, limit: int = 4):
     """Public groups for the home page, the liveliest first."""
     return list(
-        Group.objects.filter(visibility=Group.Visibility.PUBLIC)
+        Group.objects.filter(visibility=Group.Visibility.PUBLIC, hidden_at__isnull=True)
         .select_related("cause")
         .order_by("-member_count", "-created_at")[:limit]
     )
@@ -36,7 +36,7 @@ def group_list_featured(*, limit: int = 4):
 def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
     """Groups that support a campaign, for the campaign page (private groups stay hidden)."""
     return list(
-        Group.objects.filter(supported_campaigns__campaign_id=campaign_id)
+        Group.objects.filter(supported_campaigns__campaign_id=campaign_id, hidden_at__isnull=True)
         .exclude(visibility=Group.Visibility.PRIVATE)
         .select_related("cause")
         .order_by("-member_count", "name")[:limit]
@@ -45,7 +45,9 @@ def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
 
 def group_search(*, query: str = "", cause_slug: str = "", place: str = "") -> QuerySet[Group]:
     """Browse: public and by-request groups (private groups never show), by name, cause and place."""
-    groups = Group.objects.exclude(visibility=Group.Visibility.PRIVATE).select_related("cause")
+    groups = (
+        Group.objects.exclude(visibility=Group.Visibility.PRIVATE).filter(hidden_at__isnull=True).select_related("cause")
+    )
     query, place = (query or "").strip(), (place or "").strip()
     if query:
         groups = groups.filter(Q(name__icontains=query) | Q(description__icontains=query))
@@ -107,6 +109,12 @@ def group_access(*, group: Group, user) -> GroupAccess:
 def group_visible_to(group: Group, user) -> bool:
     """Private groups do not exist for outsiders."""
     return group_access(group=group, user=user).can_view_group
+
+
+def thread_visible_to(thread: Thread, user) -> bool:
+    """A thread is seen by whoever reads the group's discussions; a hidden one by its moderators."""
+    access = group_access(group=thread.group, user=user)
+    return access.can_view_group and access.can_read_discussions and access.can_see_thread(thread)
 
 
 def post_visible_to(post: Post, user) -> bool:

@@ -162,7 +162,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         event = selectors.event_get_by_slug(slug=self.kwargs["slug"])
-        if event is None:
+        if event is None or not policies.can_view_event(event, self.request.user):
             raise Http404
         return event
 

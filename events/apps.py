@@ -11,9 +11,15 @@ class EventsConfig(AppConfig):
         from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
         from events import integrations, policies
+        from events.services import moderation
 
         home_page_sections.register("events", integrations.home_section, order=20)
         campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
         group_page_sections.register("events", integrations.group_events_section, order=10)
-        # Flaggable; no hide/restore here, so organizers' and staff's own tools act on an event.
-        register_moderatable("events.event", can_view=policies.can_view_event)
+        register_moderatable(
+            "events.event",
+            can_view=policies.can_view_event,
+            hide=moderation.event_hide_by_site_moderator,
+            restore=moderation.event_restore_by_site_moderator,
+            author=moderation.event_author,
+        )

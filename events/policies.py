@@ -5,6 +5,7 @@ queries here; callers pass what they already loaded.
 
 from datetime import datetime
 
+from causeweb.moderation.policies import is_site_moderator
 from events.models import RSVP, Event
 
 
@@ -19,8 +20,9 @@ def is_host(event: Event, user) -> bool:
 
 
 def can_view_event(event: Event, user) -> bool:
-    """Every event has a public page (cancelled ones say so), whoever is looking."""
-    return True
+    """Every event has a public page (cancelled ones say so), whoever is looking, unless a site
+    moderator hid it: then only its host and site moderators see it."""
+    return event.hidden_at is None or is_host(event, user) or is_site_moderator(user)
 
 
 def can_host_events(user) -> bool:

@@ -16,7 +16,7 @@ PUBLIC_STATUSES = (Event.Status.SCHEDULED, Event.Status.CONFIRMED)
 def _public_upcoming(now: datetime | None = None) -> QuerySet[Event]:
     now = now or timezone.now()
     return (
-        Event.objects.filter(status__in=PUBLIC_STATUSES, ends_at__gt=now)
+        Event.objects.filter(status__in=PUBLIC_STATUSES, ends_at__gt=now, hidden_at__isnull=True)
         .select_related("campaign", "cause", "group", "host")
         .order_by("starts_at", "id")
     )
@@ -66,7 +66,9 @@ def event_list_public(*, filters: EventFilters, now: datetime | None = None) -> 
     """The browse page: upcoming public events (past ones on request), filtered; near a point
     they carry `distance_km` and are sorted nearest first. Dates are days in the viewer's zone."""
     now = now or timezone.now()
-    events = Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("campaign", "cause", "group", "host")
+    events = Event.objects.filter(status__in=PUBLIC_STATUSES, hidden_at__isnull=True).select_related(
+        "campaign", "cause", "group", "host"
+    )
     if not filters.include_past:
         events = events.filter(ends_at__gt=now)
     if filters.kind:

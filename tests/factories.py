@@ -46,3 +46,13 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     cause = factory.SubFactory(CauseFactory)
     status = Campaign.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+def staff_with_role(role: str, **kwargs):
+    """A staff member in one of the staff-role groups (causeweb/moderation/roles.py), with a fresh
+    permission cache."""
+    from django.contrib.auth.models import Group
+
+    person = UserFactory(is_staff=True, **kwargs)
+    person.groups.add(Group.objects.get(name=role))
+    return type(person).objects.get(pk=person.pk)

@@ -57,6 +57,14 @@ def campaign_restore_by_site_moderator(campaign: Campaign, *, moderator) -> None
     )
 
 
+def comment_author(comment: Comment):
+    return comment.author
+
+
+def campaign_author(campaign: Campaign):
+    return campaign.organizer
+
+
 def campaign_flag(*, campaign: Campaign, reporter, reason: str, note: str = ""):
     """Anyone signed in may report a public campaign to the moderators."""
     if not campaign.is_public:

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from causeweb.accounts.models import User
 from causeweb.core.boundary import flash_errors
+from causeweb.moderation.policies import can_suspend
 from causeweb.moderation.services import user_reinstate, user_suspend
 
 
@@ -21,7 +22,10 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     actions = ["suspend", "reinstate"]
 
-    @admin.action(description="Suspend: they can no longer sign in or post")
+    def has_suspend_permission(self, request):
+        return can_suspend(request.user)
+
+    @admin.action(description="Suspend: they can no longer sign in or post", permissions=["suspend"])
     def suspend(self, request, queryset):
         done = 0
         for user in queryset:
@@ -29,7 +33,7 @@ class UserAdmin(BaseUserAdmin):
                 done += user_suspend(user=user, moderator=request.user, reason="Suspended from the user admin")
         self.message_user(request, f"Suspended {done} account(s).")
 
-    @admin.action(description="Reinstate suspended accounts")
+    @admin.action(description="Reinstate suspended accounts", permissions=["suspend"])
     def reinstate(self, request, queryset):
         done = sum(user_reinstate(user=user, moderator=request.user) for user in queryset)
         self.message_user(request, f"Reinstated {done} account(s).")

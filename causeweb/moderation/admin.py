@@ -1,9 +1,14 @@
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 
 from causeweb.core.boundary import flash_errors
-from causeweb.moderation import services
+from causeweb.moderation import policies, selectors, services
 from causeweb.moderation.models import Flag, ModerationAction
 
 
@@ -45,6 +50,52 @@ class FlagAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        queue = path("queue/", self.admin_site.admin_view(self.queue_view), name="moderation_flag_queue")
+        return [queue, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "title": "Flags (the grouped queue is at Moderation queue)"}
+        return super().changelist_view(request, extra_context)
+
+    def queue_view(self, request):
+        """Flags grouped by item with the content inline; resolve an item in one click."""
+        if not policies.can_resolve_flags(request.user):
+            raise DjangoPermissionDenied
+        if request.method == "POST":
+            self._resolve_item(request)
+            return redirect("admin:moderation_flag_queue")
+        context = {
+            **self.admin_site.each_context(request),
+            "items": selectors.flag_queue(),
+            "can_suspend": policies.can_suspend(request.user),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/moderation/queue.html", context)
+
+    def _resolve_item(self, request) -> None:
+        app_label, _, model = request.POST.get("content_type", "").partition(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        object_id = request.POST.get("object_id", "")
+        flag = (
+            content_type
+            and object_id.isdigit()
+            and selectors.open_flag_for(content_type_id=content_type.pk, object_id=int(object_id))
+        )
+        if not flag:
+            self.message_user(request, "That item has no open flags any more.", messages.WARNING)
+            return
+        resolution, reason = request.POST.get("resolution"), request.POST.get("reason", "")
+        with flash_errors(request, prefix=str(flag)):
+            if resolution == "dismiss":
+                services.flag_dismiss(flag=flag, moderator=request.user, reason=reason)
+                self.message_user(request, f"Dismissed the flags on {flag}.", messages.SUCCESS)
+            elif resolution in ("hide", "hide_and_suspend"):
+                suspend = resolution == "hide_and_suspend"
+                services.flag_uphold(flag=flag, moderator=request.user, reason=reason, suspend_author=suspend)
+                done = "Hid it and suspended its author" if suspend else "Hid it"
+                self.message_user(request, f"{done} ({flag}).", messages.SUCCESS)
 
     def _resolve(self, request, queryset, service, verb):
         done = 0

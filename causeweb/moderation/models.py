@@ -62,3 +62,35 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.target_repr}"
+
+
+class Suspension(models.Model):
+    """A person barred from signing in, for a period (`ends_at`) or permanently (no `ends_at`),
+    for a rule they broke. Active while not lifted and not past its end; at most one active per
+    person is kept by the services (they lock the user row)."""
+
+    Rule = Flag.Reason
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
+    rule = models.CharField(max_length=20, choices=Flag.Reason.choices)
+    note = models.TextField(blank=True, max_length=2000, help_text="Shown to the person with the rule.")
+    starts_at = models.DateTimeField(auto_now_add=True)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: permanent.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        permissions = [("suspend_user", "Can suspend and reinstate people (moderators)")]
+        indexes = [models.Index(fields=["lifted_at", "ends_at"], name="moderation_suspension_active")]
+
+    def __str__(self):
+        until = f"until {self.ends_at:%Y-%m-%d}" if self.ends_at else "permanently"
+        return f"{self.user} suspended {until} ({self.get_rule_display()})"
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.ends_at is None

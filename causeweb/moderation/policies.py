@@ -37,3 +37,11 @@ def can_hide_from_flag_queue(target: Model) -> bool:
 
 def can_resolve_flags(user) -> bool:
     return is_site_moderator(user)
+
+
+SUSPEND_PERMISSION = "moderation.suspend_user"
+
+
+def can_suspend(user) -> bool:
+    """Active people holding `moderation.suspend_user` (the Moderator and Admin roles)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(SUSPEND_PERMISSION))

@@ -15,6 +15,8 @@ another app's models:
 - `hide(target, moderator, reason)` and `restore(target, moderator)` (optional, both or neither,
   idempotent): upholding a flag hides the content. A type registered without them can be flagged,
   but the flag queue says it "cannot be hidden from here" and its own admin acts on it.
+- `author(target) -> user | None` (optional): who answers for the content, so a moderator can
+  "hide and suspend the author" and the author is told (and can appeal).
 """
 
 from collections.abc import Callable
@@ -28,6 +30,7 @@ class Moderatable:
     can_view: Callable[..., bool]
     hide: Callable[..., None] | None = None
     restore: Callable[..., None] | None = None
+    author: Callable[..., object] | None = None
 
     @property
     def can_hide(self) -> bool:
@@ -43,10 +46,11 @@ def register_moderatable(
     can_view: Callable[..., bool],
     hide: Callable[..., None] | None = None,
     restore: Callable[..., None] | None = None,
+    author: Callable[..., object] | None = None,
 ) -> None:
     if (hide is None) != (restore is None):
         raise ValueError(f"{label}: register both hide and restore, or neither.")
-    _registry[label.lower()] = Moderatable(can_view=can_view, hide=hide, restore=restore)
+    _registry[label.lower()] = Moderatable(can_view=can_view, hide=hide, restore=restore, author=author)
 
 
 def moderatable_for_label(label: str) -> Moderatable | None:
@@ -65,6 +69,12 @@ def flaggable_labels() -> set[str]:
 def hideable_labels() -> set[str]:
     """The registered content types a flag's uphold can hide."""
     return {label for label, entry in _registry.items() if entry.can_hide}
+
+
+def author_of(target: Model):
+    """The person who answers for `target`, or None when its app registered no author."""
+    entry = moderatable_for(target)
+    return entry.author(target) if entry is not None and entry.author is not None else None
 
 
 def can_view_for_flagging(target: Model, user) -> bool:

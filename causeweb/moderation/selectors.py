@@ -1,6 +1,9 @@
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model
+from django.db.models import Count, Max, Min, Model
 
 from causeweb.moderation import policies
 from causeweb.moderation.models import Flag
@@ -35,3 +38,102 @@ def flaggable_target_for(*, app_label: str, model: str, pk: int, user) -> Model 
     if target is None or not policies.can_flag(user, target):
         return None
     return target
+
+
+@dataclass
+class QueueItem:
+    """One piece of content in the queue with all its open flags: how many people reported it,
+    for which reasons (with counts), since when, and the content itself to judge inline."""
+
+    content_type: ContentType
+    object_id: int
+    target: Model | None
+    reporters: int
+    reasons: list[tuple[str, int]]
+    notes: list[str]
+    first_flagged_at: object
+    last_flagged_at: object
+    can_hide: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.content_type.app_label}.{self.content_type.model}"
+
+    @property
+    def preview(self) -> str:
+        """Plain text of the content (escaped by the template), cut to a screenful."""
+        if self.target is None:
+            return ""
+        for field in PREVIEW_FIELDS:
+            value = getattr(self.target, field, None)
+            if isinstance(value, str) and value.strip():
+                return value.strip()[:1500]
+        return str(self.target)
+
+
+PREVIEW_FIELDS = ("body", "story", "description", "title", "name")
+REASON_LABELS = dict(Flag.Reason.choices)
+
+
+def flag_queue(*, limit: int = 200) -> list[QueueItem]:
+    """Open flags grouped by item, longest-waiting first: one aggregate query, one query for the
+    reasons and notes, and one per content type for the content itself."""
+    groups = list(
+        Flag.objects.filter(status=Flag.Status.OPEN)
+        .values("content_type_id", "object_id")
+        .annotate(reporters=Count("id"), first=Min("created_at"), last=Max("created_at"))
+        .order_by("first")[:limit]
+    )
+    if not groups:
+        return []
+    keys = {(row["content_type_id"], row["object_id"]) for row in groups}
+    reasons: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    notes: dict[tuple[int, int], list[str]] = defaultdict(list)
+    open_flags = Flag.objects.filter(
+        status=Flag.Status.OPEN,
+        content_type_id__in={ct for ct, _ in keys},
+        object_id__in={pk for _, pk in keys},
+    ).values_list("content_type_id", "object_id", "reason", "note")
+    for ct, pk, reason, note in open_flags:
+        if (ct, pk) in keys:
+            reasons[(ct, pk)][REASON_LABELS.get(reason, reason)] += 1
+            if note:
+                notes[(ct, pk)].append(note)
+    targets: dict[tuple[int, int], Model] = {}
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for ct, pk in keys:
+        by_type[ct].add(pk)
+    content_types = ContentType.objects.in_bulk(list(by_type))
+    for ct_id, pks in by_type.items():
+        model_class = content_types[ct_id].model_class()
+        if model_class is None:
+            continue
+        for target in model_class._default_manager.filter(pk__in=pks):
+            targets[(ct_id, target.pk)] = target
+    items = []
+    for row in groups:
+        key = (row["content_type_id"], row["object_id"])
+        target = targets.get(key)
+        items.append(
+            QueueItem(
+                content_type=content_types[key[0]],
+                object_id=key[1],
+                target=target,
+                reporters=row["reporters"],
+                reasons=reasons[key].most_common(),
+                notes=notes[key][:5],
+                first_flagged_at=row["first"],
+                last_flagged_at=row["last"],
+                can_hide=target is not None and policies.can_hide_from_flag_queue(target),
+            )
+        )
+    return items
+
+
+def open_flag_for(*, content_type_id: int, object_id: int) -> Flag | None:
+    """Any open flag on an item: the queue resolves an item through one of its flags."""
+    return (
+        Flag.objects.filter(content_type_id=content_type_id, object_id=object_id, status=Flag.Status.OPEN)
+        .order_by("created_at")
+        .first()
+    )

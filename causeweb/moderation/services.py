@@ -2,6 +2,7 @@
 The rules come from causeweb.moderation.policies; what each content type can be (seen, hidden)
 from the registry its app filled in (causeweb.moderation.registry)."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -12,7 +13,7 @@ from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation import policies
 from causeweb.moderation.models import Flag, ModerationAction
 from causeweb.moderation.policies import is_site_moderator
-from causeweb.moderation.registry import moderatable_for
+from causeweb.moderation.registry import author_of, moderatable_for
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag
     ratelimits.enforce_user("flag_user", reporter, message="You have sent many reports recently; please wait a while.")
     try:
         with transaction.atomic():
-            return Flag.objects.create(
+            flag = Flag.objects.create(
                 reporter=reporter,
                 content_type=ContentType.objects.get_for_model(target),
                 object_id=target.pk,
@@ -36,6 +37,26 @@ def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag
             )
     except IntegrityError:
         raise Conflict("You have already flagged this; moderators will look at it.", code="already_flagged")
+    _hide_pending_review_if_flagged_enough(target=target, flag=flag)
+    return flag
+
+
+def _hide_pending_review_if_flagged_enough(*, target: Model, flag: Flag) -> None:
+    """MODERATION_AUTO_HIDE_FLAGS open flags (one per reporter, by the unique constraint) hide the
+    content until a moderator decides; the flags stay open, so it stays in the queue. Audited
+    once, with no moderator: the reaching flag is the one that hides it."""
+    threshold = settings.MODERATION_AUTO_HIDE_FLAGS
+    if threshold <= 0 or not policies.can_hide_from_flag_queue(target):
+        return
+    open_flags = Flag.objects.filter(
+        content_type_id=flag.content_type_id, object_id=flag.object_id, status=Flag.Status.OPEN
+    ).count()
+    if open_flags != threshold:
+        return
+    moderatable_for(target).hide(target, moderator=None, reason="Hidden pending review: reported by several people.")
+    moderation_action_record(
+        moderator=None, action="auto_hide", target=target, reason=f"{open_flags} open flags; hidden pending review"
+    )
 
 
 def moderation_action_record(
@@ -59,8 +80,9 @@ def _close_open_flags(*, target: Model, moderator, status: str) -> int:
 
 
 @transaction.atomic
-def flag_uphold(*, flag: Flag, moderator, reason: str = "") -> int:
-    """Hide the flagged content and close every open flag on it. Locks the flag row.
+def flag_uphold(*, flag: Flag, moderator, reason: str = "", suspend_author: bool = False) -> int:
+    """Hide the flagged content and close every open flag on it; with `suspend_author`, also
+    suspend the person who answers for it (the registry's `author`). Locks the flag row.
     Returns how many flags were closed (0 when another moderator got there first)."""
     if not policies.can_resolve_flags(moderator):
         raise PermissionDenied("Only site moderators resolve flags.")
@@ -73,9 +95,14 @@ def flag_uphold(*, flag: Flag, moderator, reason: str = "") -> int:
         return 0
     if not policies.can_hide_from_flag_queue(target):
         raise ValidationError(f"{target._meta.verbose_name} cannot be hidden from here; act on it in its own admin.")
+    author = author_of(target) if suspend_author else None
+    if suspend_author and (author is None or not policies.can_suspend(moderator)):
+        raise PermissionDenied("You cannot suspend the author of this content.")
     moderatable_for(target).hide(target, moderator=moderator, reason=reason or flag.get_reason_display())
     closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.UPHELD)
     moderation_action_record(moderator=moderator, action="hide", target=target, reason=reason or flag.reason)
+    if author is not None:
+        user_suspend(user=author, moderator=moderator, reason=reason or flag.get_reason_display())
     return closed
 
 
@@ -110,7 +137,7 @@ def content_restore(*, target: Model, moderator, reason: str = "") -> None:
 def user_suspend(*, user, moderator, reason: str) -> bool:
     """Suspended people cannot sign in or post (is_active off ends their sessions on the next
     request, since Django's auth backends refuse inactive users). Returns False if already suspended."""
-    if not is_site_moderator(moderator):
+    if not policies.can_suspend(moderator):
         raise PermissionDenied("Only site moderators suspend people.")
     if user.pk == moderator.pk:
         raise ValidationError("You cannot suspend yourself.")
@@ -127,7 +154,7 @@ def user_suspend(*, user, moderator, reason: str) -> bool:
 
 @transaction.atomic
 def user_reinstate(*, user, moderator, reason: str = "") -> bool:
-    if not is_site_moderator(moderator):
+    if not policies.can_suspend(moderator):
         raise PermissionDenied("Only site moderators reinstate people.")
     user_model = type(user)
     updated = user_model.objects.filter(pk=user.pk, is_active=False).update(is_active=True)

@@ -1,9 +1,11 @@
 """Site staff in groups: whatever staff do or read in a group through `communities.moderate_any_group`
 (not as its own moderators) leaves a row in the moderation audit log; and the hide/restore the
-site's moderation queue calls when it upholds a flag on a group post."""
+site's moderation queue calls when it upholds a flag on a group, a thread or a post."""
+
+from django.utils import timezone
 
 from causeweb.moderation.services import moderation_action_record
-from communities.models import Post
+from communities.models import Group, Post, Thread
 from communities.policies import GroupAccess
 
 
@@ -31,3 +33,35 @@ def post_hide_by_site_moderator(post: Post, *, moderator, reason: str = "") -> N
 
 def post_restore_by_site_moderator(post: Post, *, moderator) -> None:
     Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_by=None)
+
+
+def post_author(post: Post):
+    return post.author
+
+
+def thread_hide_by_site_moderator(thread: Thread, *, moderator, reason: str = "") -> None:
+    """Idempotent; the same hide the group's own moderators use (only moderators see it)."""
+    Thread.objects.filter(pk=thread.pk, is_hidden=False).update(is_hidden=True)
+
+
+def thread_restore_by_site_moderator(thread: Thread, *, moderator) -> None:
+    Thread.objects.filter(pk=thread.pk).update(is_hidden=False)
+
+
+def thread_author(thread: Thread):
+    return thread.author
+
+
+def group_hide_by_site_moderator(group: Group, *, moderator, reason: str = "") -> None:
+    """Idempotent: the group leaves every list and its pages 404 for all but its owners and site
+    moderators (communities.policies.GroupAccess.can_view_group); nothing in it is deleted."""
+    Group.objects.filter(pk=group.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=moderator)
+
+
+def group_restore_by_site_moderator(group: Group, *, moderator) -> None:
+    Group.objects.filter(pk=group.pk).update(hidden_at=None, hidden_by=None)
+
+
+def group_author(group: Group):
+    """Who answers for a group: the person who created it."""
+    return group.created_by

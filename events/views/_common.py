@@ -7,9 +7,10 @@ from events import policies, selectors
 from events.models import Event
 
 
-def event_or_404(slug: str) -> Event:
+def event_or_404(slug: str, user=None) -> Event:
+    """The event, or 404; with `user`, also 404 when they may not see it (hidden by moderators)."""
     event = selectors.event_get_by_slug(slug=slug)
-    if event is None:
+    if event is None or (user is not None and not policies.can_view_event(event, user)):
         raise Http404("No such event.")
     return event
 

@@ -31,7 +31,7 @@ def events_list(request):
 
 @require_GET
 def event_detail(request, slug):
-    event = event_or_404(slug)
+    event = event_or_404(slug, request.user)
     viewer_rsvp = selectors.rsvp_active_for_user(event=event, user=request.user)
     now = timezone.now()
     context = {
@@ -61,7 +61,7 @@ def event_detail(request, slug):
 @require_GET
 def event_ics(request, slug):
     """The public .ics: nobody is known here, so the policy leaves the online link out."""
-    event = event_or_404(slug)
+    event = event_or_404(slug, request.user)
     body = calendar_ics([event], name=event.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'

@@ -25,7 +25,7 @@ from events.views._common import event_or_404
 
 @require_POST
 def event_rsvp(request, slug):
-    event = event_or_404(slug)
+    event = event_or_404(slug, request.user)
     form = RSVPForm(request.POST, signed_in=request.user.is_authenticated, event=event)
     if not request.user.is_authenticated:
         # A guest RSVP emails whatever address is typed in: per client address, and per recipient.

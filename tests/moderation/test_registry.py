@@ -21,12 +21,13 @@ def test_the_apps_register_one_list():
         "campaigns.comment",
         "communities.group",
         "communities.post",
+        "communities.thread",
         "events.event",
     }
     # Everything that can be hidden can be flagged: one list, not two that drift apart.
     assert registry.hideable_labels() <= registry.flaggable_labels()
-    assert registry.hideable_labels() >= {"campaigns.campaign", "campaigns.comment", "communities.post"}
-    assert "events.event" not in registry.hideable_labels()
+    # One queue over all content: every registered type can be hidden and restored from it.
+    assert registry.hideable_labels() == registry.flaggable_labels()
 
 
 def test_hide_and_restore_come_together(clean_registry):
@@ -43,6 +44,8 @@ def test_policies_ask_the_registry(clean_registry):
     assert policies.is_flaggable("Campaigns.Campaign")
     assert not policies.is_flaggable("accounts.user")
     assert policies.can_flag(person, campaign) and policies.can_hide_from_flag_queue(campaign)
+    assert policies.can_flag(person, event) and policies.can_hide_from_flag_queue(event)
+    registry.register_moderatable("events.event", can_view=lambda target, user: True)
     assert policies.can_flag(person, event) and not policies.can_hide_from_flag_queue(event)
     registry.register_moderatable("campaigns.campaign", can_view=lambda target, user: False)
     assert not policies.can_flag(person, campaign)  # the app's own rule decides, nothing else

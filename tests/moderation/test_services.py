@@ -1,19 +1,17 @@
 import pytest
-from django.contrib.auth.models import Permission
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation import registry, services
 from causeweb.moderation.models import Flag, ModerationAction
-from tests.factories import CampaignFactory, UserFactory
+from causeweb.moderation.roles import MODERATOR
+from tests.factories import CampaignFactory, UserFactory, staff_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def moderator(db):
-    person = UserFactory()
-    person.user_permissions.add(Permission.objects.get(codename="change_flag"))
-    return type(person).objects.get(pk=person.pk)  # fresh permission cache
+    return staff_with_role(MODERATOR)
 
 
 @pytest.fixture

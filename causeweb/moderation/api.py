@@ -1,0 +1,78 @@
+"""/api/v1/moderation/: the same queue and resolutions as the admin, for site moderators only
+(403 for everyone else, Finance staff included)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.urls import path
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from causeweb.moderation import policies, selectors, services
+
+RESOLUTIONS = ("dismiss", "hide", "hide_and_suspend")
+
+
+class IsSiteModerator(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return policies.is_site_moderator(request.user)
+
+
+class QueueItemSerializer(serializers.Serializer):
+    content_type = serializers.CharField(source="label")
+    object_id = serializers.IntegerField()
+    reporters = serializers.IntegerField()
+    reasons = serializers.SerializerMethodField()
+    preview = serializers.CharField()
+    can_hide = serializers.BooleanField()
+    first_flagged_at = serializers.DateTimeField()
+
+    def get_reasons(self, item):
+        return [{"reason": label, "count": count} for label, count in item.reasons]
+
+
+class ResolveSerializer(serializers.Serializer):
+    content_type = serializers.RegexField(r"^[a-z_]+\.[a-z_]+$")
+    object_id = serializers.IntegerField(min_value=1)
+    resolution = serializers.ChoiceField(choices=RESOLUTIONS)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class QueueView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSiteModerator]
+
+    def get(self, request):
+        return Response(QueueItemSerializer(selectors.flag_queue(), many=True).data)
+
+
+class ResolveView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSiteModerator]
+
+    def post(self, request):
+        data = ResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app_label, model = data.validated_data["content_type"].split(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        flag = content_type and selectors.open_flag_for(
+            content_type_id=content_type.pk, object_id=data.validated_data["object_id"]
+        )
+        if not flag:
+            raise Http404
+        resolution, reason = data.validated_data["resolution"], data.validated_data["reason"]
+        if resolution == "dismiss":
+            closed = services.flag_dismiss(flag=flag, moderator=request.user, reason=reason)
+        else:
+            closed = services.flag_uphold(
+                flag=flag, moderator=request.user, reason=reason, suspend_author=resolution == "hide_and_suspend"
+            )
+        return Response({"resolution": resolution, "flags_closed": closed})
+
+
+urlpatterns = [
+    path("moderation/queue/", QueueView.as_view(), name="moderation-queue"),
+    path("moderation/queue/resolve/", ResolveView.as_view(), name="moderation-queue-resolve"),
+]
+
+
+def register(router) -> None:
+    """Plain views, mounted through `urlpatterns`; nothing for the router."""
