@@ -15,8 +15,8 @@ from fundraising import policies, rules
 from fundraising.models import CampaignFunding, Donation, StripeEvent
 
 WALL_SIZE = 5
-# Shown on the wall: paid and not fully refunded.
-WALL_STATES = (Donation.State.SUCCEEDED, Donation.State.PARTIALLY_REFUNDED)
+# Shown on the wall: paid and not fully refunded (the condition of the wall's partial indexes).
+WALL_STATES = Donation.WALL_STATES
 WALL_FIELDS = ("donor_name", "visibility", "amount_minor", "currency", "message", "succeeded_at")
 
 
