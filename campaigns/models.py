@@ -100,7 +100,9 @@ class Campaign(models.Model):
             # SQLite refuses NULLS LAST in an index.
             # "Most supported" and "newest" without a status prefix, so `status IN (...)` is a filter
             # on an index read in order, never a sort of every public campaign.
-            models.Index(F("signature_count").desc(), F("published_at").desc(), F("id").desc(), name="campaign_supported"),
+            models.Index(
+                F("signature_count").desc(), F("published_at").desc(), F("id").desc(), name="campaign_supported"
+            ),
             models.Index(F("published_at").desc(), F("id").desc(), name="campaign_newest"),
         ]
         permissions = [("export_signatures", "Can export any campaign's signatures (names and emails)")]

@@ -2,10 +2,10 @@
 constant number of queries however many campaigns, comments, signatures or updates there are."""
 
 from dataclasses import dataclass, field
+
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from campaigns import policies
@@ -139,9 +139,7 @@ def campaign_search(
         )
     # trending: the precomputed score (campaigns.services.trending), then the latest activity;
     # the order of the `campaign_trending` index.
-    return queryset.order_by(
-        "-trending_score", F("last_activity_at").desc(nulls_last=True), "-published_at", "-id"
-    )
+    return queryset.order_by("-trending_score", F("last_activity_at").desc(nulls_last=True), "-published_at", "-id")
 
 
 def cause_list() -> QuerySet[Cause]:
