@@ -238,7 +238,17 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint("campaign", Lower("email"), name="signature_once_per_email"),
         ]
-        indexes = [models.Index(fields=["campaign", "-created_at"], name="signature_recent")]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"], name="signature_recent"),
+            # The campaign page's recent signers: confirmed and public, newest first, read in order.
+            models.Index(
+                "campaign",
+                F("confirmed_at").desc(),
+                F("id").desc(),
+                condition=Q(confirmed_at__isnull=False, is_public=True),
+                name="signature_recent_public",
+            ),  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.name} on {self.campaign_id}"
