@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -79,6 +79,10 @@ class Campaign(models.Model):
     follower_count = models.PositiveIntegerField(default=0)
     # Bumped by signatures, comments and updates; "trending" sorts by recent activity.
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Confirmed signatures + comments of the last TRENDING_WINDOW: +1 in the same transaction as
+    # the signature or comment, recomputed exactly (so old activity ages out) by a periodic job
+    # (campaigns.services.trending). The list sorts by it through the `campaign_trending` index.
+    trending_score = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -90,6 +94,16 @@ class Campaign(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="campaign_status_published"),
             models.Index(fields=["status", "deadline"], name="campaign_status_deadline"),
+            # The "trending" order (campaigns.selectors.campaign_search) is read in the order of the
+            # `campaign_trending` index (trending_score DESC, last_activity_at DESC NULLS LAST,
+            # published_at DESC, id DESC), created on PostgreSQL only by migration 0006 because
+            # SQLite refuses NULLS LAST in an index.
+            # "Most supported" and "newest" without a status prefix, so `status IN (...)` is a filter
+            # on an index read in order, never a sort of every public campaign.
+            models.Index(
+                F("signature_count").desc(), F("published_at").desc(), F("id").desc(), name="campaign_supported"
+            ),
+            models.Index(F("published_at").desc(), F("id").desc(), name="campaign_newest"),
         ]
         permissions = [("export_signatures", "Can export any campaign's signatures (names and emails)")]
 
@@ -224,7 +238,17 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint("campaign", Lower("email"), name="signature_once_per_email"),
         ]
-        indexes = [models.Index(fields=["campaign", "-created_at"], name="signature_recent")]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"], name="signature_recent"),
+            # The campaign page's recent signers: confirmed and public, newest first, read in order.
+            models.Index(
+                "campaign",
+                F("confirmed_at").desc(),
+                F("id").desc(),
+                condition=Q(confirmed_at__isnull=False, is_public=True),
+                name="signature_recent_public",
+            ),  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.name} on {self.campaign_id}"

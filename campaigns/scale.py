@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils.text import slugify
 
 from campaigns.models import Campaign, Cause, Follow, Signature, Tag
+from campaigns.services import trending
 from causeweb.core import bulk
 from causeweb.core.markdown import render_markdown
 from causeweb.core.scale_vocabulary import ACTIONS, CAUSES, PLACES, STORY, TOPICS
@@ -177,3 +178,5 @@ def seed(conn, factor: float, rng, ids: dict, report: bulk.Report) -> None:
             conn, Follow, ["id", "campaign", "user", "created_at"], _follow_rows(rng, ids, public, follows), report
         )
         bulk.execute(conn, COUNTERS_SQL)
+    with report.table("campaigns.Campaign.trending_score", 0):
+        trending.campaign_trending_refresh(now=now)

@@ -2,12 +2,10 @@
 constant number of queries however many campaigns, comments, signatures or updates there are."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from campaigns import policies
@@ -15,7 +13,6 @@ from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, S
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
-TRENDING_WINDOW = timedelta(days=7)
 COMMENTS_ON_PAGE = 50
 SORTS = {
     "trending": "Trending",
@@ -124,7 +121,6 @@ def campaign_search(
         queryset = _full_text_search(queryset, query)
     if sort not in SORTS:
         sort = "relevance" if query else "trending"
-    now = timezone.now()
     if sort == "relevance":
         return queryset.order_by("-search_rank", "-published_at", "-id")
     if sort == "newest":
@@ -134,33 +130,16 @@ def campaign_search(
     if sort == "closing":
         # Open campaigns with a future deadline first (soonest first), then the rest.
         upcoming = Case(
-            When(status=Campaign.Status.PUBLISHED, deadline__gt=now, then=Value(0)),
+            When(status=Campaign.Status.PUBLISHED, deadline__gt=timezone.now(), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
         return queryset.annotate(closing_group=upcoming).order_by(
             "closing_group", F("deadline").asc(nulls_last=True), "-published_at", "-id"
         )
-    # trending: confirmed signatures and comments in the last week, then the latest activity.
-    since = now - TRENDING_WINDOW
-    recent_signatures = (
-        Signature.objects.filter(campaign=OuterRef("pk"), confirmed_at__gte=since)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    recent_comments = (
-        Comment.objects.filter(campaign=OuterRef("pk"), created_at__gte=since, deleted_at__isnull=True)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return queryset.annotate(
-        recent_activity=Coalesce(Subquery(recent_signatures, output_field=IntegerField()), Value(0))
-        + Coalesce(Subquery(recent_comments, output_field=IntegerField()), Value(0))
-    ).order_by("-recent_activity", F("last_activity_at").desc(nulls_last=True), "-published_at", "-id")
+    # trending: the precomputed score (campaigns.services.trending), then the latest activity;
+    # the order of the `campaign_trending` index.
+    return queryset.order_by("-trending_score", F("last_activity_at").desc(nulls_last=True), "-published_at", "-id")
 
 
 def cause_list() -> QuerySet[Cause]:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.schedules import crontab
 
-from campaigns.services import lifecycle, signatures
+from campaigns.services import lifecycle, signatures, trending
 from causeweb.celery import TASK_DEFAULTS
 
 
@@ -19,7 +19,17 @@ def purge_unconfirmed_signatures() -> int:
     return signatures.signature_purge_unconfirmed()
 
 
+@shared_task(name="campaigns.tasks.refresh_trending_scores", **TASK_DEFAULTS)
+def refresh_trending_scores() -> int:
+    """Recompute the campaigns' trending scores over the window. Idempotent."""
+    return trending.campaign_trending_refresh()
+
+
 BEAT_SCHEDULE = {
+    "campaigns-refresh-trending": {
+        "task": "campaigns.tasks.refresh_trending_scores",
+        "schedule": crontab(minute="*/10"),
+    },
     "campaigns-close-expired": {"task": "campaigns.tasks.close_expired_campaigns", "schedule": crontab(minute=5)},
     "campaigns-purge-unconfirmed-signatures": {
         "task": "campaigns.tasks.purge_unconfirmed_signatures",

@@ -8,6 +8,7 @@ from causeweb.core.converters import POSITIVE_INT_MAX
 from causeweb.core.exceptions import ValidationError
 from causeweb.core.validators import validate_no_bidi, validate_single_line
 from communities import selectors as community_selectors
+from events import selectors
 from events.models import TIMEZONE_CHOICES, Event
 from events.selectors import EventFilters
 from events.timezones import local_to_utc, utc_to_local
@@ -182,7 +183,17 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = _public_campaigns()
+        # Any published campaign validates (one indexed lookup), but the <select> offers a bounded
+        # list: campaigns with upcoming events, plus the one chosen (a link may name any campaign).
+        field = self.fields["campaign"]
+        field.queryset = _public_campaigns()
+        offered = selectors.event_campaign_filter_choices()
+        chosen = self.data.get("campaign") if self.is_bound else None
+        if chosen and str(chosen).isdigit() and int(chosen) not in {pk for pk, _title in offered}:
+            extra = field.queryset.filter(pk=int(chosen)).values_list("pk", "title").first()
+            if extra:
+                offered = [extra, *offered]
+        field.widget.choices = [("", field.empty_label), *offered]
         self.fields["cause"].choices = [("", "Any cause"), *campaign_selectors.cause_list().values_list("slug", "name")]
 
     def clean(self):

@@ -145,6 +145,11 @@ class Event(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "starts_at"], name="event_status_start"),
+            # The public list (events.selectors.event_list_public): public states, by start, read in
+            # order so `status IN (...)` does not force a sort of every event.
+            models.Index(
+                "starts_at", "id", condition=Q(status__in=("scheduled", "confirmed")), name="event_public_start"
+            ),
             models.Index(fields=["latitude", "longitude"], name="event_coordinates"),
             models.Index(fields=["campaign", "starts_at"], name="event_campaign_start"),
             models.Index(fields=["group", "starts_at"], name="event_group_start"),

@@ -106,6 +106,23 @@ def event_list_public(*, filters: EventFilters, now: datetime | None = None) -> 
     return events
 
 
+CAMPAIGN_FILTER_CHOICES = 50
+
+
+def event_campaign_filter_choices(*, limit: int | None = None, now: datetime | None = None) -> list:
+    """(id, title) of published campaigns that have upcoming public events, by title, at most
+    `limit`: the event list's campaign filter offers these rather than every published campaign
+    (thousands of <option>s on every page view)."""
+    now = now or timezone.now()
+    limit = limit or CAMPAIGN_FILTER_CHOICES
+    return list(
+        Event.objects.filter(status__in=PUBLIC_STATUSES, ends_at__gt=now, campaign__status="published")
+        .order_by("campaign__title", "campaign_id")
+        .values_list("campaign_id", "campaign__title")
+        .distinct()[:limit]
+    )
+
+
 def event_get_by_slug(*, slug: str) -> Event | None:
     """Any event by slug, cancelled ones included (their page says so)."""
     return (

@@ -15,8 +15,8 @@ from fundraising import policies, rules
 from fundraising.models import CampaignFunding, Donation, StripeEvent
 
 WALL_SIZE = 5
-# Shown on the wall: paid and not fully refunded.
-WALL_STATES = (Donation.State.SUCCEEDED, Donation.State.PARTIALLY_REFUNDED)
+# Shown on the wall: paid and not fully refunded (the condition of the wall's partial indexes).
+WALL_STATES = Donation.WALL_STATES
 WALL_FIELDS = ("donor_name", "visibility", "amount_minor", "currency", "message", "succeeded_at")
 
 
@@ -31,6 +31,16 @@ def _wall_entry(donation: Donation) -> dict:
     }
 
 
+def donor_wall_querysets(*, campaign_id: int):
+    """The donor wall's two lists (latest, largest), each read in the order of its partial index
+    (donation_wall_latest_paid / donation_wall_top_paid): WALL_SIZE rows, never a sort."""
+    paid = Donation.objects.filter(campaign_id=campaign_id, state__in=WALL_STATES).only(*WALL_FIELDS)
+    return (
+        paid.order_by("-succeeded_at", "-id")[:WALL_SIZE],
+        paid.order_by("-amount_minor", "succeeded_at", "id")[:WALL_SIZE],
+    )
+
+
 def campaign_funding_panel(*, campaign) -> dict | None:
     """Everything the campaign page's funding panel shows (raised, goal, donors, donor wall),
     or None when the campaign takes no donations. Rendered by fundraising/_campaign_panel.html."""
@@ -42,9 +52,9 @@ def campaign_funding_panel(*, campaign) -> dict | None:
         .first()
     )
     funding = funding or {"raised_minor": 0, "donor_count": 0, "currency": campaign.currency}
-    paid = Donation.objects.filter(campaign_id=campaign.pk, state__in=WALL_STATES).only(*WALL_FIELDS)
-    latest = [_wall_entry(d) for d in paid.order_by("-succeeded_at", "-id")[:WALL_SIZE]]
-    top = [_wall_entry(d) for d in paid.order_by("-amount_minor", "succeeded_at", "id")[:WALL_SIZE]]
+    latest_wall, top_wall = donor_wall_querysets(campaign_id=campaign.pk)
+    latest = [_wall_entry(d) for d in latest_wall]
+    top = [_wall_entry(d) for d in top_wall]
     days_left = None
     if campaign.deadline:
         seconds = (campaign.deadline - timezone.now()).total_seconds()

@@ -5,6 +5,7 @@ then a do. Import from the module that holds the code:
 - lifecycle: submit for review, approve, reject, close, unpublish, close at the deadline
 - updates: the organizer's news, sent to followers
 - signatures: sign, confirm by emailed token, purge unconfirmed guests
+- trending: the precomputed trending score (+1 per activity, exact periodic refresh)
 - follows: follow / unfollow
 - comments: create, edit, delete (author, in the edit window), hide / unhide
 - sharing: tracked share links, click counting, referral attribution

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from campaigns import policies
 from campaigns.models import COMMENT_EDIT_WINDOW, Campaign, Comment
+from campaigns.services import trending
 from campaigns.services._common import bump_activity, require_moderator, require_published, require_signed_in
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -42,6 +43,7 @@ def comment_create(*, campaign: Campaign, author, body: str, parent: Comment | N
         campaign=campaign, author=author, parent=parent, body=body, body_html=render_markdown(body)
     )
     bump_activity(campaign.pk)
+    trending.trending_count_activity(campaign_id=campaign.pk)
     if parent is not None and parent.author_id != author.pk:
         notify(
             recipient=parent.author,

@@ -29,7 +29,9 @@ def _count_signature(signature: Signature) -> None:
     signature.confirmed_at = timezone.now()
     signature.save(update_fields=["confirmed_at"])
     Campaign.objects.filter(pk=signature.campaign_id).update(
-        signature_count=F("signature_count") + 1, last_activity_at=signature.confirmed_at
+        signature_count=F("signature_count") + 1,
+        trending_score=F("trending_score") + 1,  # see campaigns.services.trending
+        last_activity_at=signature.confirmed_at,
     )
 
 

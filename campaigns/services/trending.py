@@ -1,0 +1,59 @@
+"""The trending score: confirmed signatures and comments of the last week, per campaign.
+
+The campaign list sorts by `Campaign.trending_score` (an index read in order) instead of counting
+each campaign's recent rows on every request. The score moves in two ways:
+
+- `trending_count_activity`: +1 in the same transaction as a confirmed signature or a new comment,
+  so new activity shows at once;
+- `campaign_trending_refresh`: the exact count over the window, recomputed by the periodic task
+  `campaigns.tasks.refresh_trending_scores`, so activity older than the window ages out.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaigns.models import Campaign, Comment, Signature
+
+TRENDING_WINDOW = timedelta(days=7)
+SCORED_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
+
+
+def trending_score_expression(*, since):
+    """Confirmed signatures + live comments since `since`, for the campaign of the outer row."""
+    recent_signatures = (
+        Signature.objects.filter(campaign=OuterRef("pk"), confirmed_at__gte=since)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    recent_comments = (
+        Comment.objects.filter(campaign=OuterRef("pk"), created_at__gte=since, deleted_at__isnull=True)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(recent_signatures, output_field=IntegerField()), Value(0)) + Coalesce(
+        Subquery(recent_comments, output_field=IntegerField()), Value(0)
+    )
+
+
+def trending_count_activity(*, campaign_id: int) -> None:
+    """One more unit of recent activity (call inside the transaction that adds the row)."""
+    Campaign.objects.filter(pk=campaign_id).update(trending_score=F("trending_score") + 1)
+
+
+@transaction.atomic
+def campaign_trending_refresh(*, now=None) -> int:
+    """Recompute every public campaign's score exactly; campaigns no longer public drop to 0.
+    Idempotent; returns the number of public campaigns scored."""
+    since = (now or timezone.now()) - TRENDING_WINDOW
+    Campaign.objects.exclude(status__in=SCORED_STATUSES).exclude(trending_score=0).update(trending_score=0)
+    return Campaign.objects.filter(status__in=SCORED_STATUSES).update(
+        trending_score=trending_score_expression(since=since)
+    )

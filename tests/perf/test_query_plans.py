@@ -1,0 +1,121 @@
+"""Cost guards: the hot queries, taken from the selectors, must be read through an index in the
+order they are shown, whatever the size of the tables. Counting queries does not notice a query
+that sorts a million rows, so these look at PostgreSQL's plan (EXPLAIN (FORMAT JSON)).
+
+The data is the scale seeder's at a small factor. With so few rows the planner would happily
+choose a sequential scan anyway, so sequential scans and sorts are priced out
+(`enable_seqscan` / `enable_sort` off): the planner still uses them when no index can serve the
+query, and that is exactly what these tests catch."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from campaigns import selectors as campaign_selectors
+from campaigns.models import Campaign, Signature
+from causeweb.core import bulk
+from causeweb.core.management.commands import seed_scale
+from events import selectors as event_selectors
+from events.models import Event
+from fundraising import selectors as fundraising_selectors
+from fundraising.models import CampaignFunding, Donation
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+LARGE_TABLES = {model._meta.db_table for model in (Campaign, Signature, Donation, Event)}
+SCANS = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded and committed once for the module, then truncated. (Seeding inside each test's
+    transaction would not do: an index rebuilt after the seeder's UPDATEs is not usable by the
+    transaction that built it, so the plans would be wrong.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock():
+        call_command("seed_scale", factor=0.01, quiet=True, stdout=io.StringIO(), stderr=io.StringIO())
+        yield
+        models = seed_scale.seeded_models(seed_scale.scale_modules())
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(bulk.table_of(m) for m in models)} RESTART IDENTITY CASCADE")
+
+
+def plan_of(queryset) -> dict:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        return cursor.fetchone()[0][0]["Plan"]
+
+
+def nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def large_tables_read(plan: dict) -> set[str]:
+    return {
+        n["Relation Name"] for n in nodes(plan) if n["Node Type"] in SCANS and n.get("Relation Name") in LARGE_TABLES
+    }
+
+
+def assert_bounded(queryset):
+    plan = plan_of(queryset)
+    seq = [
+        n["Relation Name"] for n in nodes(plan) if n["Node Type"] == "Seq Scan" and n["Relation Name"] in LARGE_TABLES
+    ]
+    assert not seq, f"sequential scan of {seq}:\n{plan}"
+    for node in nodes(plan):
+        if node["Node Type"] == "Sort":
+            assert not large_tables_read(node), f"sort over rows of {large_tables_read(node)}:\n{node}"
+    return plan
+
+
+def popular_campaign() -> Campaign:
+    funding = CampaignFunding.objects.filter(campaign__status="published").order_by("-donor_count").first()
+    return funding.campaign
+
+
+@pytest.mark.parametrize("status", ["", "open"])
+@pytest.mark.parametrize("sort", ["trending", "newest", "supported"])
+def test_campaign_list_pages_read_an_index_in_order(seeded, sort, status):
+    assert_bounded(campaign_selectors.campaign_search(sort=sort, status=status)[:20])
+
+
+def test_home_page_campaigns(seeded):
+    assert_bounded(campaign_selectors.campaign_list_featured())
+
+
+def test_donor_wall_reads_five_rows_in_index_order(seeded):
+    campaign = popular_campaign()
+    latest, top = fundraising_selectors.donor_wall_querysets(campaign_id=campaign.pk)
+    for queryset in (latest, top):
+        plan = assert_bounded(queryset)
+        assert plan["Node Type"] == "Limit"
+    assert len(list(latest)) == fundraising_selectors.WALL_SIZE
+
+
+def test_event_list(seeded):
+    assert_bounded(event_selectors.event_list_public(filters=event_selectors.EventFilters())[:20])
+
+
+def test_campaign_page_recent_signers_and_updates(seeded):
+    campaign = popular_campaign()
+    assert_bounded(campaign_selectors.campaign_updates(campaign=campaign)[:6])
+    assert_bounded(
+        Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False, is_public=True).order_by(
+            "-confirmed_at", "-id"
+        )[:10]
+    )
+
+
+def test_the_guard_catches_an_unindexed_sort(seeded):
+    """The guard itself: ordering donations by a column no index serves is refused."""
+    with pytest.raises(AssertionError, match="sort over rows"):
+        assert_bounded(Donation.objects.filter(campaign_id=popular_campaign().pk).order_by("message")[:5])
