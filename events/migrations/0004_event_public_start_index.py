@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0007_signature_recent_public_index'),
         ('communities', '0003_group_moderate_any_group_permission'),
-        ('events', '0002_rsvp_guest_hold'),
+        ('events', '0003_event_hidden_by_moderator'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
