@@ -64,12 +64,13 @@ def campaign_has_fundraising(campaign) -> bool:
     return bool(campaign.goal_minor)
 
 
-def campaign_accepts_donations(campaign) -> bool:
+def campaign_accepts_donations(campaign, *, funding_model: str | None = None) -> bool:
     """Open (published), with a goal, keep-what-you-raise (an all-or-nothing campaign takes
-    pledges instead), and before its deadline, if it has one."""
+    pledges instead), and before its deadline, if it has one. A caller that read the campaign's
+    funding model already passes it (else it is read from the campaign's funding row)."""
     if not campaign.is_open or not campaign_has_fundraising(campaign):
         return False
-    if funding_model_of(campaign) == ALL_OR_NOTHING:
+    if (funding_model or funding_model_of(campaign)) == ALL_OR_NOTHING:
         return False
     return not (campaign.deadline and campaign.deadline <= timezone.now())
 

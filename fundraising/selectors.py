@@ -39,10 +39,15 @@ def campaign_funding_panel(*, campaign) -> dict | None:
         return None
     funding = (
         CampaignFunding.objects.filter(campaign_id=campaign.pk)
-        .values("raised_minor", "donor_count", "currency")
+        .values("raised_minor", "donor_count", "currency", "funding_model")
         .first()
     )
-    funding = funding or {"raised_minor": 0, "donor_count": 0, "currency": campaign.currency}
+    funding = funding or {
+        "raised_minor": 0,
+        "donor_count": 0,
+        "currency": campaign.currency,
+        "funding_model": rules.KEEP_WHAT_YOU_RAISE,
+    }
     paid = Donation.objects.filter(campaign_id=campaign.pk, state__in=WALL_STATES).only(*WALL_FIELDS)
     latest = [_wall_entry(d) for d in paid.order_by("-succeeded_at", "-id")[:WALL_SIZE]]
     top = [_wall_entry(d) for d in paid.order_by("-amount_minor", "succeeded_at", "id")[:WALL_SIZE]]
@@ -61,7 +66,7 @@ def campaign_funding_panel(*, campaign) -> dict | None:
         "donor_count": funding["donor_count"],
         "deadline": campaign.deadline,
         "days_left": days_left,
-        "accepts_donations": rules.campaign_accepts_donations(campaign),
+        "accepts_donations": rules.campaign_accepts_donations(campaign, funding_model=funding["funding_model"]),
         "donate_url": reverse("fundraising:donate", kwargs={"slug": campaign.slug}),
         "latest": latest,
         "top": top,
