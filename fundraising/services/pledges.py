@@ -190,7 +190,9 @@ def pledge_campaign_decide(*, campaign_id: int) -> str:
     `collecting`, goal missed -> `released` (every pledge released, nobody charged, everyone
     told). Locks the CampaignFunding row; a second call (beat fired twice, a retried task) finds
     the outcome already taken and returns it."""
-    funding = CampaignFunding.objects.select_for_update().select_related("campaign").get(campaign_id=campaign_id)
+    funding = (
+        CampaignFunding.objects.select_for_update(of=("self",)).select_related("campaign").get(campaign_id=campaign_id)
+    )
     campaign = funding.campaign
     if funding.funding_model != CampaignFunding.Model.ALL_OR_NOTHING:
         return ""
@@ -330,7 +332,9 @@ def pledge_collect_batch(*, campaign_id: int, limit: int = BATCH_SIZE) -> tuple[
 
 @transaction.atomic
 def _campaign_mark_collected(*, campaign_id: int) -> None:
-    funding = CampaignFunding.objects.select_for_update().select_related("campaign").get(campaign_id=campaign_id)
+    funding = (
+        CampaignFunding.objects.select_for_update(of=("self",)).select_related("campaign").get(campaign_id=campaign_id)
+    )
     if funding.pledge_outcome != CampaignFunding.PledgeOutcome.COLLECTING:
         return
     funding.pledge_outcome = CampaignFunding.PledgeOutcome.COLLECTED
