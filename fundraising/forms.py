@@ -31,3 +31,37 @@ class DonationForm(forms.Form):
         language): "12,50" and "12.50" are both 1250 cents; "1,250" in euros is refused as
         ambiguous. See causeweb.core.money.parse_amount."""
         return parse_amount(self.cleaned_data["amount"], self.currency)
+
+
+class PledgeForm(forms.Form):
+    """The amount of a pledge (also used to change it); limits are the service's."""
+
+    amount = forms.CharField(label="Amount to pledge", max_length=20)
+    visibility = forms.ChoiceField(
+        label="On the campaign", choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME, required=False
+    )
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def clean_amount(self) -> int:
+        return parse_amount(self.cleaned_data["amount"], self.currency)
+
+
+class FundingModelForm(forms.Form):
+    funding_model = forms.ChoiceField(
+        label="How this campaign raises money",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                "keep",
+                "Keep what you raise: every donation is charged at once and kept, whether or not the goal is met.",
+            ),
+            (
+                "all_or_nothing",
+                "All or nothing by the deadline: backers' cards are saved and charged only if the goal is met "
+                "by the deadline; if it is not, nobody is charged.",
+            ),
+        ],
+    )

@@ -171,11 +171,20 @@ def payment_intent_create(
     return _payment_intent_result(_as_dict(intent))
 
 
-def payment_intent_confirm(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
+def payment_intent_confirm(
+    *, payment_intent_id: str, idempotency_key: str, off_session: bool = False
+) -> PaymentIntentResult:
     """Confirm on the server. A decline is not an exception here: the intent is fetched again
-    and returned with its status (requires_payment_method) and the decline message."""
+    and returned with its status (requires_payment_method) and the decline message.
+    `off_session`: the payer is not present (a pledge charged at the deadline, a monthly gift);
+    the bank may refuse instead of asking for 3D Secure."""
+    # localstripe (STRIPE_API_BASE set) refuses the parameter on confirm ("Unexpected off_session")
+    # and does not model on/off-session anyway; real Stripe needs it to apply the off-session rules.
+    params = {"off_session": True} if off_session and not settings.STRIPE_API_BASE else None
     try:
-        intent = client().v1.payment_intents.confirm(payment_intent_id, options={"idempotency_key": idempotency_key})
+        intent = client().v1.payment_intents.confirm(
+            payment_intent_id, params=params, options={"idempotency_key": idempotency_key}
+        )
     except stripe.CardError as exc:
         result = payment_intent_retrieve(payment_intent_id=payment_intent_id)
         if not result.error_message:

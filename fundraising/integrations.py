@@ -1,10 +1,13 @@
 """What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
 
 from causeweb.core.hooks import PageSection
-from fundraising import selectors
+from fundraising import rules, selectors
 
 
 def campaign_funding_section(*, campaign, viewer) -> PageSection | None:
+    if rules.campaign_has_fundraising(campaign) and rules.funding_model_of(campaign) == rules.ALL_OR_NOTHING:
+        panel = selectors.campaign_pledge_panel(campaign=campaign)
+        return PageSection("fundraising/_pledge_panel.html", {"panel": panel}, slot="aside")
     funding = selectors.campaign_funding_panel(campaign=campaign)
     if not funding:
         return None

@@ -23,12 +23,29 @@ from causeweb.core.money import CURRENCY_CHOICES
 
 
 class CampaignFunding(models.Model):
-    """Raised amount and donor count of one campaign (what the campaign page shows)."""
+    """Raised amount and donor count of one campaign (what the campaign page shows), and how the
+    campaign raises money: keep what you raise (donations) or all-or-nothing by the deadline
+    (pledges, charged only when the goal is met; see fundraising.services.pledges)."""
+
+    class Model(models.TextChoices):
+        KEEP_WHAT_YOU_RAISE = "keep", "Keep what you raise"
+        ALL_OR_NOTHING = "all_or_nothing", "All or nothing by the deadline"
+
+    class PledgeOutcome(models.TextChoices):
+        OPEN = "open", "Taking pledges"
+        COLLECTING = "collecting", "Goal met: charging pledges"
+        COLLECTED = "collected", "Goal met: pledges charged"
+        RELEASED = "released", "Goal missed: pledges released"
 
     campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="funding")
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     raised_minor = models.BigIntegerField(default=0)
     donor_count = models.IntegerField(default=0)
+    funding_model = models.CharField(max_length=16, choices=Model.choices, default=Model.KEEP_WHAT_YOU_RAISE)
+    # Moves once, under this row's lock, when the deadline of an all-or-nothing campaign passed:
+    # open -> collecting -> collected, or open -> released.
+    pledge_outcome = models.CharField(max_length=12, choices=PledgeOutcome.choices, default=PledgeOutcome.OPEN)
+    pledge_decided_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -36,6 +53,11 @@ class CampaignFunding(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(raised_minor__gte=0), name="funding_raised_non_negative"),
             models.CheckConstraint(condition=Q(donor_count__gte=0), name="funding_donors_non_negative"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["pledge_outcome"], condition=Q(funding_model="all_or_nothing"), name="funding_pledge_outcome"
+            )
         ]
 
     def __str__(self):
@@ -216,3 +238,73 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class Pledge(models.Model):
+    """A backer's promise to an all-or-nothing campaign: their card is saved (SetupIntent,
+    usage=off_session) and charged only if the goal is met at the deadline.
+
+        setting_up -> active -> charging -> collected
+                         |          `-> payment_required -> collected (paid on-session)
+                         |                              `-> lapsed (grace period over)
+                         |-> canceled (by the backer, before the deadline)
+                         `-> released (goal missed: nobody is charged)
+    """
+
+    class State(models.TextChoices):
+        SETTING_UP = "setting_up", "Saving the card"
+        ACTIVE = "active", "Active"
+        CHARGING = "charging", "Being charged"
+        COLLECTED = "collected", "Charged"
+        PAYMENT_REQUIRED = "payment_required", "Payment required"
+        LAPSED = "lapsed", "Not paid in time"
+        CANCELED = "canceled", "Canceled"
+        RELEASED = "released", "Released (goal missed)"
+
+    # Count toward the pledged total on the campaign page.
+    COUNTED_STATES = (State.ACTIVE, State.CHARGING, State.COLLECTED, State.PAYMENT_REQUIRED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="pledges")
+    backer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges")
+    backer_name = models.CharField(max_length=120)
+    email = models.EmailField()
+    visibility = models.CharField(max_length=12, choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
+    amount_minor = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SETTING_UP)
+
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_setup_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_method_id = models.CharField(max_length=255, blank=True)
+    # The donation that collects the pledge (off-session at the deadline, or on-session after a
+    # failed charge); it carries the PaymentIntent and the receipt.
+    donation = models.OneToOneField(Donation, null=True, blank=True, on_delete=models.PROTECT, related_name="pledge")
+    failure_message = models.CharField(max_length=300, blank=True)
+    payment_due_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # When a worker took the pledge to charge it: another worker leaves it alone until the claim
+    # is stale (the first one crashed), then resumes it from the stored PaymentIntent.
+    charge_claimed_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["campaign", "state"], name="pledge_campaign_state"),
+            models.Index(fields=["state", "payment_due_at"], name="pledge_state_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="pledge_amount_positive"),
+            # One live pledge per backer per campaign: they change its amount instead.
+            models.UniqueConstraint(
+                fields=["campaign", "backer"],
+                condition=Q(state__in=["setting_up", "active", "charging", "payment_required", "collected"]),
+                name="pledge_one_live_per_backer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pledge {self.pk} ({self.state})"

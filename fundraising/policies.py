@@ -37,3 +37,18 @@ def donation_visible_to(*, donation, user, session_ids: list[str]) -> bool:
     if getattr(user, "is_authenticated", False) and donation.donor_id == user.pk:
         return True
     return can_manage_refunds(user)
+
+
+def can_manage_pledge(*, pledge, user) -> bool:
+    """A pledge is changed, canceled or paid by its backer only (signed in)."""
+    return bool(getattr(user, "is_authenticated", False) and pledge.backer_id == user.pk)
+
+
+def can_view_pledge(*, pledge, user) -> bool:
+    """The backer, and finance staff."""
+    return can_manage_pledge(pledge=pledge, user=user) or can_manage_refunds(user)
+
+
+def can_set_funding_model(*, campaign, user) -> bool:
+    """The organizer chooses how their campaign raises money (keep what you raise or all or nothing)."""
+    return bool(getattr(user, "is_authenticated", False) and campaign.organizer_id == user.pk)

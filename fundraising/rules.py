@@ -6,6 +6,9 @@ views show them, templates get their results in the context.
 Amounts are integer minor units of `currency` (see causeweb.core.money).
 """
 
+from datetime import timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from causeweb.core.money import SUPPORTED_CURRENCIES
@@ -61,8 +64,59 @@ def campaign_has_fundraising(campaign) -> bool:
     return bool(campaign.goal_minor)
 
 
-def campaign_accepts_donations(campaign) -> bool:
-    """Open (published), with a goal, and before its deadline, if it has one."""
+def campaign_accepts_donations(campaign, *, funding_model: str | None = None) -> bool:
+    """Open (published), with a goal, keep-what-you-raise (an all-or-nothing campaign takes
+    pledges instead), and before its deadline, if it has one. A caller that read the campaign's
+    funding model already passes it (else it is read from the campaign's funding row)."""
     if not campaign.is_open or not campaign_has_fundraising(campaign):
         return False
+    if (funding_model or funding_model_of(campaign)) == ALL_OR_NOTHING:
+        return False
     return not (campaign.deadline and campaign.deadline <= timezone.now())
+
+
+# --- Funding models (keep what you raise | all-or-nothing pledges) -------------------------------
+
+KEEP_WHAT_YOU_RAISE = "keep"
+ALL_OR_NOTHING = "all_or_nothing"
+# After a failed charge at the deadline, the backer has this long to pay on-session.
+PLEDGE_GRACE_PERIOD = timedelta(days=7)
+# Reminders while a pledge waits for payment: this long before the grace period ends.
+PLEDGE_REMINDERS_BEFORE_DUE = (timedelta(days=4), timedelta(days=1))
+
+
+def funding_model_of(campaign) -> str:
+    """The campaign's funding model, from its CampaignFunding row (keep what you raise when it has
+    none yet). Reads `campaign.funding`, cached on the instance after the first access."""
+    try:
+        return campaign.funding.funding_model or KEEP_WHAT_YOU_RAISE
+    except ObjectDoesNotExist:
+        return KEEP_WHAT_YOU_RAISE
+
+
+def funding_model_allowed(*, campaign, funding_model: str) -> str:
+    """'' when the campaign can use `funding_model`, else why not (all-or-nothing needs a goal and
+    a deadline: the goal decides, at the deadline, whether anyone is charged)."""
+    if funding_model == ALL_OR_NOTHING:
+        if not campaign.goal_minor:
+            return "All-or-nothing needs a fundraising goal."
+        if not campaign.deadline:
+            return "All-or-nothing needs a deadline: pledges are charged only if the goal is met by then."
+        if campaign.deadline <= timezone.now():
+            return "The deadline has passed."
+    return ""
+
+
+def campaign_accepts_pledges(campaign) -> bool:
+    """An open all-or-nothing campaign before its deadline, still taking pledges."""
+    if funding_model_of(campaign) != ALL_OR_NOTHING:
+        return False
+    if not campaign.is_open or not campaign_has_fundraising(campaign) or not campaign.deadline:
+        return False
+    if campaign.funding.pledge_outcome != "open":
+        return False
+    return campaign.deadline > timezone.now()
+
+
+def pledge_goal_met(*, pledged_minor: int, goal_minor: int) -> bool:
+    return pledged_minor >= goal_minor

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
 from fundraising import policies, rules
-from fundraising.models import CampaignFunding, Donation, StripeEvent
+from fundraising.models import CampaignFunding, Donation, Pledge, StripeEvent
 
 WALL_SIZE = 5
 # Shown on the wall: paid and not fully refunded (the condition of the wall's partial indexes).
@@ -48,10 +49,15 @@ def campaign_funding_panel(*, campaign) -> dict | None:
         return None
     funding = (
         CampaignFunding.objects.filter(campaign_id=campaign.pk)
-        .values("raised_minor", "donor_count", "currency")
+        .values("raised_minor", "donor_count", "currency", "funding_model")
         .first()
     )
-    funding = funding or {"raised_minor": 0, "donor_count": 0, "currency": campaign.currency}
+    funding = funding or {
+        "raised_minor": 0,
+        "donor_count": 0,
+        "currency": campaign.currency,
+        "funding_model": rules.KEEP_WHAT_YOU_RAISE,
+    }
     latest_wall, top_wall = donor_wall_querysets(campaign_id=campaign.pk)
     latest = [_wall_entry(d) for d in latest_wall]
     top = [_wall_entry(d) for d in top_wall]
@@ -70,7 +76,7 @@ def campaign_funding_panel(*, campaign) -> dict | None:
         "donor_count": funding["donor_count"],
         "deadline": campaign.deadline,
         "days_left": days_left,
-        "accepts_donations": rules.campaign_accepts_donations(campaign),
+        "accepts_donations": rules.campaign_accepts_donations(campaign, funding_model=funding["funding_model"]),
         "donate_url": reverse("fundraising:donate", kwargs={"slug": campaign.slug}),
         "latest": latest,
         "top": top,
@@ -218,4 +224,71 @@ def stripe_event_ids_stale(*, older_than: timedelta, limit: int = 500) -> list[i
         StripeEvent.objects.filter(
             status=StripeEvent.Status.PENDING, received_at__lt=timezone.now() - older_than
         ).values_list("pk", flat=True)[:limit]
+    )
+
+
+def campaign_ids_pledges_due() -> list[int]:
+    """All-or-nothing campaigns to settle: open past their deadline, or collecting (a batch
+    queued, or a crash left the collection half done)."""
+    due = CampaignFunding.objects.filter(funding_model=CampaignFunding.Model.ALL_OR_NOTHING).filter(
+        Q(pledge_outcome=CampaignFunding.PledgeOutcome.OPEN, campaign__deadline__lte=timezone.now())
+        | Q(pledge_outcome=CampaignFunding.PledgeOutcome.COLLECTING)
+    )
+    return list(due.values_list("campaign_id", flat=True)[:500])
+
+
+def campaign_pledge_panel(*, campaign) -> dict:
+    """What an all-or-nothing campaign's page and pledge form show: pledged total, backers, days
+    left, the outcome, and what happens to a backer's card (two queries)."""
+    funding = CampaignFunding.objects.filter(campaign_id=campaign.pk).values("pledge_outcome").first() or {}
+    counted = Q(state__in=Pledge.COUNTED_STATES)
+    row = Pledge.objects.filter(campaign_id=campaign.pk).aggregate(
+        pledged=Sum("amount_minor", filter=counted),
+        backers=Count("id", filter=counted),
+        collected=Sum("amount_minor", filter=Q(state=Pledge.State.COLLECTED)),
+        payment_required=Count("id", filter=Q(state=Pledge.State.PAYMENT_REQUIRED)),
+    )
+    pledged = row["pledged"] or 0
+    goal = campaign.goal_minor or 0
+    days_left = None
+    if campaign.deadline:
+        days_left = max(0, math.ceil((campaign.deadline - timezone.now()).total_seconds() / 86400))
+    return {
+        "all_or_nothing": True,
+        "pledged_minor": pledged,
+        "collected_minor": row["collected"] or 0,
+        "payment_required": row["payment_required"],
+        "backer_count": row["backers"],
+        "goal_minor": goal,
+        "currency": campaign.currency,
+        "percent": min(100, pledged * 100 // goal) if goal else 0,
+        "deadline": campaign.deadline,
+        "days_left": days_left,
+        "outcome": funding.get("pledge_outcome", CampaignFunding.PledgeOutcome.OPEN),
+        "accepts_pledges": rules.campaign_accepts_pledges(campaign),
+        "pledge_url": reverse("fundraising:pledge_new", kwargs={"slug": campaign.slug}),
+        "card_promise": (
+            "All or nothing: your card is saved now and charged only if the campaign reaches its goal "
+            "by the deadline. If it does not, nothing is charged. You can change or cancel your pledge "
+            "until the deadline."
+        ),
+    }
+
+
+def pledge_get_by_public_id(*, public_id) -> Pledge | None:
+    return Pledge.objects.select_related("campaign", "donation").filter(public_id=public_id).first()
+
+
+def pledge_list_for_backer(*, user):
+    """A backer's pledges, newest first, with their campaigns."""
+    return Pledge.objects.filter(backer=user).exclude(state=Pledge.State.SETTING_UP).select_related("campaign")
+
+
+def campaign_pledges(*, campaign):
+    """The pledges an organizer sees (not the ones still saving their card), newest first."""
+    return (
+        Pledge.objects.filter(campaign_id=campaign.pk)
+        .exclude(state=Pledge.State.SETTING_UP)
+        .select_related("donation")
+        .order_by("-created_at", "-id")
     )

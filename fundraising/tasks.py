@@ -9,7 +9,7 @@ from celery import shared_task
 
 from causeweb.celery import TASK_DEFAULTS
 from fundraising import selectors
-from fundraising.services import settling, webhooks
+from fundraising.services import pledges, settling, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,15 @@ BEAT_SCHEDULE = {
     },
     "fundraising-settle-stale-donations": {
         "task": "fundraising.tasks.donation_settle_stale",
+        "schedule": 3600.0,
+    },
+    # Finds all-or-nothing campaigns past their deadline (and collections a crash left half done).
+    "fundraising-pledge-deadlines": {
+        "task": "fundraising.tasks.pledge_deadline_sweep",
+        "schedule": 300.0,
+    },
+    "fundraising-pledge-payment-reminders": {
+        "task": "fundraising.tasks.pledge_payment_reminders",
         "schedule": 3600.0,
     },
 }
@@ -49,3 +58,28 @@ def stripe_event_sweep() -> int:
 @shared_task(name="fundraising.tasks.donation_settle_stale", **{**TASK_DEFAULTS, "max_retries": 3})
 def donation_settle_stale() -> dict:
     return settling.donation_settle_stale()
+
+
+@shared_task(name="fundraising.tasks.pledge_deadline_sweep", **TASK_DEFAULTS)
+def pledge_deadline_sweep() -> int:
+    campaign_ids = selectors.campaign_ids_pledges_due()
+    for campaign_id in campaign_ids:
+        pledge_campaign_settle.delay(campaign_id)
+    return len(campaign_ids)
+
+
+@shared_task(name="fundraising.tasks.pledge_campaign_settle", **TASK_DEFAULTS)
+def pledge_campaign_settle(campaign_id: int) -> str:
+    """Decide once (goal met or missed), then charge one batch and queue the next one, so a big
+    campaign never holds a payments worker for long (other payments run between batches)."""
+    outcome = pledges.pledge_campaign_decide(campaign_id=campaign_id)
+    if outcome == "collecting":
+        left, progressed = pledges.pledge_collect_batch(campaign_id=campaign_id)
+        if left and progressed:  # no progress (Stripe down, claims held elsewhere): the sweep comes back
+            pledge_campaign_settle.delay(campaign_id)
+    return outcome
+
+
+@shared_task(name="fundraising.tasks.pledge_payment_reminders", **TASK_DEFAULTS)
+def pledge_payment_reminders() -> dict:
+    return pledges.pledge_payment_reminders()

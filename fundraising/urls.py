@@ -1,9 +1,18 @@
 from django.urls import path
 
-from fundraising import views
+from fundraising import pledge_views, views
 
 app_name = "fundraising"
 urlpatterns = [
+    path("pledges/mine/", pledge_views.my_pledges, name="my_pledges"),
+    path("p/<uuid:public_id>/", pledge_views.pledge_detail, name="pledge"),
+    path("p/<uuid:public_id>/confirm/", pledge_views.pledge_confirm, name="pledge_confirm"),
+    path("p/<uuid:public_id>/change/", pledge_views.pledge_change, name="pledge_change"),
+    path("p/<uuid:public_id>/cancel/", pledge_views.pledge_cancel, name="pledge_cancel"),
+    path("<slug:slug>/funding/", pledge_views.campaign_funding_settings, name="funding_settings"),
+    path("<slug:slug>/pledge/", pledge_views.pledge_new, name="pledge_new"),
+    path("<slug:slug>/pledge/start/", pledge_views.pledge_start, name="pledge_start"),
+    path("<slug:slug>/pledges/", pledge_views.campaign_pledges, name="campaign_pledges"),
     path("<slug:slug>/", views.donate, name="donate"),
     path("<slug:slug>/start/", views.donation_start, name="start"),
     path("<slug:slug>/donations/", views.campaign_donations, name="campaign_donations"),

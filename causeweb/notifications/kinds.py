@@ -16,6 +16,7 @@ from django.db import models
 class Kind(models.TextChoices):
     DONATION_RECEIPT = "donation_receipt", "Donation receipts"
     REFUND_ISSUED = "refund_issued", "Refunds"
+    PLEDGE_NOTICE = "pledge_notice", "Your pledges (saved, charged, released, payment needed)"
     CAMPAIGN_APPROVED = "campaign_approved", "Your campaign was approved"
     CAMPAIGN_REJECTED = "campaign_rejected", "Your campaign needs changes"
     CAMPAIGN_UPDATE = "campaign_update", "Updates from campaigns you follow"
@@ -36,7 +37,9 @@ class Kind(models.TextChoices):
 
 
 # Transactional mail people cannot switch off.
-MANDATORY_KINDS = frozenset({Kind.DONATION_RECEIPT, Kind.REFUND_ISSUED, Kind.SECURITY, Kind.SIGNATURE_CONFIRM})
+MANDATORY_KINDS = frozenset(
+    {Kind.DONATION_RECEIPT, Kind.REFUND_ISSUED, Kind.PLEDGE_NOTICE, Kind.SECURITY, Kind.SIGNATURE_CONFIRM}
+)
 
 # The pseudo-kind an unsubscribe token carries for the daily digest email itself.
 DIGEST = "digest"

@@ -11,8 +11,13 @@
   the messages a donor is shown about the outcome.
 - receipts: the signed receipt link and the receipt/refund emails.
 
-Coming next (not here yet): pledges, recurring (monthly giving) and reconciliation, each its own
-module in this package.
+- funding_model: the organizer's choice, keep what you raise or all-or-nothing by the deadline.
+- pledges: all-or-nothing pledges: back (SetupIntent, nothing charged), change, cancel; the one
+  decision at the deadline; off-session collection in batches, resumable after a crash;
+  payment_required, reminders and lapsing.
+- pledge_notices: what backers and organizers of all-or-nothing campaigns are told.
+
+Coming next (not here yet): recurring (monthly giving) and reconciliation, each its own module.
 
 Every state change of a Donation locks the donation row (`select_for_update`), returns early when
 the change was already made, and moves the campaign's CampaignFunding totals with F() in the same

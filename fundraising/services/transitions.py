@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway
-from fundraising.models import CampaignFunding, Donation
+from fundraising.models import CampaignFunding, Donation, Pledge
 from fundraising.services import receipts
 
 DECLINED_MESSAGE = "Your card was declined. No money was taken; please try another card."
@@ -104,6 +104,11 @@ def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: st
         donor_delta=1,
     )
     receipts.receipt_send(donation)
+    # The donation collecting a pledge (off-session at the deadline, on-session after a failed
+    # charge, or settled by a webhook): the pledge is collected with it.
+    Pledge.objects.filter(donation_id=donation.pk).exclude(state=Pledge.State.COLLECTED).update(
+        state=Pledge.State.COLLECTED, failure_message="", charge_claimed_at=None, updated_at=timezone.now()
+    )
     return True
 
 
