@@ -260,7 +260,15 @@ if not STRIPE_SECRET_KEY:
     STRIPE_SECRET_KEY = "sk_test_causeweb_localstripe"
     STRIPE_PUBLISHABLE_KEY = "pk_test_causeweb_localstripe"
     STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_causeweb_localstripe"
-STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+# Every Stripe call is bounded well under gunicorn's 30 s worker timeout: connect 3 s, read 8 s,
+# one retry of a connection error or timeout, so one call waits at most about 2 x 8 s + backoff.
+# After a connection error or timeout the gateway answers "payments are temporarily unavailable"
+# at once for STRIPE_BREAKER_SECONDS instead of making the next donors wait too (per process).
+# See docs/reliability.md.
+STRIPE_CONNECT_TIMEOUT_SECONDS = env.float("STRIPE_CONNECT_TIMEOUT_SECONDS", default=3.0)
+STRIPE_READ_TIMEOUT_SECONDS = env.float("STRIPE_READ_TIMEOUT_SECONDS", default=8.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+STRIPE_BREAKER_SECONDS = env.float("STRIPE_BREAKER_SECONDS", default=15.0)
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
