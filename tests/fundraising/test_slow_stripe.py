@@ -327,3 +327,18 @@ def test_a_database_error_after_stripe_confirmed_is_confirming_not_failed_and_th
     )
     assert hook.status_code == 200
     assert Donation.objects.get(pk=donation.pk).state == Donation.State.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_the_receipt_page_of_a_pending_donation_says_confirming_and_polls(client, campaign_with_setup):
+    donation = campaign_with_setup
+    session = client.session
+    session["fundraising_donations"] = [str(donation.public_id)]
+    session.save()
+    url = reverse("fundraising:thanks", kwargs={"public_id": donation.public_id})
+    page = client.get(url).content.decode()
+    assert "We are confirming your payment" in page and "do not pay again" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
+    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_ok")
+    page = client.get(url).content.decode()
+    assert "Thank you" in page and 'http-equiv="refresh"' not in page
