@@ -342,3 +342,20 @@ def test_the_receipt_page_of_a_pending_donation_says_confirming_and_polls(client
     donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_ok")
     page = client.get(url).content.decode()
     assert "Thank you" in page and 'http-equiv="refresh"' not in page
+
+
+@pytest.mark.django_db
+def test_the_webhook_sweep_runs_every_minute_and_applies_events_older_than_30_seconds():
+    from django.utils import timezone
+
+    from fundraising import tasks
+    from fundraising.models import StripeEvent
+
+    assert tasks.BEAT_SCHEDULE["fundraising-stripe-event-sweep"]["schedule"] == 60.0
+    old = StripeEvent.objects.create(event_id="evt_old", type="customer.created", payload={"data": {"object": {}}})
+    fresh = StripeEvent.objects.create(event_id="evt_fresh", type="customer.created", payload={"data": {"object": {}}})
+    StripeEvent.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(seconds=31))
+    StripeEvent.objects.filter(pk=fresh.pk).update(received_at=timezone.now() - timedelta(seconds=10))
+    assert tasks.stripe_event_sweep() == 1
+    statuses = dict(StripeEvent.objects.values_list("event_id", "status"))
+    assert statuses == {"evt_old": StripeEvent.Status.IGNORED, "evt_fresh": StripeEvent.Status.PENDING}
