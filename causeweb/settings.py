@@ -163,7 +163,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: a Redis outage is a cache miss, not a 500 (causeweb/core/cache.py).
+            "BACKEND": "causeweb.core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -171,8 +172,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5.0)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
+# No result backend: no caller reads a task's result, and the Redis result backend's reconnect
+# loop ran inside apply_async (a Redis outage stalled every request that queued a task for 19 s).
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_IGNORE_RESULT = env.bool("CELERY_TASK_IGNORE_RESULT", default=True)
+# Publishing during a broker outage fails within about a second (one retry) instead of stalling
+# the request; what must not be lost is in Postgres and swept (docs/reliability.md).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -180,7 +190,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# visibility_timeout: a task taken by a worker that was killed is redelivered after this long
+# (acks_late). It must exceed the longest task (settling, 200 Stripe calls bounded to ~17 s each,
+# runs far under it in practice); 15 minutes instead of an hour. See docs/reliability.md.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ROUTES = {
     "causeweb.notifications.tasks.*": {"queue": "notifications"},
@@ -263,7 +281,15 @@ if not STRIPE_SECRET_KEY:
     STRIPE_SECRET_KEY = "sk_test_causeweb_localstripe"
     STRIPE_PUBLISHABLE_KEY = "pk_test_causeweb_localstripe"
     STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_causeweb_localstripe"
-STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+# Every Stripe call is bounded well under gunicorn's 30 s worker timeout: connect 3 s, read 8 s,
+# one retry of a connection error or timeout, so one call waits at most about 2 x 8 s + backoff.
+# After a connection error or timeout the gateway answers "payments are temporarily unavailable"
+# at once for STRIPE_BREAKER_SECONDS instead of making the next donors wait too (per process).
+# See docs/reliability.md.
+STRIPE_CONNECT_TIMEOUT_SECONDS = env.float("STRIPE_CONNECT_TIMEOUT_SECONDS", default=3.0)
+STRIPE_READ_TIMEOUT_SECONDS = env.float("STRIPE_READ_TIMEOUT_SECONDS", default=8.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+STRIPE_BREAKER_SECONDS = env.float("STRIPE_BREAKER_SECONDS", default=15.0)
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

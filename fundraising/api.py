@@ -2,7 +2,7 @@
 the donate page. Create a donation intent (returns the SetupIntent client secret to confirm with
 Stripe's SDK), then `charge` and, after 3D Secure, `refresh`. Signed-in donors only; they see
 their own donations. Domain errors map to 400/403/409 in causeweb.core.api_errors; a Stripe
-outage is a 502 with a message."""
+outage is a 503 with Retry-After and a message, another Stripe refusal a 502."""
 
 import uuid
 
@@ -91,6 +91,13 @@ def _uuid_or_404(value: str) -> uuid.UUID:
 
 
 def _payment_unavailable(exc: gateway.GatewayError) -> Response:
+    """Stripe unreachable: 503 with Retry-After (try again shortly); another refusal: 502."""
+    if exc.code == "unavailable":
+        return Response(
+            {"detail": exc.message, "code": "unavailable"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "30"},
+        )
     return Response({"detail": exc.message, "code": exc.code or "payment_error"}, status=status.HTTP_502_BAD_GATEWAY)
 
 

@@ -1,7 +1,13 @@
 """The only module that talks to Stripe.
 
-One client is built from settings (STRIPE_SECRET_KEY, STRIPE_API_BASE for localstripe, a timeout
-on every call, bounded network retries). Every write carries an idempotency key named after our
+One client is built from settings (STRIPE_SECRET_KEY, STRIPE_API_BASE for localstripe). Every
+call is bounded: connect STRIPE_CONNECT_TIMEOUT_SECONDS (3 s), read STRIPE_READ_TIMEOUT_SECONDS
+(8 s), STRIPE_MAX_NETWORK_RETRIES (1) retry of a timeout or connection error, so a call waits at
+most about 17 s, well under gunicorn's 30 s. After a timeout or connection error a breaker opens for
+STRIPE_BREAKER_SECONDS (15 s, per process and API base): calls fail at once with the "temporarily
+unavailable" GatewayError instead of every donor waiting for the same dead connection. Callers
+must not hold a database lock or an open transaction around these calls (see
+fundraising/services/donations.py). Every write carries an idempotency key named after our
 own row (`donation-<id>-intent`...), so a retried request cannot charge twice at Stripe; our own
 database constraints make repeats harmless where the server ignores keys (localstripe does).
 
@@ -11,6 +17,7 @@ Callers get plain dicts (never Stripe objects) and one exception type, GatewayEr
 import functools
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -22,7 +29,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("stripe").setLevel(logging.WARNING)
 
 WEBHOOK_TOLERANCE_SECONDS = 300
-MAX_NETWORK_RETRIES = 2
+UNAVAILABLE_MESSAGE = "Payments are temporarily unavailable; please try again in a few minutes."
 
 
 class GatewayError(Exception):
@@ -49,19 +56,48 @@ class PaymentIntentResult:
     metadata: dict
 
 
+# The breaker: API base -> time.monotonic() until which calls fail at once.
+_open_until: dict[str, float] = {}
+_breaker_lock = threading.Lock()
+
+
+def breaker_reset() -> None:
+    """Close every breaker (tests, and after an operator fixed the network)."""
+    with _breaker_lock:
+        _open_until.clear()
+
+
+def _breaker_trip() -> None:
+    with _breaker_lock:
+        _open_until[settings.STRIPE_API_BASE] = time.monotonic() + float(settings.STRIPE_BREAKER_SECONDS)
+
+
+def _breaker_check() -> None:
+    if time.monotonic() < _open_until.get(settings.STRIPE_API_BASE, 0.0):
+        raise GatewayError(UNAVAILABLE_MESSAGE, code="unavailable")
+
+
 @functools.lru_cache(maxsize=8)
-def _client_for(api_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
+def _client_for(api_key: str, api_base: str, timeout: tuple[float, float], retries: int) -> stripe.StripeClient:
     base_addresses = {"api": api_base} if api_base else None
     return stripe.StripeClient(
         api_key,
         base_addresses=base_addresses,
-        max_network_retries=MAX_NETWORK_RETRIES,
+        max_network_retries=retries,
         http_client=stripe.RequestsClient(timeout=timeout),
     )
 
 
 def client() -> stripe.StripeClient:
-    return _client_for(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, float(settings.STRIPE_TIMEOUT_SECONDS))
+    """The client for the current settings; raises the unavailable GatewayError while the
+    breaker is open."""
+    _breaker_check()
+    return _client_for(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        (float(settings.STRIPE_CONNECT_TIMEOUT_SECONDS), float(settings.STRIPE_READ_TIMEOUT_SECONDS)),
+        int(settings.STRIPE_MAX_NETWORK_RETRIES),
+    )
 
 
 def _as_dict(obj) -> dict:
@@ -78,8 +114,10 @@ def _raise(exc: stripe.StripeError):
             code=exc.code or "",
             missing=exc.code == "resource_missing" or exc.http_status == 404,
         )
+    if isinstance(exc, stripe.APIConnectionError):  # timeout, refused, reset: open the breaker
+        _breaker_trip()
     logger.warning("stripe unavailable: %s", exc)
-    raise GatewayError("The payment service is unavailable; please try again in a minute.", code="unavailable")
+    raise GatewayError(UNAVAILABLE_MESSAGE, code="unavailable")
 
 
 def _id(value) -> str:

@@ -117,6 +117,9 @@ class Donation(models.Model):
     stripe_payment_method_id = models.CharField(max_length=255, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Set (in its own short transaction) by the request creating the PaymentIntent, so a retry or
+    # a second click during the Stripe call does not create a second one.
+    charge_started_at = models.DateTimeField(null=True, blank=True)
 
     disputed_at = models.DateTimeField(null=True, blank=True)
     stripe_dispute_id = models.CharField(max_length=255, blank=True)

@@ -13,13 +13,15 @@ from fundraising.services import pledges, settling, webhooks
 
 logger = logging.getLogger(__name__)
 
-# An event still pending after this long lost its task (broker down at receipt): the sweep re-queues it.
-SWEEP_AFTER = timedelta(minutes=2)
+# An event still pending after this long lost its task (broker down at receipt): the sweep, every
+# minute, re-queues it. Worst case from receipt to applied while the broker is up: about 90 s.
+SWEEP_AFTER = timedelta(seconds=30)
 
 BEAT_SCHEDULE = {
     "fundraising-stripe-event-sweep": {
         "task": "fundraising.tasks.stripe_event_sweep",
-        "schedule": 300.0,
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a sweep that waited a minute is superseded by the next one
     },
     "fundraising-settle-stale-donations": {
         "task": "fundraising.tasks.donation_settle_stale",

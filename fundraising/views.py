@@ -70,6 +70,20 @@ def _outcome(donation: Donation, client_secret: str = "") -> JsonResponse:
     )
 
 
+# How long a donor is asked to wait when Stripe cannot be reached (the gateway's breaker).
+RETRY_AFTER_SECONDS = 30
+
+
+def _gateway_error(exc: gateway.GatewayError) -> JsonResponse:
+    """Stripe down or slow: 503 with Retry-After and the plain message donate.js shows; any other
+    refusal (a declined set-up) is a 502 with Stripe's message."""
+    if exc.code == "unavailable":
+        response = JsonResponse({"status": "unavailable", "message": exc.message}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return JsonResponse({"status": "error", "message": exc.message}, status=502)
+
+
 def _service_error(exc: Exception, status: int = 400) -> JsonResponse:
     return JsonResponse({"status": "error", "message": " ".join(error_messages(exc))}, status=status)
 
@@ -139,7 +153,7 @@ def donation_start(request, slug: str):
             errors = {"__all__": [{"message": m} for m in exc.messages]}
         return JsonResponse({"status": "invalid", "errors": errors}, status=400)
     except gateway.GatewayError as exc:  # DonationNotStarted: the new donation was failed again
-        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+        return _gateway_error(exc)
     _remember(request, donation)
     urls = {
         name: reverse(f"fundraising:{name}", kwargs={"public_id": donation.public_id})
@@ -173,7 +187,7 @@ def donation_charge(request, public_id):
     try:
         donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup_intent_id)
     except gateway.GatewayError as exc:
-        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+        return _gateway_error(exc)
     except (ValidationError, Conflict) as exc:
         return _service_error(exc, status=409 if isinstance(exc, Conflict) else 400)
     return _outcome(donation, client_secret)
@@ -185,7 +199,7 @@ def donation_refresh(request, public_id):
     try:
         donation, client_secret = donations.donation_refresh(donation=donation)
     except gateway.GatewayError as exc:
-        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+        return _gateway_error(exc)
     except Conflict as exc:
         return _service_error(exc, status=409)
     return _outcome(donation, client_secret)
@@ -197,7 +211,7 @@ def donation_setup_failed(request, public_id):
     try:
         donation = donations.donation_setup_failed(donation=donation)
     except gateway.GatewayError as exc:
-        return JsonResponse({"status": "error", "message": exc.message}, status=502)
+        return _gateway_error(exc)
     return _outcome(donation)
 
 

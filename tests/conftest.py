@@ -118,3 +118,13 @@ def artifacts_dir():
     path = settings.BASE_DIR / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _stripe_breaker_closed():
+    """A Stripe outage simulated by one test must not fail the next one fast."""
+    from fundraising import gateway
+
+    gateway.breaker_reset()
+    yield
+    gateway.breaker_reset()

@@ -16,10 +16,13 @@ import functools
 import hashlib
 import ipaddress
 import logging
+import time
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
+from django.core.cache.backends.locmem import LocMemCache
+from django_ratelimit.core import _split_rate, get_usage
 
+from causeweb.core import cache as cache_degraded
 from causeweb.core.clientip import client_ip
 from causeweb.core.exceptions import RateLimited
 
@@ -76,21 +79,55 @@ def exempt(function):
     return wrapper
 
 
+# While the shared cache is down, these limits count in this process's memory instead (money
+# routes: each attempt creates Stripe objects, a card-testing target); every other limit fails
+# open with a log line. See docs/reliability.md.
+LOCAL_FALLBACK_PREFIXES = ("donation_",)
+_local_counts = LocMemCache("causeweb-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
+def _local_usage(name: str, key: str) -> dict:
+    """A fixed-window counter in process memory: with N web processes the limit is at most N
+    times looser than with Redis, never absent."""
+    limit, period = _split_rate(rate_for(name))
+    window = int(time.time() // period)
+    cache_key = hashlib.sha256(f"{name}:{key}:{window}".encode()).hexdigest()
+    _local_counts.add(cache_key, 0, period + 1)
+    try:
+        count = _local_counts.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        count = 1
+    return {
+        "should_limit": count > limit,
+        "time_left": int(period - time.time() % period),
+        "count": count,
+        "limit": limit,
+    }
+
+
+def _degraded_usage(name: str, key: str) -> dict | None:
+    if name.startswith(LOCAL_FALLBACK_PREFIXES):
+        logger.warning("Rate-limit cache unavailable for %s; counting in process memory.", name)
+        return _local_usage(name, key)
+    logger.warning("Rate-limit cache unavailable for %s; allowing the action (fail open).", name)
+    return None
+
+
 def hit(name: str, *, key: str) -> dict | None:
     """Count one attempt against the limit `name` for `key`; the usage, with `should_limit`.
-    A cache failure fails closed (the action is refused with a 4xx, never a 500 and never
-    unlimited)."""
+    While the cache is down (causeweb.core.cache answered without Redis, or raised), money
+    limits count in process memory and the others fail open, each with a log line: never a 500."""
     if _suspended.get():
         return None
+    rate = rate_for(name)
+    cache_degraded.reset_degraded()
     try:
-        return get_usage(
-            None, group=f"causeweb:{name}", key=lambda group, request: key, rate=rate_for(name), increment=True
-        )
-    except KeyError:
-        raise
+        usage = get_usage(None, group=f"causeweb:{name}", key=lambda group, request: key, rate=rate, increment=True)
     except Exception:
-        logger.exception("Rate-limit cache unavailable for %s; refusing the action.", name)
-        return {"should_limit": True, "time_left": 60, "count": 0, "limit": 0}
+        return _degraded_usage(name, key)
+    if cache_degraded.degraded():
+        return _degraded_usage(name, key)
+    return usage
 
 
 def enforce(name: str, *, key: str, message: str = DEFAULT_MESSAGE) -> None:
@@ -146,6 +183,19 @@ from rest_framework import throttling  # noqa: E402
 class ClientIPIdentMixin:
     def get_ident(self, request):
         return ip_key(request)
+
+    def allow_request(self, request, view):
+        """Fail open, with a log line, while the cache is down (never a 500 for an API read)."""
+        cache_degraded.reset_degraded()
+        try:
+            allowed = super().allow_request(request, view)
+        except Exception:
+            logger.warning("Throttle cache unavailable; allowing the API request (fail open).")
+            return True
+        if cache_degraded.degraded():
+            logger.warning("Throttle cache unavailable; allowing the API request (fail open).")
+            return True
+        return allowed
 
 
 class AnonThrottle(ClientIPIdentMixin, throttling.AnonRateThrottle):

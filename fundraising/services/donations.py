@@ -3,8 +3,11 @@
 card, and ask Stripe how a 3D Secure payment ended. The browser's word never counts: only what
 Stripe returns to the server."""
 
+import logging
+from datetime import timedelta
+
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict, ValidationError
@@ -21,6 +24,13 @@ from fundraising.services.transitions import (
     _mark_failed,
     _mark_succeeded,
 )
+
+logger = logging.getLogger(__name__)
+
+# How long a request's claim to create a donation's PaymentIntent holds: longer than the two
+# Stripe calls can take (2 x ~17 s worst case, see fundraising/gateway.py), so a second request
+# never creates a second intent while the first is still talking to Stripe.
+CHARGE_CLAIM_TIMEOUT = timedelta(seconds=60)
 
 
 class DonationNotStarted(gateway.GatewayError):
@@ -181,75 +191,171 @@ def donation_start_payment(*, donation: Donation) -> dict:
     return {"setup_intent_id": setup["id"], "client_secret": setup["client_secret"]}
 
 
+def _release_charge_claim(donation_pk: int, claimed_at) -> None:
+    """The PaymentIntent could not be created: let the donor try again at once."""
+    Donation.objects.filter(pk=donation_pk, charge_started_at=claimed_at, stripe_payment_intent_id=None).update(
+        charge_started_at=None
+    )
+
+
+def _claim_charge(donation: Donation, setup_intent_id: str):
+    """Step 1 of a charge, one short transaction: lock the row, check it, and record that this
+    request is creating the PaymentIntent (`charge_started_at`), so a second click or a retry
+    during the Stripe call waits for it instead of creating a second one. Returns (donation,
+    claimed_at): claimed_at is None when there is nothing to create (the intent is stored, another
+    request holds a fresh claim, or the donation is not pending any more)."""
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if locked.state != Donation.State.PENDING:
+            return locked, None
+        if not setup_intent_id or setup_intent_id != locked.stripe_setup_intent_id:
+            raise ValidationError("This card confirmation does not belong to this donation.")
+        if locked.stripe_payment_intent_id:
+            return locked, None
+        now = timezone.now()
+        if locked.charge_started_at and locked.charge_started_at > now - CHARGE_CLAIM_TIMEOUT:
+            return locked, None
+        locked.charge_started_at = now
+        locked.save(update_fields=["charge_started_at", "updated_at"])
+        return locked, now
+
+
+def _create_intent(donation: Donation, claimed_at) -> Donation | None:
+    """Step 2, no transaction open: check the saved card with Stripe and create the
+    PaymentIntent, then store its id (a short transaction). Returns None when the card was not
+    saved (the donation is failed)."""
+    try:
+        setup = gateway.setup_intent_retrieve(setup_intent_id=donation.stripe_setup_intent_id)
+        if setup["status"] != "succeeded" or not setup["payment_method"]:
+            with transaction.atomic():
+                locked = _lock(donation.pk)
+                if not locked.stripe_payment_intent_id:
+                    _mark_failed(locked, message=setup["error_message"] or DECLINED_MESSAGE)
+            return None
+        intent = gateway.payment_intent_create(
+            amount_minor=donation.total_minor,
+            currency=donation.currency,
+            customer_id=donation.stripe_customer_id,
+            payment_method_id=setup["payment_method"],
+            metadata={"donation_id": str(donation.pk), "campaign_id": str(donation.campaign_id)},
+            idempotency_key=f"donation-{donation.pk}-intent",
+        )
+    except gateway.GatewayError:
+        _release_charge_claim(donation.pk, claimed_at)
+        raise
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if not locked.stripe_payment_intent_id:
+            locked.stripe_payment_intent_id = intent.id
+            locked.stripe_payment_method_id = setup["payment_method"]
+            locked.save(update_fields=["stripe_payment_intent_id", "stripe_payment_method_id", "updated_at"])
+        elif locked.stripe_payment_intent_id != intent.id:  # only after a claim outlived its timeout
+            logger.error(
+                "donation %s: PaymentIntent %s not stored, %s was",
+                locked.pk,
+                intent.id,
+                locked.stripe_payment_intent_id,
+            )
+    return locked
+
+
+def _confirm_intent(donation: Donation) -> gateway.PaymentIntentResult:
+    """Step 3, no transaction open: Stripe's current answer for the stored PaymentIntent,
+    confirming it first when it waits for confirmation. A PaymentIntent charges at most once, so
+    two requests confirming it at the same moment are harmless; the loser reads the outcome."""
+    intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
+    if intent.status != "requires_confirmation":
+        return intent
+    try:
+        return gateway.payment_intent_confirm(
+            payment_intent_id=intent.id, idempotency_key=f"donation-{donation.pk}-confirm"
+        )
+    except gateway.GatewayError as exc:
+        if exc.code == "unavailable":
+            raise
+        return gateway.payment_intent_retrieve(payment_intent_id=intent.id)
+
+
+def _apply_answer(donation: Donation, intent: gateway.PaymentIntentResult) -> tuple[Donation, str]:
+    """Step 4: lock the row again and apply Stripe's answer. Money may have moved by now, so a
+    database failure here is not the donor's error: the donation stays pending, the
+    payment_intent webhook and `donation_settle_stale` record the outcome, and the page polls."""
+    try:
+        with transaction.atomic():
+            locked = _lock(donation.pk)
+            if locked.state != Donation.State.PENDING:
+                return locked, ""
+            return locked, _apply_intent(locked, intent)
+    except DatabaseError:
+        logger.exception(
+            "donation %s: could not record %s (%s); left to the webhook", donation.pk, intent.id, intent.status
+        )
+        donation.state = Donation.State.PENDING
+        return donation, ""
+
+
 def donation_charge(*, donation: Donation, setup_intent_id: str) -> tuple[Donation, str]:
     """After the page confirmed the SetupIntent: check with Stripe that the card was saved, then
     create and confirm the PaymentIntent on the server. Returns the donation and, when the bank
     asks for 3D Secure, the PaymentIntent client secret the page passes to confirmCardPayment.
 
-    Two transactions, each holding the donation row lock: the first creates the PaymentIntent and
-    stores its id (so it is known before any money can move), the second confirms and applies.
+    No Stripe call is made inside a transaction or under a row lock (a slow Stripe must not hold
+    database connections and locks): (1) lock, check, record the claim, commit; (2) create the
+    PaymentIntent and store its id; (3) confirm it; (4) lock and apply Stripe's answer. A retry
+    or a second click finds the stored intent (or a fresh claim) and never creates another one.
+    If Stripe cannot be reached while confirming, the outcome is unknown: the donation is
+    returned pending (the page says "we are confirming your payment" and polls); the webhook or
+    the settling task records it.
     """
-    with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.state != Donation.State.PENDING:
-            return locked, ""
-        if not setup_intent_id or setup_intent_id != locked.stripe_setup_intent_id:
-            raise ValidationError("This card confirmation does not belong to this donation.")
-        if not locked.stripe_payment_intent_id:
-            setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
-            if setup["status"] != "succeeded" or not setup["payment_method"]:
-                _mark_failed(locked, message=setup["error_message"] or DECLINED_MESSAGE)
-                return locked, ""
-            intent = gateway.payment_intent_create(
-                amount_minor=locked.total_minor,
-                currency=locked.currency,
-                customer_id=locked.stripe_customer_id,
-                payment_method_id=setup["payment_method"],
-                metadata={"donation_id": str(locked.pk), "campaign_id": str(locked.campaign_id)},
-                idempotency_key=f"donation-{locked.pk}-intent",
-            )
-            locked.stripe_payment_intent_id = intent.id
-            locked.stripe_payment_method_id = setup["payment_method"]
-            locked.save(update_fields=["stripe_payment_intent_id", "stripe_payment_method_id", "updated_at"])
-    with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.state != Donation.State.PENDING:
-            return locked, ""
-        intent = gateway.payment_intent_retrieve(payment_intent_id=locked.stripe_payment_intent_id)
-        if intent.status == "requires_confirmation":
-            intent = gateway.payment_intent_confirm(
-                payment_intent_id=intent.id, idempotency_key=f"donation-{locked.pk}-confirm"
-            )
-        return locked, _apply_intent(locked, intent)
+    locked, claimed_at = _claim_charge(donation, setup_intent_id)
+    if locked.state != Donation.State.PENDING:
+        return locked, ""
+    if claimed_at is not None:
+        locked = _create_intent(locked, claimed_at)
+        if locked is None or locked.state != Donation.State.PENDING:  # failed, or settled meanwhile
+            return Donation.objects.get(pk=donation.pk), ""
+    if not locked.stripe_payment_intent_id:  # another request is creating it: the page polls
+        return locked, ""
+    try:
+        intent = _confirm_intent(locked)
+    except gateway.GatewayError as exc:
+        if exc.code != "unavailable":
+            raise
+        logger.warning("donation %s: Stripe unreachable while confirming; outcome left to the webhook", locked.pk)
+        return locked, ""
+    return _apply_answer(locked, intent)
 
 
 def donation_refresh(*, donation: Donation) -> tuple[Donation, str]:
     """Ask Stripe how the PaymentIntent ended (after the page ran 3D Secure). The browser's word
-    never counts: only the PaymentIntent as Stripe returns it to the server."""
-    with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.state != Donation.State.PENDING:
-            return locked, ""
-        if not locked.stripe_payment_intent_id:
-            raise Conflict("This donation has no payment to check yet.", code="no_payment")
-        intent = gateway.payment_intent_retrieve(payment_intent_id=locked.stripe_payment_intent_id)
-        return locked, _apply_intent(locked, intent)
+    never counts: only the PaymentIntent as Stripe returns it to the server. Stripe is asked
+    outside any transaction; the answer is applied under the row lock."""
+    current = Donation.objects.get(pk=donation.pk)
+    if current.state != Donation.State.PENDING:
+        return current, ""
+    if not current.stripe_payment_intent_id:
+        raise Conflict("This donation has no payment to check yet.", code="no_payment")
+    intent = gateway.payment_intent_retrieve(payment_intent_id=current.stripe_payment_intent_id)
+    return _apply_answer(current, intent)
 
 
 def donation_setup_failed(*, donation: Donation) -> Donation:
     """The page could not save the card (declined at setup, 3D Secure refused). Stripe is asked
-    for the SetupIntent's state; a donation with a PaymentIntent is settled by that instead."""
+    (outside any transaction) for the SetupIntent's state; a donation with a PaymentIntent is
+    settled by that instead."""
+    current = Donation.objects.get(pk=donation.pk)
+    if current.state != Donation.State.PENDING or current.stripe_payment_intent_id:
+        return current
+    message = CARD_NOT_SAVED_MESSAGE
+    if current.stripe_setup_intent_id:
+        setup = gateway.setup_intent_retrieve(setup_intent_id=current.stripe_setup_intent_id)
+        if setup["status"] == "succeeded":
+            return current  # the card was saved after all: the page may still charge it
+        message = setup["error_message"] or message
     with transaction.atomic():
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.state != Donation.State.PENDING or locked.stripe_payment_intent_id:
-            return locked
-        message = CARD_NOT_SAVED_MESSAGE
-        if locked.stripe_setup_intent_id:
-            setup = gateway.setup_intent_retrieve(setup_intent_id=locked.stripe_setup_intent_id)
-            if setup["status"] == "succeeded":
-                return locked  # the card was saved after all: the page may still charge it
-            message = setup["error_message"] or message
-        _mark_failed(locked, message=message)
+        locked = _lock(donation.pk)
+        if locked.state == Donation.State.PENDING and not locked.stripe_payment_intent_id:
+            _mark_failed(locked, message=message)
         return locked
 
 

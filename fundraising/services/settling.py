@@ -10,6 +10,7 @@ from django.utils import timezone
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway
 from fundraising.models import Donation
+from fundraising.services.donations import CHARGE_CLAIM_TIMEOUT
 from fundraising.services.transitions import _apply_intent, _lock, _mark_canceled
 
 logger = logging.getLogger(__name__)
@@ -17,10 +18,38 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(hours=24)
 
 
+def _settle_one(pk: int) -> bool:
+    """Ask Stripe (outside any transaction) about one pending donation, then apply its answer
+    under the row lock. False when the donation was no longer pending."""
+    donation = Donation.objects.filter(pk=pk).first()
+    if donation is None or donation.state != Donation.State.PENDING:
+        return False
+    claimed = donation.charge_started_at and donation.charge_started_at > timezone.now() - CHARGE_CLAIM_TIMEOUT
+    if claimed and not donation.stripe_payment_intent_id:
+        return False  # a request is creating its PaymentIntent right now: the next run settles it
+    intent = None
+    if donation.stripe_payment_intent_id:
+        intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
+        if intent.status in ("requires_action", "requires_confirmation", "requires_payment_method"):
+            intent = gateway.payment_intent_cancel(
+                payment_intent_id=intent.id, idempotency_key=f"donation-{donation.pk}-cancel"
+            )
+    with transaction.atomic():
+        donation = _lock(pk)
+        if donation.state != Donation.State.PENDING:
+            return False
+        if intent is not None:
+            _apply_intent(donation, intent)
+        elif not donation.stripe_payment_intent_id:
+            _mark_canceled(donation)
+    return True
+
+
 def donation_settle_stale(*, older_than: timedelta = STALE_AFTER, limit: int = 200) -> dict[str, int]:
     """Finish donations left pending (page closed mid-way, 3D Secure never answered, a lost
     webhook): ask Stripe about each PaymentIntent, cancel the ones still waiting for the donor
-    so they can never be charged later, and apply whatever Stripe says. Safe to run again."""
+    so they can never be charged later, and apply whatever Stripe says. Stripe is called with no
+    transaction open; each answer is applied under the donation row lock. Safe to run again."""
     cutoff = timezone.now() - older_than
     pending_ids = list(
         Donation.objects.filter(state=Donation.State.PENDING, created_at__lt=cutoff)
@@ -30,19 +59,8 @@ def donation_settle_stale(*, older_than: timedelta = STALE_AFTER, limit: int = 2
     outcome = {"succeeded": 0, "failed": 0, "canceled": 0, "pending": 0, "errors": 0}
     for pk in pending_ids:
         try:
-            with transaction.atomic():
-                donation = _lock(pk)
-                if donation.state != Donation.State.PENDING:
-                    continue
-                if donation.stripe_payment_intent_id:
-                    intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
-                    if intent.status in ("requires_action", "requires_confirmation", "requires_payment_method"):
-                        intent = gateway.payment_intent_cancel(
-                            payment_intent_id=intent.id, idempotency_key=f"donation-{donation.pk}-cancel"
-                        )
-                    _apply_intent(donation, intent)
-                else:
-                    _mark_canceled(donation)
+            if not _settle_one(pk):
+                continue
         except (gateway.GatewayError, Conflict) as exc:
             logger.warning("could not settle stale donation %s: %s", pk, exc)
             outcome["errors"] += 1

@@ -187,7 +187,7 @@ def test_start_payment_twice_after_charging_is_a_conflict(pending_donation):
 
 def test_stripe_outage_is_a_gateway_error_not_a_crash(campaign, settings):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens on the discard port
-    settings.STRIPE_TIMEOUT_SECONDS = 1
+    settings.STRIPE_CONNECT_TIMEOUT_SECONDS = 1
     donation = create(campaign)
     with pytest.raises(gateway.GatewayError) as excinfo:
         donations.donation_start_payment(donation=donation)

@@ -303,14 +303,17 @@ def test_donation_attempts_are_rate_limited_per_address(client, campaign, settin
     assert client.post(url, form_data(amount="abc"), REMOTE_ADDR="127.0.0.2").status_code == 400
 
 
-def test_a_stripe_outage_at_card_setup_is_a_502_and_the_donation_is_failed(client, campaign, monkeypatch):
+def test_a_stripe_outage_at_card_setup_is_a_503_with_retry_after_and_the_donation_is_failed(
+    client, campaign, monkeypatch
+):
     def refuse(**kwargs):
         raise gateway.GatewayError("Payments are unavailable right now.", code="unavailable")
 
     monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_view")
     monkeypatch.setattr(gateway, "setup_intent_create", refuse)
     response = client.post(reverse("fundraising:start", kwargs={"slug": campaign.slug}), form_data())
-    assert response.status_code == 502
-    assert response.json() == {"status": "error", "message": "Payments are unavailable right now."}
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json() == {"status": "unavailable", "message": "Payments are unavailable right now."}
     donation = Donation.objects.get()
     assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Payments are unavailable right now.")

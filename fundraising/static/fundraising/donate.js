@@ -58,15 +58,20 @@
   coverFee.addEventListener("change", refresh);
 
   function csrf() { return form.querySelector("[name=csrfmiddlewaretoken]").value; }
-  function post(url, body) {
+  // `afterCharge`: the card may have been charged, so an unreadable answer (a server error, a lost
+  // connection) is never "failed": the donor is taken to the receipt page, which checks with the
+  // server every few seconds ("we are confirming your payment") and never offers to pay again.
+  function post(url, body, afterCharge) {
+    var unknown = afterCharge ? {status: "confirming", redirect: afterCharge}
+      : {status: "error", message: "Something went wrong. No money was taken; please try again."};
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {"X-CSRFToken": csrf(), "Content-Type": "application/json", "Accept": "application/json"},
       body: JSON.stringify(body || {})
     }).then(function (response) {
-      return response.json().catch(function () { return {status: "error", message: "Something went wrong. No money was taken; please try again."}; });
-    });
+      return response.json().catch(function () { return unknown; });
+    }, function () { return unknown; });
   }
   function showErrors(messages) {
     errorsBox.innerHTML = "";
@@ -97,8 +102,13 @@
     form.setAttribute("aria-busy", on ? "true" : "false");
   }
   function finish(result) {
-    if (result.status === "succeeded" || result.status === "pending") {
+    if (result.status === "succeeded") {
       statusLine.textContent = "Thank you! Taking you to your receipt…";
+      window.location.assign(result.redirect);
+      return;
+    }
+    if (result.status === "pending" || result.status === "confirming") {
+      statusLine.textContent = "We are confirming your payment… please do not pay again.";
       window.location.assign(result.redirect);
       return;
     }
@@ -145,16 +155,16 @@
     }).then(function (setup) {
       if (setup.error || !setup.setupIntent) { return post(start.setup_failed); }
       busy(true, "Charging your card…");
-      return post(start.charge, {setup_intent_id: setup.setupIntent.id}).then(function (charged) {
+      return post(start.charge, {setup_intent_id: setup.setupIntent.id}, start.thanks).then(function (charged) {
         if (charged.status !== "requires_action") { return charged; }
         busy(true, "Your bank asks you to confirm…");
         return stripe.confirmCardPayment(charged.client_secret).then(function () {
           busy(true, "Checking with your bank…");
-          return post(start.refresh);
+          return post(start.refresh, {}, start.thanks);
         });
       });
     }).then(function (result) {
-      if (!(result.status === "succeeded" || result.status === "pending")) { editable(true); }
+      if (!(result.status === "succeeded" || result.status === "pending" || result.status === "confirming")) { editable(true); }
       finish(result);
     }).catch(function () { editable(true); busy(false); showErrors(["Something went wrong. Please try again."]); });
   });
