@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0001_initial'),
+        ('fundraising', '0003_pledges'),
     ]
 
     operations = [
