@@ -13,6 +13,7 @@ from campaigns.services.comments import comment_create
 from campaigns.services.follows import campaign_follow, campaign_unfollow
 from campaigns.services.signatures import signature_create
 from causeweb.core import ratelimits
+from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import ID_MAX
 from causeweb.core.validators import validate_single_line
 
@@ -108,7 +109,7 @@ class CommentInputSerializer(serializers.Serializer):
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
 
 
-class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed),
     sort (trending|newest|supported|closing)."""
 
@@ -190,9 +191,12 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         campaign_follow(campaign=campaign, user=request.user)
         return Response({"following": True}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentInputSerializer, responses=CommentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, slug=None):
+        """GET: top-level comments, newest first, each with its replies (paginated). POST: comment
+        (signed in), or reply to a comment of this campaign (`parent`)."""
         campaign = self.get_object()
         if request.method == "POST":
             data = CommentInputSerializer(data=request.data)
@@ -206,8 +210,8 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 campaign=campaign, author=request.user, body=data.validated_data["body"], parent=parent
             )
             return Response(CommentSerializer(comment, context={"request": request}).data, status=201)
-        comments = selectors.comment_list_for_campaign(campaign=campaign)
-        return Response(CommentSerializer(comments, many=True, context={"request": request}).data)
+        page = self.paginate_queryset(selectors.comment_queryset_for_campaign(campaign=campaign))
+        return self.get_paginated_response(CommentSerializer(page, many=True, context={"request": request}).data)
 
 
 def register(router) -> None:

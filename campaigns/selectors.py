@@ -183,6 +183,12 @@ def _comment_prefetch():
     )
 
 
+def comment_queryset_for_campaign(*, campaign: Campaign) -> QuerySet[Comment]:
+    """Every top-level comment, newest first, each with its replies (oldest first), for a
+    paginator: two queries a page."""
+    return _comment_prefetch().filter(campaign=campaign)
+
+
 def comment_list_for_campaign(*, campaign: Campaign, limit: int = COMMENTS_ON_PAGE) -> list[Comment]:
     """Latest top-level comments with their replies (oldest first): two queries."""
     return list(_comment_prefetch().filter(campaign=campaign)[:limit])

@@ -341,7 +341,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "causeweb.core.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "causeweb.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -352,6 +352,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name get names of their own (`spectacular --fail-on-warn`).
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "EventKindEnum": "events.models.Event.Kind",
+        "RSVPStatusEnum": "events.models.RSVP.Status",
+        "GroupVisibilityEnum": "communities.models.Group.Visibility",
+        "MembershipRoleEnum": "communities.models.Membership.Role",
+        "ReactionKindEnum": "communities.models.Reaction.Kind",
+        "DonationStateEnum": "fundraising.models.Donation.State",
+        "DonationVisibilityEnum": "fundraising.models.Donation.Visibility",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -34,3 +34,4 @@ if settings.SERVE_MEDIA:
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler404 = "causeweb.core.views.page_not_found"
+handler500 = "causeweb.core.views.server_error"

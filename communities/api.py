@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import ID_MAX, id_or_404
 from causeweb.core.validators import validate_single_line
 from communities import selectors
@@ -19,7 +20,7 @@ from communities.services import site_moderation
 
 
 class GroupSerializer(serializers.ModelSerializer):
-    cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cause = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
     avatar = serializers.SerializerMethodField()
 
@@ -160,7 +161,7 @@ def _require_reader(access):
         raise PermissionDenied("Only members can read this group's discussions.")
 
 
-class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+class GroupViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     serializer_class = GroupSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -229,7 +230,7 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(ThreadSerializer(page, many=True).data)
 
 
-class ThreadViewSet(viewsets.GenericViewSet):
+class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
     serializer_class = ThreadDetailSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     queryset = Thread.objects.none()
@@ -270,7 +271,7 @@ class ThreadViewSet(viewsets.GenericViewSet):
         return Response(PostSerializer(post, context={"access": access}).data, status=status.HTTP_201_CREATED)
 
 
-class PostViewSet(viewsets.GenericViewSet):
+class PostViewSet(MethodFirstMixin, viewsets.GenericViewSet):
     serializer_class = PostSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     queryset = Post.objects.none()
@@ -290,12 +291,21 @@ class PostViewSet(viewsets.GenericViewSet):
         post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
         return Response(PostSerializer(post, context={"access": access}).data)
 
-    @extend_schema(request=ReactionInputSerializer, responses={200: PostSerializer})
+    @extend_schema(methods=["POST"], request=ReactionInputSerializer, responses={200: PostSerializer})
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        parameters=[OpenApiParameter("kind", str, enum=Reaction.Kind.values, required=True)],
+        responses={200: PostSerializer},
+    )
     @action(detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated])
     def reactions(self, request, pk=None):
         """POST adds your reaction of `kind` (again: no change); DELETE takes it back."""
         post, access = self._post(pk)
-        data = ReactionInputSerializer(data=request.data)
+        # DELETE takes `kind` from the query string (many clients drop a DELETE's body); a body
+        # still works for the callers written before.
+        from_query = request.method == "DELETE" and "kind" in request.query_params
+        data = ReactionInputSerializer(data=request.query_params if from_query else request.data)
         data.is_valid(raise_exception=True)
         if request.method == "DELETE":
             discussion_services.reaction_remove(user=request.user, post=post, kind=data.validated_data["kind"])

@@ -2,11 +2,13 @@
 and, for signed-in people, RSVP and cancel through the same services as the HTML views."""
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.exceptions import ValidationError
 from events import policies, selectors
 from events.forms import EventFilterForm
@@ -17,8 +19,8 @@ from events.services import rsvps
 class EventListSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     host = serializers.CharField(source="host.public_name", read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    cause = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     starts_at_local = serializers.SerializerMethodField()
     seats_left = serializers.IntegerField(read_only=True, allow_null=True)
     is_online = serializers.BooleanField(read_only=True)
@@ -130,21 +132,28 @@ class RSVPInputSerializer(serializers.Serializer):
     show_publicly = serializers.BooleanField(required=False, default=False)
 
 
+# Filters naming a row: an id or slug that does not exist (or is not public) is an empty list, not a 400.
+UNKNOWN_IS_EMPTY = {"campaign", "cause"}
+
 FILTER_PARAMETERS = [
     OpenApiParameter("kind", str, enum=Event.Kind.values),
-    OpenApiParameter("campaign", int, description="Campaign id"),
+    OpenApiParameter("campaign", int, description="Campaign id (one that is not public: no events)"),
     OpenApiParameter("cause", str, description="Cause slug"),
     OpenApiParameter("mode", str, enum=["online", "in_person"]),
-    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
-    OpenApiParameter("lat", float),
-    OpenApiParameter("lng", float),
-    OpenApiParameter("radius_km", float, description="Default 50"),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+    OpenApiParameter(
+        "lat", {"type": "number", "minimum": -90, "maximum": 90}, description="Latitude; give it with `lng`"
+    ),
+    OpenApiParameter(
+        "lng", {"type": "number", "minimum": -180, "maximum": 180}, description="Longitude; give it with `lat`"
+    ),
+    OpenApiParameter("radius_km", {"type": "number", "minimum": 1, "maximum": 20_000}, description="Default 50"),
     OpenApiParameter("past", bool),
 ]
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     serializer_class = EventListSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -157,6 +166,11 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             return Event.objects.none()
         form = EventFilterForm(self.request.query_params)
         if self.request.query_params and not form.is_valid():
+            errors = form.errors.as_data()
+            if set(errors) <= UNKNOWN_IS_EMPTY and all(
+                e.code == "invalid_choice" for es in errors.values() for e in es
+            ):
+                return Event.objects.none()  # a campaign or cause that does not exist has no events
             raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
         return selectors.event_list_public(filters=form.to_filters())
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +18,8 @@ from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
+from causeweb.core.api_errors import error_body
+from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
 from fundraising import gateway, selectors
@@ -78,6 +81,17 @@ class DonationCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError({"amount": exc.messages})
 
 
+class DonationCreateSchema(OpenApiSerializerExtension):
+    """The schema says what `validate` checks: exactly one of `amount_minor` and `amount`."""
+
+    target_class = DonationCreateSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)  # noqa: SLF001 - spectacular's API
+        schema["oneOf"] = [{"required": ["amount_minor"]}, {"required": ["amount"]}]
+        return schema
+
+
 class ChargeSerializer(serializers.Serializer):
     setup_intent_id = serializers.CharField(max_length=255)
 
@@ -94,14 +108,14 @@ def _payment_unavailable(exc: gateway.GatewayError) -> Response:
     """Stripe unreachable: 503 with Retry-After (try again shortly); another refusal: 502."""
     if exc.code == "unavailable":
         return Response(
-            {"detail": exc.message, "code": "unavailable"},
+            error_body(exc.message, code="unavailable"),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "30"},
         )
-    return Response({"detail": exc.message, "code": exc.code or "payment_error"}, status=status.HTTP_502_BAD_GATEWAY)
+    return Response(error_body(exc.message, code=exc.code or "payment_error"), status=status.HTTP_502_BAD_GATEWAY)
 
 
-class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DonationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "public_id"
@@ -131,7 +145,7 @@ class DonationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = payload.validated_data
         campaign = campaign_selectors.campaign_get_public(slug=data["campaign"])
         if campaign is None:
-            return Response({"campaign": ["No such campaign."]}, status=status.HTTP_400_BAD_REQUEST)
+            raise serializers.ValidationError({"campaign": ["No such campaign."]})
         try:
             donation, setup = donations.donation_begin(
                 campaign=campaign,

@@ -6,7 +6,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found as default_page_not_found
+from django.views.defaults import server_error as default_server_error
 
+from causeweb.core.api_errors import json_error
 from causeweb.core.hooks import home_page_sections
 
 logger = logging.getLogger(__name__)
@@ -57,12 +60,15 @@ def readyz(request):
 
 
 def page_not_found(request, exception):
-    """404 for every URL the resolver does not know. Under /api/ a program gets JSON like every
-    other API error (a malformed id such as `1.5` never reaches a viewset); people get the page."""
+    """404 for every URL the resolver does not know. Under /api/ a program gets the API's one error
+    body (a malformed id such as `1.5` never reaches a viewset); people get the page."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse({"detail": "Not found."}, status=404)
-    from django.views.defaults import page_not_found as default_page_not_found
-
+        return json_error(404, "Not found.", code="not_found")
     return default_page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 outside DRF's handler (middleware, the resolver): JSON under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error(500, "Something went wrong on our side; please try again.", code="server_error")
+    return default_server_error(request)

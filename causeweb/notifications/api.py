@@ -3,12 +3,15 @@ the unread count, mark one / all read, and their email preferences. Same selecto
 as the HTML views; nobody ever sees someone else's notifications."""
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import id_or_404
-from causeweb.notifications import selectors, services
+from causeweb.notifications import kinds, selectors, services
 from causeweb.notifications.models import Notification
 
 
@@ -25,12 +28,23 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class PreferenceSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=[(kind.value, kind.label) for kind in kinds.optional_kinds()],
+        error_messages={"invalid_choice": '"{input}" is not an optional kind: mandatory mail cannot be switched off.'},
+    )
     email = serializers.BooleanField()
     digest = serializers.BooleanField()
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField(min_value=0)
+
+
+class ReadAllSerializer(UnreadCountSerializer):
+    marked = serializers.IntegerField(min_value=0, help_text="How many were unread and are now read.")
+
+
+class NotificationViewSet(MethodFirstMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -40,21 +54,31 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         unread_only = self.request.query_params.get("unread") in ("1", "true")
         return selectors.notification_queryset_for_user(user=self.request.user, unread_only=unread_only)
 
+    @extend_schema(responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": selectors.notification_unread_count(user=request.user)})
 
+    @extend_schema(request=None, responses=UnreadCountSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         services.notification_mark_read(user=request.user, notification_id=id_or_404(pk))
         return Response({"unread": selectors.notification_unread_count(user=request.user)})
 
+    @extend_schema(request=None, responses=ReadAllSerializer)
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         marked = services.notification_mark_all_read(user=request.user)
         return Response({"marked": marked, "unread": 0})
 
-    @action(detail=False, methods=["get", "put"], serializer_class=PreferenceSerializer)
+    @extend_schema(request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        serializer_class=PreferenceSerializer,
+        pagination_class=None,
+        parser_classes=[JSONParser],
+    )
     def preferences(self, request):
         """GET: every optional kind's choice. PUT: a list of {kind, email, digest}."""
         if request.method == "PUT":

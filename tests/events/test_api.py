@@ -89,7 +89,7 @@ def test_rsvp_guest_limit_is_400(api, host, user):
     event = EventFactory(host=host, max_guests_per_rsvp=1)
     api.force_authenticate(user)
     response = api.post(f"/api/v1/events/{event.slug}/rsvp/", {"guests": 3}, format="json")
-    assert response.status_code == 400 and "guests" in response.json()
+    assert response.status_code == 400 and "guests" in response.json()["errors"]
 
 
 def test_unknown_event_is_404(api):

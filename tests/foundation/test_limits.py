@@ -270,6 +270,7 @@ def test_donation_api_is_limited_per_user_with_a_json_429(client, settings, db):
     body = client.post("/api/v1/donations/", payload).json()
     assert body == {
         "detail": "Too many donation attempts; please wait a few minutes and try again.",
+        "errors": {},
         "code": "rate_limited",
     }
 

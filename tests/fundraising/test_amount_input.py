@@ -183,7 +183,7 @@ def test_api_reads_a_typed_amount_like_the_page(api, stripe_api, campaign):
 )
 def test_api_refuses_ambiguous_or_missing_amounts_with_400(api, campaign, payload):
     response = api.post("/api/v1/donations/", {"campaign": campaign.slug, **payload}, format="json")
-    assert response.status_code == 400 and "amount" in response.json()
+    assert response.status_code == 400 and "amount" in response.json()["errors"]
     assert not Donation.objects.exists()
 
 

@@ -27,11 +27,11 @@ def test_validation_errors_are_400(api, campaign):
     )
     assert api.post("/api/v1/donations/", {"campaign": "nope", "amount_minor": 2500}, format="json").status_code == 400
     response = api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": "x"}, format="json")
-    assert response.status_code == 400 and "amount_minor" in response.json()
+    assert response.status_code == 400 and "amount_minor" in response.json()["errors"]
     huge = api.post(
         "/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 10**30}, format="json"
     )  # beyond any integer column: a field error, not a database error
-    assert huge.status_code == 400 and "amount_minor" in huge.json()
+    assert huge.status_code == 400 and "amount_minor" in huge.json()["errors"]
     assert not Donation.objects.exists()
 
 
@@ -89,6 +89,10 @@ def test_a_stripe_outage_at_card_setup_is_a_502_and_the_donation_is_failed(api, 
     api.force_authenticate(UserFactory())
     response = api.post("/api/v1/donations/", {"campaign": campaign.slug, "amount_minor": 2500}, format="json")
     assert response.status_code == 502
-    assert response.json() == {"detail": "Payments are unavailable right now.", "code": "api_connection_error"}
+    assert response.json() == {
+        "detail": "Payments are unavailable right now.",
+        "errors": {},
+        "code": "api_connection_error",
+    }
     donation = Donation.objects.get()
     assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Payments are unavailable right now.")
