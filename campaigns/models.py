@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -140,8 +142,11 @@ class CampaignUpdate(models.Model):
 
 
 class ShareLink(models.Model):
-    """A short tracked link /s/<code> to a campaign: one per campaign for anonymous sharers and
-    one per signed-in sharer. The channel (X, WhatsApp...) is recorded on each click."""
+    """A short tracked link /s/<code> to a campaign or to another app's page (an event, a group:
+    the `target`): one per campaign or target for anonymous sharers and one per signed-in sharer.
+    The channel (X, WhatsApp...) is recorded on each click. Exactly one of `campaign` and
+    `target` is set; higher apps point a target here through `campaigns.services.sharing`
+    without campaigns knowing their models."""
 
     class Channel(models.TextChoices):
         X = "x", "X / Twitter"
@@ -157,7 +162,12 @@ class ShareLink(models.Model):
         DIRECT = "direct", "Direct"
 
     code = models.CharField(max_length=12, unique=True)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="share_links")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
+    )
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="share_links"
     )
@@ -165,7 +175,25 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"], name="sharelink_target")]
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(campaign__isnull=False, target_type__isnull=True, target_id__isnull=True)
+                    | Q(campaign__isnull=True, target_type__isnull=False, target_id__isnull=False)
+                ),
+                name="sharelink_campaign_xor_target",
+            ),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "created_by"],
+                condition=Q(created_by__isnull=False, target_type__isnull=False),
+                name="sharelink_target_one_per_sharer",
+            ),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"],
+                condition=Q(created_by__isnull=True, target_type__isnull=False),
+                name="sharelink_target_one_anonymous",
+            ),
             models.UniqueConstraint(
                 fields=["campaign", "created_by"],
                 condition=Q(created_by__isnull=False),
@@ -178,6 +206,13 @@ class ShareLink(models.Model):
 
     def __str__(self):
         return f"/s/{self.code}"
+
+    def destination_url(self) -> str | None:
+        """Where the link leads: the campaign's page or the target's; None once the target is gone."""
+        if self.campaign_id:
+            return self.campaign.get_absolute_url()
+        target = self.target
+        return target.get_absolute_url() if target is not None else None
 
     def get_absolute_url(self):
         return reverse("share_redirect", kwargs={"code": self.code})

@@ -10,6 +10,7 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -100,6 +101,8 @@ class Event(models.Model):
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_1h_sent_at = models.DateTimeField(null=True, blank=True)
 
+    # Tracked share links to this page (campaigns' ShareLink with this as its target), deleted with it.
+    share_links = GenericRelation("campaigns.ShareLink", content_type_field="target_type", object_id_field="target_id")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
