@@ -6,7 +6,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Community groups"
 
     def ready(self):
-        from campaigns.hooks import campaign_page_sections
+        from campaigns.hooks import campaign_page_sections, share_link_targets
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
         from communities import integrations, selectors
@@ -14,6 +14,7 @@ class CommunitiesConfig(AppConfig):
 
         home_page_sections.register("communities", integrations.home_section, order=30)
         campaign_page_sections.register("groups", integrations.campaign_groups_section, order=30)
+        share_link_targets.register("communities", integrations.share_link_target)
         register_moderatable("communities.group", can_view=selectors.group_visible_to)
         # Site moderators upholding a flag on a group post hide it the same way group moderators do.
         register_moderatable(
