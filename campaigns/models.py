@@ -162,9 +162,7 @@ class ShareLink(models.Model):
         DIRECT = "direct", "Direct"
 
     code = models.CharField(max_length=12, unique=True)
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
-    )
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links")
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
@@ -207,15 +205,15 @@ class ShareLink(models.Model):
     def __str__(self):
         return f"/s/{self.code}"
 
+    def get_absolute_url(self):
+        return reverse("share_redirect", kwargs={"code": self.code})
+
     def destination_url(self) -> str | None:
         """Where the link leads: the campaign's page or the target's; None once the target is gone."""
         if self.campaign_id:
             return self.campaign.get_absolute_url()
         target = self.target
         return target.get_absolute_url() if target is not None else None
-
-    def get_absolute_url(self):
-        return reverse("share_redirect", kwargs={"code": self.code})
 
 
 class ShareClick(models.Model):

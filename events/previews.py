@@ -42,7 +42,9 @@ def event_card_text(event: Event) -> dict:
 
 def event_share_description(event: Event) -> str:
     """When and where first (what a preview card must tell), then the start of the description."""
-    facts = " · ".join(part for part in (event.get_kind_display(), event_when_label(event), event_place_label(event)) if part)
+    facts = " · ".join(
+        part for part in (event.get_kind_display(), event_when_label(event), event_place_label(event)) if part
+    )
     about = Truncator(strip_tags(event.description_html).strip()).chars(160)
     return f"{facts}. {about}" if about else facts
 

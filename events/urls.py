@@ -6,6 +6,7 @@ app_name = "events"
 urlpatterns = [
     path("", browse.events_list, name="list"),
     path("new/", host.event_create, name="create"),
+    path("places/", browse.place_autocomplete, name="places"),
     path("calendar/", calendar.calendar_feed_page, name="calendar"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("rsvp/<str:token>/", rsvp.rsvp_manage, name="rsvp_manage"),

@@ -1,12 +1,13 @@
 """Browsing events: the list with its filters, an event's page and its calendar file."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from causeweb.core.geocoding import place_suggestions
 from events import policies, previews, selectors
 from events.calendar import calendar_ics, google_calendar_url
 from events.forms import EventFilterForm, RSVPForm
@@ -28,6 +29,17 @@ def events_list(request):
         "events/list.html",
         {"form": form, "page": page, "events": page.object_list, "filters": filters, "query": query.urlencode()},
     )
+
+
+@require_GET
+def place_autocomplete(request):
+    """City suggestions for the "Near" field, from the shipped gazetteer (no network)."""
+    places = place_suggestions(request.GET.get("q", "")[:120])
+    response = JsonResponse(
+        {"places": [{"label": p.label, "latitude": p.latitude, "longitude": p.longitude} for p in places]}
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET
