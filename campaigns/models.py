@@ -246,6 +246,9 @@ class Signature(models.Model):
     email = models.EmailField()
     comment = models.CharField(max_length=500, blank=True)
     is_public = models.BooleanField(default=True, help_text="Show my name on the campaign page.")
+    # Opted in to the organizer's updates by email (guests too, once confirmed); nobody who did
+    # not tick it is emailed them. Unsubscribing goes through the notifications pipeline.
+    keep_updated = models.BooleanField(default=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     share_link = models.ForeignKey(
         ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
