@@ -8,6 +8,10 @@
 - `share_link_targets`: providers `(target) -> bool | None`; None when `target` is not their model,
   else whether it may be shared (and its /s/<code> links followed) now. A tracked share link to
   another app's page (an event, a group) exists only for a model some provider answers for.
+- `campaign_update_audiences`: providers `(campaign) -> (account ids, guest emails)` of the people
+  who asked another app to keep them updated about the campaign (events: RSVPs that ticked
+  "keep me updated"); the campaign's updates reach them as they reach its followers. Guest
+  emails must be confirmed addresses.
 """
 
 from causeweb.core.hooks import Hook
@@ -15,3 +19,4 @@ from causeweb.core.hooks import Hook
 campaign_page_sections = Hook("campaign page sections")
 campaign_currency_locks = Hook("campaign currency locks")
 share_link_targets = Hook("share link targets")
+campaign_update_audiences = Hook("campaign update audiences")

@@ -6,7 +6,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Event mobilization"
 
     def ready(self):
-        from campaigns.hooks import campaign_page_sections, share_link_targets
+        from campaigns.hooks import campaign_page_sections, campaign_update_audiences, share_link_targets
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
@@ -16,5 +16,6 @@ class EventsConfig(AppConfig):
         campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
         group_page_sections.register("events", integrations.group_events_section, order=10)
         share_link_targets.register("events", integrations.share_link_target)
+        campaign_update_audiences.register("events", integrations.campaign_update_audience)
         # Flaggable; no hide/restore here, so organizers' and staff's own tools act on an event.
         register_moderatable("events.event", can_view=policies.can_view_event)

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from campaigns import selectors as campaign_selectors
@@ -158,9 +159,20 @@ class RSVPForm(forms.Form):
     email = forms.EmailField(required=False, label="Your email", help_text="We send your confirmation here.")
     guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False, label="Guests you bring")
     show_publicly = forms.BooleanField(required=False, label="Show my name on the event page")
+    keep_updated = forms.BooleanField(
+        required=False,
+        label="Keep me updated about this campaign by email",
+        help_text="Unsubscribe with one click from any of these emails.",
+    )
 
     def __init__(self, *args, signed_in: bool = False, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only an event under a campaign has updates to send; consent is unticked unless the
+        # SUPPORTER_UPDATES_PRETICKED setting says the law allows otherwise.
+        if event is None or not event.campaign_id:
+            del self.fields["keep_updated"]
+        else:
+            self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
         if signed_in:
             del self.fields["name"]
             del self.fields["email"]

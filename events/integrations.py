@@ -24,3 +24,8 @@ def group_events_section(*, group, viewer) -> PageSection:
 def share_link_target(*, target) -> bool | None:
     """campaigns' share links may point at an event (`campaigns.hooks.share_link_targets`)."""
     return policies.can_share_event(target) if isinstance(target, Event) else None
+
+
+def campaign_update_audience(*, campaign):
+    """RSVPs that asked to be kept updated hear the campaign's news (`campaign_update_audiences`)."""
+    return selectors.campaign_update_audience(campaign=campaign)

@@ -220,6 +220,8 @@ class RSVP(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     is_walk_in = models.BooleanField(default=False)
     show_publicly = models.BooleanField(default=False, help_text="Show my name on the event page.")
+    # Opted in to the updates of the event's campaign (guests once their address is confirmed).
+    keep_updated = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -211,3 +211,18 @@ def event_list_with_user_rsvps(*, user, now: datetime | None = None) -> list[RSV
         .select_related("event")
         .order_by("event__starts_at")
     )
+
+
+def campaign_update_audience(*, campaign) -> tuple:
+    """Who RSVPed to one of the campaign's events ticking "keep me updated": account ids, and
+    guest addresses once confirmed (for campaigns.hooks.campaign_update_audiences)."""
+    opted_in = RSVP.objects.filter(event__campaign_id=campaign.pk, keep_updated=True)
+    account_ids = opted_in.filter(user__isnull=False).values("user_id")
+    guest_emails = (
+        opted_in.filter(user__isnull=True, email_confirmed_at__isnull=False)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("pk")
+        .iterator(chunk_size=1000)
+    )
+    return account_ids, guest_emails

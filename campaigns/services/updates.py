@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from campaigns.hooks import campaign_update_audiences
 from campaigns.models import Campaign, CampaignUpdate, Signature
 from campaigns.services._common import bump_activity, require_organizer
 from causeweb.core.exceptions import ValidationError
@@ -42,41 +43,44 @@ def campaign_update_create(*, campaign: Campaign, author, title: str, body: str)
         "update_id": update.pk,
     }
     dedupe_key = f"campaign-update:{update.pk}"
-    accounts = _update_recipient_accounts(campaign=campaign, author=author)
+    audiences = [audience for _key, audience in campaign_update_audiences.call_each(campaign=campaign)]
+    accounts = _update_recipient_accounts(campaign=campaign, author=author, audiences=audiences)
     notify_bulk(recipients=accounts.order_by("pk"), kind=Kind.CAMPAIGN_UPDATE, context=context, dedupe_key=dedupe_key)
-    for signature in _update_recipient_guests(campaign=campaign, accounts=accounts, author=author):
-        notify(
-            email=signature.email,
-            kind=Kind.CAMPAIGN_UPDATE,
-            context=context,
-            dedupe_key=f"{dedupe_key}:guest:{signature.pk}",
-        )
+    for email in _update_recipient_guests(campaign=campaign, accounts=accounts, author=author, audiences=audiences):
+        notify(email=email, kind=Kind.CAMPAIGN_UPDATE, context=context, dedupe_key=f"{dedupe_key}:guest:{email}")
     return update
 
 
-def _update_recipient_accounts(*, campaign: Campaign, author):
-    """Active accounts that follow the campaign or signed it ticking "keep me updated"; once each."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(campaign_follows__campaign=campaign)
-            | Q(signatures__campaign=campaign, signatures__keep_updated=True, signatures__confirmed_at__isnull=False),
-            is_active=True,
-        )
-        .exclude(pk=author.pk)
-        .distinct()
+def _update_recipient_accounts(*, campaign: Campaign, author, audiences):
+    """Active accounts that follow the campaign, signed it ticking "keep me updated" or asked
+    another app to keep them updated (an RSVP); once each."""
+    opted_in = Q(campaign_follows__campaign=campaign) | Q(
+        signatures__campaign=campaign, signatures__keep_updated=True, signatures__confirmed_at__isnull=False
     )
+    for account_ids, _emails in audiences:
+        opted_in |= Q(pk__in=account_ids)
+    return get_user_model().objects.filter(opted_in, is_active=True).exclude(pk=author.pk).distinct()
 
 
-def _update_recipient_guests(*, campaign: Campaign, accounts, author):
-    """Guests who confirmed their signature and ticked "keep me updated", minus addresses already
-    reached through an account (or the author's own). Unconfirmed addresses are never emailed."""
+def _update_recipient_guests(*, campaign: Campaign, accounts, author, audiences):
+    """Confirmed guest addresses that ticked "keep me updated" (signing, or in another app), each
+    once and minus those already reached through an account or the author's own. Unconfirmed
+    addresses are never emailed."""
     known = accounts.annotate(address=Lower("email")).values("address")
-    return (
+    signers = (
         Signature.objects.filter(campaign=campaign, user__isnull=True, keep_updated=True, confirmed_at__isnull=False)
         .exclude(email__in=known)
-        .exclude(email__iexact=author.email)
-        .only("pk", "email")
+        .values_list("email", flat=True)
         .order_by("pk")
-        .iterator(chunk_size=1000)
     )
+    reached = {author.email.lower()}
+    others = [emails for _ids, emails in audiences]
+    if others:
+        # Addresses from other apps are not filtered by the query above; skip accounts' ones here.
+        reached |= set(accounts.annotate(address=Lower("email")).values_list("address", flat=True))
+    for group in (signers.iterator(chunk_size=1000), *others):
+        for email in group:
+            email = email.lower()
+            if email not in reached:
+                reached.add(email)
+                yield email
