@@ -100,3 +100,12 @@ def test_share_stats_for_moderators_only(client, public_group, owner):
 def test_outsider_cannot_see_stats_of_private_group(client, private_group):
     client.force_login(UserFactory())
     assert client.get(f"/groups/{private_group.slug}/shares/").status_code == 404
+
+
+def test_group_header_says_what_the_person_is_in_words(client, public_group, owner):
+    member = add_member(public_group)
+    client.force_login(member)
+    assert "You're a member" in client.get(public_group.get_absolute_url()).content.decode()
+    client.force_login(owner)
+    html = client.get(public_group.get_absolute_url()).content.decode()
+    assert "You're an owner" in html and "You are owner" not in html
