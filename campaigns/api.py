@@ -81,6 +81,9 @@ class SignInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
     is_public = serializers.BooleanField(required=False, default=True)
+    keep_updated = serializers.BooleanField(
+        required=False, default=False, help_text="Email me the organizer's updates (consent: never assumed)."
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -173,6 +176,7 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
             email=data.validated_data.get("email", ""),
             comment=data.validated_data.get("comment", ""),
             is_public=data.validated_data.get("is_public", True),
+            keep_updated=data.validated_data.get("keep_updated", False),
             share_link_id=selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk),
         )
         campaign.refresh_from_db(fields=["signature_count"])

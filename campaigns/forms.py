@@ -1,5 +1,6 @@
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Cause, Comment, Signature
@@ -131,8 +132,12 @@ class BrowseForm(forms.Form):
 class SignatureForm(forms.ModelForm):
     class Meta:
         model = Signature
-        fields = ["name", "email", "comment", "is_public"]
-        labels = {"is_public": "Show my name and comment on the campaign page", "comment": "Why are you signing?"}
+        fields = ["name", "email", "comment", "is_public", "keep_updated"]
+        labels = {
+            "is_public": "Show my name and comment on the campaign page",
+            "comment": "Why are you signing?",
+            "keep_updated": "Keep me updated about this campaign by email",
+        }
         widgets = {"comment": forms.Textarea(attrs={"rows": 2, "maxlength": 500})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -140,6 +145,9 @@ class SignatureForm(forms.ModelForm):
         self.fields["comment"].required = False
         self.fields["name"].validators.append(validate_single_line)
         self.fields["is_public"].help_text = ""  # the label says it all
+        # Consent must be given, not assumed, where SUPPORTER_UPDATES_PRETICKED is off (the default).
+        self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
+        self.fields["keep_updated"].help_text = "Unsubscribe with one click from any of these emails."
         if getattr(user, "is_authenticated", False):
             # A signed-in person signs with their account's (verified) address.
             del self.fields["email"]

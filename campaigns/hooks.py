@@ -5,9 +5,18 @@
   events the upcoming events, communities the groups behind the campaign.
 - `campaign_currency_locks`: providers `(campaign_id) -> bool`; the currency cannot change once any
   says True (fundraising: the campaign has donations in that currency).
+- `share_link_targets`: providers `(target) -> bool | None`; None when `target` is not their model,
+  else whether it may be shared (and its /s/<code> links followed) now. A tracked share link to
+  another app's page (an event, a group) exists only for a model some provider answers for.
+- `campaign_update_audiences`: providers `(campaign) -> (account ids, guest emails)` of the people
+  who asked another app to keep them updated about the campaign (events: RSVPs that ticked
+  "keep me updated"); the campaign's updates reach them as they reach its followers. Guest
+  emails must be confirmed addresses.
 """
 
 from causeweb.core.hooks import Hook
 
 campaign_page_sections = Hook("campaign page sections")
 campaign_currency_locks = Hook("campaign currency locks")
+share_link_targets = Hook("share link targets")
+campaign_update_audiences = Hook("campaign update audiences")

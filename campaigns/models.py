@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -154,8 +156,11 @@ class CampaignUpdate(models.Model):
 
 
 class ShareLink(models.Model):
-    """A short tracked link /s/<code> to a campaign: one per campaign for anonymous sharers and
-    one per signed-in sharer. The channel (X, WhatsApp...) is recorded on each click."""
+    """A short tracked link /s/<code> to a campaign or to another app's page (an event, a group:
+    the `target`): one per campaign or target for anonymous sharers and one per signed-in sharer.
+    The channel (X, WhatsApp...) is recorded on each click. Exactly one of `campaign` and
+    `target` is set; higher apps point a target here through `campaigns.services.sharing`
+    without campaigns knowing their models."""
 
     class Channel(models.TextChoices):
         X = "x", "X / Twitter"
@@ -171,7 +176,10 @@ class ShareLink(models.Model):
         DIRECT = "direct", "Direct"
 
     code = models.CharField(max_length=12, unique=True)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="share_links")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links")
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="share_links"
     )
@@ -179,7 +187,25 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"], name="sharelink_target")]
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(campaign__isnull=False, target_type__isnull=True, target_id__isnull=True)
+                    | Q(campaign__isnull=True, target_type__isnull=False, target_id__isnull=False)
+                ),
+                name="sharelink_campaign_xor_target",
+            ),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "created_by"],
+                condition=Q(created_by__isnull=False, target_type__isnull=False),
+                name="sharelink_target_one_per_sharer",
+            ),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"],
+                condition=Q(created_by__isnull=True, target_type__isnull=False),
+                name="sharelink_target_one_anonymous",
+            ),
             models.UniqueConstraint(
                 fields=["campaign", "created_by"],
                 condition=Q(created_by__isnull=False),
@@ -195,6 +221,13 @@ class ShareLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("share_redirect", kwargs={"code": self.code})
+
+    def destination_url(self) -> str | None:
+        """Where the link leads: the campaign's page or the target's; None once the target is gone."""
+        if self.campaign_id:
+            return self.campaign.get_absolute_url()
+        target = self.target
+        return target.get_absolute_url() if target is not None else None
 
 
 class ShareClick(models.Model):
@@ -227,6 +260,9 @@ class Signature(models.Model):
     email = models.EmailField()
     comment = models.CharField(max_length=500, blank=True)
     is_public = models.BooleanField(default=True, help_text="Show my name on the campaign page.")
+    # Opted in to the organizer's updates by email (guests too, once confirmed); nobody who did
+    # not tick it is emailed them. Unsubscribing goes through the notifications pipeline.
+    keep_updated = models.BooleanField(default=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     share_link = models.ForeignKey(
         ShareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"

@@ -7,9 +7,11 @@ what they allow.
 - signatures export: the organizer, or staff with `campaigns.export_signatures`;
 - only published campaigns take signatures, follows and comments;
 - comment authors edit and delete their own within COMMENT_EDIT_WINDOW; organizers and
-  moderators (campaign or site) hide comments.
+  moderators (campaign or site) hide comments;
+- another app's page (event, group) is shareable when its app says so on `share_link_targets`.
 """
 
+from campaigns.hooks import share_link_targets
 from campaigns.models import Campaign, Comment
 from causeweb.moderation.policies import is_site_moderator
 
@@ -80,3 +82,9 @@ def can_view_comment(comment, user) -> bool:
     if not comment.is_removed:
         return True
     return is_comment_author(user, comment) or user_can_hide_comments(user, campaign)
+
+
+def share_target_is_shareable(target) -> bool:
+    """Whether the app owning `target` (an event, a group) lets it be shared now: asked of the
+    providers registered on `campaigns.hooks.share_link_targets`; an unknown model is not."""
+    return any(answer for _key, answer in share_link_targets.call_each(target=target))

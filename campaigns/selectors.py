@@ -3,6 +3,7 @@ constant number of queries however many campaigns, comments, signatures or updat
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -277,7 +278,36 @@ def comment_get(*, comment_id: int, campaign: Campaign) -> Comment | None:
 
 
 def share_link_get_by_code(*, code: str) -> ShareLink | None:
-    return ShareLink.objects.filter(code=code, campaign__status__in=PUBLIC_STATUSES).select_related("campaign").first()
+    """A live share link: to a public campaign, or to a target its app still lets be shared."""
+    share_link = (
+        ShareLink.objects.filter(Q(campaign__status__in=PUBLIC_STATUSES) | Q(target_type__isnull=False), code=code)
+        .select_related("campaign", "target_type")
+        .first()
+    )
+    if share_link is None or share_link.campaign_id:
+        return share_link
+    target = share_link.target
+    return share_link if target is not None and policies.share_target_is_shareable(target) else None
+
+
+def share_stats_for_target(*, target) -> dict:
+    """Clicks by channel and by sharer on the share links to an event or a group (3 queries)."""
+    target_type = ContentType.objects.get_for_model(target)
+    links_of_target = ShareLink.objects.filter(target_type=target_type, target_id=target.pk)
+    counts = dict(
+        ShareClick.objects.filter(share_link__in=links_of_target)
+        .order_by()
+        .values_list("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
+    links = list(links_of_target.select_related("created_by").order_by("-click_count", "id")[:20])
+    return {
+        "clicks_by_channel": counts,
+        "channels": [(label, counts.get(value, 0)) for value, label in ShareLink.Channel.choices],
+        "clicks": sum(counts.values()),
+        "links": links,
+    }
 
 
 def share_stats(*, campaign: Campaign) -> dict:

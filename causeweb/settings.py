@@ -33,6 +33,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Causeweb"
 
+# Place names to coordinates (causeweb/core/geocoding.py): the shipped gazetteer always; a
+# Nominatim (https://.../search) or Photon (https://.../api) URL here is asked first, its answers
+# cached, the gazetteer answering whenever it fails or is slower than the timeout.
+# "Keep me updated about this campaign" on signing: unticked unless this says otherwise. Leave it
+# off where the law needs consent to be given actively (GDPR, ePrivacy: most of Europe).
+SUPPORTER_UPDATES_PRETICKED = env.bool("SUPPORTER_UPDATES_PRETICKED", default=False)
+GEOCODER_URL = env("GEOCODER_URL", default="")
+GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=3.0)
+
 DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -6,7 +6,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Community groups"
 
     def ready(self):
-        from campaigns.hooks import campaign_page_sections
+        from campaigns.hooks import campaign_page_sections, share_link_targets
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
         from communities import integrations, selectors
@@ -30,6 +30,7 @@ class CommunitiesConfig(AppConfig):
             restore=site_moderation.thread_restore_by_site_moderator,
             author=site_moderation.thread_author,
         )
+        share_link_targets.register("communities", integrations.share_link_target)
         register_moderatable(
             "communities.post",
             can_view=selectors.post_visible_to,

@@ -1,7 +1,8 @@
 """What communities adds to lower layers' pages (registered in CommunitiesConfig.ready())."""
 
 from causeweb.core.hooks import PageSection
-from communities import selectors
+from communities import policies, selectors
+from communities.models import Group
 
 
 def home_section(*, request) -> PageSection:
@@ -13,3 +14,8 @@ def campaign_groups_section(*, campaign, viewer) -> PageSection:
         "communities/_campaign_section.html",
         {"groups": selectors.group_list_for_campaign(campaign_id=campaign.pk, limit=5)},
     )
+
+
+def share_link_target(*, target) -> bool | None:
+    """campaigns' share links may point at a group (`campaigns.hooks.share_link_targets`)."""
+    return policies.can_share_group(target) if isinstance(target, Group) else None

@@ -8,6 +8,7 @@ moderation app's generic flag endpoint (which knows `communities.post`) covers b
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -56,6 +57,8 @@ class Group(models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Tracked share links to this page (campaigns' ShareLink with this as its target), deleted with it.
+    share_links = GenericRelation("campaigns.ShareLink", content_type_field="target_type", object_id_field="target_id")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,12 @@ from communities.models import Group, Membership
 MODERATE_ANY_GROUP = "communities.moderate_any_group"
 
 
+def can_share_group(group: Group) -> bool:
+    """Public and by-request groups have a page anyone can see, so they can be shared (and their
+    share links followed); a private group does not exist for outsiders, so it cannot."""
+    return not group.is_private
+
+
 def is_site_group_moderator(user) -> bool:
     """Active staff with the explicit permission (superusers hold every permission)."""
     return bool(

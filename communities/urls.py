@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communities.views import browse, discussions, membership, moderation
+from communities.views import browse, discussions, membership, moderation, sharing
 
 app_name = "communities"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("invite/<str:token>/", membership.invitation_accept, name="invitation"),
     path("<slug:slug>/", browse.group_detail, name="detail"),
     path("<slug:slug>/edit/", browse.group_edit, name="edit"),
+    path("<slug:slug>/card.png", sharing.group_card, name="card"),
+    path("<slug:slug>/qr.svg", sharing.group_qr, name="qr"),
+    path("<slug:slug>/embed/", sharing.group_embed, name="embed"),
+    path("<slug:slug>/shares/", sharing.group_share_stats, name="share_stats"),
     path("<slug:slug>/join/", membership.group_join, name="join"),
     path("<slug:slug>/leave/", membership.group_leave, name="leave"),
     path("<slug:slug>/withdraw/", membership.join_request_withdraw, name="withdraw"),

@@ -130,6 +130,9 @@ class RSVPSerializer(serializers.ModelSerializer):
 class RSVPInputSerializer(serializers.Serializer):
     guests = serializers.IntegerField(min_value=0, max_value=20, required=False, default=0)
     show_publicly = serializers.BooleanField(required=False, default=False)
+    keep_updated = serializers.BooleanField(
+        required=False, default=False, help_text="Email me the updates of the event's campaign (never assumed)."
+    )
 
 
 # Filters naming a row: an id or slug that does not exist (or is not public) is an empty list, not a 400.

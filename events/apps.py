@@ -6,7 +6,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Event mobilization"
 
     def ready(self):
-        from campaigns.hooks import campaign_page_sections
+        from campaigns.hooks import campaign_page_sections, campaign_update_audiences, share_link_targets
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
@@ -23,3 +23,5 @@ class EventsConfig(AppConfig):
             restore=moderation.event_restore_by_site_moderator,
             author=moderation.event_author,
         )
+        share_link_targets.register("events", integrations.share_link_target)
+        campaign_update_audiences.register("events", integrations.campaign_update_audience)

@@ -1,11 +1,13 @@
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core.converters import POSITIVE_INT_MAX
 from causeweb.core.exceptions import ValidationError
+from causeweb.core.geocoding import geocode
 from causeweb.core.validators import validate_no_bidi, validate_single_line
 from communities import selectors as community_selectors
 from events import selectors
@@ -119,6 +121,7 @@ class EventForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._locate(data)
         zone = data.get("timezone")
         if not zone:
             return data
@@ -132,6 +135,19 @@ class EventForm(forms.Form):
                         self.add_error(name, message)
         return data
 
+    def _locate(self, data) -> None:
+        """A host who typed a city or an address but no coordinates gets them from the geocoder,
+        so the event is found by a search near that place; a name nobody knows stays as typed."""
+        if data.get("latitude") is not None or data.get("longitude") is not None:
+            if data.get("latitude") is None or data.get("longitude") is None:
+                self.add_error("longitude", "Give both latitude and longitude, or neither to look the place up.")
+            return
+        for query in (", ".join(p for p in (data.get("address"), data.get("city")) if p), data.get("city")):
+            place = geocode(query) if query else None
+            if place is not None:
+                data["latitude"], data["longitude"] = place.latitude, place.longitude
+                return
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         for name in ("venue_name", "address", "city", "online_url", "accessibility_notes"):
@@ -144,9 +160,20 @@ class RSVPForm(forms.Form):
     email = forms.EmailField(required=False, label="Your email", help_text="We send your confirmation here.")
     guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False, label="Guests you bring")
     show_publicly = forms.BooleanField(required=False, label="Show my name on the event page")
+    keep_updated = forms.BooleanField(
+        required=False,
+        label="Keep me updated about this campaign by email",
+        help_text="Unsubscribe with one click from any of these emails.",
+    )
 
     def __init__(self, *args, signed_in: bool = False, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only an event under a campaign has updates to send; consent is unticked unless the
+        # SUPPORTER_UPDATES_PRETICKED setting says the law allows otherwise.
+        if event is None or not event.campaign_id:
+            del self.fields["keep_updated"]
+        else:
+            self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
         if signed_in:
             del self.fields["name"]
             del self.fields["email"]
@@ -176,6 +203,16 @@ class EventFilterForm(forms.Form):
     )
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    place = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Near",
+        widget=forms.TextInput(
+            attrs={"placeholder": "A city, e.g. Lisbon", "list": "place-suggestions", "autocomplete": "off"}
+        ),
+        help_text='Add the country or US state to pick another: "Lisbon, Ohio".',
+        validators=[validate_single_line],
+    )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
     radius_km = forms.FloatField(required=False, min_value=1, max_value=20_000, initial=50, label="Within (km)")
@@ -200,6 +237,14 @@ class EventFilterForm(forms.Form):
         data = super().clean()
         if (data.get("lat") is None) != (data.get("lng") is None):
             raise forms.ValidationError("Give both latitude and longitude to search near a point.")
+        self.place_name = ""
+        if data.get("place"):  # a typed place wins over coordinates left from "use my location"
+            place = geocode(data["place"])
+            if place is None:
+                self.add_error("place", f"We could not find “{data['place']}”. Try a nearby larger city.")
+            else:
+                data["lat"], data["lng"] = place.latitude, place.longitude
+                self.place_name = data["place"].partition(",")[0].strip()
         return data
 
     def to_filters(self) -> EventFilters:
@@ -213,6 +258,7 @@ class EventFilterForm(forms.Form):
             mode=data.get("mode") or "",
             latitude=data.get("lat"),
             longitude=data.get("lng"),
+            place_name=getattr(self, "place_name", ""),
             radius_km=data.get("radius_km") or 50,
             include_past=bool(data.get("past")),
         )

@@ -1,7 +1,8 @@
 """What events adds to lower layers' pages (registered in EventsConfig.ready())."""
 
 from causeweb.core.hooks import PageSection
-from events import selectors
+from events import policies, selectors
+from events.models import Event
 
 
 def home_section(*, request) -> PageSection:
@@ -18,3 +19,13 @@ def group_events_section(*, group, viewer) -> PageSection:
     return PageSection(
         "events/_group_section.html", {"events": selectors.event_list_for_group(group_id=group.pk, limit=5)}
     )
+
+
+def share_link_target(*, target) -> bool | None:
+    """campaigns' share links may point at an event (`campaigns.hooks.share_link_targets`)."""
+    return policies.can_share_event(target) if isinstance(target, Event) else None
+
+
+def campaign_update_audience(*, campaign):
+    """RSVPs that asked to be kept updated hear the campaign's news (`campaign_update_audiences`)."""
+    return selectors.campaign_update_audience(campaign=campaign)

@@ -10,6 +10,7 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -107,6 +108,8 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Tracked share links to this page (campaigns' ShareLink with this as its target), deleted with it.
+    share_links = GenericRelation("campaigns.ShareLink", content_type_field="target_type", object_id_field="target_id")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,6 +232,8 @@ class RSVP(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     is_walk_in = models.BooleanField(default=False)
     show_publicly = models.BooleanField(default=False, help_text="Show my name on the event page.")
+    # Opted in to the updates of the event's campaign (guests once their address is confirmed).
+    keep_updated = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

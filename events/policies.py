@@ -25,6 +25,17 @@ def can_view_event(event: Event, user) -> bool:
     return event.hidden_at is None or is_host(event, user) or is_site_moderator(user)
 
 
+def can_share_event(event: Event) -> bool:
+    """Every event's page is public, so its share links keep working; a cancelled one's page says
+    it is cancelled (people who saw the link learn that rather than meet a dead link)."""
+    return True
+
+
+def should_offer_sharing(event: Event, *, now: datetime) -> bool:
+    """The page asks people to bring others along only while that still makes sense."""
+    return not event.is_cancelled and event.ends_at > now
+
+
 def can_host_events(user) -> bool:
     """Anyone signed in (and not deactivated) may host an event."""
     return _signed_in(user) and user.is_active

@@ -58,6 +58,9 @@ class EventFilters:
     mode: str = ""  # "online", "in_person" or ""
     latitude: float | None = None
     longitude: float | None = None
+    # The typed city a point came from: events whose host gave that city but no coordinates
+    # (the geocoder did not know it then) are found by name near that point too.
+    place_name: str = ""
     radius_km: float | None = None
     include_past: bool = False
 
@@ -91,15 +94,17 @@ def event_list_public(*, filters: EventFilters, now: datetime | None = None) -> 
         radius = filters.radius_km or 50
         # A bounding box first (uses the coordinates index), then the exact distance.
         lat_delta = radius / 111.0
-        events = events.filter(
+        in_box = Q(
             latitude__isnull=False,
             latitude__gte=filters.latitude - lat_delta,
             latitude__lte=filters.latitude + lat_delta,
         )
+        named_here = Q(latitude__isnull=True, city__iexact=filters.place_name) if filters.place_name else Q(pk__in=[])
         events = (
-            events.annotate(distance_km=distance_km_expression(latitude=filters.latitude, longitude=filters.longitude))
-            .filter(distance_km__lte=radius)
-            .order_by("distance_km", "starts_at", "id")
+            events.filter(in_box | named_here)
+            .annotate(distance_km=distance_km_expression(latitude=filters.latitude, longitude=filters.longitude))
+            .filter(Q(distance_km__lte=radius) | named_here)
+            .order_by(F("distance_km").asc(nulls_last=True), "starts_at", "id")
         )
     else:
         events = events.order_by("starts_at", "id")
@@ -225,3 +230,18 @@ def event_list_with_user_rsvps(*, user, now: datetime | None = None) -> list[RSV
         .select_related("event")
         .order_by("event__starts_at")
     )
+
+
+def campaign_update_audience(*, campaign) -> tuple:
+    """Who RSVPed to one of the campaign's events ticking "keep me updated": account ids, and
+    guest addresses once confirmed (for campaigns.hooks.campaign_update_audiences)."""
+    opted_in = RSVP.objects.filter(event__campaign_id=campaign.pk, keep_updated=True)
+    account_ids = opted_in.filter(user__isnull=False).values("user_id")
+    guest_emails = (
+        opted_in.filter(user__isnull=True, email_confirmed_at__isnull=False)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("pk")
+        .iterator(chunk_size=1000)
+    )
+    return account_ids, guest_emails

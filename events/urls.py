@@ -1,11 +1,12 @@
 from django.urls import path
 
-from events.views import browse, calendar, check_in, host, rsvp
+from events.views import browse, calendar, check_in, host, rsvp, sharing
 
 app_name = "events"
 urlpatterns = [
     path("", browse.events_list, name="list"),
     path("new/", host.event_create, name="create"),
+    path("places/", browse.place_autocomplete, name="places"),
     path("calendar/", calendar.calendar_feed_page, name="calendar"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("rsvp/<str:token>/", rsvp.rsvp_manage, name="rsvp_manage"),
@@ -14,6 +15,10 @@ urlpatterns = [
     path("<slug:slug>/", browse.event_detail, name="detail"),
     path("<slug:slug>/rsvp/", rsvp.event_rsvp, name="rsvp"),
     path("<slug:slug>/event.ics", browse.event_ics, name="ics"),
+    path("<slug:slug>/card.png", sharing.event_card, name="card"),
+    path("<slug:slug>/qr.svg", sharing.event_qr, name="qr"),
+    path("<slug:slug>/embed/", sharing.event_embed, name="embed"),
+    path("<slug:slug>/shares/", sharing.event_share_stats, name="share_stats"),
     path("<slug:slug>/edit/", host.event_edit, name="edit"),
     path("<slug:slug>/cancel/", host.event_cancel, name="cancel"),
     path("<slug:slug>/duplicate/", host.event_duplicate, name="duplicate"),

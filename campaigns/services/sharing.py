@@ -4,11 +4,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import Campaign, ShareClick, ShareLink
+from campaigns.policies import share_target_is_shareable
 from causeweb.core.exceptions import Conflict, ValidationError
 
 SHARE_CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -33,6 +35,28 @@ def share_link_get_or_create(*, campaign: Campaign, user=None) -> ShareLink:
                 return ShareLink.objects.create(campaign=campaign, created_by=sharer, code=_new_share_code())
         except IntegrityError:
             existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
+            if existing is not None:  # created concurrently by another request
+                return existing
+    raise Conflict("Could not create a share link; try again.", code="share_code_exhausted")
+
+
+def share_link_get_or_create_for_target(*, target: models.Model, user=None) -> ShareLink:
+    """The sharer's tracked link to another app's page (one per signed-in person and target, one
+    for everyone else), so events and groups count shares the way campaigns do."""
+    if target.pk is None or not share_target_is_shareable(target):
+        raise ValidationError("This page cannot be shared.", code="not_shareable")
+    sharer = user if getattr(user, "is_authenticated", False) else None
+    target_type = ContentType.objects.get_for_model(target)
+    lookup = {"target_type": target_type, "target_id": target.pk, "created_by": sharer}
+    existing = ShareLink.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return ShareLink.objects.create(code=_new_share_code(), **lookup)
+        except IntegrityError:
+            existing = ShareLink.objects.filter(**lookup).first()
             if existing is not None:  # created concurrently by another request
                 return existing
     raise Conflict("Could not create a share link; try again.", code="share_code_exhausted")
@@ -76,7 +100,7 @@ def share_click_record(*, share_link: ShareLink, channel: str, visitor: str, ses
     signature (donation, RSVP) can be attributed. Returns True when this click was counted."""
     if channel not in ShareLink.Channel.values:
         channel = ShareLink.Channel.DIRECT
-    if session is not None:
+    if session is not None and share_link.campaign_id:
         referrals = dict(session.get(REFERRAL_SESSION_KEY, {}))
         referrals[str(share_link.campaign_id)] = share_link.pk
         session[REFERRAL_SESSION_KEY] = referrals

@@ -44,6 +44,7 @@ def signature_create(
     email: str = "",
     comment: str = "",
     is_public: bool = True,
+    keep_updated: bool = False,
     share_link_id: int | None = None,
 ) -> Signature:
     """Add a name to the petition, once per email. A signed-in person's signature counts at once
@@ -80,6 +81,7 @@ def signature_create(
                 email=email,
                 comment=comment,
                 is_public=is_public,
+                keep_updated=bool(keep_updated),
                 share_link_id=share_link_id,
             )
     except IntegrityError:
@@ -87,7 +89,8 @@ def signature_create(
         if existing is not None and not existing.is_confirmed and signed_in:
             # They signed as a guest earlier; their account's address is verified, so count it now.
             existing.user = user
-            existing.save(update_fields=["user"])
+            existing.keep_updated = existing.keep_updated or bool(keep_updated)
+            existing.save(update_fields=["user", "keep_updated"])
             _count_signature(existing)
             return existing
         if existing is not None and not existing.is_confirmed:

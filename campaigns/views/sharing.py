@@ -24,9 +24,11 @@ def _visitor(request) -> str:
 @require_GET
 def share_redirect(request, code: str):
     """/s/<code>: count the click (once per visitor per day), keep the referral in the session and
-    send the visitor to the campaign."""
+    send the visitor to the campaign (or the event or group the link is for). Preview bots follow
+    the redirect to read the page's Open Graph tags and are not counted."""
     share_link = selectors.share_link_get_by_code(code=code)
-    if share_link is None:
+    destination = share_link.destination_url() if share_link is not None else None
+    if destination is None:
         raise Http404("This link does not lead anywhere any more.")
     if not sharing.is_link_preview_bot(request.META.get("HTTP_USER_AGENT", "")):
         sharing.share_click_record(
@@ -35,7 +37,7 @@ def share_redirect(request, code: str):
             visitor=_visitor(request),
             session=request.session,
         )
-    return redirect(share_link.campaign.get_absolute_url())
+    return redirect(destination)
 
 
 @xframe_options_exempt

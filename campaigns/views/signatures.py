@@ -39,6 +39,7 @@ def sign(request, slug: str):
                     email=form.cleaned_data.get("email", ""),
                     comment=form.cleaned_data.get("comment", ""),
                     is_public=form.cleaned_data.get("is_public", False),
+                    keep_updated=form.cleaned_data.get("keep_updated", False),
                     share_link_id=selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk),
                 )
             except Conflict as exc:  # already signed: a note, not a form error

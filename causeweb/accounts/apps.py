@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "causeweb.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from causeweb.accounts import sites
+
+        # After `migrate`, the Site row says SITE_URL and SITE_NAME (account emails use it).
+        post_migrate.connect(sites.sync_site_after_migrate, dispatch_uid="accounts-site-sync")

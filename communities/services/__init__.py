@@ -8,6 +8,7 @@ existing row when a request is repeated.
 - `membership`: joining and leaving, join requests, invitation links, roles, removal and bans.
 - `discussions`: threads, posts (mentions and reply notifications), reactions, moderators' flags.
 - `announcements`: moderators' emails to every member (sent by a Celery task).
+- `sharing`: a group's tracked share links (campaigns' share machinery, the group as target).
 - `campaigns`: the campaigns a group says it supports.
 - `site_moderation`: what staff acting through `communities.moderate_any_group` leave in the
   audit log, and the hide/restore used by the site's moderation queue.

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import PermissionDenied
-from communities import forms, selectors
+from communities import forms, policies, previews, selectors
 from communities.hooks import group_page_sections
 from communities.services import groups as group_services
+from communities.services.sharing import group_share_link
 from communities.services.site_moderation import site_moderator_read_record
 from communities.views._common import flag_reasons, with_group
 
@@ -93,5 +95,27 @@ def group_detail(request, group, access):
             "campaigns": selectors.group_supported_campaigns(group=group),
             "campaign_form": forms.GroupCampaignForm() if access.can_moderate else None,
             "flag_reasons": flag_reasons(),
+            **_share_context(request, group),
         },
     )
+
+
+def _share_context(request, group) -> dict:
+    """Open Graph / Twitter tags, schema.org data and the viewer's own tracked share link; a
+    private group's page is for members only and offers none of them."""
+    if not policies.can_share_group(group):
+        return {"offer_sharing": False}
+    canonical_url = request.build_absolute_uri(group.get_absolute_url())
+    card_url = request.build_absolute_uri(reverse("communities:card", kwargs={"slug": group.slug}))
+    logo_url = request.build_absolute_uri(group.avatar.url) if group.avatar else ""
+    return {
+        "offer_sharing": True,
+        "canonical_url": canonical_url,
+        "card_url": card_url,
+        "share_description": previews.group_share_description(group),
+        "structured_data": previews.group_structured_data(
+            group, url=canonical_url, image_url=card_url, logo_url=logo_url
+        ),
+        "share_url": request.build_absolute_uri(group_share_link(group=group, actor=request.user).get_absolute_url()),
+        "embed_url": request.build_absolute_uri(reverse("communities:embed", kwargs={"slug": group.slug})),
+    }

@@ -9,6 +9,7 @@
 - turnout: reminders before the start, and the minimum-turnout decision at the deadline
 - calendar: a person's secret calendar-feed URL
 - moderation: hide and restore by site moderators (the moderation queue)
+- sharing: the event's tracked share links (campaigns' share machinery, the event as target)
 - links: the signed manage and email-confirmation links in RSVP emails
 - _common, _seats: helpers shared by the modules above (the event lock, notification context,
   seat counts and the waitlist); not for other apps

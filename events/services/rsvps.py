@@ -49,6 +49,7 @@ def rsvp_create(
     email: str = "",
     guests: int = 0,
     show_publicly: bool = False,
+    keep_updated: bool = False,
     now: datetime | None = None,
 ) -> RSVP:
     """Say yes to an event, signed in (`user`) or as a guest (`name` + `email`).
@@ -99,6 +100,7 @@ def rsvp_create(
         email=email,
         guests=guests,
         show_publicly=bool(show_publicly),
+        keep_updated=bool(keep_updated) and event.campaign_id is not None,
         check_in_code=_new_code_for(event),
     )
     if fits:

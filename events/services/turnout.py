@@ -35,11 +35,9 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
     if committed >= event.turnout_minimum:
         event.status = Event.Status.CONFIRMED
         event.save(update_fields=["turnout_decided_at", "status", "updated_at"])
-        rsvps = (
-            event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES)
-            .exclude(status=RSVP.Status.GOING, hold_expires_at__isnull=False)
-            .select_related("user")
-        )
+        # "See you there" is for people with a place: not the waitlist, not an offer still to
+        # be claimed, not a guest hold whose address was never confirmed.
+        rsvps = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True).select_related("user")
         _notify_rsvps(
             rsvps,
             kind=Kind.EVENT_CONFIRMED,

@@ -5,6 +5,7 @@ service or selector, render. Import from where a view lives; nothing is re-expor
 - rsvp: RSVPing, and the attendee's pages behind the emailed links (manage, confirm, QR code)
 - host: hosting, editing, cancelling and duplicating an event; the manage page and attendee CSV
 - check_in: the host's door page, walk-ins and the live counter
+- sharing: the preview card image, QR code, embeddable widget and the host's share statistics
 - calendar: a person's calendar-feed page and the secret feed itself
 - _common: lookups shared by the modules above
 """

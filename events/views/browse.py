@@ -1,17 +1,19 @@
 """Browsing events: the list with its filters, an event's page and its calendar file."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import policies, selectors
+from causeweb.core.geocoding import place_suggestions
+from events import policies, previews, selectors
 from events.calendar import calendar_ics, google_calendar_url
 from events.forms import EventFilterForm, RSVPForm
 from events.services.links import rsvp_manage_url
 from events.services.rsvps import rsvp_waitlist_place
+from events.services.sharing import event_share_link
 from events.views._common import event_or_404
 
 
@@ -27,6 +29,17 @@ def events_list(request):
         "events/list.html",
         {"form": form, "page": page, "events": page.object_list, "filters": filters, "query": query.urlencode()},
     )
+
+
+@require_GET
+def place_autocomplete(request):
+    """City suggestions for the "Near" field, from the shipped gazetteer (no network)."""
+    places = place_suggestions(request.GET.get("q", "")[:120])
+    response = JsonResponse(
+        {"places": [{"label": p.label, "latitude": p.latitude, "longitude": p.longitude} for p in places]}
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET
@@ -48,14 +61,31 @@ def event_detail(request, slug):
         "event_zone": event.zone,
         "viewer_zone": timezone.get_current_timezone(),
         "google_calendar_url": google_calendar_url(event),
-        "share_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
         "is_past": event.ends_at <= now,
+        **_share_context(request, event, now=now),
     }
     # The viewer's zone comes from their account or the `tz` cookie; on a first visit neither is
     # there yet and the page lets the browser show its own time instead of guessing UTC.
     context["viewer_zone_known"] = bool(getattr(request.user, "timezone", "") or request.COOKIES.get("tz"))
     context["zones_differ"] = context["viewer_zone_known"] and str(context["viewer_zone"]) != event.timezone
     return render(request, "events/detail.html", context)
+
+
+def _share_context(request, event, *, now) -> dict:
+    """Open Graph / Twitter tags, schema.org data and the viewer's own tracked share link."""
+    canonical_url = request.build_absolute_uri(event.get_absolute_url())
+    card_url = request.build_absolute_uri(reverse("events:card", kwargs={"slug": event.slug}))
+    return {
+        "canonical_url": canonical_url,
+        "card_url": card_url,
+        "share_description": previews.event_share_description(event),
+        "structured_data": previews.event_structured_data(
+            event, url=canonical_url, image_url=card_url, organizer_name=event.host.public_name
+        ),
+        "offer_sharing": policies.should_offer_sharing(event, now=now),
+        "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url()),
+        "embed_url": request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})),
+    }
 
 
 @require_GET

@@ -53,6 +53,7 @@ def event_rsvp(request, slug):
                 email=data.get("email", ""),
                 guests=data.get("guests") or 0,
                 show_publicly=data.get("show_publicly", False),
+                keep_updated=data.get("keep_updated", False),
             )
         if call.ok:
             if rsvp.is_unconfirmed:

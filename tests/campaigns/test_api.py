@@ -105,3 +105,13 @@ def test_schema_includes_campaign_endpoints(api):
     response = api.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/campaigns/{slug}/sign/" in response.content
+
+
+def test_sign_through_the_api_opts_in_only_when_asked(api, campaign):
+    url = f"/api/v1/campaigns/{campaign.slug}/sign/"
+    api.post(url, {"name": "Ana", "email": "ana@example.org", "keep_updated": True}, format="json")
+    api.post(url, {"name": "Bo", "email": "bo@example.org"}, format="json")
+    assert dict(Signature.objects.values_list("email", "keep_updated")) == {
+        "ana@example.org": True,
+        "bo@example.org": False,
+    }

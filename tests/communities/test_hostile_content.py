@@ -34,12 +34,16 @@ class _Inspector(HTMLParser):
     def __init__(self):
         super().__init__()
         self.problems = []
+        self.in_structured_data = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         own_asset = tag in {"script", "meta"} and (
             (attrs.get("src") or "").startswith("/static/") or tag == "meta" and "http-equiv" not in attrs
         )
+        # The page's own schema.org data is inert JSON; its text is checked in handle_data.
+        if tag == "script" and attrs == {"type": "application/ld+json"}:
+            own_asset = self.in_structured_data = True
         if tag in DANGEROUS_TAGS and not own_asset:
             self.problems.append(f"<{tag}> element")
         for name, value in attrs.items():
@@ -49,6 +53,14 @@ class _Inspector(HTMLParser):
                 ("javascript:", "data:text", "vbscript:")
             ):
                 self.problems.append(f"{name}={value!r} on <{tag}>")
+
+    def handle_data(self, data):
+        if self.in_structured_data and any(char in data for char in "<>&"):
+            self.problems.append("unescaped markup inside the JSON-LD")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_structured_data = False
 
 
 def assert_harmless(html: str):

@@ -466,6 +466,18 @@ def test_turnout_reached_confirms_exactly_once(host):
     assert Notification.objects.filter(kind=Kind.EVENT_CONFIRMED).count() == 2
 
 
+def test_turnout_reached_tells_only_people_with_a_place_not_the_waitlist(host):
+    now = timezone.now()
+    event = EventFactory(host=host, capacity=2, turnout_minimum=2, commitment_deadline=now + timedelta(days=2))
+    confirm_email(guest(event, 1))
+    confirm_email(guest(event, 2))
+    waiting = guest(event, 3)
+    assert waiting.status == RSVP.Status.WAITLISTED
+    assert event_turnout_decide(event_id=event.pk, now=now + timedelta(days=2, minutes=1)) == "confirmed"
+    told = set(Notification.objects.filter(kind=Kind.EVENT_CONFIRMED).values_list("email", flat=True))
+    assert told == {"g1@example.org", "g2@example.org"}
+
+
 def test_turnout_missed_cancels_and_tells_everyone(host):
     now = timezone.now()
     event = EventFactory(host=host, turnout_minimum=3, commitment_deadline=now + timedelta(days=1))

@@ -73,3 +73,16 @@ def test_static_css_is_served_locally_without_collectstatic(client):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
     assert b"--brand" in b"".join(response.streaming_content)
+
+
+def test_home_page_offers_start_a_campaign_and_searches(client):
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("campaigns:create")}">Start a campaign</a>' in html
+    assert f'action="{reverse("campaigns:list")}" role="search"' in html and 'name="q"' in html
+    assert f'action="{reverse("events:list")}" role="search"' in html and 'name="place"' in html
+
+
+def test_home_event_search_by_city_lands_on_events_near_it(client):
+    response = client.get(reverse("events:list"), {"place": "Lisbon"})
+    assert response.status_code == 200
+    assert "Nearest first, within 50 km" in response.content.decode()

@@ -1,6 +1,8 @@
+import json
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from causeweb.core.markdown import render_markdown
 from causeweb.core.money import format_money
@@ -47,3 +49,14 @@ def render_section(context, section):
     """Render a PageSection (causeweb.core.hooks) with its own context on top of the page's."""
     with context.push(**section.context):
         return context.template.engine.get_template(section.template).render(context)
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def ld_json(data):
+    """schema.org data as a <script type="application/ld+json"> element; <, > and & are escaped as
+    in Django's json_script, so a title such as "</script>" cannot end the element."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{body}</script>')  # noqa: S308 (escaped above)
