@@ -117,7 +117,7 @@ def test_api_thread_title_with_cr_is_a_400_field_error(api_client, user):
         f"/api/v1/groups/{group.slug}/threads/", {"title": "Hi\rBcc: x", "body": "b"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "title" in response.json()
+    assert "title" in response.json()["errors"]
 
 
 def test_api_signature_name_with_crlf_is_a_400(api_client):
@@ -128,7 +128,7 @@ def test_api_signature_name_with_crlf_is_a_400(api_client):
     response = api_client.post(
         f"/api/v1/campaigns/{campaign.slug}/sign/", {"name": "A\r\nB"}, content_type="application/json"
     )
-    assert response.status_code == 400 and "name" in response.json()
+    assert response.status_code == 400 and "name" in response.json()["errors"]
     assert not Signature.objects.exists()
 
 
