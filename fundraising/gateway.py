@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import stripe
@@ -211,6 +212,78 @@ def refund_create(*, payment_intent_id: str, amount_minor: int, metadata: dict, 
     except stripe.StripeError as exc:
         _raise(exc)
     return {"id": refund.id, "amount": int(refund.amount), "status": refund.status}
+
+
+# Reconciliation reads Stripe's lists a page at a time (Stripe's maximum page).
+LIST_PAGE_SIZE = 100
+
+
+def _card_of(charge: dict) -> dict:
+    details = charge.get("payment_method_details") or {}
+    card = (details.get("card") if isinstance(details, dict) else None) or {}
+    return {"brand": card.get("brand") or "", "last4": card.get("last4") or ""}
+
+
+def _refund_dict(refund: dict) -> dict:
+    return {
+        "id": refund["id"],
+        "amount": int(refund.get("amount") or 0),
+        "currency": (refund.get("currency") or "").upper(),
+        "status": refund.get("status") or "",
+        "created": int(refund.get("created") or 0),
+        "metadata": dict(refund.get("metadata") or {}),
+    }
+
+
+def _charge_dict(charge: dict) -> dict:
+    refunds = charge.get("refunds")
+    listed = refunds.get("data") if isinstance(refunds, dict) else None
+    return {
+        "id": charge["id"],
+        "payment_intent": _id(charge.get("payment_intent")),
+        "payment_method": _id(charge.get("payment_method")),
+        "amount": int(charge.get("amount") or 0),
+        "amount_refunded": int(charge.get("amount_refunded") or 0),
+        "currency": (charge.get("currency") or "").upper(),
+        "status": charge.get("status") or "",
+        "paid": bool(charge.get("paid")),
+        "created": int(charge.get("created") or 0),
+        "metadata": dict(charge.get("metadata") or {}),
+        "card": _card_of(charge),
+        # Complete only when Stripe embedded all of them (has_more false); else None: list them.
+        "refunds": [_refund_dict(r) for r in listed] if listed is not None and not refunds.get("has_more") else None,
+    }
+
+
+def charges_list(*, created_gt: int) -> Iterator[dict]:
+    """Every charge created after `created_gt` (unix seconds), oldest pages first as Stripe gives
+    them, auto-paging (`starting_after`) a page of LIST_PAGE_SIZE at a time; each page is one
+    request with the client's timeout. Yields plain dicts (see _charge_dict)."""
+    try:
+        page = client().v1.charges.list(params={"created": {"gt": int(created_gt)}, "limit": LIST_PAGE_SIZE})
+        for charge in page.auto_paging_iter():
+            yield _charge_dict(_as_dict(charge))
+    except stripe.StripeError as exc:
+        _raise(exc)
+
+
+def refunds_list(*, charge_id: str) -> list[dict]:
+    """Every refund of one charge (auto-paging)."""
+    try:
+        page = client().v1.refunds.list(params={"charge": charge_id, "limit": LIST_PAGE_SIZE})
+        return [_refund_dict(_as_dict(refund)) for refund in page.auto_paging_iter()]
+    except stripe.StripeError as exc:
+        _raise(exc)
+
+
+def payment_method_card(*, payment_method_id: str) -> dict:
+    """{"brand", "last4"} of a card PaymentMethod (empty strings for other kinds)."""
+    try:
+        method = _as_dict(client().v1.payment_methods.retrieve(payment_method_id))
+    except stripe.StripeError as exc:
+        _raise(exc)
+    card = method.get("card") or {}
+    return {"brand": card.get("brand") or "", "last4": card.get("last4") or ""}
 
 
 class InvalidWebhook(ValueError):

@@ -37,3 +37,13 @@ def donation_visible_to(*, donation, user, session_ids: list[str]) -> bool:
     if getattr(user, "is_authenticated", False) and donation.donor_id == user.pk:
         return True
     return can_manage_refunds(user)
+
+
+def can_run_reconciliation(user) -> bool:
+    """Starting a reconciliation run from the admin applies lost payments: finance staff only."""
+    return can_manage_refunds(user)
+
+
+def can_resolve_discrepancies(user) -> bool:
+    """Closing a discrepancy between Stripe and the ledger is finance staff's decision."""
+    return can_manage_refunds(user)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +210,8 @@ def stripe_event_ids_stale(*, older_than: timedelta, limit: int = 500) -> list[i
             status=StripeEvent.Status.PENDING, received_at__lt=timezone.now() - older_than
         ).values_list("pk", flat=True)[:limit]
     )
+
+
+def user_by_id(user_id: int):
+    """The user a task was queued for (None if they no longer exist)."""
+    return get_user_model().objects.filter(pk=user_id).first()
