@@ -4,6 +4,8 @@ from fundraising import views
 
 app_name = "fundraising"
 urlpatterns = [
+    # Two segments ending in "giving/": no campaign URL below has that shape, whatever the slug.
+    path("me/giving/", views.my_giving, name="my_giving"),
     path("<slug:slug>/", views.donate, name="donate"),
     path("<slug:slug>/start/", views.donation_start, name="start"),
     path("<slug:slug>/donations/", views.campaign_donations, name="campaign_donations"),

@@ -6,6 +6,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -223,6 +224,17 @@ def donation_thanks(request, public_id):
             "share_text": f"I just gave to “{campaign.title}”. Will you join me?",
             "has_share_buttons": _template_exists("includes/share_buttons.html"),
         },
+    )
+
+
+@login_required
+@require_GET
+def my_giving(request):
+    """The signed-in donor's donations (and pledges and monthly plans) with receipts and links."""
+    return render(
+        request,
+        "fundraising/my_giving.html",
+        selectors.my_giving(user=request.user, page_number=request.GET.get("page")),
     )
 
 

@@ -10,9 +10,12 @@
   succeeded/failed/canceled, apply a PaymentIntent or a refund, move the campaign's totals) and
   the messages a donor is shown about the outcome.
 - receipts: the signed receipt link and the receipt/refund emails.
+- reconciliation: the ledger compared with Stripe's charges and refunds (hourly and from the
+  admin): lost payments applied, lost refunds recorded, totals recomputed, the rest flagged as
+  Discrepancy rows for finance staff.
 
-Coming next (not here yet): pledges, recurring (monthly giving) and reconciliation, each its own
-module in this package.
+Coming next (not here yet): pledges and recurring (monthly giving), each its own module in this
+package.
 
 Every state change of a Donation locks the donation row (`select_for_update`), returns early when
 the change was already made, and moves the campaign's CampaignFunding totals with F() in the same

@@ -266,6 +266,9 @@ def _check_charge(run, tally, charge: dict) -> None:
                 details=facts,
             )
             return
+        if charge["card"]["last4"] and not donation.card_last4:  # for the receipt (real Stripe sends it)
+            donation.card_brand, donation.card_last4 = charge["card"]["brand"][:20], charge["card"]["last4"][:4]
+            donation.save(update_fields=["card_brand", "card_last4", "updated_at"])
         if donation.state not in Donation.PAID_STATES:
             before = donation.state
             _mark_succeeded(donation, payment_intent_id=charge["payment_intent"], charge_id=charge["id"])

@@ -262,3 +262,11 @@ def test_hourly_task_on_the_payments_queue_skips_while_a_run_is_going(fake_strip
     ReconciliationRun.objects.filter(status="running").update(status="failed")
     pk = tasks.reconciliation_run.delay().get()
     assert ReconciliationRun.objects.get(pk=pk).status == "succeeded"
+
+
+def test_card_details_from_the_charge_fill_an_old_donation(fake_stripe, campaign):
+    donation = DonationFactory(campaign=campaign, amount_minor=3000, stripe_payment_intent_id="pi_c")
+    fake_stripe([charge_json(charge_id="ch_c", amount=3000, intent="pi_c", refunds=[])])
+    reconciliation.reconciliation_run()
+    donation.refresh_from_db()
+    assert (donation.state, donation.card_label) == ("succeeded", "Mastercard ending 4444")
