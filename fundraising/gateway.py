@@ -48,6 +48,8 @@ class PaymentIntentResult:
     charge_id: str
     error_message: str
     metadata: dict
+    error_code: str = ""
+    decline_code: str = ""
 
 
 @functools.lru_cache(maxsize=8)
@@ -103,6 +105,8 @@ def _payment_intent_result(intent: dict) -> PaymentIntentResult:
         charge_id=_id(intent.get("latest_charge")),
         error_message=(error.get("message") or "") if isinstance(error, dict) else "",
         metadata=dict(intent.get("metadata") or {}),
+        error_code=(error.get("code") or "") if isinstance(error, dict) else "",
+        decline_code=(error.get("decline_code") or "") if isinstance(error, dict) else "",
     )
 
 
@@ -148,6 +152,8 @@ def setup_intent_retrieve(*, setup_intent_id: str) -> dict:
         "payment_method": _id(intent.get("payment_method")),
         "metadata": dict(intent.get("metadata") or {}),
         "error_message": error.get("message", "") if isinstance(error, dict) else "",
+        "error_code": (error.get("code") or "") if isinstance(error, dict) else "",
+        "decline_code": (error.get("decline_code") or "") if isinstance(error, dict) else "",
     }
 
 
@@ -180,7 +186,14 @@ def payment_intent_confirm(*, payment_intent_id: str, idempotency_key: str) -> P
     except stripe.CardError as exc:
         result = payment_intent_retrieve(payment_intent_id=payment_intent_id)
         if not result.error_message:
-            result = PaymentIntentResult(**{**result.__dict__, "error_message": exc.user_message or "Declined."})
+            result = PaymentIntentResult(
+                **{
+                    **result.__dict__,
+                    "error_message": exc.user_message or "Declined.",
+                    "error_code": result.error_code or exc.code or "",
+                    "decline_code": result.decline_code or getattr(exc.error, "decline_code", None) or "",
+                }
+            )
         return result
     except stripe.StripeError as exc:
         _raise(exc)

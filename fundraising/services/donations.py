@@ -17,6 +17,7 @@ from fundraising.services.transitions import (
     CARD_NOT_SAVED_MESSAGE,
     DECLINED_MESSAGE,
     _apply_intent,
+    _failure_message,
     _funding_ensure,
     _lock,
     _mark_canceled,
@@ -213,7 +214,12 @@ def donation_charge(*, donation: Donation, setup_intent_id: str) -> tuple[Donati
         if not locked.stripe_payment_intent_id:
             setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
             if setup["status"] != "succeeded" or not setup["payment_method"]:
-                _mark_failed(locked, message=setup["error_message"] or DECLINED_MESSAGE)
+                message = DECLINED_MESSAGE
+                if setup["error_message"] or setup["error_code"]:
+                    message = _failure_message(
+                        setup["error_message"], code=setup["error_code"], decline_code=setup["decline_code"]
+                    )
+                _mark_failed(locked, message=message)
                 return locked, ""
             intent = gateway.payment_intent_create(
                 amount_minor=locked.total_minor,
@@ -272,7 +278,12 @@ def donation_setup_failed(*, donation: Donation) -> Donation:
             setup = gateway.setup_intent_retrieve(setup_intent_id=locked.stripe_setup_intent_id)
             if setup["status"] == "succeeded":
                 return locked  # the card was saved after all: the page may still charge it
-            message = setup["error_message"] or message
+            if setup["error_code"] or setup["decline_code"]:
+                message = _failure_message(
+                    setup["error_message"], code=setup["error_code"], decline_code=setup["decline_code"]
+                )
+            elif setup["error_message"]:
+                message = setup["error_message"]
         _mark_failed(locked, message=message)
         return locked
 
