@@ -209,6 +209,16 @@ def _check_refunds(run, tally, donation: Donation, charge: dict, stripe_refunds:
         )
 
 
+def _card_or_blank(payment_method_id: str) -> dict:
+    """The card of a charge that does not describe it (localstripe; old API versions)."""
+    try:
+        return gateway.payment_method_card(payment_method_id=payment_method_id)
+    except gateway.GatewayError as exc:
+        if not exc.missing:
+            raise
+        return {"brand": "", "last4": ""}
+
+
 def _check_charge(run, tally, charge: dict) -> None:
     tally.charges += 1
     if charge["status"] != "succeeded":
@@ -227,6 +237,10 @@ def _check_charge(run, tally, charge: dict) -> None:
         )
         return
     stripe_refunds = _stripe_refunds_of(charge)  # Stripe is called before any row is locked
+    card = charge["card"]
+    missing_card = not card["last4"] and charge["payment_method"]
+    if missing_card and Donation.objects.filter(pk=donation_pk, card_last4="").exists():
+        card = _card_or_blank(charge["payment_method"])
     with transaction.atomic():
         donation = (
             Donation.objects.select_for_update(of=("self",)).select_related("campaign", "donor").get(pk=donation_pk)
@@ -266,8 +280,8 @@ def _check_charge(run, tally, charge: dict) -> None:
                 details=facts,
             )
             return
-        if charge["card"]["last4"] and not donation.card_last4:  # for the receipt (real Stripe sends it)
-            donation.card_brand, donation.card_last4 = charge["card"]["brand"][:20], charge["card"]["last4"][:4]
+        if card["last4"] and not donation.card_last4:  # for the receipt
+            donation.card_brand, donation.card_last4 = card["brand"][:20], card["last4"][:4]
             donation.save(update_fields=["card_brand", "card_last4", "updated_at"])
         if donation.state not in Donation.PAID_STATES:
             before = donation.state
