@@ -1,7 +1,7 @@
 """Demo wiring. Money in the demo only ever moves through the real card path against localstripe:
-once localstripe listens (`make run`), `on_payment_server_ready` registers the webhook and gives a
-few real donations (SetupIntent confirmed the way Stripe.js does, then the server's charge), one
-of them "with a lost webhook" (charged in Stripe, never told to us), and runs a reconciliation
+once localstripe listens (`make run`), `on_payment_server_ready` registers the webhook and
+`seed_with_payment_server` gives a few real donations (SetupIntent confirmed the way Stripe.js
+does, then the server's charge), one of them "with a lost webhook" (charged in Stripe, never told to us), and runs a reconciliation
 that finds and applies it, so every total on screen came from a payment and the reconciliation
 admin has a run to show. Idempotent: donations already paid are not given again."""
 
@@ -60,7 +60,13 @@ def on_payment_server_ready(stdout) -> None:
         stdout.write(f"Could not register the Stripe webhook with localstripe: {exc}")
         return
     stdout.write(f"localstripe sends signed webhooks to {target}.")
-    seed_donations(stdout, api_base=base)
+
+
+def seed_with_payment_server(stdout) -> None:
+    """run_demo calls this after every app's on_payment_server_ready: the demo's real donations."""
+    base = settings.STRIPE_API_BASE.rstrip("/")
+    if base.startswith("http://127.0.0.1"):
+        seed_donations(stdout, api_base=base)
 
 
 def _confirm_setup_like_stripe_js(api_base: str, client_secret: str) -> None:

@@ -3,6 +3,7 @@ finds), once: a second start adds nothing."""
 
 import pytest
 
+from causeweb.core.management.commands.run_demo import Command
 from fundraising import demo
 from fundraising.models import CampaignFunding, Discrepancy, Donation, ReconciliationRun
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory
@@ -48,3 +49,11 @@ def test_no_open_fundraising_campaign_gives_nothing(stripe_api):
     out = Out()
     demo.seed_donations(out, api_base=stripe_api)
     assert not Donation.objects.exists() and out.lines == ["No open fundraising campaign to give to."]
+
+
+def test_run_demo_seeds_donations_after_the_payment_server_is_up(stripe_api, settings, monkeypatch):
+    FundraisingCampaignFactory()
+    settings.STRIPE_API_BASE = stripe_api
+    monkeypatch.setattr(demo, "on_payment_server_ready", lambda stdout: None)  # no live server here
+    Command()._after_payment_server_up()
+    assert Donation.objects.filter(state__in=Donation.PAID_STATES).count() == len(demo.DEMO_GIFTS)
