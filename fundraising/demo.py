@@ -2,8 +2,9 @@
 once localstripe listens (`make run`), `on_payment_server_ready` registers the webhook and
 `seed_with_payment_server` gives a few real donations (SetupIntent confirmed the way Stripe.js
 does, then the server's charge), one of them "with a lost webhook" (charged in Stripe, never
-told to us), and runs a reconciliation that finds and applies it, so every total on screen came from a payment and the reconciliation
-admin has a run to show. Idempotent: donations already paid are not given again."""
+told to us), and runs a reconciliation that finds and applies it. So every total on screen came
+from a payment and the reconciliation admin has a run to show. Idempotent: donations already
+paid are not given again."""
 
 import json
 import logging
