@@ -3,6 +3,9 @@
 - `campaign_page_sections`: providers `(campaign, viewer) -> PageSection | None`; slot "aside" (the
   column with signing and sharing) or "main" (below the story). Fundraising adds the funding panel,
   events the upcoming events, communities the groups behind the campaign.
+- `campaign_embed_sections`: providers `(campaign, absolute_url) -> PageSection | None` for the
+  embeddable widget (`absolute_url(path)` makes a full address, the widget lives on other sites).
+  Fundraising adds raised/goal and a Donate button.
 - `campaign_currency_locks`: providers `(campaign_id) -> bool`; the currency cannot change once any
   says True (fundraising: the campaign has donations in that currency).
 - `share_link_targets`: providers `(target) -> bool | None`; None when `target` is not their model,
@@ -20,3 +23,4 @@ campaign_page_sections = Hook("campaign page sections")
 campaign_currency_locks = Hook("campaign currency locks")
 share_link_targets = Hook("share link targets")
 campaign_update_audiences = Hook("campaign update audiences")
+campaign_embed_sections = Hook("campaign embed sections")

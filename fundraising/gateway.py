@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import stripe
@@ -54,6 +55,8 @@ class PaymentIntentResult:
     charge_id: str
     error_message: str
     metadata: dict
+    error_code: str = ""
+    decline_code: str = ""
 
 
 # The breaker: API base -> time.monotonic() until which calls fail at once.
@@ -140,6 +143,8 @@ def _payment_intent_result(intent: dict) -> PaymentIntentResult:
         charge_id=_id(intent.get("latest_charge")),
         error_message=(error.get("message") or "") if isinstance(error, dict) else "",
         metadata=dict(intent.get("metadata") or {}),
+        error_code=(error.get("code") or "") if isinstance(error, dict) else "",
+        decline_code=(error.get("decline_code") or "") if isinstance(error, dict) else "",
     )
 
 
@@ -185,6 +190,8 @@ def setup_intent_retrieve(*, setup_intent_id: str) -> dict:
         "payment_method": _id(intent.get("payment_method")),
         "metadata": dict(intent.get("metadata") or {}),
         "error_message": error.get("message", "") if isinstance(error, dict) else "",
+        "error_code": (error.get("code") or "") if isinstance(error, dict) else "",
+        "decline_code": (error.get("decline_code") or "") if isinstance(error, dict) else "",
     }
 
 
@@ -226,7 +233,14 @@ def payment_intent_confirm(
     except stripe.CardError as exc:
         result = payment_intent_retrieve(payment_intent_id=payment_intent_id)
         if not result.error_message:
-            result = PaymentIntentResult(**{**result.__dict__, "error_message": exc.user_message or "Declined."})
+            result = PaymentIntentResult(
+                **{
+                    **result.__dict__,
+                    "error_message": exc.user_message or "Declined.",
+                    "error_code": result.error_code or exc.code or "",
+                    "decline_code": result.decline_code or getattr(exc.error, "decline_code", None) or "",
+                }
+            )
         return result
     except stripe.StripeError as exc:
         _raise(exc)
@@ -258,6 +272,78 @@ def refund_create(*, payment_intent_id: str, amount_minor: int, metadata: dict, 
     except stripe.StripeError as exc:
         _raise(exc)
     return {"id": refund.id, "amount": int(refund.amount), "status": refund.status}
+
+
+# Reconciliation reads Stripe's lists a page at a time (Stripe's maximum page).
+LIST_PAGE_SIZE = 100
+
+
+def _card_of(charge: dict) -> dict:
+    details = charge.get("payment_method_details") or {}
+    card = (details.get("card") if isinstance(details, dict) else None) or {}
+    return {"brand": card.get("brand") or "", "last4": card.get("last4") or ""}
+
+
+def _refund_dict(refund: dict) -> dict:
+    return {
+        "id": refund["id"],
+        "amount": int(refund.get("amount") or 0),
+        "currency": (refund.get("currency") or "").upper(),
+        "status": refund.get("status") or "",
+        "created": int(refund.get("created") or 0),
+        "metadata": dict(refund.get("metadata") or {}),
+    }
+
+
+def _charge_dict(charge: dict) -> dict:
+    refunds = charge.get("refunds")
+    listed = refunds.get("data") if isinstance(refunds, dict) else None
+    return {
+        "id": charge["id"],
+        "payment_intent": _id(charge.get("payment_intent")),
+        "payment_method": _id(charge.get("payment_method")),
+        "amount": int(charge.get("amount") or 0),
+        "amount_refunded": int(charge.get("amount_refunded") or 0),
+        "currency": (charge.get("currency") or "").upper(),
+        "status": charge.get("status") or "",
+        "paid": bool(charge.get("paid")),
+        "created": int(charge.get("created") or 0),
+        "metadata": dict(charge.get("metadata") or {}),
+        "card": _card_of(charge),
+        # Complete only when Stripe embedded all of them (has_more false); else None: list them.
+        "refunds": [_refund_dict(r) for r in listed] if listed is not None and not refunds.get("has_more") else None,
+    }
+
+
+def charges_list(*, created_gt: int) -> Iterator[dict]:
+    """Every charge created after `created_gt` (unix seconds), oldest pages first as Stripe gives
+    them, auto-paging (`starting_after`) a page of LIST_PAGE_SIZE at a time; each page is one
+    request with the client's timeout. Yields plain dicts (see _charge_dict)."""
+    try:
+        page = client().v1.charges.list(params={"created": {"gt": int(created_gt)}, "limit": LIST_PAGE_SIZE})
+        for charge in page.auto_paging_iter():
+            yield _charge_dict(_as_dict(charge))
+    except stripe.StripeError as exc:
+        _raise(exc)
+
+
+def refunds_list(*, charge_id: str) -> list[dict]:
+    """Every refund of one charge (auto-paging)."""
+    try:
+        page = client().v1.refunds.list(params={"charge": charge_id, "limit": LIST_PAGE_SIZE})
+        return [_refund_dict(_as_dict(refund)) for refund in page.auto_paging_iter()]
+    except stripe.StripeError as exc:
+        _raise(exc)
+
+
+def payment_method_card(*, payment_method_id: str) -> dict:
+    """{"brand", "last4"} of a card PaymentMethod (empty strings for other kinds)."""
+    try:
+        method = _as_dict(client().v1.payment_methods.retrieve(payment_method_id))
+    except stripe.StripeError as exc:
+        _raise(exc)
+    card = method.get("card") or {}
+    return {"brand": card.get("brand") or "", "last4": card.get("last4") or ""}
 
 
 class InvalidWebhook(ValueError):

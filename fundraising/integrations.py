@@ -16,3 +16,14 @@ def campaign_funding_section(*, campaign, viewer) -> PageSection | None:
 
 def campaign_currency_locked(*, campaign_id: int) -> bool:
     return selectors.campaign_currency_locked(campaign_id=campaign_id)
+
+
+def campaign_embed_funding_section(*, campaign, absolute_url) -> PageSection | None:
+    """Raised/goal and a Donate button on the campaign's embeddable widget."""
+    funding = selectors.campaign_funding_panel(campaign=campaign)
+    if not funding:
+        return None
+    return PageSection(
+        "fundraising/_embed_funding.html",
+        {"funding": funding, "donate_url": absolute_url(funding["donate_url"])},
+    )

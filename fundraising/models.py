@@ -120,6 +120,9 @@ class Donation(models.Model):
     # Set (in its own short transaction) by the request creating the PaymentIntent, so a retry or
     # a second click during the Stripe call does not create a second one.
     charge_started_at = models.DateTimeField(null=True, blank=True)
+    # The card as the donor's receipt names it, from the PaymentMethod when the payment succeeds.
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
 
     disputed_at = models.DateTimeField(null=True, blank=True)
     stripe_dispute_id = models.CharField(max_length=255, blank=True)
@@ -142,12 +145,19 @@ class Donation(models.Model):
             # states, so `state IN (...)` is the index's condition and the rows come out in the
             # wall's order: five rows read, never a sort of the campaign's donations.
             models.Index(
-                "campaign", F("succeeded_at").desc(), F("id").desc(),
-                condition=Q(state__in=("succeeded", "partially_refunded")), name="donation_wall_latest_paid",
+                "campaign",
+                F("succeeded_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=("succeeded", "partially_refunded")),
+                name="donation_wall_latest_paid",
             ),  # fmt: skip
             models.Index(
-                "campaign", F("amount_minor").desc(), "succeeded_at", "id",
-                condition=Q(state__in=("succeeded", "partially_refunded")), name="donation_wall_top_paid",
+                "campaign",
+                F("amount_minor").desc(),
+                "succeeded_at",
+                "id",
+                condition=Q(state__in=("succeeded", "partially_refunded")),
+                name="donation_wall_top_paid",
             ),  # fmt: skip
             models.Index(fields=["state", "created_at"], name="donation_state_created"),
         ]
@@ -311,3 +321,109 @@ class Pledge(models.Model):
 
     def __str__(self):
         return f"Pledge {self.pk} ({self.state})"
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of the ledger with Stripe (fundraising.services.reconciliation): the window of
+    Stripe charges it read, what it checked, fixed and flagged, and how long it took. At most one
+    run is `running` at a time (a partial unique constraint)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+        ABANDONED = "abandoned", "Abandoned (worker lost)"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Hourly schedule"
+        ADMIN = "admin", "Finance staff (run now)"
+        DEMO = "demo", "Demo"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    window_start = models.DateTimeField(help_text="Stripe charges created after this were read.")
+    window_end = models.DateTimeField(help_text="...and up to this (when the run started).")
+    charges_checked = models.PositiveIntegerField(default=0)
+    refunds_checked = models.PositiveIntegerField(default=0)
+    donations_checked = models.PositiveIntegerField(default=0)
+    campaigns_checked = models.PositiveIntegerField(default=0)
+    fixed_count = models.PositiveIntegerField(default=0)
+    flagged_count = models.PositiveIntegerField(default=0)
+    events_needing_attention = models.PositiveIntegerField(
+        default=0, help_text="Webhook events left failed, or pending for over an hour, when the run ended."
+    )
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="one_running_reconciliation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reconciliation {self.pk} ({self.status})"
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.fixed_count or self.flagged_count)
+
+
+class Discrepancy(models.Model):
+    """A difference between Stripe and the ledger found by a reconciliation run. `repaired` ones
+    were fixed by the run and are its audit trail (a lost webhook applied, a refund recorded, a
+    campaign total corrected, with the before/after in `details`); `open` ones it could not fix
+    (amount or currency mismatch, a local success Stripe does not know) wait for finance staff."""
+
+    class Kind(models.TextChoices):
+        PAYMENT_APPLIED = "payment_applied", "Lost payment applied"
+        REFUND_RECORDED = "refund_recorded", "Lost refund recorded"
+        CARD_DETAILS = "card_details", "Card details filled in"
+        FUNDING_DRIFT = "funding_drift", "Campaign total corrected"
+        AMOUNT_MISMATCH = "amount_mismatch", "Amount or currency differs"
+        REFUND_MISMATCH = "refund_mismatch", "Refunds differ"
+        UNKNOWN_CHARGE = "unknown_charge", "Stripe charge with no donation"
+        MISSING_CHARGE = "missing_charge", "Paid donation Stripe does not confirm"
+
+    class Status(models.TextChoices):
+        REPAIRED = "repaired", "Repaired by the run"
+        OPEN = "open", "Open (finance staff to resolve)"
+        RESOLVED = "resolved", "Resolved by finance staff"
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="discrepancies")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # What it is about: a key that names the thing once (the charge, refund, donation or campaign),
+    # so a later run does not open the same discrepancy again while one is open.
+    subject = models.CharField(max_length=255)
+    donation = models.ForeignKey(Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stripe_object_id = models.CharField(max_length=255, blank=True)
+    message = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "discrepancies"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="discrepancy_status_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject"], condition=Q(status="open"), name="one_open_discrepancy_per_subject"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"

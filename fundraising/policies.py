@@ -52,3 +52,13 @@ def can_view_pledge(*, pledge, user) -> bool:
 def can_set_funding_model(*, campaign, user) -> bool:
     """The organizer chooses how their campaign raises money (keep what you raise or all or nothing)."""
     return bool(getattr(user, "is_authenticated", False) and campaign.organizer_id == user.pk)
+
+
+def can_run_reconciliation(user) -> bool:
+    """Starting a reconciliation run from the admin applies lost payments: finance staff only."""
+    return can_manage_refunds(user)
+
+
+def can_resolve_discrepancies(user) -> bool:
+    """Closing a discrepancy between Stripe and the ledger is finance staff's decision."""
+    return can_manage_refunds(user)

@@ -120,3 +120,74 @@ def campaign_accepts_pledges(campaign) -> bool:
 
 def pledge_goal_met(*, pledged_minor: int, goal_minor: int) -> bool:
     return pledged_minor >= goal_minor
+
+
+# What a donor is told when a card payment does not go through, by Stripe's error `code` and
+# `decline_code` (https://stripe.com/docs/declines/codes), in one place. Three situations read
+# differently because the donor does something different next: a decline (another card or the
+# bank), a security check that failed (try again and approve it), and a bank that wants the donor
+# to confirm (approve it on-session). Every message says that no money was taken.
+DECLINED_MESSAGE = (
+    "Your card was declined. No money was taken; please try another card, or ask your bank why it refused the payment."
+)
+AUTH_FAILED_MESSAGE = (
+    "The card's security check (3-D Secure) was not completed, so no money was taken. Try again and approve the "
+    "payment in your bank's app or window when it opens, or use another card."
+)
+AUTH_REQUIRED_MESSAGE = (
+    "Your bank wants you to confirm this payment (3-D Secure) before it goes through. No money was taken yet: "
+    "open the payment link we send you, or give again from the campaign page, and approve it in your bank's app."
+)
+CARD_NOT_SAVED_MESSAGE = (
+    "Your card could not be used: it was declined, its details were incomplete or the security "
+    "check was not completed. No money was taken."
+)
+AUTH_FAILED_CODES = frozenset({"payment_intent_authentication_failure", "setup_intent_authentication_failure"})
+AUTH_REQUIRED_CODES = frozenset({"authentication_required"})
+_NEW_CARD = "No money was taken; please use another card."
+DECLINE_MESSAGES = {
+    "insufficient_funds": "Your card was declined for insufficient funds. No money was taken; try another card "
+    "or a smaller amount.",
+    "lost_card": f"Your bank reports this card can no longer be used. {_NEW_CARD}",
+    "stolen_card": f"Your bank reports this card can no longer be used. {_NEW_CARD}",
+    "pickup_card": f"Your bank reports this card can no longer be used. {_NEW_CARD}",
+    "expired_card": f"Your card has expired. {_NEW_CARD}",
+    "incorrect_cvc": "The card's security code (CVC) is incorrect. No money was taken; check the digits on the "
+    "back of the card and try again.",
+    "invalid_cvc": "The card's security code (CVC) is incorrect. No money was taken; check the digits on the "
+    "back of the card and try again.",
+    "incorrect_number": "The card number is incorrect. No money was taken; check it and try again.",
+    "invalid_number": "The card number is incorrect. No money was taken; check it and try again.",
+    "invalid_expiry_month": "The card's expiry date is incorrect. No money was taken; check it and try again.",
+    "invalid_expiry_year": "The card's expiry date is incorrect. No money was taken; check it and try again.",
+    "processing_error": "Your bank could not process the payment just now. No money was taken; please try "
+    "again in a few minutes.",
+    "try_again_later": "Your bank could not process the payment just now. No money was taken; please try "
+    "again in a few minutes.",
+    "card_velocity_exceeded": "Your card has reached its spending limit. No money was taken; try another card "
+    "or ask your bank to raise the limit.",
+    "withdrawal_count_limit_exceeded": "Your card has reached its spending limit. No money was taken; try "
+    "another card or ask your bank to raise the limit.",
+    "currency_not_supported": f"Your card cannot pay in this currency. {_NEW_CARD}",
+    "card_not_supported": f"Your card does not support this kind of payment. {_NEW_CARD}",
+    "card_declined": DECLINED_MESSAGE,
+    "generic_decline": DECLINED_MESSAGE,
+    "do_not_honor": DECLINED_MESSAGE,
+}
+
+
+def payment_failure_message(*, code: str = "", decline_code: str = "", stripe_message: str = "") -> str:
+    """The donor's message for a payment Stripe did not complete (see DECLINE_MESSAGES)."""
+    codes = {code or "", decline_code or ""} - {""}
+    if codes & AUTH_FAILED_CODES:
+        return AUTH_FAILED_MESSAGE
+    if codes & AUTH_REQUIRED_CODES:
+        return AUTH_REQUIRED_MESSAGE
+    for known in (decline_code, code):
+        if known in DECLINE_MESSAGES:
+            return DECLINE_MESSAGES[known]
+    if not codes and "authentication" in (stripe_message or "").lower():
+        return AUTH_FAILED_MESSAGE  # an event without codes (older payloads): Stripe's text says it
+    if stripe_message:
+        return f"{stripe_message.rstrip('.')}. No money was taken; please try another card."
+    return DECLINED_MESSAGE

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils import timezone
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
 from fundraising import policies, rules
 from fundraising.models import CampaignFunding, Donation, Pledge, StripeEvent
+from fundraising.services import receipts
 
 WALL_SIZE = 5
 # Shown on the wall: paid and not fully refunded (the condition of the wall's partial indexes).
@@ -292,3 +295,47 @@ def campaign_pledges(*, campaign):
         .select_related("donation")
         .order_by("-created_at", "-id")
     )
+
+
+def user_by_id(user_id: int):
+    """The user a task was queued for (None if they no longer exist)."""
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+# "My giving" shows the donor's donations, then one section per kind of standing commitment.
+# Pledges and monthly plans add theirs here (fundraising/selectors, once their models land): a
+# function `(user) -> dict | None` returning {"title", "rows"} where each row has "date",
+# "campaign_title", "campaign_url", "amount_minor", "currency", "state", "detail" (e.g. the next
+# charge date), "manage_url" and "manage_label". Append it to MY_GIVING_SECTIONS.
+MY_GIVING_SECTIONS: list = []
+
+
+def donation_giving_row(donation: Donation) -> dict:
+    """One donation as its donor sees it on "My giving" and its receipt."""
+    receipt_url = receipts.donation_receipt_path(donation)
+    return {
+        "date": donation.succeeded_at or donation.created_at,
+        "campaign_title": donation.campaign.title,
+        "campaign_url": donation.campaign.get_absolute_url(),
+        "amount_minor": donation.amount_minor,
+        "fee_minor": donation.fee_minor,
+        "total_minor": donation.total_minor,
+        "refunded_minor": donation.refunded_minor,
+        "currency": donation.currency,
+        "state": donation.state,
+        "state_label": donation.get_state_display(),
+        "card": donation.card_label,
+        "reference": str(donation.public_id),
+        "receipt_url": receipt_url if donation.is_paid else "",
+        "manage_url": receipt_url,
+        "manage_label": "Receipt" if donation.is_paid else "Details",
+    }
+
+
+def my_giving(*, user, page_number=None, per_page: int = 25) -> dict:
+    """A signed-in donor's giving: their donations (paged, newest first, one query for the page
+    and one for the count) and the sections of MY_GIVING_SECTIONS (pledges, monthly plans)."""
+    donations = Donation.objects.filter(donor=user).select_related("campaign").order_by("-created_at", "-id")
+    page = Paginator(donations, per_page).get_page(page_number)
+    sections = [section for section in (build(user) for build in MY_GIVING_SECTIONS) if section]
+    return {"page": page, "donations": [donation_giving_row(d) for d in page.object_list], "sections": sections}

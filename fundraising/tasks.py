@@ -9,7 +9,7 @@ from celery import shared_task
 
 from causeweb.celery import TASK_DEFAULTS
 from fundraising import selectors
-from fundraising.services import pledges, settling, webhooks
+from fundraising.services import pledges, reconciliation, settling, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,10 @@ BEAT_SCHEDULE = {
     },
     "fundraising-pledge-payment-reminders": {
         "task": "fundraising.tasks.pledge_payment_reminders",
+        "schedule": 3600.0,
+    },
+    "fundraising-reconciliation": {
+        "task": "fundraising.tasks.reconciliation_run",
         "schedule": 3600.0,
     },
 }
@@ -85,3 +89,16 @@ def pledge_campaign_settle(campaign_id: int) -> str:
 @shared_task(name="fundraising.tasks.pledge_payment_reminders", **TASK_DEFAULTS)
 def pledge_payment_reminders() -> dict:
     return pledges.pledge_payment_reminders()
+
+
+# Hourly, and from the admin's "run now". One run at a time (the service refuses a second while one
+# is `running`); a Stripe outage ends the run failed and the next hour reads the same window again,
+# so no retry here beyond the database/network defaults.
+@shared_task(name="fundraising.tasks.reconciliation_run", **TASK_DEFAULTS)
+def reconciliation_run(trigger: str = "schedule", actor_id: int | None = None) -> int | None:
+    actor = selectors.user_by_id(actor_id) if actor_id else None
+    try:
+        return reconciliation.reconciliation_run(trigger=trigger, actor=actor).pk
+    except reconciliation.ReconciliationBusy:
+        logger.info("reconciliation already running; skipped")
+        return None

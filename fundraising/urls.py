@@ -13,6 +13,8 @@ urlpatterns = [
     path("<slug:slug>/pledge/", pledge_views.pledge_new, name="pledge_new"),
     path("<slug:slug>/pledge/start/", pledge_views.pledge_start, name="pledge_start"),
     path("<slug:slug>/pledges/", pledge_views.campaign_pledges, name="campaign_pledges"),
+    # Two segments ending in "giving/": no campaign URL below has that shape, whatever the slug.
+    path("me/giving/", views.my_giving, name="my_giving"),
     path("<slug:slug>/", views.donate, name="donate"),
     path("<slug:slug>/start/", views.donation_start, name="start"),
     path("<slug:slug>/donations/", views.campaign_donations, name="campaign_donations"),

@@ -6,6 +6,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import selectors as campaign_selectors
+from campaigns.services import sharing as campaign_sharing
 from causeweb.core import ratelimits
 from causeweb.core.csv_export import csv_stream_response
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
@@ -215,6 +217,15 @@ def donation_setup_failed(request, public_id):
     return _outcome(donation)
 
 
+def _tracked_share_path(campaign, user) -> str:
+    """The donor's own tracked share link (campaigns' share service), so the clicks and gifts it
+    brings are credited; the campaign page when it cannot be shared (no longer public)."""
+    try:
+        return campaign_sharing.share_link_get_or_create(campaign=campaign, user=user).get_absolute_url()
+    except (ValidationError, Conflict):
+        return campaign.get_absolute_url()
+
+
 @require_GET
 def donation_thanks(request, public_id):
     token = request.GET.get("t", "")
@@ -224,7 +235,7 @@ def donation_thanks(request, public_id):
             _remember(request, donation)
     donation = _own_donation(request, public_id)
     campaign = donation.campaign
-    share_url = request.build_absolute_uri(campaign.get_absolute_url())
+    share_url = request.build_absolute_uri(_tracked_share_path(campaign, request.user))
     return render(
         request,
         "fundraising/thanks.html",
@@ -237,6 +248,17 @@ def donation_thanks(request, public_id):
             "share_text": f"I just gave to “{campaign.title}”. Will you join me?",
             "has_share_buttons": _template_exists("includes/share_buttons.html"),
         },
+    )
+
+
+@login_required
+@require_GET
+def my_giving(request):
+    """The signed-in donor's donations (and pledges and monthly plans) with receipts and links."""
+    return render(
+        request,
+        "fundraising/my_giving.html",
+        selectors.my_giving(user=request.user, page_number=request.GET.get("page")),
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from campaigns import selectors
+from campaigns.hooks import campaign_embed_sections
 from campaigns.services import sharing
 from campaigns.views._common import public_or_404
 from causeweb.core.clientip import client_ip
@@ -46,7 +47,10 @@ def campaign_embed(request, slug: str):
     campaign = public_or_404(slug)
     share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
     target = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=embed"
-    response = render(request, "campaigns/embed.html", {"campaign": campaign, "target_url": target})
+    sections = campaign_embed_sections.sections(campaign=campaign, absolute_url=request.build_absolute_uri)
+    response = render(
+        request, "campaigns/embed.html", {"campaign": campaign, "target_url": target, "sections": sections}
+    )
     response["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -10,6 +10,9 @@
   succeeded/failed/canceled, apply a PaymentIntent or a refund, move the campaign's totals) and
   the messages a donor is shown about the outcome.
 - receipts: the signed receipt link and the receipt/refund emails.
+- reconciliation: the ledger compared with Stripe's charges and refunds (hourly and from the
+  admin): lost payments applied, lost refunds recorded, totals recomputed, the rest flagged as
+  Discrepancy rows for finance staff.
 
 - funding_model: the organizer's choice, keep what you raise or all-or-nothing by the deadline.
 - pledges: all-or-nothing pledges: back (SetupIntent, nothing charged), change, cancel; the one
@@ -17,7 +20,9 @@
   payment_required, reminders and lapsing.
 - pledge_notices: what backers and organizers of all-or-nothing campaigns are told.
 
-Coming next (not here yet): recurring (monthly giving) and reconciliation, each its own module.
+- reconciliation: compares the ledger with Stripe's charges and refunds, applies what was lost,
+  flags what it cannot fix (Discrepancy), repairs campaign totals.
+Coming next (not here yet): recurring (monthly giving), its own module.
 
 Every state change of a Donation locks the donation row (`select_for_update`), returns early when
 the change was already made, and moves the campaign's CampaignFunding totals with F() in the same

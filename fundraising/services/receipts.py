@@ -42,13 +42,18 @@ def receipt_send(donation: Donation) -> None:
                     if donation.fee_minor
                     else ""
                 )
-                + f". Total charged: {format_money(donation.total_minor, donation.currency)}. "
-                f"Reference: {donation.public_id}."
+                + f". Total charged: {format_money(donation.total_minor, donation.currency)}"
+                + (f" to your {donation.card_label}" if donation.card_label else "")
+                + (f" on {donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "")
+                + f". Reference: {donation.public_id}."
             ),
             "url": donation_receipt_path(donation),
             "reference": str(donation.public_id),
             "amount": format_money(donation.total_minor, donation.currency),
             "campaign": campaign.title,
+            "card": donation.card_label,
+            "fee": format_money(donation.fee_minor, donation.currency),
+            "date": f"{donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "",
         },
         dedupe_key=f"donation-receipt:{donation.pk}",
     )

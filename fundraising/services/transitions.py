@@ -14,16 +14,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict
-from fundraising import gateway
+from fundraising import gateway, rules
 from fundraising.models import CampaignFunding, Donation, Pledge
 from fundraising.services import receipts
 
-DECLINED_MESSAGE = "Your card was declined. No money was taken; please try another card."
-CARD_NOT_SAVED_MESSAGE = (
-    "Your card could not be used: it was declined, its details were incomplete or the security "
-    "check was not completed. No money was taken."
-)
-AUTH_FAILED_MESSAGE = "The card's security check (3D Secure) was not completed. No money was taken."
+# The donor-facing messages live in fundraising.rules (one map of Stripe's codes); kept here by
+# name for the modules that import them from the state machine.
+DECLINED_MESSAGE = rules.DECLINED_MESSAGE
+CARD_NOT_SAVED_MESSAGE = rules.CARD_NOT_SAVED_MESSAGE
+AUTH_FAILED_MESSAGE = rules.AUTH_FAILED_MESSAGE
 
 
 class EventMismatch(Conflict):
@@ -60,13 +59,9 @@ def _funding_ensure(*, campaign_id: int, currency: str) -> None:
         pass
 
 
-def _failure_message(stripe_message: str) -> str:
-    """Stripe's reason, said plainly, and what it means for the donor."""
-    if "authentication" in stripe_message.lower():
-        return AUTH_FAILED_MESSAGE
-    if not stripe_message:
-        return DECLINED_MESSAGE
-    return f"{stripe_message.rstrip('.')}. No money was taken; please try another card."
+def _failure_message(stripe_message: str, *, code: str = "", decline_code: str = "") -> str:
+    """Stripe's reason, said plainly, and what the donor can do next (fundraising.rules)."""
+    return rules.payment_failure_message(code=code, decline_code=decline_code, stripe_message=stripe_message)
 
 
 def _check_amount(donation: Donation, *, amount: int, currency: str) -> None:
@@ -137,7 +132,10 @@ def _apply_intent(donation: Donation, intent: gateway.PaymentIntentResult) -> st
         _check_amount(donation, amount=intent.amount, currency=intent.currency)
         _mark_succeeded(donation, payment_intent_id=intent.id, charge_id=intent.charge_id)
     elif intent.status == "requires_payment_method":
-        _mark_failed(donation, message=_failure_message(intent.error_message))
+        _mark_failed(
+            donation,
+            message=_failure_message(intent.error_message, code=intent.error_code, decline_code=intent.decline_code),
+        )
     elif intent.status == "canceled":
         _mark_canceled(donation)
     elif intent.status == "requires_action":

@@ -67,7 +67,10 @@ def _on_payment_intent_succeeded(intent: dict) -> None:
 def _on_payment_intent_failed(intent: dict) -> None:
     donation = _donation_for(intent, payment_intent_id=intent["id"])
     error = intent.get("last_payment_error") or {}
-    _mark_failed(donation, message=_failure_message(error.get("message") or ""))
+    message = _failure_message(
+        error.get("message") or "", code=error.get("code") or "", decline_code=error.get("decline_code") or ""
+    )
+    _mark_failed(donation, message=message)
 
 
 def _on_charge_refunded(charge: dict) -> None:

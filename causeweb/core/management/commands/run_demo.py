@@ -45,7 +45,8 @@ class Command(BaseCommand):
         call_command("runserver", addrport, use_reloader=False)
 
     def _after_payment_server_up(self):
-        """Let apps wire themselves to the payment server (e.g. register the webhook endpoint)."""
+        """Let apps wire themselves to the payment server (e.g. register the webhook endpoint), then
+        seed what needs it (`seed_with_payment_server`)."""
         from importlib import import_module
 
         for local_app in settings.LOCAL_APPS:
@@ -56,3 +57,12 @@ class Command(BaseCommand):
             hook = getattr(module, "on_payment_server_ready", None)
             if hook:
                 hook(stdout=self.stdout)
+        # Then the demo data that needs the payment server (real donations through localstripe).
+        for local_app in settings.LOCAL_APPS:
+            try:
+                module = import_module(f"{local_app}.demo")
+            except ModuleNotFoundError:
+                continue
+            seed = getattr(module, "seed_with_payment_server", None)
+            if seed:
+                seed(stdout=self.stdout)
