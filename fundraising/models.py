@@ -196,6 +196,16 @@ class Donation(models.Model):
         return self.state in self.PAID_STATES
 
     @property
+    def card_label(self) -> str:
+        """How the receipt names the card: "Visa ending 4242" ('' when unknown)."""
+        if not self.card_last4:
+            return ""
+        brand = {"amex": "American Express", "mastercard": "Mastercard", "visa": "Visa"}.get(
+            self.card_brand, self.card_brand.replace("_", " ").title() or "Card"
+        )
+        return f"{brand} ending {self.card_last4}"
+
+    @property
     def public_name(self) -> str:
         """How the donor appears to the public and to the organizer."""
         if self.visibility == self.Visibility.ANONYMOUS:
