@@ -4,6 +4,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,11 @@ class IsSiteModerator(permissions.BasePermission):
         return policies.is_site_moderator(request.user)
 
 
+class ReasonCountSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    count = serializers.IntegerField(min_value=1)
+
+
 class QueueItemSerializer(serializers.Serializer):
     content_type = serializers.CharField(source="label")
     object_id = serializers.IntegerField()
@@ -27,6 +33,7 @@ class QueueItemSerializer(serializers.Serializer):
     can_hide = serializers.BooleanField()
     first_flagged_at = serializers.DateTimeField()
 
+    @extend_schema_field(ReasonCountSerializer(many=True))
     def get_reasons(self, item):
         return [{"reason": label, "count": count} for label, count in item.reasons]
 
@@ -38,9 +45,15 @@ class ResolveSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
 
+class ResolveResultSerializer(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=RESOLUTIONS)
+    flags_closed = serializers.IntegerField(min_value=0)
+
+
 class QueueView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSiteModerator]
 
+    @extend_schema(responses=QueueItemSerializer(many=True))
     def get(self, request):
         return Response(QueueItemSerializer(selectors.flag_queue(), many=True).data)
 
@@ -48,6 +61,7 @@ class QueueView(APIView):
 class ResolveView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSiteModerator]
 
+    @extend_schema(request=ResolveSerializer, responses=ResolveResultSerializer)
     def post(self, request):
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
