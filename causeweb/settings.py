@@ -58,7 +58,6 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -161,6 +160,8 @@ _RATE_LIMIT_DEFAULTS = {
     "thread_user": "5/h",
     "flag_user": "10/h",
     "invitation_user": "20/h",
+    # Personal API tokens, per person (causeweb.accounts.services.api_token_create).
+    "api_token_create_user": "10/h",
 }
 RATE_LIMITS = {name: env(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in _RATE_LIMIT_DEFAULTS.items()}
 # django-ratelimit's own settings (its counters go to the default cache).
@@ -332,9 +333,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Personal tokens first: anonymous writes answer 401 (WWW-Authenticate: Bearer), and a request
+    # with a token skips the session's CSRF check; the site's htmx calls use the session + CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "causeweb.accounts.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

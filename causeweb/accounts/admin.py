@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from causeweb.accounts.models import User
+from causeweb.accounts.models import ApiToken, User
 from causeweb.core.boundary import flash_errors
 from causeweb.moderation.policies import can_suspend
 from causeweb.moderation.services import user_reinstate, user_suspend
@@ -37,3 +37,25 @@ class UserAdmin(BaseUserAdmin):
     def reinstate(self, request, queryset):
         done = sum(user_reinstate(user=user, moderator=request.user) for user in queryset)
         self.message_user(request, f"Reinstated {done} account(s).")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: the secret is never here (only its hash and first characters); people create,
+    rename and revoke their own tokens on their profile page, and suspension revokes them all."""
+
+    list_display = ["name", "user", "prefix", "scope", "created", "last_used", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "prefix", "scope", "created", "last_used", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django import forms
 
-from causeweb.accounts.models import TIMEZONE_CHOICES, User
+from causeweb.accounts.models import TIMEZONE_CHOICES, ApiToken, User
 from causeweb.core.validators import validate_no_bidi, validate_single_line
 
 
@@ -19,3 +19,14 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].validators.append(validate_single_line)
         self.fields["location"].validators.append(validate_single_line)
         self.fields["bio"].validators.append(validate_no_bidi)
+
+
+class ApiTokenCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=80, help_text='What will use it, so you can tell your tokens apart ("My phone", "Partner site").'
+    )
+    scope = forms.ChoiceField(choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ, widget=forms.RadioSelect)
+
+
+class ApiTokenRenameForm(forms.Form):
+    name = forms.CharField(max_length=80)

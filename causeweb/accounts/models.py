@@ -70,3 +70,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.public_name
+
+
+class ApiToken(models.Model):
+    """A personal API token (Authorization: Bearer <token>). Only the sha256 of the secret is kept,
+    plus its first characters in clear so the owner can tell tokens apart; the secret itself is
+    shown once, when it is created (causeweb.accounts.services.api_token_create)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read: look things up (GET only)"
+        WRITE = "write", "Write: read, and act as you (sign, comment, RSVP...)"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=16, help_text="The secret's first characters, for display.")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the secret, hex.")
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.READ)
+    created = models.DateTimeField(default=django_timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_apitoken_user_active")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["read", "write"]), name="accounts_apitoken_scope_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

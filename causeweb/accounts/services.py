@@ -1,6 +1,26 @@
-from django.db import transaction
+"""Account writes: the profile, personal API tokens (create, rename, revoke; all of a person's
+end when they are suspended) and the users the seed and invitations create."""
 
-from causeweb.accounts.models import User
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone as django_timezone
+
+from causeweb.accounts import policies
+from causeweb.accounts.models import ApiToken, User
+from causeweb.accounts.selectors import api_token_hash, api_tokens_for
+from causeweb.core import ratelimits
+from causeweb.core.exceptions import PermissionDenied, ValidationError
+from causeweb.core.validators import validate_no_bidi, validate_single_line
+
+# A person's working tokens at once; more is a sign of a script minting tokens, not of integrations.
+MAX_ACTIVE_API_TOKENS = 20
+TOKEN_PREFIX = "cw_"
+PREFIX_SHOWN = 10  # "cw_" and 7 characters of the secret
+# last_used is written at most this often per token (not one UPDATE per API request).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -39,3 +59,81 @@ def user_create_verified(*, email: str, password: str | None = None, display_nam
         user.save()
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     return user
+
+
+def _clean_token_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": 'Name the token after what will use it ("My phone", "Partner site").'})
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise ValidationError({"name": "Keep the name under 80 characters."})
+    try:
+        validate_single_line(name)
+        validate_no_bidi(name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from None
+    return name
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """A new personal token and its secret: the secret is returned this once and stored only as
+    its sha256 (and its first characters, for display). Rate-limited per person
+    (`api_token_create_user`); at most MAX_ACTIVE_API_TOKENS working tokens each. Locks the
+    user's row so two concurrent creations cannot both pass the count."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied("Sign in to create an API token.")
+    name = _clean_token_name(name)
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": "Choose read or write."})
+    ratelimits.enforce_user(
+        "api_token_create_user", user, message="You have created many tokens recently; please wait a while."
+    )
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if api_tokens_for(user=user).count() >= MAX_ACTIVE_API_TOKENS:
+        raise ValidationError(f"You have {MAX_ACTIVE_API_TOKENS} working tokens; revoke one you no longer use first.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, scope=scope, prefix=secret[:PREFIX_SHOWN], key_hash=api_token_hash(secret)
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_rename(*, token: ApiToken, actor: User, name: str) -> ApiToken:
+    if not policies.can_manage_token(actor, token):
+        raise PermissionDenied("That is not your token.")
+    if token.revoked_at is not None:
+        raise ValidationError("That token is revoked.")
+    token.name = _clean_token_name(name)
+    token.save(update_fields=["name"])
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> bool:
+    """The token stops working at once; False if it was already revoked."""
+    if not policies.can_manage_token(actor, token):
+        raise PermissionDenied("That is not your token.")
+    now = django_timezone.now()
+    updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if updated:
+        token.revoked_at = now
+    return bool(updated)
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Every working token of this person ends (on suspension: reinstating does not revive them)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=django_timezone.now())
+
+
+def api_token_record_use(*, token: ApiToken) -> None:
+    """Note that the token was used, at most once per LAST_USED_RESOLUTION (one UPDATE, no lock)."""
+    now = django_timezone.now()
+    if token.last_used is not None and now - token.last_used < LAST_USED_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used=now)
+    token.last_used = now

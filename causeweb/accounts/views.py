@@ -1,13 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from causeweb.accounts import services
-from causeweb.accounts.forms import ProfileForm
-from causeweb.core.boundary import form_errors
+from causeweb.accounts import selectors, services
+from causeweb.accounts.forms import ApiTokenCreateForm, ApiTokenRenameForm, ProfileForm
+from causeweb.core.boundary import flash_errors, form_errors
+
+
+def _render_profile(request, *, form=None, token_form=None, new_token=None, new_secret=None, status=200):
+    context = {
+        "form": form or ProfileForm(instance=request.user),
+        "token_form": token_form or ApiTokenCreateForm(),
+        "api_tokens": selectors.api_tokens_for(user=request.user),
+        "new_token": new_token,
+        "new_secret": new_secret,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
+@never_cache
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -16,4 +31,48 @@ def profile(request):
         if call.ok:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return _render_profile(request, form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def api_token_create(request):
+    """The secret is in this one response (not stored, not in a redirect or the session), which
+    never_cache keeps out of caches; reloading the page does not show it again."""
+    token_form = ApiTokenCreateForm(request.POST)
+    if token_form.is_valid():
+        with form_errors(token_form) as call:
+            token, secret = services.api_token_create(user=request.user, **token_form.cleaned_data)
+        if call.ok:
+            return _render_profile(request, new_token=token, new_secret=secret)
+    return _render_profile(request, token_form=token_form, status=400)
+
+
+def _own_token(request, token_id: int):
+    token = selectors.api_token_of(user=request.user, token_id=token_id)
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
+@login_required
+@require_POST
+def api_token_rename(request, token_id: int):
+    token = _own_token(request, token_id)
+    rename_form = ApiTokenRenameForm(request.POST)
+    if not rename_form.is_valid():
+        messages.error(request, "Give the token a name of up to 80 characters.")
+        return redirect("accounts:profile")
+    with flash_errors(request, success="Token renamed."):
+        services.api_token_rename(token=token, actor=request.user, name=rename_form.cleaned_data["name"])
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    token = _own_token(request, token_id)
+    with flash_errors(request, success=f"Token “{token.name}” revoked: it no longer works."):
+        services.api_token_revoke(token=token, actor=request.user)
+    return redirect("accounts:profile")

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from causeweb.accounts.services import api_tokens_revoke_all
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation import policies
@@ -136,7 +137,8 @@ def content_restore(*, target: Model, moderator, reason: str = "") -> None:
 @transaction.atomic
 def user_suspend(*, user, moderator, reason: str) -> bool:
     """Suspended people cannot sign in or post (is_active off ends their sessions on the next
-    request, since Django's auth backends refuse inactive users). Returns False if already suspended."""
+    request, since Django's auth backends refuse inactive users) and their API tokens are revoked.
+    Returns False if already suspended."""
     if not policies.can_suspend(moderator):
         raise PermissionDenied("Only site moderators suspend people.")
     if user.pk == moderator.pk:
@@ -148,6 +150,8 @@ def user_suspend(*, user, moderator, reason: str) -> bool:
     user_model = type(user)
     updated = user_model.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
     if updated:
+        # Their API tokens end too, for good: reinstating someone does not revive them.
+        api_tokens_revoke_all(user=user)
         moderation_action_record(moderator=moderator, action="suspend_user", target=user, reason=reason)
     return bool(updated)
 

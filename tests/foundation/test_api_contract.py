@@ -39,7 +39,8 @@ def test_spectacular_validate_fail_on_warn_is_clean(tmp_path):
 
 def test_one_error_body_for_400_401_404_405(api):
     campaign = CampaignFactory()
-    body = _error(api.post("/api/v1/donations/", {}, format="json"), 403, "not_authenticated")
+    # 401 with a Bearer challenge (personal tokens authenticate first), not the session's 403.
+    body = _error(api.post("/api/v1/donations/", {}, format="json"), 401, "not_authenticated")
     assert body["errors"] == {}
     api.force_authenticate(UserFactory())
     body = _error(api.post("/api/v1/donations/", {"amount_minor": 500}, format="json"), 400, "invalid")

@@ -10,7 +10,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -19,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from causeweb.accounts.services import api_token_create
 from tests.communities.factories import GroupFactory
 from tests.events.factories import EventFactory
 from tests.factories import CampaignFactory, UserFactory
@@ -126,6 +126,6 @@ def test_api_fuzz_anonymous(wsgi_app):
 def test_api_fuzz_with_a_token(wsgi_app):
     user = UserFactory()
     known = _known_rows(user)
-    secret = Token.objects.create(user=user).key  # personal scoped tokens: not built yet (issue #15)
-    failures = _fuzz(_schema(wsgi_app), headers={"Authorization": f"Token {secret}"}, known=known)
+    _, secret = api_token_create(user=user, name="Schemathesis", scope="write")  # a personal token, write scope
+    failures = _fuzz(_schema(wsgi_app), headers={"Authorization": f"Bearer {secret}"}, known=known)
     assert not failures, _report(failures)

@@ -15,10 +15,10 @@ def api(user):
     return client
 
 
-def test_anonymous_gets_403():
+def test_anonymous_gets_401():
     client = APIClient()
-    assert client.get("/api/v1/notifications/").status_code == 403
-    assert client.post("/api/v1/notifications/read-all/").status_code == 403
+    assert client.get("/api/v1/notifications/").status_code == 401
+    assert client.post("/api/v1/notifications/read-all/").status_code == 401
 
 
 def test_list_is_mine_only_paginated_and_bounded(api, user, other_user, django_assert_max_num_queries):
