@@ -127,3 +127,31 @@ def test_other_errors_are_still_a_500(client, monkeypatch):
     monkeypatch.undo()
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_at_a_closed_port_is_a_503_and_recovers(client):
+    """The real thing: the connection pointed at a port nothing listens on (psycopg's "connection
+    refused"), then back at the database."""
+    import time
+
+    from django.db import connection
+
+    original_port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = "1"
+    try:
+        started = time.monotonic()
+        page = client.get("/campaigns/")
+        api = client.get("/api/v1/campaigns/")
+        elapsed = time.monotonic() - started
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = original_port
+    _assert_503(page)
+    assert b"briefly unavailable" in page.content
+    _assert_503(api)
+    assert api.json()["code"] == "database_unavailable"
+    assert elapsed < 5  # refused at once, answered at once
+    assert client.get("/campaigns/").status_code == 200  # recovery needs nothing
