@@ -58,8 +58,10 @@ def database_unavailable_response(request, exc: BaseException) -> HttpResponse:
     elif _wants_json(request):
         response = json_error(503, MESSAGE, code="database_unavailable")
     else:
-        # No request passed: no context processor runs, so nothing here touches the database.
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        # No request passed: no context processor runs, so nothing here touches the database. A
+        # page asked for with GET reloads itself when the wait is over (a POST is never re-sent).
+        context = {"retry_seconds": RETRY_AFTER_SECONDS if request.method == "GET" else None}
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -51,6 +51,15 @@ def test_a_page_is_a_503_page_with_retry_after(client, monkeypatch, path):
     assert b"briefly unavailable" in response.content
 
 
+def test_the_503_page_reloads_itself_after_a_get_but_never_reposts(client, monkeypatch):
+    with database_down(monkeypatch):
+        got = client.get("/campaigns/")
+        posted = client.post("/donate/any-campaign/start/", {"amount": "5"})
+    assert b'<meta http-equiv="refresh" content="30">' in got.content
+    _assert_503(posted)
+    assert b"http-equiv" not in posted.content
+
+
 def test_an_interface_error_is_a_503_too(client, monkeypatch):
     with database_down(monkeypatch, error=InterfaceError):
         response = client.get("/campaigns/")
