@@ -78,6 +78,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Outermost: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
+    "causeweb.core.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

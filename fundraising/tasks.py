@@ -17,15 +17,19 @@ logger = logging.getLogger(__name__)
 # minute, re-queues it. Worst case from receipt to applied while the broker is up: about 90 s.
 SWEEP_AFTER = timedelta(seconds=30)
 
+SETTLE_EVERY = 900.0
+
 BEAT_SCHEDULE = {
     "fundraising-stripe-event-sweep": {
         "task": "fundraising.tasks.stripe_event_sweep",
         "schedule": 60.0,
         "options": {"expires": 55},  # a sweep that waited a minute is superseded by the next one
     },
+    # Donations pending over settling.STALE_AFTER (1 h): worst case about 75 minutes pending.
     "fundraising-settle-stale-donations": {
         "task": "fundraising.tasks.donation_settle_stale",
-        "schedule": 3600.0,
+        "schedule": SETTLE_EVERY,
+        "options": {"expires": SETTLE_EVERY - 60},  # superseded by the next run
     },
     # Finds all-or-nothing campaigns past their deadline (and collections a crash left half done).
     "fundraising-pledge-deadlines": {

@@ -117,10 +117,24 @@ def donate(request, slug: str):
 START_LIMIT_MESSAGE = "Too many donation attempts; please wait a few minutes and try again."
 
 
+def _submitted_without_script(request) -> bool:
+    """The donate form posted by the browser itself (JavaScript off or blocked), not by donate.js:
+    a page navigation (`Sec-Fetch-Mode: navigate`) or an Accept that wants HTML and not JSON.
+    donate.js sends `Accept: application/json`; programs sending no Accept keep getting JSON."""
+    if request.headers.get("Sec-Fetch-Mode") == "navigate":
+        return True
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
 @require_POST
 def donation_start(request, slug: str):
-    """Create the pending donation and the SetupIntent; answer with the client secret (JSON)."""
+    """Create the pending donation and the SetupIntent; answer with the client secret (JSON).
+    The form posted without donate.js gets a page saying card payment needs JavaScript, and
+    nothing is created (no donation, no Stripe call)."""
     campaign = _public_campaign(slug)
+    if _submitted_without_script(request):
+        return render(request, "fundraising/donate_needs_javascript.html", {"campaign": campaign}, status=400)
     # Each attempt creates a Stripe customer and SetupIntent (a card-testing route): bounded per
     # client address, per signed-in donor and per donor email, in the same buckets as the API.
     try:

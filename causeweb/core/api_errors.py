@@ -12,6 +12,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -70,6 +71,10 @@ def _validation_response(errors: dict[str, list[str]]) -> Response:
 
 def exception_handler(exc, context):
     set_rollback()  # like DRF's handler: an error undoes the request's atomic block
+    if isinstance(exc, OperationalError | InterfaceError):
+        # Postgres is down: handed back to Django (returning None re-raises), where
+        # causeweb.core.outage answers 503 + Retry-After for every kind of request.
+        return None
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.core.cache import cache
 from django.db import connection
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found as default_page_not_found
 from django.views.defaults import server_error as default_server_error
 
+from causeweb.core import outage
 from causeweb.core.api_errors import json_error
 from causeweb.core.hooks import home_page_sections
 
@@ -68,7 +70,11 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """500 outside DRF's handler (middleware, the resolver): JSON under /api/, the page elsewhere."""
+    """500 outside DRF's handler (middleware, the resolver): JSON under /api/, the page elsewhere.
+    A database outage that a middleware met (sessions, auth) is a 503 instead (outage.py)."""
+    exc = sys.exc_info()[1]  # Django calls handler500 while handling the exception
+    if outage.is_database_outage(exc):
+        return outage.database_unavailable_response(request, exc)
     if request.path.startswith("/api/"):
         return json_error(500, "Something went wrong on our side; please try again.", code="server_error")
     return default_server_error(request)

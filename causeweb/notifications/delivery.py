@@ -12,13 +12,20 @@ Claim, send, mark (three steps, no row lock held across the network call):
 If the worker dies *before or during* the send, the row stays `sending`; the periodic sweep
 (services.notification_sweep_undelivered) releases claims older than
 NOTIFICATIONS_CLAIM_TIMEOUT back to `pending` and re-queues them, so the email is delivered once.
-The trade-off: if the worker dies in the instant *after* the provider accepted the message and
-before step 3 commits, the sweep sends it again (at-least-once, with a window of one UPDATE).
+The trade-off: if the worker dies *after* the provider accepted the message and before step 3
+commits, the sweep sends it again (at-least-once). That window is the end of the SMTP round trip
+(the server's answer to DATA, QUIT) plus the UPDATE, not the UPDATE alone; and a send the task's
+soft time limit interrupts goes back for a retry even if the server had just accepted it.
 Marking `sent` before sending would close that window but lose the email on every crash during
 the send, which is far more likely (the send is the slow part) and silent. The stable
 Message-ID lets receiving systems collapse that rare duplicate. For the sweep never to re-send a
-mail a live worker is still sending, the claim timeout must exceed the longest possible send:
-EMAIL_TIMEOUT bounds one SMTP call and the task's time limit bounds a batch.
+mail a live worker is still sending, the claim timeout must exceed the longest a live worker can
+hold a claim. EMAIL_TIMEOUT bounds each SMTP socket operation but not a whole send (a server can
+answer slowly on every command); the delivery task's hard time limit (DELIVERY_TIME_LIMIT) does:
+the worker is killed then, and a claim is taken inside the task. So the default claim timeout is
+that limit plus a margin for clock differences between workers (CLAIM_TIMEOUT_MARGIN): 330 s, was
+600 s. Worst case for a killed worker's email: re-sent about 330 s + the sweep's 60 s after the
+claim (6.5 minutes, was 11).
 """
 
 import logging
@@ -59,8 +66,18 @@ def max_attempts() -> int:
     return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 8)
 
 
+# The deliver_emails task's hard time limit (its soft limit is 30 s earlier): a live worker
+# holds a claim at most this long.
+DELIVERY_TIME_LIMIT = 300
+# Worker clocks stamp `claimed_at`, the sweep's clock reads it: room for a few seconds of skew.
+CLAIM_TIMEOUT_MARGIN = 30
+
+
 def claim_timeout() -> timedelta:
-    return timedelta(seconds=getattr(settings, "NOTIFICATIONS_CLAIM_TIMEOUT", 600))
+    """How long a claim is honoured before the sweep decides its worker died (see the module
+    docstring). NOTIFICATIONS_CLAIM_TIMEOUT overrides it (tests of the worker shorten it)."""
+    default = DELIVERY_TIME_LIMIT + CLAIM_TIMEOUT_MARGIN
+    return timedelta(seconds=getattr(settings, "NOTIFICATIONS_CLAIM_TIMEOUT", default))
 
 
 def backoff_seconds(attempt: int) -> int:

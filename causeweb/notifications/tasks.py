@@ -16,8 +16,9 @@ from causeweb.notifications import delivery, digest, services
 
 logger = logging.getLogger(__name__)
 
-# One batch of TASK_BATCH_SIZE emails must finish well inside the claim timeout (600 s).
-TASK_TIME_LIMIT = 300
+# A batch of emails is cut by the soft limit (what is left is retried) and the worker killed at the
+# hard limit, so no live worker holds a claim longer than this; delivery.claim_timeout() is this + 30 s.
+TASK_TIME_LIMIT = delivery.DELIVERY_TIME_LIMIT  # the claim timeout is derived from it
 
 
 @shared_task(

@@ -73,10 +73,29 @@ def _on_payment_intent_failed(intent: dict) -> None:
     _mark_failed(donation, message=message)
 
 
+# A refund that did not go through gives the money back to the charge: not ours to record.
+_REFUND_NOT_MADE = {"failed", "canceled"}
+
+
+def _listed_refunds(charge: dict) -> list[dict]:
+    """The refunds a charge event lists, oldest first. Stripe lists them newest first; `created`
+    orders them when present, else the list order reversed."""
+    data = [r for r in ((charge.get("refunds") or {}).get("data") or []) if r.get("id")]
+    ordered = sorted(enumerate(data), key=lambda pair: (int(pair[1].get("created") or 0), -pair[0]))
+    return [refund for _, refund in ordered if refund.get("status") not in _REFUND_NOT_MADE]
+
+
 def _on_charge_refunded(charge: dict) -> None:
-    """A refund made anywhere (our admin or the Stripe dashboard). `amount_refunded` is Stripe's
-    running total for the charge, so applying only what exceeds ours is order-proof: an older
-    event, or one for a refund our admin already recorded, changes nothing."""
+    """A refund made anywhere (our admin or the Stripe dashboard): one Refund row, and one email,
+    per Stripe refund id, whatever order the events arrive in.
+
+    `amount_refunded` is Stripe's running total for the charge and caps what is applied: only what
+    exceeds ours is new, so an older event, a redelivery or one for a refund our admin already
+    recorded changes nothing. Each refund the event lists that we do not know yet (oldest first)
+    becomes a row with its id; whatever of the new total the list does not explain (a truncated or
+    absent list: newer API versions leave `refunds` out unless expanded) becomes one row without
+    an id, as before. Runs under the donation row lock (`_donation_for`), so two events for one
+    charge apply one after the other."""
     payment_intent_id = charge.get("payment_intent") or ""
     donation = _donation_for(charge, payment_intent_id=payment_intent_id)
     if donation.state not in Donation.PAID_STATES:
@@ -93,17 +112,35 @@ def _on_charge_refunded(charge: dict) -> None:
         .exclude(stripe_refund_id=None)
         .values_list("stripe_refund_id", flat=True)
     )
-    listed = [r for r in ((charge.get("refunds") or {}).get("data") or []) if r.get("id") not in known]
-    refund_id = next((r["id"] for r in listed if int(r.get("amount") or 0) == missing), None)
+    for listed in _listed_refunds(charge):
+        amount = int(listed.get("amount") or 0)
+        if listed["id"] in known or amount <= 0:
+            continue
+        if amount > missing:
+            logger.warning(
+                "refund %s (%s) exceeds what charge %s has left to explain (%s); not recorded",
+                listed["id"],
+                amount,
+                charge.get("id"),
+                missing,
+            )
+            continue
+        _record_stripe_refund(donation, amount_minor=amount, stripe_refund_id=listed["id"])
+        missing -= amount
+    if missing > 0:
+        _record_stripe_refund(donation, amount_minor=missing, stripe_refund_id=None)
+
+
+def _record_stripe_refund(donation: Donation, *, amount_minor: int, stripe_refund_id: str | None) -> None:
     refund = Refund.objects.create(
         donation=donation,
-        amount_minor=missing,
+        amount_minor=amount_minor,
         currency=donation.currency,
-        stripe_refund_id=refund_id,
+        stripe_refund_id=stripe_refund_id,
         source=Refund.Source.STRIPE,
         reason="Refunded in Stripe",
     )
-    _apply_refund(donation, amount_minor=missing)
+    _apply_refund(donation, amount_minor=amount_minor)
     receipts.refund_notice_send(donation, refund)
 
 

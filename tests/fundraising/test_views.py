@@ -317,3 +317,48 @@ def test_a_stripe_outage_at_card_setup_is_a_503_with_retry_after_and_the_donatio
     assert response.json() == {"status": "unavailable", "message": "Payments are unavailable right now."}
     donation = Donation.objects.get()
     assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Payments are unavailable right now.")
+
+
+# --- Without JavaScript --------------------------------------------------------------------------
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_donate_page_says_card_payment_needs_javascript_in_noscript(client, campaign):
+    html = client.get(reverse("fundraising:donate", kwargs={"slug": campaign.slug})).content.decode()
+    noscript = html[html.index("<noscript>") : html.index("</noscript>")]
+    assert "Card payment needs JavaScript" in noscript
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ACCEPT": BROWSER_ACCEPT},
+        {"HTTP_SEC_FETCH_MODE": "navigate", "HTTP_ACCEPT": "*/*"},
+    ],
+    ids=["browser-accept", "navigation"],
+)
+def test_the_form_posted_without_javascript_gets_a_page_and_starts_nothing(client, campaign, monkeypatch, headers):
+    def no_stripe(**kwargs):
+        raise AssertionError("no donation may be started without the card step")
+
+    monkeypatch.setattr(donations, "donation_begin", no_stripe)
+    response = client.post(reverse("fundraising:start", kwargs={"slug": campaign.slug}), form_data(), **headers)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<h1>Card payment needs JavaScript</h1>" in html
+    assert "nothing was charged" in html
+    assert reverse("fundraising:donate", kwargs={"slug": campaign.slug}) in html
+    assert not Donation.objects.exists()
+
+
+def test_donate_js_still_gets_json(client, campaign):
+    """donate.js sends Accept: application/json (a browser's fetch, not a navigation)."""
+    response = client.post(
+        reverse("fundraising:start", kwargs={"slug": campaign.slug}),
+        form_data(email="nope"),
+        HTTP_ACCEPT="application/json",
+        HTTP_SEC_FETCH_MODE="cors",
+    )
+    assert response.status_code == 400 and "email" in response.json()["errors"]

@@ -118,8 +118,91 @@ def test_full_refund_from_dashboard_and_an_older_event_arriving_late(post_event,
     assert totals(campaign) == (0, 0)
     refunds = Refund.objects.filter(donation=donation)
     assert sum(r.amount_minor for r in refunds) == 2500
-    assert refunds.get().source == Refund.Source.STRIPE
-    assert Notification.objects.filter(kind=Kind.REFUND_ISSUED).count() == 1
+    # One row per Stripe refund, each with its id, and one email each (was one merged row, no id).
+    assert dict(refunds.values_list("stripe_refund_id", "amount_minor")) == {"re_first": 500, "re_second": 2000}
+    assert {r.source for r in refunds} == {Refund.Source.STRIPE}
+    assert Notification.objects.filter(kind=Kind.REFUND_ISSUED).count() == 2
+
+
+def _two_partial_refunds(donation):
+    first = stripe_event(
+        "charge.refunded",
+        charge_object(donation, amount_refunded=300, refunds=[{"id": "re_a", "amount": 300, "created": 100}]),
+    )
+    second = stripe_event(
+        "charge.refunded",
+        charge_object(
+            donation,
+            amount_refunded=1000,
+            refunds=[{"id": "re_b", "amount": 700, "created": 200}, {"id": "re_a", "amount": 300, "created": 100}],
+        ),
+    )
+    return first, second
+
+
+def _refund_notices(donation):
+    return sorted(Notification.objects.filter(kind=Kind.REFUND_ISSUED).values_list("dedupe_key", flat=True))
+
+
+@pytest.mark.parametrize("order", ["oldest_first", "newest_first"])
+def test_two_partial_refunds_are_two_rows_with_their_ids_in_either_order(post_event, donation, campaign, order):
+    post_event(stripe_event("payment_intent.succeeded", intent_object(donation)))
+    first, second = _two_partial_refunds(donation)
+    events = [first, second] if order == "oldest_first" else [second, first]
+    for event in events:
+        assert post_event(event).status_code == 200
+    for event in events:  # Stripe redelivers: the same event id again changes nothing
+        assert post_event(event).status_code == 200
+
+    donation.refresh_from_db()
+    assert donation.state == Donation.State.PARTIALLY_REFUNDED and donation.refunded_minor == 1000
+    assert totals(campaign) == (1500, 1)
+    rows = Refund.objects.filter(donation=donation).order_by("id")
+    assert [(r.stripe_refund_id, r.amount_minor) for r in rows] == [("re_a", 300), ("re_b", 700)]
+    keys = _refund_notices(donation)
+    assert keys == sorted(f"refund-issued:{r.pk}" for r in rows)
+
+
+def test_reapplying_the_refund_events_changes_nothing(post_event, donation, campaign):
+    """A finance retry (or the sweep) applying a stored event again is as harmless as a redelivery."""
+    post_event(stripe_event("payment_intent.succeeded", intent_object(donation)))
+    first, second = _two_partial_refunds(donation)
+    post_event(second)
+    post_event(first)
+    for stored in StripeEvent.objects.filter(type="charge.refunded"):
+        StripeEvent.objects.filter(pk=stored.pk).update(status=StripeEvent.Status.PENDING)
+        webhooks.stripe_event_process(stripe_event_pk=stored.pk)
+    donation.refresh_from_db()
+    assert donation.refunded_minor == 1000 and Refund.objects.filter(donation=donation).count() == 2
+    assert Notification.objects.filter(kind=Kind.REFUND_ISSUED).count() == 2
+
+
+def test_a_failed_refund_in_the_list_is_not_recorded(post_event, donation, campaign):
+    post_event(stripe_event("payment_intent.succeeded", intent_object(donation)))
+    refunds_listed = [
+        {"id": "re_failed", "amount": 400, "status": "failed", "created": 300},
+        {"id": "re_ok", "amount": 600, "status": "succeeded", "created": 200},
+    ]
+    post_event(stripe_event("charge.refunded", charge_object(donation, amount_refunded=600, refunds=refunds_listed)))
+    assert list(Refund.objects.filter(donation=donation).values_list("stripe_refund_id", "amount_minor")) == [
+        ("re_ok", 600)
+    ]
+    assert totals(campaign) == (1900, 1)
+
+
+def test_what_the_list_does_not_explain_is_one_row_without_an_id(post_event, donation, campaign):
+    """Newer API versions leave `refunds` out of the charge: the total still moves, once."""
+    post_event(stripe_event("payment_intent.succeeded", intent_object(donation)))
+    post_event(
+        stripe_event(
+            "charge.refunded",
+            charge_object(donation, amount_refunded=900, refunds=[{"id": "re_known", "amount": 400}]),
+        )
+    )
+    rows = Refund.objects.filter(donation=donation).order_by("id")
+    assert [(r.stripe_refund_id, r.amount_minor) for r in rows] == [("re_known", 400), (None, 500)]
+    donation.refresh_from_db()
+    assert donation.refunded_minor == 900 and totals(campaign) == (1600, 1)
 
 
 def test_refund_listed_in_the_event_keeps_its_stripe_id(post_event, donation):

@@ -174,6 +174,29 @@ def test_sweep_releases_stale_claims_and_sends_them_once(settings):
     assert len(mail.outbox) == 1
 
 
+def test_the_claim_timeout_is_the_delivery_time_limit_plus_a_margin():
+    """The smallest safe value: no live worker holds a claim past the task's hard time limit."""
+    assert delivery.claim_timeout() == timedelta(seconds=330)  # was 600
+    assert tasks.deliver_emails.time_limit == delivery.DELIVERY_TIME_LIMIT == 300
+    assert delivery.claim_timeout() > timedelta(seconds=tasks.deliver_emails.time_limit)
+
+
+def test_sweep_with_the_default_timeout_releases_a_claim_after_330_seconds_only():
+    killed, live = pending(), pending()
+    Notification.objects.filter(pk=killed.pk).update(
+        email_status="sending", claimed_at=timezone.now() - timedelta(seconds=340), email_attempts=1
+    )
+    # Inside the task's time limit plus the margin: its worker may still be sending.
+    Notification.objects.filter(pk=live.pk).update(
+        email_status="sending", claimed_at=timezone.now() - timedelta(seconds=320), email_attempts=1
+    )
+    assert services.notification_sweep_undelivered()["released"] == 1
+    killed.refresh_from_db()
+    live.refresh_from_db()
+    assert killed.email_status == "sent" and len(mail.outbox) == 1
+    assert live.email_status == "sending"
+
+
 def test_sweep_fails_a_stale_claim_that_used_its_last_attempt(settings):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
     notification = pending()

@@ -70,7 +70,14 @@
       headers: {"X-CSRFToken": csrf(), "Content-Type": "application/json", "Accept": "application/json"},
       body: JSON.stringify(body || {})
     }).then(function (response) {
-      return response.json().catch(function () { return unknown; });
+      return response.json().then(function (body) {
+        // Our database was unreachable (causeweb/core/outage.py): after a charge the outcome is
+        // unknown, so the receipt page checks again; before one, its message is shown.
+        if (body && body.code === "database_unavailable") {
+          return afterCharge ? unknown : {status: "error", message: body.detail};
+        }
+        return body;
+      }, function () { return unknown; });
     }, function () { return unknown; });
   }
   function showErrors(messages) {
@@ -180,7 +187,7 @@
       .then(function (response) { return response.json(); })
       .then(function (start) {
         if (start.status === "invalid") { busy(false); fieldErrors(start.errors); return; }
-        if (start.status !== "setup" || !start.charge_summary) { busy(false); showErrors([start.message || "Could not start the payment."]); return; }
+        if (start.status !== "setup" || !start.charge_summary) { busy(false); showErrors([start.message || start.detail || "Could not start the payment."]); return; }
         askToConfirm(start, data);
       })
       .catch(function () { busy(false); showErrors(["Something went wrong. Please try again."]); });
