@@ -15,7 +15,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
@@ -88,7 +88,7 @@ def _service_error(exc: Exception, status: int = 400) -> JsonResponse:
     return JsonResponse({"status": "error", "message": " ".join(error_messages(exc))}, status=status)
 
 
-@require_GET
+@require_safe
 def donate(request, slug: str):
     campaign = _public_campaign(slug)
     if not rules.campaign_has_fundraising(campaign):
@@ -215,7 +215,7 @@ def donation_setup_failed(request, public_id):
     return _outcome(donation)
 
 
-@require_GET
+@require_safe
 def donation_thanks(request, public_id):
     token = request.GET.get("t", "")
     if token:  # the signed link from the receipt email: remember it for this browser
@@ -255,7 +255,7 @@ def _organizer_campaign(request, slug: str):
     return campaign
 
 
-@require_GET
+@require_safe
 def campaign_donations(request, slug: str):
     campaign = _organizer_campaign(request, slug)
     finance = policies.can_see_anonymous_donors(request.user)
@@ -273,7 +273,7 @@ def campaign_donations(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def campaign_donations_csv(request, slug: str):
     campaign = _organizer_campaign(request, slug)
     return csv_stream_response(
