@@ -83,6 +83,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag + 304 on every non-streaming response; then who may cache it (causeweb/core/http_cache.py),
+    # outside the session and CSRF middlewares so it sees the cookies they set.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "causeweb.core.http_cache.HttpCachePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
@@ -39,7 +39,7 @@ def _own_pledge(request, public_id) -> Pledge:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_funding_settings(request, slug: str):
     """The organizer chooses keep-what-you-raise or all-or-nothing (before anyone gives)."""
     campaign = campaign_selectors.campaign_get_for_manager(slug=slug, user=request.user)
@@ -58,7 +58,7 @@ def campaign_funding_settings(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def pledge_new(request, slug: str):
     campaign = _campaign(slug)
     if rules.funding_model_of(campaign) != rules.ALL_OR_NOTHING:
@@ -142,7 +142,7 @@ def pledge_confirm(request, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def pledge_detail(request, public_id):
     pledge = _own_pledge(request, public_id)
     return render(
@@ -183,7 +183,7 @@ def pledge_cancel(request, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_pledges(request):
     return render(
         request, "fundraising/my_pledges.html", {"pledges": selectors.pledge_list_for_backer(user=request.user)}
@@ -191,7 +191,7 @@ def my_pledges(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def campaign_pledges(request, slug: str):
     """The organizer's pledges tab: pledged vs collected, and each pledge's state."""
     campaign = _campaign(slug)

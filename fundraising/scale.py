@@ -76,12 +76,13 @@ def _donation_rows(rng, ids, plan, refunds):
 
 
 FUNDING_SQL = f"""
-INSERT INTO {bulk.table_of(CampaignFunding)} (campaign_id, currency, raised_minor, donor_count, updated_at)
+INSERT INTO {bulk.table_of(CampaignFunding)}
+    (campaign_id, currency, raised_minor, donor_count, updated_at, funding_model, pledge_outcome)
 SELECT campaign_id, MIN(currency),
        COALESCE(SUM(GREATEST(amount_minor - refunded_minor, 0))
                 FILTER (WHERE state IN ('succeeded', 'partially_refunded', 'refunded')), 0),
        COUNT(*) FILTER (WHERE state IN ('succeeded', 'partially_refunded')),
-       %s
+       %s, '{CampaignFunding.Model.KEEP_WHAT_YOU_RAISE.value}', '{CampaignFunding.PledgeOutcome.OPEN.value}'
 FROM {bulk.table_of(Donation)} GROUP BY campaign_id ORDER BY campaign_id
 """  # noqa: S608 - table names come from the models
 

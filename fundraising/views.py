@@ -16,7 +16,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from campaigns import selectors as campaign_selectors
 from campaigns.services import sharing as campaign_sharing
@@ -90,7 +90,7 @@ def _service_error(exc: Exception, status: int = 400) -> JsonResponse:
     return JsonResponse({"status": "error", "message": " ".join(error_messages(exc))}, status=status)
 
 
-@require_GET
+@require_safe
 def donate(request, slug: str):
     campaign = _public_campaign(slug)
     if not rules.campaign_has_fundraising(campaign):
@@ -240,7 +240,7 @@ def _tracked_share_path(campaign, user) -> str:
         return campaign.get_absolute_url()
 
 
-@require_GET
+@require_safe
 def donation_thanks(request, public_id):
     token = request.GET.get("t", "")
     if token:  # the signed link from the receipt email: remember it for this browser
@@ -266,7 +266,7 @@ def donation_thanks(request, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_giving(request):
     """The signed-in donor's donations (and pledges and monthly plans) with receipts and links."""
     return render(
@@ -291,7 +291,7 @@ def _organizer_campaign(request, slug: str):
     return campaign
 
 
-@require_GET
+@require_safe
 def campaign_donations(request, slug: str):
     campaign = _organizer_campaign(request, slug)
     finance = policies.can_see_anonymous_donors(request.user)
@@ -309,7 +309,7 @@ def campaign_donations(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def campaign_donations_csv(request, slug: str):
     campaign = _organizer_campaign(request, slug)
     return csv_stream_response(

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns import selectors
 from campaigns.forms import BrowseForm
@@ -10,7 +10,7 @@ from campaigns.forms import BrowseForm
 PAGE_SIZE = 12
 
 
-@require_GET
+@require_safe
 def campaign_list(request):
     form = BrowseForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -25,10 +25,10 @@ def comment_or_404(campaign: Campaign, comment_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_create(request, slug: str):
     campaign = public_or_404(slug)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return redirect(f"{campaign.get_absolute_url()}#comments")
     form = CommentForm(request.POST)
     parent = None
@@ -54,7 +54,7 @@ def comment_create(request, slug: str):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_edit(request, slug: str, comment_id: int):
     campaign = public_or_404(slug)
     comment = comment_or_404(campaign, comment_id)

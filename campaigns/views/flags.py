@@ -33,7 +33,7 @@ def _flag_form(request, *, campaign, comment, report, back_to: str):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_flag(request, slug: str, comment_id: int):
     campaign = public_or_404(slug)
     comment = comment_or_404(campaign, comment_id)
@@ -51,7 +51,7 @@ def comment_flag(request, slug: str, comment_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_flag(request, slug: str):
     campaign = public_or_404(slug)
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from campaigns import policies, selectors
 from campaigns.forms import CampaignForm, UpdateForm
@@ -64,7 +64,7 @@ def campaign_close(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_campaigns(request):
     return render(
         request, "campaigns/mine.html", {"campaigns": selectors.campaign_list_for_organizer(user=request.user)}
@@ -72,7 +72,7 @@ def my_campaigns(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def campaign_stats(request, slug: str):
     campaign = managed_or_404(request, slug)
     return render(
@@ -102,7 +102,7 @@ def update_create(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def signatures_csv(request, slug: str):
     campaign = selectors.campaign_get_for_signature_export(slug=slug, user=request.user)
     if campaign is None:

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns import selectors
 from campaigns.views._common import detail_context, managed_or_404, public_or_404
 
 
-@require_GET
+@require_safe
 def campaign_detail(request, slug: str):
     campaign = selectors.campaign_get_public(slug=slug)
     if campaign is None:
@@ -20,7 +20,7 @@ def campaign_detail(request, slug: str):
     return render(request, "campaigns/detail.html", detail_context(request, campaign))
 
 
-@require_GET
+@require_safe
 def update_list(request, slug: str):
     campaign = public_or_404(slug)
     page = Paginator(selectors.campaign_updates(campaign=campaign), 20).get_page(request.GET.get("page"))
@@ -28,13 +28,13 @@ def update_list(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def campaign_preview(request, slug: str):
     campaign = managed_or_404(request, slug)
     return render(request, "campaigns/detail.html", detail_context(request, campaign, preview=True))
 
 
-@require_GET
+@require_safe
 def signature_counter(request, slug: str):
     """The live counter, polled by htmx."""
     campaign = public_or_404(slug)

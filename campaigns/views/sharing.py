@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns import selectors
 from campaigns.hooks import campaign_embed_sections
@@ -22,7 +22,7 @@ def _visitor(request) -> str:
     )
 
 
-@require_GET
+@require_safe
 def share_redirect(request, code: str):
     """/s/<code>: count the click (once per visitor per day), keep the referral in the session and
     send the visitor to the campaign (or the event or group the link is for). Preview bots follow
@@ -42,7 +42,7 @@ def share_redirect(request, code: str):
 
 
 @xframe_options_exempt
-@require_GET
+@require_safe
 def campaign_embed(request, slug: str):
     campaign = public_or_404(slug)
     share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
@@ -55,7 +55,7 @@ def campaign_embed(request, slug: str):
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def campaign_qr(request, slug: str):
     campaign = public_or_404(slug)

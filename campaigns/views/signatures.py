@@ -13,10 +13,10 @@ from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import Conflict, RateLimited, ValidationError
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, slug: str):
     campaign = public_or_404(slug)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return redirect(f"{campaign.get_absolute_url()}#sign")
     form = SignatureForm(request.POST, user=request.user)
     if not request.user.is_authenticated:
@@ -61,7 +61,7 @@ def sign(request, slug: str):
     return render(request, "campaigns/detail.html", detail_context(request, campaign, signature_form=form), status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signature_confirm(request, token: str):
     """GET shows a button (mail scanners prefetch links); POST confirms."""
     try:

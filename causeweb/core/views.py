@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found as default_page_not_found
 from django.views.defaults import server_error as default_server_error
 
@@ -17,13 +17,13 @@ from causeweb.core.hooks import home_page_sections
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html", {"sections": home_page_sections.sections(request=request)})
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """The process is up and serving; says nothing about its dependencies."""
     return JsonResponse({"status": "ok"})
@@ -53,7 +53,7 @@ def _cache_ready() -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request):
     """Ready to take traffic: the database and, where configured, Redis answer."""
     checks = {"database": _database_ready(), "redis": _cache_ready()}

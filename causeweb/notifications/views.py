@@ -89,12 +89,12 @@ def preferences(request):
 
 
 @csrf_exempt  # RFC 8058: mail clients POST `List-Unsubscribe=One-Click` with no cookie; the signed token authenticates
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     """GET shows a confirmation page (link scanners prefetch GETs, so GET never unsubscribes);
     POST unsubscribes: the one-click request from the mail client or the page's button."""
     try:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             outcome = services.notification_unsubscribe_preview(token=token)
             done = False
         elif request.POST.get("action") == "resubscribe":

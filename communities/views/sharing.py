@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
 from causeweb.core.share_cards import share_card_png
@@ -30,7 +30,7 @@ def _tracked_url(request, group, channel: str) -> str:
     return request.build_absolute_uri(group_share_link(group=group).get_absolute_url()) + f"?via={channel}"
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def group_card(request, slug: str):
     """The Open Graph / Twitter card image: cause, name, members and place on the brand background."""
@@ -40,7 +40,7 @@ def group_card(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def group_qr(request, slug: str):
     group = _shareable_group_or_404(slug)
@@ -55,7 +55,7 @@ def group_qr(request, slug: str):
 
 
 @xframe_options_exempt
-@require_GET
+@require_safe
 def group_embed(request, slug: str):
     """A small card other sites put in an iframe: the group, its members and a join button."""
     group = _shareable_group_or_404(slug)
@@ -72,7 +72,7 @@ def group_embed(request, slug: str):
     return response
 
 
-@require_GET
+@require_safe
 @with_group
 def group_share_stats(request, group, access):
     moderators_only(access)

@@ -5,7 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from causeweb.core.geocoding import place_suggestions
 from events import policies, previews, selectors
@@ -17,7 +17,7 @@ from events.services.sharing import event_share_link
 from events.views._common import event_or_404
 
 
-@require_GET
+@require_safe
 def events_list(request):
     form = EventFilterForm(request.GET or None)
     filters = form.to_filters() if request.GET else EventFilterForm().to_filters()
@@ -31,7 +31,7 @@ def events_list(request):
     )
 
 
-@require_GET
+@require_safe
 def place_autocomplete(request):
     """City suggestions for the "Near" field, from the shipped gazetteer (no network)."""
     places = place_suggestions(request.GET.get("q", "")[:120])
@@ -42,7 +42,7 @@ def place_autocomplete(request):
     return response
 
 
-@require_GET
+@require_safe
 def event_detail(request, slug):
     event = event_or_404(slug, request.user)
     viewer_rsvp = selectors.rsvp_active_for_user(event=event, user=request.user)
@@ -88,7 +88,7 @@ def _share_context(request, event, *, now) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def event_ics(request, slug):
     """The public .ics: nobody is known here, so the policy leaves the online link out."""
     event = event_or_404(slug, request.user)

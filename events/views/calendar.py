@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from events import selectors
 from events.calendar import calendar_ics
@@ -15,7 +15,7 @@ from events.services.calendar import calendar_feed_get_or_create, calendar_feed_
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar_feed_page(request):
     if request.method == "POST":
         calendar_feed_reset(user=request.user)
@@ -35,7 +35,7 @@ def calendar_feed_page(request):
     )
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The feed is the person's own: their events carry the online link where the policy lets
     them see it (they host it, or they are confirmed going)."""

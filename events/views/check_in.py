@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.converters import parse_id
@@ -17,7 +17,7 @@ from events.views._common import host_event_or_403
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_check_in(request, slug):
     event = host_event_or_403(request, slug)
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
@@ -85,7 +85,7 @@ def event_walk_in(request, slug):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def event_check_in_count(request, slug):
     """The live counter on the check-in page (polled by htmx)."""
     event = host_event_or_403(request, slug)

@@ -4,7 +4,7 @@ the message-everyone form) and the attendee CSV."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from causeweb.core.boundary import form_errors
 from causeweb.core.csv_export import csv_stream_response
@@ -16,7 +16,7 @@ from events.views._common import host_event_or_403
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_create(request):
     form = EventForm(
         request.POST or None,
@@ -33,7 +33,7 @@ def event_create(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_edit(request, slug):
     event = host_event_or_403(request, slug)
     form = EventForm(request.POST or None, event=event, user=request.user)
@@ -47,7 +47,7 @@ def event_edit(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_cancel(request, slug):
     event = host_event_or_403(request, slug)
     form = CancelForm(request.POST or None)
@@ -61,7 +61,7 @@ def event_cancel(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_duplicate(request, slug):
     event = host_event_or_403(request, slug)
     form = DuplicateForm(request.POST or None, event=event)
@@ -77,7 +77,7 @@ def event_duplicate(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_manage(request, slug):
     """The host's attendee and waitlist lists, and the message-everyone form."""
     event = host_event_or_403(request, slug)
@@ -101,7 +101,7 @@ def event_manage(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def event_attendees_csv(request, slug):
     event = host_event_or_403(request, slug)
     return csv_stream_response(

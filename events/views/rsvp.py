@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from causeweb.core import ratelimits
 from causeweb.core.boundary import flash_errors, form_errors
@@ -79,7 +79,7 @@ def _rsvp_from_token(token: str) -> RSVP:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_manage(request, token):
     """The page behind the link in the confirmation email: anyone holding it manages the RSVP."""
     rsvp = _rsvp_from_token(token)
@@ -116,7 +116,7 @@ def rsvp_manage(request, token):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_confirm(request, token):
     """The link in a guest's email. GET asks (mail scanners follow links), POST confirms."""
     rsvp_id = rsvp_id_from_confirm_token(token)
@@ -143,7 +143,7 @@ def _check_in_url(rsvp: RSVP) -> str:
     return f"{settings.SITE_URL}{path}?code={rsvp.check_in_code}"
 
 
-@require_GET
+@require_safe
 def rsvp_qr(request, token):
     """The attendee's QR code: the host's check-in page with their code filled in."""
     rsvp = _rsvp_from_token(token)

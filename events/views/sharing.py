@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
 from causeweb.core.share_cards import share_card_png
@@ -23,7 +23,7 @@ def _tracked_url(request, event, channel: str) -> str:
     return request.build_absolute_uri(event_share_link(event=event).get_absolute_url()) + f"?via={channel}"
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def event_card(request, slug: str):
     """The Open Graph / Twitter card image: title, date and place on the brand background."""
@@ -32,7 +32,7 @@ def event_card(request, slug: str):
     return HttpResponse(png, content_type="image/png")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def event_qr(request, slug: str):
     event = event_or_404(slug)
@@ -47,7 +47,7 @@ def event_qr(request, slug: str):
 
 
 @xframe_options_exempt
-@require_GET
+@require_safe
 def event_embed(request, slug: str):
     """A small card other sites put in an iframe: date, place, spots left and an RSVP button."""
     event = event_or_404(slug)
@@ -65,7 +65,7 @@ def event_embed(request, slug: str):
     return response
 
 
-@require_GET
+@require_safe
 def event_share_stats(request, slug: str):
     """The host's view of how people found the event: visits by channel and by sharer."""
     event = host_event_or_403(request, slug)

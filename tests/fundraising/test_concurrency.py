@@ -141,3 +141,91 @@ def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
     assert charge.amount_refunded == 3000
     funding = CampaignFunding.objects.get(campaign=campaign)
     assert (funding.raised_minor, funding.donor_count) == (0, 0)
+
+
+def _lock_waiters(cursor) -> list[str]:
+    """What each backend of this database waiting on a heavyweight lock is running."""
+    cursor.execute(
+        "SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 60) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def test_donation_burst_of_500_to_one_campaign_is_exact_and_does_not_queue_on_the_totals_row():
+    """500 donations to one campaign succeed at once through the signed webhook (the success
+    transition: donation row lock, then `UPDATE campaign_funding SET raised = raised + x`), from 16
+    connections as the load test drives it. Every one counts, exactly once. The sampler of
+    pg_stat_activity prints how many connections wait on a lock and in which query (run with -s;
+    the measured numbers are in docs/performance.md)."""
+    import collections
+    import statistics
+    import threading
+    import time
+
+    from django.db import connections
+
+    from tests.concurrency import run_concurrently
+
+    connections_count, total = 16, 500
+    campaign = FundraisingCampaignFactory(goal_minor=100_000_000)
+    donations = [DonationFactory(campaign=campaign, amount_minor=500 + i) for i in range(total)]
+    bodies = [
+        json.dumps(stripe_event("payment_intent.succeeded", intent_object(d, intent_id=f"pi_burst_{d.pk}")))
+        for d in donations
+    ]
+    latencies: list[float] = []
+    samples: list[int] = []
+    waiting_in: collections.Counter = collections.Counter()
+    done = threading.Event()
+
+    def sample():
+        with connections.create_connection("default").cursor() as cursor:
+            while not done.is_set():
+                waiters = _lock_waiters(cursor)
+                samples.append(len(waiters))
+                waiting_in.update(waiters)
+                time.sleep(0.002)
+
+    def worker(mine):
+        def run():
+            client, statuses = Client(), []
+            for body in mine:
+                started = time.perf_counter()
+                response = client.post(
+                    "/stripe/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+                )
+                latencies.append(time.perf_counter() - started)
+                statuses.append(response.status_code)
+            return statuses
+
+        return run
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        results, errors = run_concurrently([worker(bodies[i::connections_count]) for i in range(connections_count)])
+    finally:
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+
+    assert errors == [None] * connections_count
+    assert sorted(status for statuses in results for status in statuses) == [200] * total
+    funding = CampaignFunding.objects.get(campaign=campaign)
+    assert funding.raised_minor == sum(500 + i for i in range(total)) == 374_750
+    assert funding.donor_count == total
+    assert Donation.objects.filter(campaign=campaign, state=Donation.State.SUCCEEDED).count() == total
+    assert StripeEvent.objects.filter(status=StripeEvent.Status.PROCESSED).count() == total
+
+    latencies.sort()
+    waiting = [s for s in samples if s]
+    print(
+        f"\nburst: {total} donations over {connections_count} connections in {elapsed:.2f} s "
+        f"({total / elapsed:.0f}/s); webhook p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms; lock waiters: max {max(samples, default=0)}, "
+        f"mean {statistics.fmean(samples) if samples else 0:.2f}, "
+        f"{len(waiting)}/{len(samples)} samples with a waiter; waiting in {waiting_in.most_common(3)}"
+    )
+    assert samples  # the sampler saw the burst; its numbers are in docs/performance.md

@@ -50,6 +50,14 @@ def test_get_only_asks_for_confirmation(user, client):
     assert not NotificationPreference.objects.exists()  # link scanners prefetch GETs
 
 
+def test_head_asks_like_get_and_never_unsubscribes(user, client):
+    url = unsubscribe_path(email=user.email, kind=Kind.MENTION, user_id=user.pk)
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert not NotificationPreference.objects.exists()  # link scanners send HEADs too
+
+
 def test_guest_unsubscribes_and_can_undo(one_click, run_on_commit):
     with run_on_commit():
         notify(email="walker@example.org", kind=Kind.EVENT_REMINDER, context={"title": "Soon"}, dedupe_key="g:1")
