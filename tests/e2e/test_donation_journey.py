@@ -122,7 +122,9 @@ def test_give_with_card_3ds_and_decline(browser, live_server, stripe_api, artifa
     page.get_by_role("button", name="Complete authentication").click()
     page.get_by_role("button", name="Fail authentication").click()
     error.wait_for(state="visible", timeout=20_000)
-    assert "3D Secure" in error.inner_text()
+    # The failed-authentication message (fundraising.rules), not the one for a decline.
+    assert "security check (3-D Secure) was not completed" in error.inner_text()
+    assert "no money was taken" in error.inner_text()
     kenji = read_db(lambda: list(Donation.objects.filter(email="kenji@example.org").order_by("created_at")))
     # The 150 one was never confirmed: still pending, no PaymentIntent; the 15 one failed 3DS.
     assert [(d.amount_minor, d.state, bool(d.stripe_payment_intent_id)) for d in kenji] == [
