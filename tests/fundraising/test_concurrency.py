@@ -152,7 +152,7 @@ def _lock_waiters(cursor) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def test_donation_burst_of_500_to_one_campaign_is_exact_and_does_not_queue_on_the_totals_row():
+def test_donation_burst_of_500_to_one_campaign_is_exact_and_reports_its_lock_waits():
     """500 donations to one campaign succeed at once through the signed webhook (the success
     transition: donation row lock, then `UPDATE campaign_funding SET raised = raised + x`), from 16
     connections as the load test drives it. Every one counts, exactly once. The sampler of
