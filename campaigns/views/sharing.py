@@ -1,9 +1,6 @@
 """Sharing: the tracked /s/<code> redirect, the embeddable widget and the QR code."""
 
-import io
-
-import segno
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -14,6 +11,7 @@ from campaigns.hooks import campaign_embed_sections
 from campaigns.services import sharing
 from campaigns.views._common import public_or_404
 from causeweb.core.clientip import client_ip
+from causeweb.core.qr import qr_svg_response
 
 
 def _visitor(request) -> str:
@@ -61,11 +59,5 @@ def campaign_qr(request, slug: str):
     campaign = public_or_404(slug)
     share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
     url = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=qr"
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(
-        buffer, kind="svg", scale=8, border=2, xmldecl=False, title=f"QR code for {campaign.title}"
-    )
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-qr.svg"'
-    return response
+    download = f"{campaign.slug}-qr.svg" if request.GET.get("download") else None
+    return qr_svg_response(url, title=f"QR code for {campaign.title}", download_name=download)

@@ -16,6 +16,7 @@ gateway's error) are caught; anything else is a bug and propagates to a 500 and 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django import forms
@@ -36,7 +37,7 @@ class ServiceCall:
         return self.error is None
 
 
-class _Guard:
+class _Guard(ABC):
     def __init__(self, *, also: tuple[type[Exception], ...] = ()):
         self.catch = DOMAIN_ERRORS + tuple(also)
         self.call = ServiceCall()
@@ -54,11 +55,12 @@ class _Guard:
         self.on_error(exc)
         return True
 
-    def on_success(self) -> None:
-        pass
+    def on_success(self) -> None:  # noqa: B027 - optional: most guards have nothing to say on success
+        return None
 
+    @abstractmethod
     def on_error(self, exc: Exception) -> None:
-        raise NotImplementedError
+        """What the caller sees of a domain error (a form error, a flash message)."""
 
 
 class form_errors(_Guard):  # noqa: N801 - used as a context manager, reads as a phrase

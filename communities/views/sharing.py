@@ -2,9 +2,6 @@
 statistics. The /s/<code> redirect itself is campaigns' (the group is the share link's target).
 Private groups have none of these (404 for everyone, as their page is for outsiders)."""
 
-import io
-
-import segno
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,6 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
+from causeweb.core.qr import qr_svg_response
 from causeweb.core.share_cards import share_card_png
 from communities import policies, previews, selectors
 from communities.services.sharing import group_share_link
@@ -44,14 +42,10 @@ def group_card(request, slug: str):
 @cache_control(public=True, max_age=3600)
 def group_qr(request, slug: str):
     group = _shareable_group_or_404(slug)
-    buffer = io.BytesIO()
-    segno.make(_tracked_url(request, group, "qr"), error="m").save(
-        buffer, kind="svg", scale=8, border=2, xmldecl=False, title=f"QR code for {group.name}"
+    download = f"{group.slug}-qr.svg" if request.GET.get("download") else None
+    return qr_svg_response(
+        _tracked_url(request, group, "qr"), title=f"QR code for {group.name}", download_name=download
     )
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="{group.slug}-qr.svg"'
-    return response
 
 
 @xframe_options_exempt

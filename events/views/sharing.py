@@ -2,9 +2,6 @@
 and the host's share statistics. The /s/<code> redirect itself is campaigns' (the event is the
 share link's target)."""
 
-import io
-
-import segno
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,6 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
+from causeweb.core.qr import qr_svg_response
 from causeweb.core.share_cards import share_card_png
 from events import previews
 from events.services.sharing import event_share_link
@@ -36,14 +34,10 @@ def event_card(request, slug: str):
 @cache_control(public=True, max_age=3600)
 def event_qr(request, slug: str):
     event = event_or_404(slug)
-    buffer = io.BytesIO()
-    segno.make(_tracked_url(request, event, "qr"), error="m").save(
-        buffer, kind="svg", scale=8, border=2, xmldecl=False, title=f"QR code for {event.title}"
+    download = f"{event.slug}-qr.svg" if request.GET.get("download") else None
+    return qr_svg_response(
+        _tracked_url(request, event, "qr"), title=f"QR code for {event.title}", download_name=download
     )
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="{event.slug}-qr.svg"'
-    return response
 
 
 @xframe_options_exempt
