@@ -2,12 +2,13 @@
 then serve the site. Safe to run again and again."""
 
 import atexit
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from causeweb.core import localstripe
+from causeweb.core import demo_scheduler, localstripe
 
 
 class Command(BaseCommand):
@@ -16,8 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Set up and seed, then exit.")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not run the scheduled jobs (celery beat)."
+        )
 
-    def handle(self, *args, addrport, no_serve, **options):
+    def handle(self, *args, addrport, no_serve, no_scheduler, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
         call_command("seed_demo")
@@ -42,6 +46,12 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
+        if not no_scheduler:
+            scheduler = demo_scheduler.start_scheduler(Path(settings.BASE_DIR) / "tmp")
+            atexit.register(demo_scheduler.stop_scheduler, scheduler)
+            self.stdout.write(
+                "Scheduled jobs (reminders, turnout, waitlist expiry, digests, settling) run in the background."
+            )
         call_command("runserver", addrport, use_reloader=False)
 
     def _after_payment_server_up(self):

@@ -1,0 +1,78 @@
+"""`make run` runs the scheduled jobs: the demo command starts a beat child, and on the embedded
+default (no Redis: eager tasks, in-memory broker) that child runs each due job itself."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+
+from causeweb.core import demo_scheduler
+from causeweb.core.management.commands import run_demo
+from tests.beat_probe import PROBE_FILE_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_embedded_default_runs_beat_alone(settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    command = demo_scheduler.scheduler_command(tmp_path / "schedule")
+    assert command[command.index("causeweb") + 1] == "beat"
+    assert f"--schedule={tmp_path / 'schedule'}" in command
+
+
+def test_with_a_broker_runs_a_worker_with_embedded_beat(settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    command = demo_scheduler.scheduler_command(tmp_path / "schedule")
+    assert command[command.index("causeweb") + 1] == "worker"
+    assert "-B" in command
+    assert command[command.index("-Q") + 1] == "default,notifications,payments"
+
+
+@pytest.mark.parametrize("flags, starts", [([], True), (["--no-scheduler"], False)])
+def test_run_demo_starts_the_scheduler_unless_told_not_to(settings, flags, starts):
+    settings.STRIPE_API_BASE = "https://api.stripe.com"  # no localstripe to start
+    with (
+        mock.patch.object(run_demo, "call_command") as called,
+        mock.patch.object(demo_scheduler, "start_scheduler") as start,
+        mock.patch.object(run_demo.atexit, "register") as at_exit,
+    ):
+        call_command("run_demo", *flags)
+    assert start.called is starts
+    if starts:
+        at_exit.assert_any_call(demo_scheduler.stop_scheduler, start.return_value)
+    assert called.call_args_list[-1].args[0] == "runserver"
+
+
+def test_an_eager_beat_child_runs_due_jobs_itself(tmp_path):
+    probe = tmp_path / "probe.txt"
+    env = {
+        **os.environ,
+        PROBE_FILE_ENV: str(probe),
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "CELERY_BROKER_URL": "memory://",
+    }
+    for production_only in ("REDIS_URL", "DATABASE_URL"):  # the embedded default has neither
+        env.pop(production_only, None)
+    command = [
+        sys.executable, "-m", "celery", "-A", "tests.beat_probe", "beat",
+        f"--schedule={tmp_path / 'schedule'}", "--max-interval=1", "--loglevel=WARNING",
+    ]  # fmt: skip
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _runs(probe) < 2:
+            if child.poll() is not None:
+                pytest.fail(f"beat exited early: {child.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+    finally:
+        demo_scheduler.stop_scheduler(child)
+    assert _runs(probe) >= 2
+
+
+def _runs(probe: Path) -> int:
+    return probe.read_text().count("ran") if probe.exists() else 0
