@@ -50,7 +50,7 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
         kind=Kind.CAMPAIGN_APPROVED,
         context={
             "title": f"Your campaign “{campaign.title}” is live",
-            "body": "A moderator approved it. Share it with the people who care: every share link is tracked.",
+            "body": "Every share link is tracked, so your campaign's stats show which channels bring people.",
             "url": campaign.get_absolute_url(),
             "campaign_id": campaign.pk,
         },

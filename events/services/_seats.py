@@ -77,7 +77,7 @@ def _promote_waitlist(event: Event, *, now: datetime) -> list[RSVP]:
             local_expiry = timezone.localtime(rsvp.offer_expires_at, event.zone)
             title = f"A spot opened up: {event.title}"
             body = (
-                f"Confirm your spot before {local_expiry:%A %d %B, %H:%M} ({event.timezone}), "
+                f"It is held for you: confirm it before {local_expiry:%A %d %B, %H:%M} ({event.timezone}), "
                 "or it passes to the next person."
             )
             key = f"waitlist-offer:{rsvp.pk}"
@@ -87,7 +87,7 @@ def _promote_waitlist(event: Event, *, now: datetime) -> list[RSVP]:
             rsvp.save(update_fields=["status", "hold_expires_at", "updated_at"])
             _add_seats(event, going=rsvp.seats)
             title = f"You're in: {event.title}"
-            body = "A spot opened up and it is yours. See you there!" + _online_line(event, rsvp)
+            body = "You moved from the waitlist to the attendee list. See you there!" + _online_line(event, rsvp)
             if rsvp.is_unconfirmed:
                 body += _hold_line(event, rsvp)
             key = f"waitlist-promotion:{rsvp.pk}"

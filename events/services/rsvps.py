@@ -128,7 +128,7 @@ def rsvp_create(
         place = rsvp_waitlist_place(rsvp)
         title, body = f"Waitlisted: {event.title}", f"The event is full; you are number {place} on the waitlist."
     manage_url = rsvp_manage_url(rsvp)
-    body += " Manage or cancel your RSVP with the link below (keep it private)."
+    body += " Keep your RSVP's manage link private: anyone who has it can change or cancel your RSVP."
     notify(
         recipient=user,
         email=email,
