@@ -220,11 +220,15 @@ CELERY_TASK_ROUTES = {
     "causeweb.notifications.tasks.*": {"queue": "notifications"},
     "fundraising.tasks.*": {"queue": "payments"},
 }
-# An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
 # Content with this many open flags (from different people) is hidden until a moderator decides;
 # 0 turns automatic hiding off.
 MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=5)
+# An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
 GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
+# A newly published campaign counts this many points of trending activity for its first days, so
+# the default campaign list shows it on the first page (campaigns/services/trending.py).
+TRENDING_NEW_CAMPAIGN_BOOST = env.int("TRENDING_NEW_CAMPAIGN_BOOST", default=25)
+TRENDING_NEW_CAMPAIGN_DAYS = env.int("TRENDING_NEW_CAMPAIGN_DAYS", default=3)
 # Periodic tasks are registered by each app in causeweb/celery.py's beat schedule.
 
 # --- Auth -----------------------------------------------------------------------------------------

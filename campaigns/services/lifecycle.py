@@ -8,6 +8,7 @@ from django.utils import timezone
 from campaigns import policies
 from campaigns.models import Campaign
 from campaigns.services._common import lock, require_moderator, require_organizer
+from campaigns.services.trending import trending_welcome
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
@@ -40,10 +41,13 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
         raise ValidationError("Only campaigns waiting for review can be approved.", code="not_pending")
     now = timezone.now()
     campaign.status = Campaign.Status.PUBLISHED
+    first_publication = campaign.published_at is None
     campaign.published_at = campaign.published_at or now
     campaign.last_activity_at = now
     campaign.rejection_reason = ""
     campaign.save(update_fields=["status", "published_at", "last_activity_at", "rejection_reason", "updated_at"])
+    if first_publication:
+        trending_welcome(campaign_id=campaign.pk)
     moderation_action_record(moderator=moderator, action="campaign_approve", target=campaign)
     notify(
         recipient=campaign.organizer,

@@ -7,12 +7,18 @@ each campaign's recent rows on every request. The score moves in two ways:
   so new activity shows at once;
 - `campaign_trending_refresh`: the exact count over the window, recomputed by the periodic task
   `campaigns.tasks.refresh_trending_scores`, so activity older than the window ages out.
+
+A campaign published in the last `TRENDING_NEW_CAMPAIGN_DAYS` also gets
+`TRENDING_NEW_CAMPAIGN_BOOST` points: with a score of 0 a newly approved campaign would sort after
+every campaign with any activity, off the first page of the default list, before anyone could see it
+to sign.
 """
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,8 +28,9 @@ TRENDING_WINDOW = timedelta(days=7)
 SCORED_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
 
 
-def trending_score_expression(*, since):
-    """Confirmed signatures + live comments since `since`, for the campaign of the outer row."""
+def trending_score_expression(*, since, now):
+    """Confirmed signatures + live comments since `since`, plus the new-campaign boost, for the
+    campaign of the outer row."""
     recent_signatures = (
         Signature.objects.filter(campaign=OuterRef("pk"), confirmed_at__gte=since)
         .order_by()
@@ -38,8 +45,27 @@ def trending_score_expression(*, since):
         .annotate(n=Count("id"))
         .values("n")
     )
-    return Coalesce(Subquery(recent_signatures, output_field=IntegerField()), Value(0)) + Coalesce(
-        Subquery(recent_comments, output_field=IntegerField()), Value(0)
+    new_campaign_boost = Case(
+        When(published_at__gte=now - new_campaign_window(), then=Value(settings.TRENDING_NEW_CAMPAIGN_BOOST)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        Coalesce(Subquery(recent_signatures, output_field=IntegerField()), Value(0))
+        + Coalesce(Subquery(recent_comments, output_field=IntegerField()), Value(0))
+        + new_campaign_boost
+    )
+
+
+def new_campaign_window() -> timedelta:
+    return timedelta(days=settings.TRENDING_NEW_CAMPAIGN_DAYS)
+
+
+def trending_welcome(*, campaign_id: int) -> None:
+    """A campaign just published starts with the new-campaign boost (call in the approving
+    transaction); the periodic refresh takes it away once the campaign is no longer new."""
+    Campaign.objects.filter(pk=campaign_id).update(
+        trending_score=F("trending_score") + settings.TRENDING_NEW_CAMPAIGN_BOOST
     )
 
 
@@ -52,8 +78,8 @@ def trending_count_activity(*, campaign_id: int) -> None:
 def campaign_trending_refresh(*, now=None) -> int:
     """Recompute every public campaign's score exactly; campaigns no longer public drop to 0.
     Idempotent; returns the number of public campaigns scored."""
-    since = (now or timezone.now()) - TRENDING_WINDOW
+    now = now or timezone.now()
     Campaign.objects.exclude(status__in=SCORED_STATUSES).exclude(trending_score=0).update(trending_score=0)
     return Campaign.objects.filter(status__in=SCORED_STATUSES).update(
-        trending_score=trending_score_expression(since=since)
+        trending_score=trending_score_expression(since=now - TRENDING_WINDOW, now=now)
     )

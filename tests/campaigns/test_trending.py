@@ -10,9 +10,17 @@ from campaigns import selectors
 from campaigns.models import Campaign
 from campaigns.services import trending
 from campaigns.services.comments import comment_create
+from campaigns.services.lifecycle import campaign_approve
 from campaigns.services.signatures import signature_create
 from campaigns.tasks import refresh_trending_scores
-from tests.campaigns.factories import CampaignFactory, CommentFactory, DraftCampaignFactory, SignatureFactory
+from tests.campaigns.factories import (
+    CampaignFactory,
+    CommentFactory,
+    DraftCampaignFactory,
+    PendingCampaignFactory,
+    SignatureFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +43,8 @@ def test_an_unconfirmed_guest_signature_does_not_count_until_confirmed():
     assert score(campaign) == 0
 
 
-def test_the_refresh_is_exact_over_the_window_and_ages_old_activity_out():
+def test_the_refresh_is_exact_over_the_window_and_ages_old_activity_out(settings):
+    settings.TRENDING_NEW_CAMPAIGN_BOOST = 0  # counted activity only; the boost has its own test
     now = timezone.now()
     campaign = CampaignFactory()
     SignatureFactory.create_batch(2, campaign=campaign, confirmed_at=now - timedelta(days=1))
@@ -68,3 +77,21 @@ def test_the_list_sorts_by_the_score_then_latest_activity():
     Campaign.objects.filter(pk=busier.pk).update(trending_score=7)
     order = [c.slug for c in selectors.campaign_search(sort="trending")]
     assert order[:3] == [busier.slug, busy.slug, quiet.slug]
+
+
+def test_a_newly_approved_campaign_is_on_the_first_page_of_the_default_list(django_capture_on_commit_callbacks):
+    busy = [CampaignFactory(trending_score=3) for _ in range(13)]
+    fresh = PendingCampaignFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_approve(campaign=fresh, moderator=UserFactory(is_staff=True, is_superuser=True))
+    first_page = list(selectors.campaign_search(sort="")[:12])
+    assert fresh in first_page
+
+    # The exact refresh keeps the boost while the campaign is new, then drops it.
+    trending.campaign_trending_refresh()
+    fresh.refresh_from_db()
+    assert fresh.trending_score >= 25
+    trending.campaign_trending_refresh(now=timezone.now() + timedelta(days=4))
+    fresh.refresh_from_db()
+    assert fresh.trending_score == 0
+    assert first_page[0] == fresh and len(busy) == 13
