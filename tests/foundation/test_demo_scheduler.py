@@ -76,3 +76,38 @@ def test_an_eager_beat_child_runs_due_jobs_itself(tmp_path):
 
 def _runs(probe: Path) -> int:
     return probe.read_text().count("ran") if probe.exists() else 0
+
+
+def test_the_scheduler_stops_when_the_demo_process_is_killed(tmp_path):
+    """SIGKILL skips atexit: the child must still go (Linux parent-death signal)."""
+    launcher = (
+        "import sys, time; from pathlib import Path; import django; django.setup(); "
+        "from causeweb.core import demo_scheduler; "
+        "p = demo_scheduler.start_scheduler(Path(sys.argv[1])); print(p.pid, flush=True); time.sleep(60)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "causeweb.settings", "CELERY_TASK_ALWAYS_EAGER": "true"}
+    for production_only in ("REDIS_URL", "DATABASE_URL"):
+        env.pop(production_only, None)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", launcher, str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    child_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _alive(child_pid):
+        time.sleep(0.2)
+    assert not _alive(child_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # not our child: ask the kernel whether it still exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        status = Path(f"/proc/{pid}/status")
+        return status.exists() and "zombie" not in status.read_text()
+    return waited == 0
