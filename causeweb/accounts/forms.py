@@ -21,6 +21,28 @@ class ProfileForm(forms.ModelForm):
         self.fields["bio"].validators.append(validate_no_bidi)
 
 
+class SignupExtraForm(forms.Form):
+    """allauth's sign-up form gets these fields (ACCOUNT_SIGNUP_FORM_CLASS). Without a name, what
+    others see would be the start of the email address ("Started by nora.new")."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        validators=[validate_single_line],
+        help_text="Shown next to what you start, write, sign or give, unless you choose to stay anonymous.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])
+
+
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
         max_length=80, help_text='What will use it, so you can tell your tokens apart ("My phone", "Partner site").'
