@@ -350,3 +350,20 @@ def referral_share_link_id(*, session, campaign_id: int) -> int | None:
 def campaign_list_published_for_choices() -> QuerySet[Campaign]:
     """Published campaigns by title, for other apps' "link to a campaign" fields."""
     return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).only("id", "title", "slug").order_by("title")
+
+
+def signature_list_for_supporter(*, user, limit: int = 20) -> list[Signature]:
+    """A signed-in person's signatures, newest first, on campaigns the public can still see."""
+    return list(
+        Signature.objects.filter(user=user, campaign__status__in=PUBLIC_STATUSES)
+        .select_related("campaign")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def campaign_list_followed_by(*, user, limit: int = 50) -> list[Campaign]:
+    return list(
+        Campaign.objects.filter(follows__user=user, status__in=PUBLIC_STATUSES).order_by("-follows__created_at", "-id")[
+            :limit
+        ]
+    )

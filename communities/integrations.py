@@ -19,3 +19,7 @@ def campaign_groups_section(*, campaign, viewer) -> PageSection:
 def share_link_target(*, target) -> bool | None:
     """campaigns' share links may point at a group (`campaigns.hooks.share_link_targets`)."""
     return policies.can_share_group(target) if isinstance(target, Group) else None
+
+
+def my_activity_section(*, user) -> PageSection:
+    return PageSection("communities/_my_activity.html", {"memberships": selectors.membership_list_for_user(user=user)})

@@ -46,7 +46,9 @@ def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
 def group_search(*, query: str = "", cause_slug: str = "", place: str = "") -> QuerySet[Group]:
     """Browse: public and by-request groups (private groups never show), by name, cause and place."""
     groups = (
-        Group.objects.exclude(visibility=Group.Visibility.PRIVATE).filter(hidden_at__isnull=True).select_related("cause")
+        Group.objects.exclude(visibility=Group.Visibility.PRIVATE)
+        .filter(hidden_at__isnull=True)
+        .select_related("cause")
     )
     query, place = (query or "").strip(), (place or "").strip()
     if query:
@@ -260,3 +262,8 @@ def group_list_hostable_by(*, user, include_group_id: int | None = None) -> Quer
 
 def join_request_pending_for(*, group: Group, user) -> JoinRequest | None:
     return JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).first()
+
+
+def membership_list_for_user(*, user) -> list[Membership]:
+    """Someone's memberships with their role, private groups included (shown only to them)."""
+    return list(Membership.objects.filter(user=user).select_related("group").order_by("group__name"))

@@ -7,13 +7,14 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from campaigns.hooks import campaign_page_sections, campaign_update_audiences, share_link_targets
-        from causeweb.core.hooks import home_page_sections
+        from causeweb.core.hooks import home_page_sections, my_activity_sections
         from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
         from events import integrations, policies
         from events.services import moderation
 
         home_page_sections.register("events", integrations.home_section, order=20)
+        my_activity_sections.register("events", integrations.my_activity_section, order=20)
         campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
         group_page_sections.register("events", integrations.group_events_section, order=10)
         register_moderatable(

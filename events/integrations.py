@@ -3,6 +3,7 @@
 from causeweb.core.hooks import PageSection
 from events import policies, selectors
 from events.models import Event
+from events.services.links import rsvp_manage_url
 
 
 def home_section(*, request) -> PageSection:
@@ -29,3 +30,15 @@ def share_link_target(*, target) -> bool | None:
 def campaign_update_audience(*, campaign):
     """RSVPs that asked to be kept updated hear the campaign's news (`campaign_update_audiences`)."""
     return selectors.campaign_update_audience(campaign=campaign)
+
+
+def my_activity_section(*, user) -> PageSection:
+    upcoming = selectors.event_list_with_user_rsvps(user=user)
+    return PageSection(
+        "events/_my_activity.html",
+        {
+            "upcoming": [(rsvp, rsvp_manage_url(rsvp)) for rsvp in upcoming],
+            "past": selectors.rsvp_list_past_for_user(user=user),
+            "hosted": list(selectors.event_list_hosted_by(user=user)[:20]),
+        },
+    )

@@ -245,3 +245,14 @@ def campaign_update_audience(*, campaign) -> tuple:
         .iterator(chunk_size=1000)
     )
     return account_ids, guest_emails
+
+
+def rsvp_list_past_for_user(*, user, now: datetime | None = None, limit: int = 10) -> list[RSVP]:
+    """Events a person RSVPed to that have ended, newest first (with whether they were checked in)."""
+    now = now or timezone.now()
+    return list(
+        RSVP.objects.filter(user=user, event__ends_at__lte=now)
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("event")
+        .order_by("-event__starts_at", "-id")[:limit]
+    )

@@ -7,8 +7,10 @@ class FundraisingConfig(AppConfig):
 
     def ready(self):
         from campaigns.hooks import campaign_currency_locks, campaign_embed_sections, campaign_page_sections
+        from causeweb.core.hooks import my_activity_sections
         from fundraising import integrations
 
         campaign_page_sections.register("funding", integrations.campaign_funding_section, order=10)
+        my_activity_sections.register("giving", integrations.my_activity_section, order=40)
         campaign_embed_sections.register("funding", integrations.campaign_embed_funding_section, order=10)
         campaign_currency_locks.register("donations", integrations.campaign_currency_locked)

@@ -27,3 +27,11 @@ def campaign_embed_funding_section(*, campaign, absolute_url) -> PageSection | N
         "fundraising/_embed_funding.html",
         {"funding": funding, "donate_url": absolute_url(funding["donate_url"])},
     )
+
+
+def my_activity_section(*, user) -> PageSection:
+    """The latest few gifts; My giving has them all, with pledges and receipts."""
+    recent = selectors.donation_list_for_donor(user=user)[:5]
+    return PageSection(
+        "fundraising/_my_activity.html", {"donations": [selectors.donation_giving_row(d) for d in recent]}
+    )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from causeweb.accounts import selectors, services
 from causeweb.accounts.forms import ApiTokenCreateForm, ApiTokenRenameForm, ProfileForm
 from causeweb.core.boundary import flash_errors, form_errors
+from causeweb.core.hooks import my_activity_sections
 
 
 def _render_profile(request, *, form=None, token_form=None, new_token=None, new_secret=None, status=200):
@@ -32,6 +33,13 @@ def profile(request):
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
     return _render_profile(request, form=form)
+
+
+@login_required
+@never_cache
+def activity(request):
+    """What this person signed, follows, attends, belongs to and gave: one section per app."""
+    return render(request, "accounts/activity.html", {"sections": my_activity_sections.sections(user=request.user)})
 
 
 @login_required

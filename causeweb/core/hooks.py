@@ -77,3 +77,8 @@ class Hook:
 # The home page's sections (featured campaigns, upcoming events, groups): each app adds its own.
 # Providers take `request` and return a PageSection, or None to show nothing.
 home_page_sections = Hook("home page sections")
+
+# "My activity" (causeweb.accounts): what a signed-in person signed, follows, attends, belongs to
+# and gave, each part from the app that owns it. Providers take `user` and return a PageSection, or
+# None to show nothing.
+my_activity_sections = Hook("my activity sections")

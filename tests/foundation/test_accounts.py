@@ -13,7 +13,8 @@ PASSWORD = "a-Long-unusual-passphrase-42"
 
 def test_sign_up_verify_email_then_log_in(client):
     response = client.post(
-        reverse("account_signup"), {"display_name": "New Person", "email": "New.Person@Example.org", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"display_name": "New Person", "email": "New.Person@Example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302
     user = User.objects.get(email__iexact="new.person@example.org")
@@ -40,7 +41,8 @@ def test_sign_up_verify_email_then_log_in(client):
 
 def test_sign_up_with_mismatched_passwords_shows_field_error(client):
     response = client.post(
-        reverse("account_signup"), {"display_name": "X", "email": "x@example.org", "password1": PASSWORD, "password2": PASSWORD + "x"}
+        reverse("account_signup"),
+        {"display_name": "X", "email": "x@example.org", "password1": PASSWORD, "password2": PASSWORD + "x"},
     )
     assert response.status_code == 200
     assert "same password" in response.content.decode()
@@ -49,7 +51,10 @@ def test_sign_up_with_mismatched_passwords_shows_field_error(client):
 
 def test_duplicate_email_creates_no_second_account_and_reveals_nothing(client, user):
     """allauth prevents account enumeration: the form looks successful, the owner gets an email."""
-    client.post(reverse("account_signup"), {"display_name": "Copy", "email": user.email.upper(), "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        reverse("account_signup"),
+        {"display_name": "Copy", "email": user.email.upper(), "password1": PASSWORD, "password2": PASSWORD},
+    )
     assert User.objects.filter(email__iexact=user.email).count() == 1
     assert any(user.email in m.to for m in mail.outbox)
 
@@ -93,14 +98,21 @@ def test_sign_up_asks_for_the_name_others_see(client):
     assert 'name="display_name"' in response.content.decode()
     client.post(
         reverse("account_signup"),
-        {"display_name": "  Nora   Nováková ", "email": "nora.new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "display_name": "  Nora   Nováková ",
+            "email": "nora.new@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     user = User.objects.get(email="nora.new@example.org")
     assert user.display_name == "Nora Nováková"
     assert user.public_name == "Nora Nováková"
 
 
-@pytest.mark.parametrize("name, error", [("", "This field is required"), ("   ", "This field is required"), ("Eve\u202e", "")])
+@pytest.mark.parametrize(
+    "name, error", [("", "This field is required"), ("   ", "This field is required"), ("Eve\u202e", "")]
+)
 def test_sign_up_without_a_usable_name_is_a_field_error(client, name, error):
     response = client.post(
         reverse("account_signup"),

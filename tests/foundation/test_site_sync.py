@@ -31,7 +31,12 @@ def test_sign_up_email_names_the_site_not_example_com(client, settings):
     site_sync()
     client.post(
         "/accounts/signup/",
-        {"display_name": "Nora", "email": "nora.new@example.org", "password1": "a-long-Passphrase-42", "password2": "a-long-Passphrase-42"},
+        {
+            "display_name": "Nora",
+            "email": "nora.new@example.org",
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
     )
     assert mail.outbox, "no confirmation email was sent"
     subject = mail.outbox[0].subject
