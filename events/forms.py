@@ -272,6 +272,15 @@ class WalkInForm(forms.Form):
     name = forms.CharField(max_length=120, validators=[validate_single_line])
     email = forms.EmailField(required=False)
     guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False)
+    over_capacity = forms.BooleanField(
+        required=False, label="Admit over capacity", help_text="Only when the event is full and there is room anyway."
+    )
+
+
+class RemoveRSVPForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, required=False, label="Reason (sent to them)", validators=[validate_single_line]
+    )
 
 
 class MessageForm(forms.Form):

@@ -256,3 +256,7 @@ def rsvp_list_past_for_user(*, user, now: datetime | None = None, limit: int = 1
         .select_related("event")
         .order_by("-event__starts_at", "-id")[:limit]
     )
+
+
+def rsvp_on_event(*, event: Event, rsvp_id: int) -> RSVP | None:
+    return event.rsvps.exclude(status=RSVP.Status.CANCELLED).filter(pk=rsvp_id).first()

@@ -27,4 +27,5 @@ urlpatterns = [
     path("<slug:slug>/check-in/", check_in.event_check_in, name="check_in"),
     path("<slug:slug>/check-in/count/", check_in.event_check_in_count, name="check_in_count"),
     path("<slug:slug>/walk-in/", check_in.event_walk_in, name="walk_in"),
+    path("<slug:slug>/rsvps/<id:rsvp_id>/remove/", host.event_rsvp_remove, name="rsvp_remove"),
 ]

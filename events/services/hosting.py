@@ -1,5 +1,5 @@
-"""The host's tools at the door and after: check-in by code or from the list, walk-ins, and the
-attendee export."""
+"""The host's tools at the door and after: check-in by code or from the list, walk-ins (over
+capacity when the host says so), removing an RSVP, and the attendee export."""
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -9,10 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict, ValidationError
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.services import notify
 from events import selectors
 from events.models import RSVP, Event
-from events.services._common import _lock_event, _require_host
-from events.services._seats import _add_seats, _new_code_for, _promote_waitlist, _release_expired_holds
+from events.services._common import _event_context, _lock_event, _require_host
+from events.services._seats import (
+    _add_seats,
+    _new_code_for,
+    _promote_waitlist,
+    _release_expired_holds,
+    _release_rsvp,
+)
 
 
 @transaction.atomic
@@ -47,9 +55,20 @@ def rsvp_check_in(
 
 @transaction.atomic
 def rsvp_add_walk_in(
-    *, event_id: int, actor, name: str, email: str = "", guests: int = 0, now: datetime | None = None
+    *,
+    event_id: int,
+    actor,
+    name: str,
+    email: str = "",
+    guests: int = 0,
+    over_capacity: bool = False,
+    now: datetime | None = None,
 ) -> RSVP:
-    """Someone turns up without an RSVP: the host adds them, checked in, if a seat is free."""
+    """Someone turns up without an RSVP: the host adds them, checked in, if a seat is free, or
+    beyond the capacity when the host explicitly admits them over it (a full hall often has room
+    for one more at the back). Admitting over capacity raises the capacity by what was missing: the
+    host has just shown the room holds that many, and seats going + held never exceed capacity (a
+    database constraint)."""
     now = now or timezone.now()
     event = _lock_event(event_id)
     _require_host(event, actor)
@@ -74,8 +93,11 @@ def rsvp_add_walk_in(
     if _release_expired_holds(event, now=now):
         _promote_waitlist(event, now=now)
     seats = 1 + guests
+    if event.capacity is not None and event.capacity - event.seats_taken < seats and not over_capacity:
+        raise Conflict("The event is full. Tick “Admit over capacity” to let them in anyway.", code="full")
     if event.capacity is not None and event.capacity - event.seats_taken < seats:
-        raise Conflict("The event is full. Raise the capacity to admit walk-ins.", code="full")
+        event.capacity = event.seats_taken + seats
+        event.save(update_fields=["capacity", "updated_at"])
     rsvp = RSVP.objects.create(
         event=event,
         name=name[:120],
@@ -87,6 +109,36 @@ def rsvp_add_walk_in(
         check_in_code=_new_code_for(event),
     )
     _add_seats(event, going=seats)
+    return rsvp
+
+
+@transaction.atomic
+def rsvp_remove_by_host(*, event_id: int, rsvp_id: int, actor, reason: str = "", now: datetime | None = None) -> RSVP:
+    """The host takes someone off the list (a duplicate, a no-show's seat, a person asked to leave):
+    their seats go to the waitlist, and they are told, with the host's reason when given."""
+    now = now or timezone.now()
+    event = _lock_event(event_id)
+    _require_host(event, actor)
+    rsvp = RSVP.objects.select_for_update().filter(pk=rsvp_id, event=event).first()
+    if rsvp is None:
+        raise ValidationError("This RSVP is not on this event's list.")
+    if rsvp.status == RSVP.Status.CANCELLED:
+        raise Conflict("This RSVP is already cancelled.")
+    _release_rsvp(event, rsvp, reason="host", now=now)
+    _promote_waitlist(event, now=now)
+    reason = " ".join((reason or "").split())[:300]
+    body = "The host removed your RSVP, so your spot has gone to someone else."
+    if reason:
+        body += f" Their reason: {reason}"
+    notify(
+        recipient=rsvp.user,
+        email=rsvp.email,
+        kind=Kind.RSVP_CONFIRMATION,
+        context=_event_context(
+            event, title=f"Your RSVP was removed: {event.title}", body=body, url=event.get_absolute_url()
+        ),
+        dedupe_key=f"rsvp-removed:{rsvp.pk}",
+    )
     return rsvp
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from causeweb.core.boundary import flash_errors, form_errors
+from causeweb.core.boundary import form_errors
 from causeweb.core.converters import parse_id
 from events import selectors
 from events.forms import CheckInForm, WalkInForm
@@ -21,7 +21,6 @@ from events.views._common import host_event_or_403
 def event_check_in(request, slug):
     event = host_event_or_403(request, slug)
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    walk_in_form = WalkInForm(prefix="walkin")
     if request.method == "POST":
         if "rsvp_id" in request.POST:
             try:
@@ -40,15 +39,20 @@ def event_check_in(request, slug):
             if call.ok:
                 messages.success(request, f"{rsvp.name} is checked in.")
                 return redirect("events:check_in", slug=slug)
+    return _render_check_in(request, event, form=form)
+
+
+def _render_check_in(request, event: Event, *, form=None, walk_in_form=None, status: int = 200):
     return render(
         request,
         "events/check_in.html",
         {
             "event": event,
-            "form": form,
-            "walk_in_form": walk_in_form,
+            "form": form or CheckInForm(),
+            "walk_in_form": walk_in_form or WalkInForm(prefix="walkin"),
             **_check_in_live_context(event),
         },
+        status=status,
     )
 
 
@@ -63,24 +67,18 @@ def _check_in_live_context(event: Event) -> dict:
 @login_required
 @require_POST
 def event_walk_in(request, slug):
+    """On any error the check-in page comes back with the walk-in's typed details kept."""
     event = host_event_or_403(request, slug)
     form = WalkInForm(request.POST, prefix="walkin")
     if form.is_valid():
-        with flash_errors(request) as call:
-            rsvp = rsvp_add_walk_in(
-                event_id=event.pk,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data.get("email") or "",
-                guests=form.cleaned_data.get("guests") or 0,
-            )
+        with form_errors(form) as call:
+            rsvp = rsvp_add_walk_in(event_id=event.pk, actor=request.user, **form.cleaned_data)
         if call.ok:
-            messages.success(request, f"{rsvp.name} added as a walk-in and checked in.")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("events:check_in", slug=slug)
+            raised = rsvp.event.capacity != event.capacity
+            over = f"; capacity is now {rsvp.event.capacity}" if raised else ""
+            messages.success(request, f"{rsvp.name} added as a walk-in and checked in{over}.")
+            return redirect("events:check_in", slug=slug)
+    return _render_check_in(request, event, walk_in_form=form, status=400)
 
 
 @never_cache

@@ -3,13 +3,14 @@ the message-everyone form) and the attendee CSV."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from causeweb.core.boundary import form_errors
 from causeweb.core.csv_export import csv_stream_response
 from events import selectors
-from events.forms import CancelForm, DuplicateForm, EventForm, MessageForm
+from events.forms import CancelForm, DuplicateForm, EventForm, MessageForm, RemoveRSVPForm
 from events.services import events, hosting
 from events.services.messages import event_message_create
 from events.views._common import host_event_or_403
@@ -109,3 +110,23 @@ def event_attendees_csv(request, slug):
         header=hosting.ATTENDEE_EXPORT_HEADER,
         rows=hosting.attendee_export_rows(event=event, actor=request.user),
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_rsvp_remove(request, slug, rsvp_id):
+    """Asks first (who, how many seats, what happens next), then removes and tells them."""
+    event = host_event_or_403(request, slug)
+    rsvp = selectors.rsvp_on_event(event=event, rsvp_id=rsvp_id)
+    if rsvp is None:
+        raise Http404("This RSVP is not on this event's list.")
+    form = RemoveRSVPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            hosting.rsvp_remove_by_host(
+                event_id=event.pk, rsvp_id=rsvp.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        if call.ok:
+            messages.success(request, f"{rsvp.name}'s RSVP is removed and they have been told.")
+            return redirect("events:manage", slug=slug)
+    return render(request, "events/rsvp_remove.html", {"event": event, "rsvp": rsvp, "form": form})

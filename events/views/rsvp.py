@@ -83,9 +83,13 @@ def _rsvp_from_token(token: str) -> RSVP:
 def rsvp_manage(request, token):
     """The page behind the link in the confirmation email: anyone holding it manages the RSVP."""
     rsvp = _rsvp_from_token(token)
+    confirm_cancel = False
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "cancel":
+        if action == "cancel" and request.POST.get("confirm") != "yes":
+            # One stray tap must not give a seat away: the page asks first.
+            confirm_cancel = True
+        elif action == "cancel":
             with flash_errors(request, success="Your RSVP is cancelled. Thanks for letting the host know."):
                 rsvps.rsvp_cancel(rsvp_id=rsvp.pk, manage_token=token)
         elif action == "claim":
@@ -98,7 +102,8 @@ def rsvp_manage(request, token):
                 rsvps.rsvp_set_visibility(rsvp_id=rsvp.pk, show_publicly=show, manage_token=token)
         else:
             messages.error(request, "Unknown action.")
-        return redirect("events:rsvp_manage", token=token)
+        if not confirm_cancel:
+            return redirect("events:rsvp_manage", token=token)
     event = rsvp.event
     return render(
         request,
@@ -107,6 +112,7 @@ def rsvp_manage(request, token):
             "rsvp": rsvp,
             "event": event,
             "token": token,
+            "confirm_cancel": confirm_cancel and rsvp.is_active,
             "waitlist_place": rsvps.rsvp_waitlist_place(rsvp),
             # This page opens in the browser right after a guest RSVPs: the link waits for the email.
             "show_online_link": policies.can_see_online_link(event, rsvp=rsvp),

@@ -221,7 +221,11 @@ def test_rsvp_manage_cancel_and_claim(client, host):
     second = rsvp_create(event_id=event.pk, name="B", email="b@example.org")
     page = client.get(rsvp_manage_url(second)).content.decode()
     assert 'id="waitlist-place"' in page and "number <strong>1</strong>" in page
-    client.post(rsvp_manage_url(first), {"action": "cancel"})
+    asked = client.post(rsvp_manage_url(first), {"action": "cancel"})
+    assert "Yes, cancel my RSVP" in asked.content.decode()
+    first.refresh_from_db()
+    assert first.status == RSVP.Status.GOING  # one tap only asks
+    client.post(rsvp_manage_url(first), {"action": "cancel", "confirm": "yes"})
     second.refresh_from_db()
     assert second.status == RSVP.Status.OFFERED
     assert "Confirm my spot" in client.get(rsvp_manage_url(second)).content.decode()
