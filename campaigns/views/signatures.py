@@ -12,6 +12,10 @@ from causeweb.core import ratelimits
 from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import Conflict, RateLimited, ValidationError
 
+# These pages redirect to the share box (#share); a message with this tag is shown in it, where the
+# person is looking, instead of at the top of the page they were scrolled past.
+AT_SHARE = "at-share"
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, slug: str):
@@ -51,11 +55,14 @@ def sign(request, slug: str):
                 signed[str(campaign.pk)] = signature.pk
                 request.session[GUEST_SIGNATURES_SESSION_KEY] = signed
             if signature.is_confirmed:
-                messages.success(request, "Thank you — your name is on the petition. Now pass it on!")
+                messages.success(
+                    request, "Thank you — your name is on the petition. Now pass it on!", extra_tags=AT_SHARE
+                )
             else:
                 messages.success(
                     request,
                     f"Almost done: we sent a link to {signature.email}. Your signature counts once you confirm.",
+                    extra_tags=AT_SHARE,
                 )
             return redirect(f"{campaign.get_absolute_url()}#share")
     return render(request, "campaigns/detail.html", detail_context(request, campaign, signature_form=form), status=400)
@@ -78,6 +85,6 @@ def signature_confirm(request, token: str):
                 {"error": exc.messages[0], "signature": signature},
                 status=400,
             )
-        messages.success(request, "Confirmed — your signature now counts. Thank you!")
+        messages.success(request, "Confirmed — your signature now counts. Thank you!", extra_tags=AT_SHARE)
         return redirect(f"{signature.campaign.get_absolute_url()}#share")
     return render(request, "campaigns/signature_confirm.html", {"signature": signature, "token": token})

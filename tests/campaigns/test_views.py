@@ -665,3 +665,14 @@ def test_export_signatures_policy(campaign, user, other_user):
     assert can_export_signatures(UserFactory(is_staff=True, is_superuser=True), campaign)
     user.is_active = False
     assert not can_export_signatures(user, campaign)
+
+
+def test_the_thank_you_shows_in_the_share_box_the_page_scrolls_to(client, campaign, other_user):
+    client.force_login(other_user)
+    response = client.post(reverse("campaigns:sign", args=[campaign.slug]), {"name": "Me"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("#share")
+    html = response.content.decode()
+    share_box = html[html.index('id="share"') :]
+    top = html[: html.index('id="main"')]
+    assert "your name is on the petition" in share_box.split("</section>")[0]
+    assert "your name is on the petition" not in top

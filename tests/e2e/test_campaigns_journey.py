@@ -99,7 +99,7 @@ def test_create_approve_share_sign(live_server, browser, artifacts_dir, tmp_path
     page.fill("#sign textarea[name=comment]", "For my kids")
     page.click("#sign button[type=submit]")
     page.wait_for_load_state()
-    assert "we sent a link to vera@example.org" in page.inner_text(".messages")
+    assert "we sent a link to vera@example.org" in page.inner_text("#share")
     assert "Check your inbox to confirm your signature" in page.inner_text("#sign")
     signature = Signature.objects.get()
     assert signature.share_link.code == code and not signature.is_confirmed
@@ -107,7 +107,7 @@ def test_create_approve_share_sign(live_server, browser, artifacts_dir, tmp_path
     page.goto(f"{base}{confirm_url}")
     page.click("text=Confirm my signature")
     page.wait_for_load_state()
-    assert "your signature now counts" in page.inner_text(".messages")
+    assert "your signature now counts" in page.inner_text("#share")
     assert "1 signed" in page.inner_text("#signature-counter").replace("\n", " ")
     assert "You signed this petition" in page.inner_text("#sign")
     campaign.refresh_from_db()
