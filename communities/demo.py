@@ -142,7 +142,17 @@ def _cause_for(words):
     return None
 
 
-def _seed_group(spec, people, campaigns, stdout) -> bool:
+def _related_campaigns(group, limit=2):
+    """Campaigns a group would really back: open ones for its cause, or failing that in its city."""
+    from campaigns.selectors import campaign_search
+
+    related = list(campaign_search(cause_slug=group.cause.slug, status="open")[:limit]) if group.cause else []
+    if not related and group.location:
+        related = list(campaign_search(location=group.location, status="open")[:limit])
+    return related
+
+
+def _seed_group(spec, people, stdout) -> bool:
     name, visibility, cause_words, location, lat, lng, owner_i, member_is, moderator_is, conduct, description = spec
     owner = people[owner_i]
     if Group.objects.filter(name=name, created_by=owner).exists():
@@ -202,7 +212,7 @@ def _seed_group(spec, people, campaigns, stdout) -> bool:
                     discussion_services.reaction_add(
                         user=member, post=post, kind=("like", "support", "celebrate")[m_index % 3]
                     )
-    for campaign in campaigns[:2]:
+    for campaign in _related_campaigns(group):
         group_campaign_services.group_campaign_add(actor=owner, group=group, campaign_slug=campaign.slug)
     stdout.write(f"Group: {name} ({visibility}, {group.member_count} members)")
     return True
@@ -210,12 +220,9 @@ def _seed_group(spec, people, campaigns, stdout) -> bool:
 
 @ratelimits.exempt
 def seed(stdout):
-    from campaigns.selectors import campaign_list_featured
-
     people = demo_users()
-    campaigns = list(campaign_list_featured(limit=2))
     created = 0
     for spec in DEMO_GROUPS:
         with transaction.atomic():
-            created += _seed_group(spec, people, campaigns, stdout)
+            created += _seed_group(spec, people, stdout)
     stdout.write(f"Demo groups: {created} new, {len(DEMO_GROUPS) - created} already there.")
