@@ -3,6 +3,7 @@ constant number of queries however many campaigns, comments, signatures or updat
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
@@ -366,4 +367,13 @@ def campaign_list_followed_by(*, user, limit: int = 50) -> list[Campaign]:
         Campaign.objects.filter(follows__user=user, status__in=PUBLIC_STATUSES).order_by("-follows__created_at", "-id")[
             :limit
         ]
+    )
+
+
+def campaign_conversation_people(*, campaign: Campaign):
+    """Who is in a campaign's conversation (and so can be @mentioned there): the organizer and
+    everyone with a live comment on it."""
+    commenters = Comment.objects.filter(campaign=campaign, deleted_at__isnull=True, hidden_at__isnull=True)
+    return get_user_model().objects.filter(
+        Q(pk=campaign.organizer_id) | Q(pk__in=commenters.values("author_id")), is_active=True
     )

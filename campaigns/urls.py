@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/follow/", follows.follow, name="follow"),
     path("<slug:slug>/unfollow/", follows.unfollow, name="unfollow"),
     path("<slug:slug>/comments/", comments.comment_create, name="comment_create"),
+    path("<slug:slug>/mentions/", comments.mention_suggestions, name="mention_suggestions"),
     path("<slug:slug>/comments/<id:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
     path("<slug:slug>/comments/<id:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
     path("<slug:slug>/comments/<id:comment_id>/hide/", comments.comment_hide, name="comment_hide"),

@@ -3,6 +3,7 @@ number of threads, posts, reactions or members (see tests/communities/test_views
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -267,3 +268,8 @@ def join_request_pending_for(*, group: Group, user) -> JoinRequest | None:
 def membership_list_for_user(*, user) -> list[Membership]:
     """Someone's memberships with their role, private groups included (shown only to them)."""
     return list(Membership.objects.filter(user=user).select_related("group").order_by("group__name"))
+
+
+def group_mentionable_people(*, group: Group):
+    """Who can be @mentioned in a group's discussions: its active members."""
+    return get_user_model().objects.filter(group_memberships__group=group, is_active=True)

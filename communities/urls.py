@@ -34,6 +34,7 @@ urlpatterns = [
     path("<slug:slug>/campaigns/<id:campaign_id>/remove/", moderation.campaign_remove, name="campaign_remove"),
     path("<slug:slug>/flags/", moderation.flags, name="flags"),
     path("<slug:slug>/threads/", discussions.thread_list, name="threads"),
+    path("<slug:slug>/mentions/", discussions.mention_suggestions, name="mention_suggestions"),
     path("<slug:slug>/threads/new/", discussions.thread_create, name="thread_create"),
     path("<slug:slug>/threads/<id:thread_id>/", discussions.thread_detail, name="thread"),
     path("<slug:slug>/threads/<id:thread_id>/reply/", discussions.post_reply, name="reply"),

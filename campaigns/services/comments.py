@@ -1,16 +1,18 @@
 """Comments and replies: authors write, edit and delete theirs (inside the edit window);
-organizers and moderators hide them."""
+organizers and moderators hide them. An @mention tells the person named, if they are in the
+conversation (the organizer, or someone who commented on the campaign)."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import policies
+from campaigns import policies, selectors
 from campaigns.models import COMMENT_EDIT_WINDOW, Campaign, Comment
 from campaigns.services import trending
 from campaigns.services._common import bump_activity, require_moderator, require_published, require_signed_in
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.markdown import plain_text, render_markdown
+from causeweb.core.mentions import handle_expression, highlight_mentions, mention_handles
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
@@ -40,7 +42,7 @@ def comment_create(*, campaign: Campaign, author, body: str, parent: Comment | N
         if parent.parent_id is not None:
             parent = Comment.objects.get(pk=parent.parent_id)
     comment = Comment.objects.create(
-        campaign=campaign, author=author, parent=parent, body=body, body_html=render_markdown(body)
+        campaign=campaign, author=author, parent=parent, body=body, body_html=highlight_mentions(render_markdown(body))
     )
     bump_activity(campaign.pk)
     trending.trending_count_activity(campaign_id=campaign.pk)
@@ -56,7 +58,34 @@ def comment_create(*, campaign: Campaign, author, body: str, parent: Comment | N
             },
             dedupe_key=f"comment-reply:{comment.pk}",
         )
+    _notify_mentions(comment, skip_user_ids={parent.author_id} if parent is not None else set())
     return comment
+
+
+def _notify_mentions(comment: Comment, *, skip_user_ids: set) -> None:
+    campaign, author = comment.campaign, comment.author
+    handles = mention_handles(comment.body)
+    if not handles:
+        return
+    people = (
+        selectors.campaign_conversation_people(campaign=campaign)
+        .exclude(pk__in=[author.pk, *skip_user_ids])
+        .annotate(handle=handle_expression())
+        .filter(handle__in=handles)
+    )
+    for person in people:
+        notify(
+            recipient=person,
+            kind=Kind.MENTION,
+            context={
+                "title": f"{author.public_name} mentioned you on “{campaign.title}”",
+                "body": plain_text(comment.body, limit=300),
+                "url": f"{campaign.get_absolute_url()}#comment-{comment.pk}",
+                "campaign_id": campaign.pk,
+                "actor": author.public_name,
+            },
+            dedupe_key=f"comment-mention:{comment.pk}:{person.pk}",
+        )
 
 
 def _require_author_in_window(comment: Comment, actor, what: str) -> None:
@@ -74,9 +103,10 @@ def comment_edit(*, comment: Comment, actor, body: str) -> Comment:
     _require_author_in_window(comment, actor, "edit")
     body = _clean_comment_body(body)
     comment.body = body
-    comment.body_html = render_markdown(body)
+    comment.body_html = highlight_mentions(render_markdown(body))
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    _notify_mentions(comment, skip_user_ids=set())  # only names added by the edit: one notice each
     return comment
 
 

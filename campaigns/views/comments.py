@@ -3,15 +3,16 @@ moderators)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import policies, selectors
 from campaigns.forms import CommentForm
 from campaigns.models import Campaign
 from campaigns.services import comments
 from campaigns.views._common import detail_context, public_or_404
+from causeweb.core import mentions
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.converters import parse_id
 from causeweb.core.exceptions import PermissionDenied
@@ -87,3 +88,12 @@ def comment_hide(request, slug: str, comment_id: int):
     with flash_errors(request, success="Comment hidden."):
         comments.comment_hide(comment=comment, actor=request.user, reason=request.POST.get("reason", "")[:500])
     return redirect(f"{campaign.get_absolute_url()}#comments")
+
+
+@login_required
+@require_safe
+def mention_suggestions(request, slug: str):
+    """The comment box's "@" suggestions: the people in this campaign's conversation."""
+    campaign = public_or_404(slug)
+    people = selectors.campaign_conversation_people(campaign=campaign).exclude(pk=request.user.pk)
+    return JsonResponse({"results": mentions.mention_suggestions(people, request.GET.get("q", ""))})

@@ -1,17 +1,15 @@
 """Discussions: threads and their posts (with @mentions and reply notifications), reactions, and
 the group moderators' pin, lock and hide. Who may do what is asked of communities.policies."""
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import F, Q
 from django.utils import timezone
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.markdown import plain_text, render_markdown
+from causeweb.core.mentions import handle_expression, highlight_mentions, mention_handles
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify, notify_bulk
@@ -25,25 +23,20 @@ from communities.services._common import (
 )
 from communities.services.site_moderation import site_moderator_action_record
 
-MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9][\w.\-]{0,79})")
-MAX_MENTIONS = 10
-
 
 def _mentioned_members(group: Group, body: str, *, exclude_user_id: int):
     """Members named by @handle, where the handle is the email's local part or the display name
     without spaces (`@amina`, `@AminaDiallo`), case-insensitively. Only members are notified."""
-    handles = {h.rstrip(".").lower() for h in MENTION_RE.findall(body or "")}
-    handles = {h for h in handles if h}
+    handles = mention_handles(body)
     if not handles:
         return []
-    handles = sorted(handles)[:MAX_MENTIONS]
     by_email = Q()
     for handle in handles:
         by_email |= Q(user__email__istartswith=f"{handle}@")
     memberships = (
         Membership.objects.filter(group=group, user__is_active=True)
         .exclude(user_id=exclude_user_id)
-        .annotate(handle=Replace(Lower("user__display_name"), Value(" "), Value("")))
+        .annotate(handle=handle_expression("user__display_name"))
         .filter(by_email | Q(handle__in=handles))
         .select_related("user")
     )
@@ -111,7 +104,7 @@ def thread_create(*, author, group: Group, title: str, body: str) -> Thread:
     body = clean_text(body, field="body", label="The message", max_length=20_000)
     thread = Thread.objects.create(group=group, author=author, title=title)
     post = Post.objects.create(
-        thread=thread, author=author, is_opening=True, body=body, body_html=render_markdown(body)
+        thread=thread, author=author, is_opening=True, body=body, body_html=highlight_mentions(render_markdown(body))
     )
     _notify_mentions(post, group)
     return thread
@@ -137,7 +130,9 @@ def post_create(*, author, thread: Thread, body: str, parent: Post | None = None
         elif parent.parent_id is not None:
             parent = Post.objects.get(pk=parent.parent_id)
     now = timezone.now()
-    post = Post.objects.create(thread=thread, author=author, parent=parent, body=body, body_html=render_markdown(body))
+    post = Post.objects.create(
+        thread=thread, author=author, parent=parent, body=body, body_html=highlight_mentions(render_markdown(body))
+    )
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     post.thread = thread
     mentioned = _notify_mentions(post, group)
@@ -165,7 +160,7 @@ def post_edit(*, actor, post: Post, body: str) -> Post:
     body = clean_text(body, field="body", label="The message", max_length=20_000)
     if body == post.body:
         return post
-    post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
+    post.body, post.body_html, post.edited_at = body, highlight_mentions(render_markdown(body)), timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     _notify_mentions(post, post.thread.group)
     return post

@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from causeweb.core import mentions
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.exceptions import PermissionDenied
 from communities import forms, selectors
@@ -141,3 +143,14 @@ def post_react(request, group, access, post_id):
             request, "communities/_reactions.html", {"post": post, "group": group, "access": access}, status=status
         )
     return redirect(post.get_absolute_url())
+
+
+@login_required
+@require_safe
+@with_group
+def mention_suggestions(request, group, access):
+    """The editor's "@" suggestions: members only, and only to people who can write here."""
+    if not access.can_participate:
+        raise PermissionDenied("Only members can mention people in this group.")
+    people = selectors.group_mentionable_people(group=group)
+    return JsonResponse({"results": mentions.mention_suggestions(people, request.GET.get("q", ""))})

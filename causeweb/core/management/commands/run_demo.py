@@ -17,9 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Set up and seed, then exit.")
-        parser.add_argument(
-            "--no-scheduler", action="store_true", help="Do not run the scheduled jobs (celery beat)."
-        )
+        parser.add_argument("--no-scheduler", action="store_true", help="Do not run the scheduled jobs (celery beat).")
 
     def handle(self, *args, addrport, no_serve, no_scheduler, **options):
         call_command("migrate", interactive=False, verbosity=0)
