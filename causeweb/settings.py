@@ -64,6 +64,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "anymail",
     "axes",
+    "csp",
 ]
 LOCAL_APPS = [
     "causeweb.core",
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy and Permissions-Policy (settings at the end of this file).
+    "csp.middleware.CSPMiddleware",
+    "causeweb.core.security_headers.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "causeweb.core.middleware.UserTimezoneMiddleware",
@@ -413,4 +417,71 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_ip"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Content-Security-Policy and Permissions-Policy -----------------------------------------------
+# django-csp builds the header from these lists; a page's script is a static file ('self') or a
+# <script nonce="{{ request.csp_nonce }}"> (no 'unsafe-inline' for scripts). Adding JS from another
+# origin: extend the list here (or CSP_EXTRA_SCRIPT_SRC etc. from the environment), never per template.
+# Styles keep 'unsafe-inline': progress bars set their width in a style attribute and the embed
+# widgets carry their own <style>; style injection cannot run code.
+# The embeds (campaign, event, group) replace the whole policy with CSP_EMBED_POLICY.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Stripe.js and where it talks: localstripe's origin in test mode on loopback, Stripe's hosts otherwise.
+if STRIPE_TEST_MODE and STRIPE_API_BASE:
+    _STRIPE = {
+        "script": [_origin(STRIPE_API_BASE)],
+        "connect": [_origin(STRIPE_API_BASE)],
+        "frame": [_origin(STRIPE_API_BASE)],
+    }
+else:
+    _STRIPE = {
+        "script": ["https://js.stripe.com"],
+        "connect": ["https://api.stripe.com"],
+        "frame": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    }
+_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL)] if origin]  # object storage, when media is elsewhere
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_STRIPE["script"], *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "connect-src": [SELF, *_STRIPE["connect"], *env.list("CSP_EXTRA_CONNECT_SRC", default=[])],
+        "frame-src": [*_STRIPE["frame"]],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The embed widgets: framed by any site, no script at all, nothing loaded but their images.
+CSP_EMBED_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": ["*"],
+}
+# Permissions-Policy (causeweb/core/security_headers.py): the features our pages use, for us only.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],  # events' "use my location"
+    "clipboard-write": ["self"],  # copy buttons
+    "web-share": ["self"],  # share buttons
+    "payment": ["self", *(f'"{origin}"' for origin in _STRIPE["frame"])],  # Stripe.js payment request
+    "camera": [],
+    "microphone": [],
+    "usb": [],
+    "browsing-topics": [],
 }

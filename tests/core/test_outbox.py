@@ -6,12 +6,13 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from causeweb.celery import app
 from causeweb.core import outbox
 from causeweb.core.models import OutboxMessage
+from causeweb.core.tasks import BEAT_SCHEDULE, outbox_relay
 from causeweb.notifications.models import Notification
 from events.models import EventMessage
 from events.services.rsvps import rsvp_create
@@ -68,13 +69,8 @@ def test_broker_down_the_request_answers_and_the_task_is_kept_then_runs_once_whe
 
 
 def test_the_task_is_published_after_commit_and_not_at_all_on_rollback(django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    from causeweb.core.tasks import outbox_relay
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            outbox.enqueue(outbox_relay)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        outbox.enqueue(outbox_relay)
     assert len(callbacks) == 1 and OutboxMessage.objects.get().sent_at is None
     callbacks[0]()
     assert OutboxMessage.objects.get().sent_at is not None
@@ -87,8 +83,6 @@ def test_the_task_is_published_after_commit_and_not_at_all_on_rollback(django_ca
 
 def test_a_claimed_row_is_not_published_by_a_second_relayer(monkeypatch):
     """Two relayers (the after-commit publish and the sweep) race for one row: one publishes."""
-    from causeweb.core.tasks import outbox_relay
-
     row = OutboxMessage.objects.create(task_name=outbox_relay.name)
     published = []
     monkeypatch.setattr(outbox_relay, "apply_async", lambda **kw: published.append(kw))
@@ -106,8 +100,6 @@ def test_a_claimed_row_is_not_published_by_a_second_relayer(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_relayers_publish_each_row_exactly_once(monkeypatch):
-    from causeweb.core.tasks import outbox_relay
-
     OutboxMessage.objects.bulk_create([OutboxMessage(task_name=outbox_relay.name, args=[n]) for n in range(60)])
     published = []
     lock = threading.Lock()
@@ -135,8 +127,6 @@ def test_concurrent_relayers_publish_each_row_exactly_once(monkeypatch):
 
 
 def test_the_relay_runs_every_15_seconds_and_purges_old_sent_rows():
-    from causeweb.core.tasks import BEAT_SCHEDULE
-
     assert BEAT_SCHEDULE["core-outbox-relay"]["schedule"] == 15.0
     assert "core-outbox-relay" in app.conf.beat_schedule
     old = OutboxMessage.objects.create(task_name="x", sent_at=outbox.timezone.now() - outbox.timedelta(days=3))

@@ -53,8 +53,11 @@ def test_a_task_kept_during_a_redis_outage_is_delivered_once_by_a_real_worker(cl
     message = EventMessage.objects.get()
     assert OutboxMessage.objects.get().sent_at is None and message.sent_at is None
 
-    with broker_at(settings.REDIS_URL), running_worker(
-        queues="default,notifications", log_path=artifacts_dir / "outbox-worker.log", name="outbox-test"
+    with (
+        broker_at(settings.REDIS_URL),
+        running_worker(
+            queues="default,notifications", log_path=artifacts_dir / "outbox-worker.log", name="outbox-test"
+        ),
     ):
         assert outbox.relay_pending() == 1, OutboxMessage.objects.get().last_error
         assert outbox.relay_pending() == 0
