@@ -436,28 +436,22 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-# Stripe.js and where it talks: localstripe's origin in test mode on loopback, Stripe's hosts otherwise.
-if STRIPE_TEST_MODE and STRIPE_API_BASE:
-    _STRIPE = {
-        "script": [_origin(STRIPE_API_BASE)],
-        "connect": [_origin(STRIPE_API_BASE)],
-        "frame": [_origin(STRIPE_API_BASE)],
-    }
-else:
-    _STRIPE = {
-        "script": ["https://js.stripe.com"],
-        "connect": ["https://api.stripe.com"],
-        "frame": ["https://js.stripe.com", "https://hooks.stripe.com"],
-    }
+# Stripe.js's hosts: added to the policy of the pages that load it (the donate and pledge forms,
+# fundraising.selectors.stripe_csp_sources); in test mode the localstripe origin of STRIPE_API_BASE.
+CSP_STRIPE_SOURCES = {
+    "script-src": ["https://js.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+}
 _MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL)] if origin]  # object storage, when media is elsewhere
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE, *_STRIPE["script"], *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
+        "script-src": [SELF, NONCE, *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", *_MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
-        "connect-src": [SELF, *_STRIPE["connect"], *env.list("CSP_EXTRA_CONNECT_SRC", default=[])],
-        "frame-src": [*_STRIPE["frame"]],
+        "connect-src": [SELF, *env.list("CSP_EXTRA_CONNECT_SRC", default=[])],
+        "frame-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -479,7 +473,7 @@ PERMISSIONS_POLICY = {
     "geolocation": ["self"],  # events' "use my location"
     "clipboard-write": ["self"],  # copy buttons
     "web-share": ["self"],  # share buttons
-    "payment": ["self", *(f'"{origin}"' for origin in _STRIPE["frame"])],  # Stripe.js payment request
+    "payment": ["self", '"https://js.stripe.com"'],  # Stripe.js payment request
     "camera": [],
     "microphone": [],
     "usb": [],

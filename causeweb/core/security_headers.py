@@ -1,7 +1,9 @@
 """Permissions-Policy from settings.PERMISSIONS_POLICY ({feature: [allowlist]}; an empty list turns
 the feature off). The Content-Security-Policy is django-csp's (settings.CONTENT_SECURITY_POLICY)."""
 
-from csp.decorators import csp
+from functools import wraps
+
+from csp.decorators import csp, csp_update
 from django.conf import settings
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -26,3 +28,17 @@ def embeddable(view):
     """For the embed widgets: framed by any site (no X-Frame-Options) under the narrow
     settings.CSP_EMBED_POLICY (no script, frame-ancestors *) instead of the site's policy."""
     return xframe_options_exempt(csp(settings.CSP_EMBED_POLICY)(view))
+
+
+def csp_allow(sources):
+    """Add `sources()` ({directive: [source, ...]}, read per request so settings changes apply) to
+    the site policy of one view's responses: e.g. Stripe.js on the pages that load it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return csp_update(sources())(view)(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -40,14 +40,25 @@ def test_html_pages_carry_the_site_policy(client, path):
     assert_site_policy(response)
 
 
-def test_the_donate_page_allows_stripe_js_from_its_configured_origin(client):
+def test_the_donate_page_allows_stripe_js_from_the_configured_origin_and_other_pages_do_not(client, settings):
     campaign = FundraisingCampaignFactory()
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8421"  # localstripe on a port chosen at run time
     response = client.get(reverse("fundraising:donate", kwargs={"slug": campaign.slug}))
     assert response.status_code == 200
     policy = assert_site_policy(response)
-    stripe_origin = f"http://127.0.0.1:{settings.LOCALSTRIPE_PORT}"  # localstripe in tests
-    assert stripe_origin in policy["script-src"] and stripe_origin in policy["connect-src"]
-    assert f'src="{stripe_origin}/js.stripe.com/v3/"' in response.content.decode()
+    for directive in ("script-src", "connect-src", "frame-src"):
+        assert "http://127.0.0.1:8421" in policy[directive]
+    assert 'src="http://127.0.0.1:8421/js.stripe.com/v3/"' in response.content.decode()
+    assert "8421" not in client.get("/").headers["Content-Security-Policy"]  # only where Stripe.js loads
+
+
+def test_with_live_keys_the_donate_page_allows_stripes_hosts(client, settings):
+    campaign = FundraisingCampaignFactory()
+    settings.STRIPE_TEST_MODE, settings.STRIPE_API_BASE = False, ""
+    policy = directives(client.get(reverse("fundraising:donate", kwargs={"slug": campaign.slug})))
+    assert "https://js.stripe.com" in policy["script-src"] and "'unsafe-inline'" not in policy["script-src"]
+    assert "https://api.stripe.com" in policy["connect-src"]
+    assert "https://hooks.stripe.com" in policy["frame-src"]
 
 
 @pytest.mark.parametrize(
