@@ -8,6 +8,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -301,6 +302,22 @@ if not STRIPE_SECRET_KEY:
     STRIPE_SECRET_KEY = "sk_test_causeweb_localstripe"
     STRIPE_PUBLISHABLE_KEY = "pk_test_causeweb_localstripe"
     STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_causeweb_localstripe"
+# Production refuses to start on the offline payment server, or with live keys it could not verify
+# webhooks for (payments would never be confirmed). ALLOW_LOCALSTRIPE=true is for the test harness's
+# subprocesses (Celery workers, gunicorn, manage.py check in scripts/test.sh) only, never a real host.
+_PAYMENTS_OFFLINE = STRIPE_SECRET_KEY == "sk_test_causeweb_localstripe" or (
+    urlsplit(STRIPE_API_BASE).hostname in ("127.0.0.1", "localhost", "::1")
+)
+if not LOCAL and not env.bool("ALLOW_LOCALSTRIPE", default=False):
+    if _PAYMENTS_OFFLINE:
+        raise ImproperlyConfigured(
+            "Production would take payments through localstripe: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY "
+            "and STRIPE_WEBHOOK_SECRET (and no STRIPE_API_BASE on loopback)."
+        )
+    if not STRIPE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET must be set in production: Stripe's events cannot be verified."
+        )
 # Every Stripe call is bounded well under gunicorn's 30 s worker timeout: connect 3 s, read 8 s,
 # one retry of a connection error or timeout, so one call waits at most about 2 x 8 s + backoff.
 # After a connection error or timeout the gateway answers "payments are temporarily unavailable"
@@ -430,8 +447,6 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
