@@ -65,7 +65,7 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("created_at", "amount", "source", "reason", "created_by", "stripe_refund")
+    fields = ("created_at", "amount", "status", "source", "reason", "created_by", "stripe_refund")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -241,7 +241,7 @@ class DonationAdmin(FinanceOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(FinanceOnlyAdmin):
-    list_display = ("id", "created_at", "donation", "amount", "source", "created_by", "stripe_refund_id")
+    list_display = ("id", "created_at", "donation", "amount", "status", "source", "created_by", "stripe_refund_id")
     list_filter = ("source", "currency", "created_at")
     list_select_related = ("donation", "created_by")
     search_fields = ("stripe_refund_id", "donation__email")
