@@ -80,7 +80,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
-    # Outermost: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
+    # A request id for the logs and the X-Request-ID response header, the 503 pages included.
+    "causeweb.core.request_id.RequestIdMiddleware",
+    # Then: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
     "causeweb.core.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
@@ -426,12 +428,26 @@ if not LOCAL:
     # /healthz and /readyz are probed over plain HTTP by the load balancer inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Logs: every line carries the client address and the request id (X-Request-ID, echoed in the
+# response; causeweb/core/request_id.py). LOG_FORMAT=json writes one JSON object per line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_ip": {"()": "causeweb.core.clientip.ClientIPLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_ip"]}},
+    "filters": {
+        "client_ip": {"()": "causeweb.core.clientip.ClientIPLogFilter"},
+        "request_id": {"()": "causeweb.core.request_id.RequestIdLogFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s %(request_id)s] %(message)s"},
+        "json": {"()": "causeweb.core.request_id.JsonLogFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+            "filters": ["client_ip", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -494,3 +510,15 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "browsing-topics": [],
 }
+
+# --- Error tracking -------------------------------------------------------------------------------
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from causeweb.core.observability import init_sentry  # noqa: E402
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
