@@ -30,8 +30,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (DEBUG off and DATABASE_URL set).")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's own origin is trusted for CSRF behind the TLS proxy (Django 4+ checks Origin on HTTPS).
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SITE_NAME = "Causeweb"
 
 # Place names to coordinates (causeweb/core/geocoding.py): the shipped gazetteer always; a
@@ -352,11 +353,38 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Scaleway...) through
+# django-storages when AWS_STORAGE_BUCKET_NAME is set; credentials in AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY. Objects are public-read by URL (covers, og:image), no signed query string:
+# the bucket (or the CDN in front, AWS_S3_CUSTOM_DOMAIN) must allow anonymous GET of objects.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _S3_ENDPOINT = env("AWS_S3_ENDPOINT_URL", default="")
+    _S3_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default="")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _S3_ENDPOINT or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": _S3_DOMAIN or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path" if _S3_ENDPOINT else "auto"),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},  # names never reused
+        },
+    }
+    if _S3_DOMAIN:
+        MEDIA_URL = f"https://{_S3_DOMAIN}/"
+    elif _S3_ENDPOINT:
+        MEDIA_URL = f"{_S3_ENDPOINT.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
+    else:
+        MEDIA_URL = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
 # Locally (runserver without DEBUG, tests) whitenoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL
 # Media is served by Django in the embedded mode only; production puts it behind the proxy or object storage.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL) and not AWS_STORAGE_BUCKET_NAME
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
