@@ -8,6 +8,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -29,8 +30,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (DEBUG off and DATABASE_URL set).")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's own origin is trusted for CSRF behind the TLS proxy (Django 4+ checks Origin on HTTPS).
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SITE_NAME = "Causeweb"
 
 # Place names to coordinates (causeweb/core/geocoding.py): the shipped gazetteer always; a
@@ -64,6 +66,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "anymail",
     "axes",
+    "csp",
 ]
 LOCAL_APPS = [
     "causeweb.core",
@@ -78,7 +81,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
-    # Outermost: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
+    # A request id for the logs and the X-Request-ID response header, the 503 pages included.
+    "causeweb.core.request_id.RequestIdMiddleware",
+    # Then: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
     "causeweb.core.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
@@ -94,6 +99,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy and Permissions-Policy (settings at the end of this file).
+    "csp.middleware.CSPMiddleware",
+    "causeweb.core.security_headers.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "causeweb.core.middleware.UserTimezoneMiddleware",
@@ -302,6 +310,22 @@ if not STRIPE_SECRET_KEY:
     STRIPE_SECRET_KEY = "sk_test_causeweb_localstripe"
     STRIPE_PUBLISHABLE_KEY = "pk_test_causeweb_localstripe"
     STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_causeweb_localstripe"
+# Production refuses to start on the offline payment server, or with live keys it could not verify
+# webhooks for (payments would never be confirmed). ALLOW_LOCALSTRIPE=true is for the test harness's
+# subprocesses (Celery workers, gunicorn, manage.py check in scripts/test.sh) only, never a real host.
+_PAYMENTS_OFFLINE = STRIPE_SECRET_KEY == "sk_test_causeweb_localstripe" or (
+    urlsplit(STRIPE_API_BASE).hostname in ("127.0.0.1", "localhost", "::1")
+)
+if not LOCAL and not env.bool("ALLOW_LOCALSTRIPE", default=False):
+    if _PAYMENTS_OFFLINE:
+        raise ImproperlyConfigured(
+            "Production would take payments through localstripe: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY "
+            "and STRIPE_WEBHOOK_SECRET (and no STRIPE_API_BASE on loopback)."
+        )
+    if not STRIPE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET must be set in production: Stripe's events cannot be verified."
+        )
 # Every Stripe call is bounded well under gunicorn's 30 s worker timeout: connect 3 s, read 8 s,
 # one retry of a connection error or timeout, so one call waits at most about 2 x 8 s + backoff.
 # After a connection error or timeout the gateway answers "payments are temporarily unavailable"
@@ -334,11 +358,38 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Scaleway...) through
+# django-storages when AWS_STORAGE_BUCKET_NAME is set; credentials in AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY. Objects are public-read by URL (covers, og:image), no signed query string:
+# the bucket (or the CDN in front, AWS_S3_CUSTOM_DOMAIN) must allow anonymous GET of objects.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _S3_ENDPOINT = env("AWS_S3_ENDPOINT_URL", default="")
+    _S3_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default="")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _S3_ENDPOINT or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": _S3_DOMAIN or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path" if _S3_ENDPOINT else "auto"),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},  # names never reused
+        },
+    }
+    if _S3_DOMAIN:
+        MEDIA_URL = f"https://{_S3_DOMAIN}/"
+    elif _S3_ENDPOINT:
+        MEDIA_URL = f"{_S3_ENDPOINT.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
+    else:
+        MEDIA_URL = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
 # Locally (runserver without DEBUG, tests) whitenoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL
 # Media is served by Django in the embedded mode only; production puts it behind the proxy or object storage.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL) and not AWS_STORAGE_BUCKET_NAME
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -410,12 +461,97 @@ if not LOCAL:
     # /healthz and /readyz are probed over plain HTTP by the load balancer inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Logs: every line carries the client address and the request id (X-Request-ID, echoed in the
+# response; causeweb/core/request_id.py). LOG_FORMAT=json writes one JSON object per line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_ip": {"()": "causeweb.core.clientip.ClientIPLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_ip"]}},
+    "filters": {
+        "client_ip": {"()": "causeweb.core.clientip.ClientIPLogFilter"},
+        "request_id": {"()": "causeweb.core.request_id.RequestIdLogFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s %(request_id)s] %(message)s"},
+        "json": {"()": "causeweb.core.request_id.JsonLogFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+            "filters": ["client_ip", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Content-Security-Policy and Permissions-Policy -----------------------------------------------
+# django-csp builds the header from these lists; a page's script is a static file ('self') or a
+# <script nonce="{{ request.csp_nonce }}"> (no 'unsafe-inline' for scripts). Adding JS from another
+# origin: extend the list here (or CSP_EXTRA_SCRIPT_SRC etc. from the environment), never per template.
+# Styles keep 'unsafe-inline': progress bars set their width in a style attribute and the embed
+# widgets carry their own <style>; style injection cannot run code.
+# The embeds (campaign, event, group) replace the whole policy with CSP_EMBED_POLICY.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Stripe.js's hosts: added to the policy of the pages that load it (the donate and pledge forms,
+# fundraising.selectors.stripe_csp_sources); in test mode the localstripe origin of STRIPE_API_BASE.
+CSP_STRIPE_SOURCES = {
+    "script-src": ["https://js.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+}
+_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL)] if origin]  # object storage, when media is elsewhere
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "connect-src": [SELF, *env.list("CSP_EXTRA_CONNECT_SRC", default=[])],
+        "frame-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The embed widgets: framed by any site, no script at all, nothing loaded but their images.
+CSP_EMBED_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": ["*"],
+}
+# Permissions-Policy (causeweb/core/security_headers.py): the features our pages use, for us only.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],  # events' "use my location"
+    "clipboard-write": ["self"],  # copy buttons
+    "web-share": ["self"],  # share buttons
+    "payment": ["self", '"https://js.stripe.com"'],  # Stripe.js payment request
+    "camera": [],
+    "microphone": [],
+    "usb": [],
+    "browsing-topics": [],
+}
+
+# --- Error tracking -------------------------------------------------------------------------------
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from causeweb.core.observability import init_sentry  # noqa: E402
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from causeweb.core import outbox
 from causeweb.core.boundary import flash_errors
 from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.core.money import format_money, parse_amount
@@ -64,7 +65,7 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("created_at", "amount", "source", "reason", "created_by", "stripe_refund")
+    fields = ("created_at", "amount", "status", "source", "reason", "created_by", "stripe_refund")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -240,7 +241,7 @@ class DonationAdmin(FinanceOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(FinanceOnlyAdmin):
-    list_display = ("id", "created_at", "donation", "amount", "source", "created_by", "stripe_refund_id")
+    list_display = ("id", "created_at", "donation", "amount", "status", "source", "created_by", "stripe_refund_id")
     list_filter = ("source", "currency", "created_at")
     list_select_related = ("donation", "created_by")
     search_fields = ("stripe_refund_id", "donation__email")
@@ -390,7 +391,7 @@ class ReconciliationRunAdmin(FinanceOnlyAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not policies.can_run_reconciliation(request.user):
             raise PermissionDenied
-        tasks.reconciliation_run.delay_on_commit(trigger=ReconciliationRun.Trigger.ADMIN, actor_id=request.user.pk)
+        outbox.enqueue(tasks.reconciliation_run, trigger=str(ReconciliationRun.Trigger.ADMIN), actor_id=request.user.pk)
         self.message_user(request, "Reconciliation queued on the payments queue; its run appears here when done.")
         return HttpResponseRedirect(reverse("admin:fundraising_reconciliationrun_changelist"))
 

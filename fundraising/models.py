@@ -220,7 +220,15 @@ class Refund(models.Model):
         ADMIN = "admin", "Refunded by finance staff"
         STRIPE = "stripe", "Refunded in the Stripe dashboard"
 
+    class Status(models.TextChoices):
+        # An admin refund is claimed (pending) under the donation's lock, asked of Stripe with no
+        # lock or transaction held, then applied (fundraising.services.refunds).
+        PENDING = "pending", "Asked of Stripe"
+        APPLIED = "applied", "Refunded"
+        FAILED = "failed", "Stripe refused"
+
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
     amount_minor = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)

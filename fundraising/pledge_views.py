@@ -18,6 +18,7 @@ from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.exceptions import DOMAIN_ERRORS, PermissionDenied, RateLimited, error_messages
+from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, policies, rules, selectors
 from fundraising.forms import FundingModelForm, PledgeForm
 from fundraising.models import Pledge
@@ -57,6 +58,7 @@ def campaign_funding_settings(request, slug: str):
     return render(request, "fundraising/funding_settings.html", {"campaign": campaign, "form": form})
 
 
+@csp_allow(selectors.stripe_csp_sources)
 @login_required
 @require_safe
 def pledge_new(request, slug: str):

@@ -5,6 +5,7 @@ donor-wall lists."""
 import math
 from collections.abc import Iterator
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -120,6 +121,17 @@ def stripe_js_url() -> str:
     if settings.STRIPE_TEST_MODE and base:
         return f"{base.rstrip('/')}/js.stripe.com/v3/"
     return "https://js.stripe.com/v3/"
+
+
+def stripe_csp_sources() -> dict[str, list[str]]:
+    """The Content-Security-Policy sources Stripe.js needs on the pages that load it: Stripe's hosts,
+    or localstripe's origin (script, API and frames all under it) in test mode."""
+    base = settings.STRIPE_API_BASE
+    if settings.STRIPE_TEST_MODE and base:
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return {"script-src": [origin], "connect-src": [origin], "frame-src": [origin]}
+    return {directive: list(sources) for directive, sources in settings.CSP_STRIPE_SOURCES.items()}
 
 
 def donation_get_by_public_id(*, public_id) -> Donation | None:

@@ -23,6 +23,7 @@ from campaigns.services import sharing as campaign_sharing
 from causeweb.core import ratelimits
 from causeweb.core.csv_export import csv_stream_response
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
+from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
@@ -90,6 +91,7 @@ def _service_error(exc: Exception, status: int = 400) -> JsonResponse:
     return JsonResponse({"status": "error", "message": " ".join(error_messages(exc))}, status=status)
 
 
+@csp_allow(selectors.stripe_csp_sources)
 @require_safe
 def donate(request, slug: str):
     campaign = _public_campaign(slug)

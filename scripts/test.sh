@@ -14,6 +14,8 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
 fi
 
 # manage.py commands below need a key when DATABASE_URL is set; a throwaway one is fine for checks.
+# ...and may use localstripe although DATABASE_URL makes them "production" (causeweb/settings.py).
+export ALLOW_LOCALSTRIPE=true
 export SECRET_KEY=${SECRET_KEY:-test-only-$(od -An -N24 -tx1 /dev/urandom | tr -d " \n")}
 
 "$BIN/ruff" check .

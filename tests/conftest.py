@@ -108,8 +108,38 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield chromium
+        watched = CSPWatchedBrowser(chromium)
+        yield watched
         chromium.close()
+    # Every page the journey opened: the Content-Security-Policy refused nothing (Chromium logs
+    # each violation to the console as "Refused to ... because it violates ... Content Security Policy").
+    assert not watched.csp_violations, watched.csp_violations
+
+
+class CSPWatchedBrowser:
+    """The Playwright browser, with a console listener on every context and page it opens."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.csp_violations: list[str] = []
+
+    def _watch(self, target):
+        target.on("console", self._record)
+        return target
+
+    def _record(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
+
+    def new_context(self, *args, **kwargs):
+        return self._watch(self._browser.new_context(*args, **kwargs))
+
+    def new_page(self, *args, **kwargs):
+        page = self._browser.new_page(*args, **kwargs)
+        return self._watch(page)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def worker_environment(**extra: str) -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
         "CONN_MAX_AGE": "0",
+        "ALLOW_LOCALSTRIPE": "true",  # a test process, not a real host (causeweb/settings.py)
         "EMAIL_URL": "consolemail://",
         "PYTHONPATH": str(settings.BASE_DIR),
         **extra,

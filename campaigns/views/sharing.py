@@ -3,7 +3,6 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from campaigns import selectors
@@ -12,6 +11,7 @@ from campaigns.services import sharing
 from campaigns.views._common import public_or_404
 from causeweb.core.clientip import client_ip
 from causeweb.core.qr import qr_svg_response
+from causeweb.core.security_headers import embeddable
 
 
 def _visitor(request) -> str:
@@ -39,7 +39,7 @@ def share_redirect(request, code: str):
     return redirect(destination)
 
 
-@xframe_options_exempt
+@embeddable
 @require_safe
 def campaign_embed(request, slug: str):
     campaign = public_or_404(slug)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from causeweb.core import outbox
 from causeweb.core.exceptions import ValidationError
 from causeweb.core.markdown import plain_text, render_markdown
 from causeweb.notifications.kinds import Kind
@@ -35,7 +36,7 @@ def announcement_create(*, actor, group: Group, subject: str, body: str) -> Anno
     announcement = Announcement.objects.create(
         group=group, author=actor, subject=subject, body=body, body_html=render_markdown(body)
     )
-    tasks.send_announcement.delay_on_commit(announcement.pk)
+    outbox.enqueue(tasks.send_announcement, announcement.pk)  # kept in Postgres if the broker is down
     return announcement
 
 

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
 from causeweb.core.qr import qr_svg_response
+from causeweb.core.security_headers import embeddable
 from causeweb.core.share_cards import share_card_png
 from communities import policies, previews, selectors
 from communities.services.sharing import group_share_link
@@ -48,7 +48,7 @@ def group_qr(request, slug: str):
     )
 
 
-@xframe_options_exempt
+@embeddable
 @require_safe
 def group_embed(request, slug: str):
     """A small card other sites put in an iframe: the group, its members and a join button."""

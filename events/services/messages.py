@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from causeweb.core import outbox
 from causeweb.core.exceptions import ValidationError
 from causeweb.core.markdown import plain_text
 from causeweb.notifications.kinds import Kind
@@ -42,7 +43,7 @@ def event_message_create(*, event_id: int, actor, subject: str, body: str, now: 
     # created_at is auto_now_add; make the rate limit use the caller's clock in tests and tasks.
     EventMessage.objects.filter(pk=message.pk).update(created_at=now)
 
-    tasks.deliver_event_message.delay_on_commit(message.pk)
+    outbox.enqueue(tasks.deliver_event_message, message.pk)  # kept in Postgres if the broker is down
     return message
 
 

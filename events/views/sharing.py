@@ -6,11 +6,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
 from causeweb.core.qr import qr_svg_response
+from causeweb.core.security_headers import embeddable
 from causeweb.core.share_cards import share_card_png
 from events import previews
 from events.services.sharing import event_share_link
@@ -40,7 +40,7 @@ def event_qr(request, slug: str):
     )
 
 
-@xframe_options_exempt
+@embeddable
 @require_safe
 def event_embed(request, slug: str):
     """A small card other sites put in an iframe: date, place, spots left and an RSVP button."""

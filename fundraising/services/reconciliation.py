@@ -40,7 +40,7 @@ from django.utils import timezone
 from causeweb.core.exceptions import Conflict, PermissionDenied
 from fundraising import gateway, policies
 from fundraising.models import CampaignFunding, Discrepancy, Donation, ReconciliationRun, Refund, StripeEvent
-from fundraising.services import receipts
+from fundraising.services import receipts, refunds, webhooks
 from fundraising.services.transitions import _apply_refund, _funding_ensure, _mark_succeeded
 
 logger = logging.getLogger(__name__)
@@ -149,10 +149,19 @@ def _check_refunds(run, tally, donation: Donation, charge: dict, stripe_refunds:
     )
     tally.refunds += len(counted)
     stripe_total = sum(r["amount"] for r in counted)
-    ours = list(Refund.objects.filter(donation=donation))
+    ours = list(Refund.objects.filter(donation=donation).exclude(status=Refund.Status.FAILED))
     known = {r.stripe_refund_id for r in ours if r.stripe_refund_id}
-    unnamed = [r for r in ours if not r.stripe_refund_id]
+    pending = [r for r in ours if r.status == Refund.Status.PENDING]
+    unnamed = [r for r in ours if not r.stripe_refund_id and r.status == Refund.Status.APPLIED]
     unknown = [r for r in counted if r["id"] not in known]
+    for stripe_refund in list(unknown):
+        # An admin refund Stripe made whose last step has not run (or died): apply it as that row.
+        claimed = webhooks.pending_refund_for(stripe_refund, pending)
+        if claimed is not None:
+            pending.remove(claimed)
+            unknown.remove(stripe_refund)
+            refunds.refund_apply_pending(refund_id=claimed.pk, stripe_refund_id=stripe_refund["id"])
+            donation.refresh_from_db()
     for stripe_refund in list(unknown):
         # A refund the charge.refunded webhook recorded without being able to name it: name it.
         same = next((r for r in unnamed if r.amount_minor == stripe_refund["amount"]), None)

@@ -1,7 +1,22 @@
 """Refunds made by finance staff through Stripe. (A refund made in the Stripe dashboard arrives
-as a charge.refunded webhook: see fundraising.services.webhooks.)"""
+as a charge.refunded webhook: see fundraising.services.webhooks.)
+
+Like donation_charge, in three steps so that no row lock or transaction is held while Stripe is
+asked (a slow Stripe would otherwise block the donation's webhooks and the campaign's totals):
+
+1. claim, under the donation's row lock: check what is left to refund, counting refunds already
+   being asked (`Refund.Status.PENDING`), and write the pending Refund row; commit;
+2. ask Stripe, outside any transaction, with the idempotency key `donation-<id>-refund-<id>`;
+3. apply, under the lock again: the refund row becomes `applied` and the totals move, once; if the
+   charge.refunded webhook got there first (it matches the pending row by the `refund_id` in the
+   refund's metadata), nothing more is applied.
+
+Two staff refunding the same money at once: the second claim sees the first one pending and gets
+"nothing left to refund". If Stripe refuses, the claim is released (`failed`). If the process dies
+between 2 and 3, the webhook applies the pending row."""
 
 from django.db import transaction
+from django.db.models import Sum
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.money import format_money
@@ -11,38 +26,66 @@ from fundraising.services import receipts
 from fundraising.services.transitions import _apply_refund, _lock
 
 
-@transaction.atomic
-def donation_refund(*, actor, donation_id: int, amount_minor: int, reason: str = "") -> Refund:
-    """Refund part or all of a donation through Stripe (finance staff only).
+def pending_refunds_minor(donation) -> int:
+    return donation.refunds.filter(status=Refund.Status.PENDING).aggregate(total=Sum("amount_minor"))["total"] or 0
 
-    Holds the donation row lock across the Stripe call so two staff members cannot refund the
-    same money twice; if Stripe refunds but our commit fails, the charge.refunded webhook records
-    it (see stripe_event_process)."""
-    if not policies.can_manage_refunds(actor):
-        raise PermissionDenied("Only finance staff can refund donations.")
+
+@transaction.atomic
+def _refund_claim(*, actor, donation_id: int, amount_minor: int, reason: str) -> Refund:
+    """Step 1, under the donation row lock."""
     donation = _lock(donation_id)
-    if not donation.stripe_payment_intent_id or donation.refundable_minor <= 0:
+    left = donation.refundable_minor - pending_refunds_minor(donation)
+    if not donation.stripe_payment_intent_id or left <= 0:
         raise Conflict("This donation has nothing left to refund.", code="nothing_to_refund")
-    if not isinstance(amount_minor, int) or amount_minor <= 0 or amount_minor > donation.refundable_minor:
-        raise ValidationError(
-            {"amount": f"Refund between 1 and {format_money(donation.refundable_minor, donation.currency)}."}
-        )
-    refund = Refund.objects.create(
+    if not isinstance(amount_minor, int) or amount_minor <= 0 or amount_minor > left:
+        raise ValidationError({"amount": f"Refund between 1 and {format_money(left, donation.currency)}."})
+    return Refund.objects.create(
         donation=donation,
+        status=Refund.Status.PENDING,
         amount_minor=amount_minor,
         currency=donation.currency,
         source=Refund.Source.ADMIN,
         reason=reason[:200],
         created_by=actor,
     )
-    stripe_refund = gateway.refund_create(
-        payment_intent_id=donation.stripe_payment_intent_id,
-        amount_minor=amount_minor,
-        metadata={"donation_id": str(donation.pk), "refund_id": str(refund.pk)},
-        idempotency_key=f"donation-{donation.pk}-refund-{refund.pk}",
-    )
-    refund.stripe_refund_id = stripe_refund["id"]
-    refund.save(update_fields=["stripe_refund_id"])
-    _apply_refund(donation, amount_minor=amount_minor)
+
+
+@transaction.atomic
+def refund_apply_pending(*, refund_id: int, stripe_refund_id: str) -> Refund:
+    """Step 3 (also called by the charge.refunded webhook for a pending row): under the donation
+    row lock, apply a pending refund once. Returns the refund as it now is."""
+    refund = Refund.objects.select_related("donation").get(pk=refund_id)
+    donation = _lock(refund.donation_id)
+    refund = Refund.objects.select_for_update().get(pk=refund_id)
+    if refund.status != Refund.Status.PENDING:
+        if not refund.stripe_refund_id and refund.status == Refund.Status.APPLIED:
+            refund.stripe_refund_id = stripe_refund_id
+            refund.save(update_fields=["stripe_refund_id"])
+        return refund
+    refund.status = Refund.Status.APPLIED
+    refund.stripe_refund_id = stripe_refund_id or refund.stripe_refund_id
+    refund.save(update_fields=["status", "stripe_refund_id"])
+    _apply_refund(donation, amount_minor=refund.amount_minor)
     receipts.refund_notice_send(donation, refund)
     return refund
+
+
+def donation_refund(*, actor, donation_id: int, amount_minor: int, reason: str = "") -> Refund:
+    """Refund part or all of a donation through Stripe (finance staff only). No lock or
+    transaction is held during the Stripe call (see the module docstring)."""
+    if not policies.can_manage_refunds(actor):
+        raise PermissionDenied("Only finance staff can refund donations.")
+    refund = _refund_claim(actor=actor, donation_id=donation_id, amount_minor=amount_minor, reason=reason)
+    try:
+        stripe_refund = gateway.refund_create(
+            payment_intent_id=refund.donation.stripe_payment_intent_id,
+            amount_minor=amount_minor,
+            metadata={"donation_id": str(donation_id), "refund_id": str(refund.pk)},
+            idempotency_key=f"donation-{donation_id}-refund-{refund.pk}",
+        )
+    except gateway.GatewayError:
+        # Refused or unreachable: release the claim. Had Stripe refunded after all (a timeout after
+        # it answered), its charge.refunded webhook records the refund as made in Stripe.
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(status=Refund.Status.FAILED)
+        raise
+    return refund_apply_pending(refund_id=refund.pk, stripe_refund_id=stripe_refund["id"])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from causeweb.core.exceptions import PermissionDenied
 from fundraising import policies
 from fundraising.models import Donation, Refund, StripeEvent
-from fundraising.services import receipts
+from fundraising.services import receipts, refunds
 from fundraising.services.transitions import (
     EventMismatch,
     _apply_refund,
@@ -112,6 +112,8 @@ def _on_charge_refunded(charge: dict) -> None:
         .exclude(stripe_refund_id=None)
         .values_list("stripe_refund_id", flat=True)
     )
+    # Admin refunds asked of Stripe whose last step has not run yet (fundraising.services.refunds).
+    pending = list(Refund.objects.filter(donation=donation, status=Refund.Status.PENDING).order_by("pk"))
     for listed in _listed_refunds(charge):
         amount = int(listed.get("amount") or 0)
         if listed["id"] in known or amount <= 0:
@@ -125,10 +127,31 @@ def _on_charge_refunded(charge: dict) -> None:
                 missing,
             )
             continue
-        _record_stripe_refund(donation, amount_minor=amount, stripe_refund_id=listed["id"])
+        claimed = pending_refund_for(listed, pending)
+        if claimed is not None:
+            pending.remove(claimed)
+            refunds.refund_apply_pending(refund_id=claimed.pk, stripe_refund_id=listed["id"])
+            donation.refresh_from_db()
+        else:
+            _record_stripe_refund(donation, amount_minor=amount, stripe_refund_id=listed["id"])
         missing -= amount
+    for claimed in pending:  # what the list does not explain: the pending admin refunds first
+        if 0 < claimed.amount_minor <= missing:
+            refunds.refund_apply_pending(refund_id=claimed.pk, stripe_refund_id="")
+            donation.refresh_from_db()
+            missing -= claimed.amount_minor
     if missing > 0:
         _record_stripe_refund(donation, amount_minor=missing, stripe_refund_id=None)
+
+
+def pending_refund_for(stripe_refund: dict, pending: list[Refund]) -> Refund | None:
+    """The pending admin refund a Stripe refund is: by the refund_id we put in its metadata, else
+    the oldest of the same amount."""
+    named = str((stripe_refund.get("metadata") or {}).get("refund_id") or "")
+    by_id = next((refund for refund in pending if str(refund.pk) == named), None)
+    if by_id is not None or named:
+        return by_id
+    return next((refund for refund in pending if refund.amount_minor == int(stripe_refund.get("amount") or 0)), None)
 
 
 def _record_stripe_refund(donation: Donation, *, amount_minor: int, stripe_refund_id: str | None) -> None:

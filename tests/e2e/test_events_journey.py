@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from events.models import RSVP
 from events.services.hosting import rsvp_check_in
@@ -94,9 +95,7 @@ def test_find_rsvp_waitlist_and_check_in(browser, live_server, artifacts_dir):
     count = host_page.locator("#check-in-count").inner_text()
     assert "1 of 2 RSVPs checked in" in count and "2 of 3 people" in count  # Vera brought a guest
     rsvp_check_in(event_id=march.pk, actor=host, rsvp_id=other.pk)  # a co-host's phone, say
-    host_page.wait_for_function(
-        "document.querySelector('#checked-in-number').textContent.trim() === '2'", timeout=15_000
-    )
+    expect(host_page.locator("#checked-in-number")).to_have_text("2", timeout=15_000)  # no eval under the CSP
     assert "✔" in host_page.locator(f"#rsvp-{other.pk}").inner_text()  # the list refreshed too
     host_page.screenshot(path=str(artifacts_dir / "events-5-check-in.png"), full_page=True)
 

@@ -52,6 +52,7 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("SECRET_KEY", "bench-only-key")
     env.setdefault("DEBUG", "0")
+    env.setdefault("ALLOW_LOCALSTRIPE", "true")  # a benchmark on loopback, not a real host
     tmp = tempfile.mkdtemp(prefix="causeweb-bench-")
     if "DATABASE_URL" not in env:
         env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"

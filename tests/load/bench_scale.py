@@ -51,7 +51,7 @@ def server_env(database_url: str, tmp: str) -> dict[str, str]:
         DATABASE_URL=database_url, REDIS_URL=REDIS_URL, DEBUG="0", SECRET_KEY=env.get("SECRET_KEY", "bench-only-key"),
         ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="False", STATIC_ROOT=f"{tmp}/static", MEDIA_ROOT=f"{tmp}/media",
         API_THROTTLE_ANON="1000000/min", API_THROTTLE_USER="1000000/min", LOG_LEVEL="WARNING",
-        CELERY_TASK_ALWAYS_EAGER="1",
+        CELERY_TASK_ALWAYS_EAGER="1", ALLOW_LOCALSTRIPE="true",
     )  # fmt: skip
     return env
 

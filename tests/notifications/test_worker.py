@@ -51,6 +51,7 @@ class Worker:
             "REDIS_URL": settings.REDIS_URL,
             "SECRET_KEY": settings.SECRET_KEY,
             "CONN_MAX_AGE": "0",
+            "ALLOW_LOCALSTRIPE": "true",
             "NOTIF_TEST_MAIL_DIR": str(self.mail_dir),
             "NOTIF_TEST_SEND_DELAY": str(send_delay),
             "NOTIF_TEST_CLAIM_TIMEOUT": str(claim_timeout),
