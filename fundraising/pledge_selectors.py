@@ -16,7 +16,7 @@ _BRANDS = {"amex": "American Express", "mastercard": "Mastercard", "visa": "Visa
 
 
 def pledge_saved_card_label(*, pledge: Pledge) -> str:
-    """"Visa ending 4242" for the card saved with the pledge; "your saved card" when Stripe does
+    """ "Visa ending 4242" for the card saved with the pledge; "your saved card" when Stripe does
     not answer (the page still works: the card is charged by its id)."""
     if not pledge.stripe_payment_method_id:
         return ""

@@ -127,10 +127,7 @@ def pledge_payment_closed_reason(pledge, *, now=None) -> str:
     due = pledge.payment_due_at
     if pledge.state == "lapsed" or (pledge.state == "payment_required" and due and due <= now):
         when = f" on {timezone.localtime(due):%d %B %Y}" if due else ""
-        return (
-            f"The time to pay this pledge ended{when}. Nothing was charged, and the pledge has been "
-            "withdrawn."
-        )
+        return f"The time to pay this pledge ended{when}. Nothing was charged, and the pledge has been withdrawn."
     if pledge.state != "payment_required":
         return "This pledge has nothing to pay."
     return ""

@@ -17,7 +17,7 @@ from fundraising.services import pledge_payments
 from fundraising.tasks import pledge_deadline_sweep
 from tests.fundraising.conftest import intent_object, stripe_event
 from tests.fundraising.factories import UserFactory
-from tests.fundraising.test_pledges import DECLINED_AT_CHARGE, VISA, aon_campaign, back, pass_deadline  # noqa: F401
+from tests.fundraising.test_pledges import DECLINED_AT_CHARGE, VISA, back, pass_deadline
 
 pytestmark = [pytest.mark.django_db, pytest.mark.stripe]
 

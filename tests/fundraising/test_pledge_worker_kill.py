@@ -20,7 +20,7 @@ from fundraising.models import CampaignFunding, Donation, Pledge
 from fundraising.services import pledges
 from fundraising.tasks import pledge_campaign_settle, pledge_deadline_sweep
 from tests.fundraising.factories import UserFactory
-from tests.fundraising.test_pledges import aon_campaign, back, pass_deadline  # noqa: F401
+from tests.fundraising.test_pledges import back, pass_deadline
 from tests.workers import start_worker, stop_worker
 
 pytestmark = [
@@ -64,7 +64,7 @@ def wait_for(condition, *, seconds: float, worker=None, what: str):
 
 
 def test_killed_worker_halfway_through_100_pledges_charges_each_once(
-    stripe_browser, stripe_api, aon_campaign, artifacts_dir  # noqa: F811
+    stripe_browser, stripe_api, aon_campaign, artifacts_dir
 ):
     backed = [back(aon_campaign, stripe_browser, 1000, user=UserFactory()) for _ in range(PLEDGES)]
     pass_deadline(aon_campaign)
