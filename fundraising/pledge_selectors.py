@@ -72,3 +72,11 @@ def pledge_paid_attempt(pledge: Pledge) -> Donation | None:
     """The donation that paid the pledge, if it is paid."""
     attempt = pledge.donation
     return attempt if attempt is not None and attempt.is_paid else None
+
+
+def campaign_funding_model_locked(*, campaign_id: int) -> bool:
+    """True once anyone gave or pledged: the funding model is fixed (the service refuses too)."""
+    return (
+        Donation.objects.filter(campaign_id=campaign_id).exists()
+        or Pledge.objects.filter(campaign_id=campaign_id).exists()
+    )
