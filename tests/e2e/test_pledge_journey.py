@@ -115,3 +115,33 @@ def test_3ds_card_pays_on_session_from_the_email_link(browser, live_server, stri
     assert (intent.status, intent.amount) == ("succeeded", 4500)
     assert read_db(lambda: Donation.objects.filter(state=Donation.State.SUCCEEDED).count()) == 2
     assert not errors, errors
+
+
+def test_organizer_chooses_all_or_nothing_while_creating_the_campaign(browser, live_server, artifacts_dir):
+    from tests.factories import CauseFactory
+
+    CauseFactory(name="Food & hunger")
+    organizer = UserFactory(display_name="Olga Organizer")
+    page, errors = signed_in_page(browser, live_server, organizer)
+    page.goto(f"{live_server.url}/campaigns/new/")
+    page.fill("#id_title", "A bread oven for Rua Direita")
+    page.fill("#id_summary", "A shared wood-fired oven for the street's bakery and its neighbours.")
+    page.fill("#id_story", "Bread for everyone, baked together.")
+    page.select_option("#id_cause", label="Food & hunger")
+    page.fill("#id_goal", "4000")
+    page.check("input[name='funding-funding_model'][value='all_or_nothing']")
+    page.screenshot(path=str(artifacts_dir / "pledge-0-campaign-form-no-deadline.png"), full_page=True)
+    page.get_by_role("button", name="Save draft").click()
+    # All or nothing needs a deadline: said on the section, nothing saved.
+    section = page.locator("#field-funding-model")
+    assert "needs" in section.inner_text() and "deadline" in section.inner_text()
+    page.fill("#id_deadline", "2030-06-01T18:00")
+    page.check("input[name='funding-funding_model'][value='all_or_nothing']")
+    page.screenshot(path=str(artifacts_dir / "pledge-0-campaign-form.png"), full_page=True)
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_url("**/preview/", timeout=10_000)
+    from campaigns.models import Campaign
+
+    campaign = read_db(lambda: Campaign.objects.get(title="A bread oven for Rua Direita"))
+    assert rules.funding_model_of(campaign) == rules.ALL_OR_NOTHING
+    assert not errors, errors
