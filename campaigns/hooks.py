@@ -15,12 +15,34 @@
   who asked another app to keep them updated about the campaign (events: RSVPs that ticked
   "keep me updated"); the campaign's updates reach them as they reach its followers. Guest
   emails must be confirmed addresses.
+- `campaign_form_sections`: providers `(campaign, data) -> FormSection | None` adding a piece to
+  the campaign create/edit form (`campaign` is None on create, `data` the POST or None).
+  Fundraising adds the funding model (keep what you raise | all or nothing by the deadline).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+
 from causeweb.core.hooks import Hook
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """A piece of the campaign form owned by a higher app: its `form` (prefixed, so its fields
+    never collide with the campaign's), the `template` that renders it (with `section` in the
+    context), and `apply(campaign=, actor=)`, called once the campaign is saved, in the same
+    transaction: a domain error it raises is shown on `form` and nothing is saved."""
+
+    form: forms.Form
+    template: str
+    apply: Callable[..., None]
+
 
 campaign_page_sections = Hook("campaign page sections")
 campaign_currency_locks = Hook("campaign currency locks")
 share_link_targets = Hook("share link targets")
 campaign_update_audiences = Hook("campaign update audiences")
 campaign_embed_sections = Hook("campaign embed sections")
+campaign_form_sections = Hook("campaign form sections")

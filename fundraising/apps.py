@@ -6,11 +6,19 @@ class FundraisingConfig(AppConfig):
     verbose_name = "Crowdfunding"
 
     def ready(self):
-        from campaigns.hooks import campaign_currency_locks, campaign_embed_sections, campaign_page_sections
+        from campaigns.hooks import (
+            campaign_currency_locks,
+            campaign_embed_sections,
+            campaign_form_sections,
+            campaign_page_sections,
+        )
         from causeweb.core.hooks import my_activity_sections
-        from fundraising import integrations
+        from fundraising import integrations, pledge_selectors, selectors
 
         campaign_page_sections.register("funding", integrations.campaign_funding_section, order=10)
         my_activity_sections.register("giving", integrations.my_activity_section, order=40)
         campaign_embed_sections.register("funding", integrations.campaign_embed_funding_section, order=10)
         campaign_currency_locks.register("donations", integrations.campaign_currency_locked)
+        campaign_form_sections.register("funding_model", integrations.campaign_form_funding_section, order=10)
+        if pledge_selectors.pledge_giving_section not in selectors.MY_GIVING_SECTIONS:
+            selectors.MY_GIVING_SECTIONS.append(pledge_selectors.pledge_giving_section)

@@ -67,6 +67,9 @@ def seed_with_payment_server(stdout) -> None:
     """run_demo calls this after every app's on_payment_server_ready: the demo's real donations."""
     base = settings.STRIPE_API_BASE.rstrip("/")
     if base.startswith("http://127.0.0.1"):
+        from fundraising import demo_pledges  # it reuses this module's card step
+
+        demo_pledges.seed_pledges(stdout, api_base=base)  # first: its campaign then takes no donations
         seed_donations(stdout, api_base=base)
 
 

@@ -65,3 +65,19 @@ class FundingModelForm(forms.Form):
             ),
         ],
     )
+
+
+class CampaignFundingSectionForm(FundingModelForm):
+    """The funding model as a section of the campaign create/edit form (campaigns.hooks): not
+    required (a form posted without it keeps the campaign's model), prefixed `funding`."""
+
+    prefix = "funding"
+
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["funding_model"]
+        field.required = False
+        field.help_text = (
+            "Fixed once someone gave or pledged." if locked else "All or nothing needs a goal and a deadline."
+        )
+        field.disabled = locked

@@ -1,7 +1,10 @@
 """What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
 
+from campaigns.hooks import FormSection
 from causeweb.core.hooks import PageSection
-from fundraising import rules, selectors
+from fundraising import pledge_selectors, rules, selectors
+from fundraising.forms import CampaignFundingSectionForm
+from fundraising.services import funding_model
 
 
 def campaign_funding_section(*, campaign, viewer) -> PageSection | None:
@@ -35,3 +38,19 @@ def my_activity_section(*, user) -> PageSection:
     return PageSection(
         "fundraising/_my_activity.html", {"donations": [selectors.donation_giving_row(d) for d in recent]}
     )
+
+def campaign_form_funding_section(*, campaign, data) -> FormSection:
+    """The organizer chooses keep what you raise or all or nothing while creating or editing the
+    campaign (the same service as the separate funding page). Applied after the campaign is saved,
+    so the rules see its goal and deadline; unchanged or absent, nothing is written."""
+    current = rules.funding_model_of(campaign) if campaign is not None else rules.KEEP_WHAT_YOU_RAISE
+    locked = campaign is not None and pledge_selectors.campaign_funding_model_locked(campaign_id=campaign.pk)
+    form = CampaignFundingSectionForm(data, initial={"funding_model": current}, locked=locked)
+
+    def apply(*, campaign, actor) -> None:
+        chosen = form.cleaned_data.get("funding_model") or ""
+        if locked or not chosen or chosen == rules.funding_model_of(campaign):
+            return
+        funding_model.campaign_funding_model_set(campaign=campaign, actor=actor, funding_model=chosen)
+
+    return FormSection(form=form, template="fundraising/_funding_model_section.html", apply=apply)

@@ -118,6 +118,21 @@ def campaign_accepts_pledges(campaign) -> bool:
     return campaign.deadline > timezone.now()
 
 
+def pledge_payment_closed_reason(pledge, *, now=None) -> str:
+    """'' while a pledge whose charge failed can be paid on-session (state payment_required,
+    within its grace period), else what the pay page says instead."""
+    now = now or timezone.now()
+    if pledge.state == "collected":
+        return "This pledge is paid. Thank you!"
+    due = pledge.payment_due_at
+    if pledge.state == "lapsed" or (pledge.state == "payment_required" and due and due <= now):
+        when = f" on {timezone.localtime(due):%d %B %Y}" if due else ""
+        return f"The time to pay this pledge ended{when}. Nothing was charged, and the pledge has been withdrawn."
+    if pledge.state != "payment_required":
+        return "This pledge has nothing to pay."
+    return ""
+
+
 def pledge_goal_met(*, pledged_minor: int, goal_minor: int) -> bool:
     return pledged_minor >= goal_minor
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fundraising import pledge_views, views
+from fundraising import pledge_pay_views, pledge_views, views
 
 app_name = "fundraising"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("p/<uuid:public_id>/confirm/", pledge_views.pledge_confirm, name="pledge_confirm"),
     path("p/<uuid:public_id>/change/", pledge_views.pledge_change, name="pledge_change"),
     path("p/<uuid:public_id>/cancel/", pledge_views.pledge_cancel, name="pledge_cancel"),
+    path("p/<uuid:public_id>/pay/", pledge_pay_views.pledge_pay_page, name="pledge_pay"),
+    path("p/<uuid:public_id>/pay/now/", pledge_pay_views.pledge_pay, name="pledge_pay_now"),
+    path("p/<uuid:public_id>/pay/card/", pledge_pay_views.pledge_pay_card, name="pledge_pay_card"),
+    path("p/<uuid:public_id>/pay/refresh/", pledge_pay_views.pledge_pay_refresh, name="pledge_pay_refresh"),
     path("<slug:slug>/funding/", pledge_views.campaign_funding_settings, name="funding_settings"),
     path("<slug:slug>/pledge/", pledge_views.pledge_new, name="pledge_new"),
     path("<slug:slug>/pledge/start/", pledge_views.pledge_start, name="pledge_start"),

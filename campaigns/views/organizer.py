@@ -3,12 +3,14 @@ news posts and the signatures export."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from campaigns import policies, selectors
 from campaigns.forms import CampaignForm, UpdateForm
+from campaigns.hooks import campaign_form_sections
 from campaigns.services import authoring, lifecycle, updates
 from campaigns.views._common import detail_context, managed_or_404
 from causeweb.core.boundary import flash_errors, form_errors
@@ -17,16 +19,42 @@ from causeweb.core.csv_export import csv_stream_response
 SIGNATURES_CSV_HEADER = ["name", "email", "comment", "public", "confirmed", "signed_at", "via_share_link"]
 
 
+def _save_with_sections(request, form, sections, save):
+    """Save the campaign, then let each section (campaigns.hooks.campaign_form_sections) apply its
+    part, in one transaction: a section that refuses (its error shown on its form) saves nothing."""
+    with transaction.atomic():
+        with form_errors(form) as call:
+            campaign = save()
+        if not call.ok:
+            return None
+        for section in sections:
+            with form_errors(section.form) as section_call:
+                section.apply(campaign=campaign, actor=request.user)
+            if not section_call.ok:
+                transaction.set_rollback(True)
+                return None
+    return campaign
+
+
+def _valid(form, sections) -> bool:
+    return all([form.is_valid(), *(section.form.is_valid() for section in sections)])
+
+
 @login_required
 def campaign_create(request):
     form = CampaignForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        with form_errors(form) as call:
-            campaign = authoring.campaign_create(organizer=request.user, **form.service_kwargs())
-        if call.ok:
+    sections = campaign_form_sections.sections(campaign=None, data=request.POST or None)
+    if request.method == "POST" and _valid(form, sections):
+        campaign = _save_with_sections(
+            request,
+            form,
+            sections,
+            lambda: authoring.campaign_create(organizer=request.user, **form.service_kwargs()),
+        )
+        if campaign is not None:
             messages.success(request, "Draft saved. Preview it, then submit it for review when it is ready.")
             return redirect("campaigns:preview", slug=campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None, "form_sections": sections})
 
 
 @login_required
@@ -35,14 +63,19 @@ def campaign_edit(request, slug: str):
     if not policies.is_organizer(request.user, campaign):
         raise Http404("No such campaign.")
     form = CampaignForm(request.POST or None, request.FILES or None, initial=CampaignForm.initial_for(campaign))
-    if request.method == "POST" and form.is_valid():
-        with form_errors(form) as call:
-            campaign = authoring.campaign_edit(campaign=campaign, actor=request.user, **form.service_kwargs())
-        if call.ok:
+    sections = campaign_form_sections.sections(campaign=campaign, data=request.POST or None)
+    if request.method == "POST" and _valid(form, sections):
+        saved = _save_with_sections(
+            request,
+            form,
+            sections,
+            lambda: authoring.campaign_edit(campaign=campaign, actor=request.user, **form.service_kwargs()),
+        )
+        if saved is not None:
             messages.success(request, "Changes saved.")
-            target = "campaigns:detail" if campaign.is_public else "campaigns:preview"
-            return redirect(target, slug=campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+            target = "campaigns:detail" if saved.is_public else "campaigns:preview"
+            return redirect(target, slug=saved.slug)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign, "form_sections": sections})
 
 
 @login_required

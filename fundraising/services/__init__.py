@@ -19,9 +19,12 @@
   decision at the deadline; off-session collection in batches, resumable after a crash;
   payment_required, reminders and lapsing.
 - pledge_notices: what backers and organizers of all-or-nothing campaigns are told.
+- pledge_payments: a `payment_required` pledge paid on-session (saved or new card, 3-D Secure in
+  the page, within the grace period), exactly once.
 
-- reconciliation: compares the ledger with Stripe's charges and refunds, applies what was lost,
-  flags what it cannot fix (Discrepancy), repairs campaign totals.
+- reconciliation (the run), reconciliation_charges, reconciliation_totals, reconciliation_records
+  (the Discrepancy rows): compares the ledger with Stripe's charges and refunds, applies what was
+  lost, flags what it cannot fix, repairs campaign totals.
 Coming next (not here yet): recurring (monthly giving), its own module.
 
 Every state change of a Donation locks the donation row (`select_for_update`), returns early when

@@ -16,7 +16,12 @@ def pledge_path(pledge: Pledge) -> str:
     return reverse("fundraising:pledge", kwargs={"public_id": pledge.public_id})
 
 
-def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str) -> None:
+def pledge_pay_path(pledge: Pledge) -> str:
+    """The pay-on-session page of a pledge whose charge failed (the email's link)."""
+    return reverse("fundraising:pledge_pay", kwargs={"public_id": pledge.public_id})
+
+
+def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str, url: str = "") -> None:
     notify(
         recipient=pledge.backer,
         email=pledge.email,
@@ -24,7 +29,7 @@ def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str) -> None:
         context={
             "title": title,
             "body": body,
-            "url": pledge_path(pledge),
+            "url": url or pledge_path(pledge),
             "reference": str(pledge.public_id),
             "amount": format_money(pledge.amount_minor, pledge.currency),
             "campaign": pledge.campaign.title,
@@ -72,6 +77,7 @@ def pledge_payment_required_send(pledge: Pledge) -> None:
             f"Please pay by {pledge.payment_due_at:%d %B %Y} from the link below, or your pledge lapses."
         ),
         dedupe_key=f"pledge-payment-required:{pledge.pk}",
+        url=pledge_pay_path(pledge),
     )
 
 
@@ -84,6 +90,7 @@ def pledge_payment_reminder_send(pledge: Pledge, *, number: int) -> None:
             f"Please pay by {pledge.payment_due_at:%d %B %Y} from the link below."
         ),
         dedupe_key=f"pledge-payment-reminder:{pledge.pk}:{number}",
+        url=pledge_pay_path(pledge),
     )
 
 

@@ -25,23 +25,26 @@ Each fix is its own short transaction under the usual lock order (Donation row, 
 CampaignFunding row last), so payments keep flowing during a run. Every step is idempotent: the
 transitions are no-ops once taken, refunds are keyed by Stripe's id and an open discrepancy is
 not opened twice for the same subject, so running twice changes nothing the second time.
+
+Where each step lives: this module runs them (the window, the ReconciliationRun row, the
+outcome); reconciliation_charges has steps 1 and 2, reconciliation_totals step 3, and
+reconciliation_records the Discrepancy rows (one message per kind) and the run's counts.
 """
 
 import logging
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Q
 from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict, PermissionDenied
 from fundraising import gateway, policies
-from fundraising.models import CampaignFunding, Discrepancy, Donation, ReconciliationRun, Refund, StripeEvent
-from fundraising.services import receipts, refunds, webhooks
-from fundraising.services.transitions import _apply_refund, _funding_ensure, _mark_succeeded
+from fundraising.models import Discrepancy, ReconciliationRun, StripeEvent
+from fundraising.services.reconciliation_charges import _check_charge, _check_local_successes
+from fundraising.services.reconciliation_records import Tally
+from fundraising.services.reconciliation_totals import _check_totals, _ledger_totals
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +57,6 @@ FIRST_WINDOW = timedelta(days=7)
 ABANDON_AFTER = timedelta(hours=2)
 # A webhook event pending for longer than this lost its task (the sweep re-queues after minutes).
 EVENT_STUCK_AFTER = timedelta(hours=1)
-# Stripe counts pending refunds in amount_refunded; failed and canceled ones moved no money.
-REFUND_COUNTED_STATUSES = ("succeeded", "pending")
-COUNTED_DONOR_STATES = (Donation.State.SUCCEEDED, Donation.State.PARTIALLY_REFUNDED)
 
 
 class ReconciliationBusy(Conflict):
@@ -64,345 +64,8 @@ class ReconciliationBusy(Conflict):
         super().__init__("A reconciliation run is already in progress.", code="reconciliation_running")
 
 
-@dataclass
-class _Tally:
-    charges: int = 0
-    refunds: int = 0
-    donations: int = 0
-    campaigns: int = 0
-    fixed: int = 0
-    flagged: int = 0
-    seen_donations: set = field(default_factory=set)
-
-
 def _ts(moment: datetime) -> int:
     return int(moment.timestamp())
-
-
-def _record(run, tally, *, kind, subject, message, repaired, donation=None, campaign_id=None, obj="", details=None):
-    """A repaired discrepancy is the audit entry of a fix (always written). An open one is written
-    unless the same subject is already open (then a second run adds nothing)."""
-    common = {
-        "run": run,
-        "kind": kind,
-        "subject": subject[:255],
-        "donation": donation,
-        "campaign_id": campaign_id if campaign_id is not None else getattr(donation, "campaign_id", None),
-        "stripe_object_id": obj[:255],
-        "message": message[:500],
-        "details": details or {},
-    }
-    if repaired:
-        Discrepancy.objects.create(status=Discrepancy.Status.REPAIRED, **common)
-        tally.fixed += 1
-        return
-    if Discrepancy.objects.filter(kind=kind, subject=subject[:255], status=Discrepancy.Status.OPEN).exists():
-        return
-    try:
-        with transaction.atomic():
-            Discrepancy.objects.create(status=Discrepancy.Status.OPEN, **common)
-    except IntegrityError:  # opened concurrently (one open per subject)
-        return
-    tally.flagged += 1
-    logger.warning("reconciliation: %s", message)
-
-
-# 1. Stripe's charges and refunds against the ledger -------------------------------------------
-
-
-def _donation_pk_for(charge: dict) -> int | None:
-    """Which donation a charge pays for, without locking: our metadata, the PaymentIntent id, the
-    charge id, and last the PaymentIntent's metadata (one more Stripe call, only for strangers)."""
-    donation_id = str(charge["metadata"].get("donation_id") or "")
-    if donation_id.isdigit() and Donation.objects.filter(pk=int(donation_id)).exists():
-        return int(donation_id)
-    by_ids = Q(stripe_charge_id=charge["id"])
-    if charge["payment_intent"]:
-        by_ids |= Q(stripe_payment_intent_id=charge["payment_intent"])
-    pk = Donation.objects.filter(by_ids).values_list("pk", flat=True).first()
-    if pk is not None or not charge["payment_intent"]:
-        return pk
-    try:
-        intent = gateway.payment_intent_retrieve(payment_intent_id=charge["payment_intent"])
-    except gateway.GatewayError as exc:
-        if exc.missing:
-            return None
-        raise
-    donation_id = str(intent.metadata.get("donation_id") or "")
-    if donation_id.isdigit() and Donation.objects.filter(pk=int(donation_id)).exists():
-        return int(donation_id)
-    return None
-
-
-def _stripe_refunds_of(charge: dict) -> list[dict]:
-    if charge["refunds"] is not None:
-        return charge["refunds"]
-    if not charge["amount_refunded"]:
-        return []
-    return gateway.refunds_list(charge_id=charge["id"])
-
-
-def _check_refunds(run, tally, donation: Donation, charge: dict, stripe_refunds: list[dict]) -> None:
-    """On a locked, paid donation: record each Stripe refund we lack, then check the sums agree."""
-    counted = sorted(
-        (r for r in stripe_refunds if r["status"] in REFUND_COUNTED_STATUSES), key=lambda r: (r["created"], r["id"])
-    )
-    tally.refunds += len(counted)
-    stripe_total = sum(r["amount"] for r in counted)
-    ours = list(Refund.objects.filter(donation=donation).exclude(status=Refund.Status.FAILED))
-    known = {r.stripe_refund_id for r in ours if r.stripe_refund_id}
-    pending = [r for r in ours if r.status == Refund.Status.PENDING]
-    unnamed = [r for r in ours if not r.stripe_refund_id and r.status == Refund.Status.APPLIED]
-    unknown = [r for r in counted if r["id"] not in known]
-    for stripe_refund in list(unknown):
-        # An admin refund Stripe made whose last step has not run (or died): apply it as that row.
-        claimed = webhooks.pending_refund_for(stripe_refund, pending)
-        if claimed is not None:
-            pending.remove(claimed)
-            unknown.remove(stripe_refund)
-            refunds.refund_apply_pending(refund_id=claimed.pk, stripe_refund_id=stripe_refund["id"])
-            donation.refresh_from_db()
-    for stripe_refund in list(unknown):
-        # A refund the charge.refunded webhook recorded without being able to name it: name it.
-        same = next((r for r in unnamed if r.amount_minor == stripe_refund["amount"]), None)
-        if same is not None:
-            same.stripe_refund_id = stripe_refund["id"]
-            same.save(update_fields=["stripe_refund_id"])
-            unnamed.remove(same)
-            unknown.remove(stripe_refund)
-    missing = stripe_total - donation.refunded_minor
-    for stripe_refund in unknown:
-        if stripe_refund["amount"] > missing:
-            continue
-        refund = Refund.objects.create(
-            donation=donation,
-            amount_minor=stripe_refund["amount"],
-            currency=donation.currency,
-            stripe_refund_id=stripe_refund["id"],
-            source=Refund.Source.STRIPE,
-            reason="Refunded in Stripe (recorded by reconciliation)",
-        )
-        before = {"state": donation.state, "refunded_minor": donation.refunded_minor}
-        _apply_refund(donation, amount_minor=stripe_refund["amount"])
-        receipts.refund_notice_send(donation, refund)
-        missing -= stripe_refund["amount"]
-        _record(
-            run,
-            tally,
-            kind=Discrepancy.Kind.REFUND_RECORDED,
-            subject=f"refund:{stripe_refund['id']}",
-            message=f"Refund {stripe_refund['id']} of {stripe_refund['amount']} {donation.currency} was missing "
-            f"from donation {donation.pk}; recorded.",
-            repaired=True,
-            donation=donation,
-            obj=stripe_refund["id"],
-            details={"before": before, "after": {"state": donation.state, "refunded_minor": donation.refunded_minor}},
-        )
-    if donation.refunded_minor != stripe_total:
-        _record(
-            run,
-            tally,
-            kind=Discrepancy.Kind.REFUND_MISMATCH,
-            subject=f"charge:{charge['id']}",
-            message=f"Stripe refunded {stripe_total} {charge['currency']} of charge {charge['id']}; donation "
-            f"{donation.pk} records {donation.refunded_minor} {donation.currency} refunded.",
-            repaired=False,
-            donation=donation,
-            obj=charge["id"],
-            details={
-                "stripe_refunded": stripe_total,
-                "ledger_refunded": donation.refunded_minor,
-                "stripe_refund_ids": [r["id"] for r in counted],
-                "ledger_refund_ids": sorted(known),
-            },
-        )
-
-
-def _card_or_blank(payment_method_id: str) -> dict:
-    """The card of a charge that does not describe it (localstripe; old API versions)."""
-    try:
-        return gateway.payment_method_card(payment_method_id=payment_method_id)
-    except gateway.GatewayError as exc:
-        if not exc.missing:
-            raise
-        return {"brand": "", "last4": ""}
-
-
-def _check_charge(run, tally, charge: dict) -> None:
-    tally.charges += 1
-    if charge["status"] != "succeeded":
-        return  # a failed charge moved no money; a pending one is the stale-payment settler's
-    donation_pk = _donation_pk_for(charge)
-    if donation_pk is None:
-        _record(
-            run,
-            tally,
-            kind=Discrepancy.Kind.UNKNOWN_CHARGE,
-            subject=f"charge:{charge['id']}",
-            message=f"Stripe charge {charge['id']} ({charge['amount']} {charge['currency']}) matches no donation.",
-            repaired=False,
-            obj=charge["id"],
-            details={"charge": {k: charge[k] for k in ("id", "payment_intent", "amount", "currency", "metadata")}},
-        )
-        return
-    stripe_refunds = _stripe_refunds_of(charge)  # Stripe is called before any row is locked
-    card = charge["card"]
-    missing_card = not card["last4"] and charge["payment_method"]
-    if missing_card and Donation.objects.filter(pk=donation_pk, card_last4="").exists():
-        card = _card_or_blank(charge["payment_method"])
-    with transaction.atomic():
-        donation = (
-            Donation.objects.select_for_update(of=("self",)).select_related("campaign", "donor").get(pk=donation_pk)
-        )
-        tally.seen_donations.add(donation.pk)
-        facts = {
-            "stripe": {"charge": charge["id"], "intent": charge["payment_intent"], "amount": charge["amount"]},
-            "ledger": {"intent": donation.stripe_payment_intent_id, "amount": donation.total_minor},
-        }
-        facts["stripe"]["currency"], facts["ledger"]["currency"] = charge["currency"], donation.currency
-        paid_with = donation.stripe_payment_intent_id
-        if paid_with and charge["payment_intent"] not in ("", paid_with):
-            _record(
-                run,
-                tally,
-                kind=Discrepancy.Kind.UNKNOWN_CHARGE,
-                subject=f"charge:{charge['id']}",
-                message=f"Stripe charge {charge['id']} names donation {donation.pk}, which was paid with "
-                f"{donation.stripe_payment_intent_id}: a second charge for one donation?",
-                repaired=False,
-                donation=donation,
-                obj=charge["id"],
-                details=facts,
-            )
-            return
-        if charge["amount"] != donation.total_minor or charge["currency"] != donation.currency:
-            _record(
-                run,
-                tally,
-                kind=Discrepancy.Kind.AMOUNT_MISMATCH,
-                subject=f"charge:{charge['id']}",
-                message=f"Stripe charged {charge['amount']} {charge['currency']} ({charge['id']}); donation "
-                f"{donation.pk} expects {donation.total_minor} {donation.currency}. Nothing was applied.",
-                repaired=False,
-                donation=donation,
-                obj=charge["id"],
-                details=facts,
-            )
-            return
-        if card["last4"] and not donation.card_last4:  # for the receipt
-            donation.card_brand, donation.card_last4 = card["brand"][:20], card["last4"][:4]
-            donation.save(update_fields=["card_brand", "card_last4", "updated_at"])
-        if donation.state not in Donation.PAID_STATES:
-            before = donation.state
-            _mark_succeeded(donation, payment_intent_id=charge["payment_intent"], charge_id=charge["id"])
-            _record(
-                run,
-                tally,
-                kind=Discrepancy.Kind.PAYMENT_APPLIED,
-                subject=f"charge:{charge['id']}",
-                message=f"Stripe charge {charge['id']} succeeded but donation {donation.pk} was {before}; "
-                "applied (totals and receipt).",
-                repaired=True,
-                donation=donation,
-                obj=charge["id"],
-                details={**facts, "before": before, "after": donation.state},
-            )
-        elif not donation.stripe_charge_id:
-            donation.stripe_charge_id = charge["id"]
-            donation.save(update_fields=["stripe_charge_id", "updated_at"])
-        _check_refunds(run, tally, donation, charge, stripe_refunds)
-
-
-# 2. Local successes Stripe does not confirm ---------------------------------------------------
-
-
-def _check_local_successes(run, tally) -> None:
-    paid = (
-        Donation.objects.filter(
-            state__in=Donation.PAID_STATES, succeeded_at__gt=run.window_start, succeeded_at__lte=run.window_end
-        )
-        .order_by("pk")
-        .values_list("pk", "stripe_payment_intent_id", "amount_minor", "fee_minor", "currency")
-    )
-    for pk, intent_id, amount_minor, fee_minor, currency in paid.iterator():
-        tally.donations += 1
-        if pk in tally.seen_donations:
-            continue
-        status, amount, intent_currency = "none", 0, ""
-        if intent_id:
-            try:
-                intent = gateway.payment_intent_retrieve(payment_intent_id=intent_id)
-                status, amount, intent_currency = intent.status, intent.amount, intent.currency
-            except gateway.GatewayError as exc:
-                if not exc.missing:
-                    raise
-                status = "missing"
-        if status == "succeeded" and amount == amount_minor + fee_minor and intent_currency == currency:
-            continue  # charged just before the window (a slow 3-D Secure): Stripe agrees
-        _record(
-            run,
-            tally,
-            kind=Discrepancy.Kind.MISSING_CHARGE,
-            subject=f"donation:{pk}",
-            message=f"Donation {pk} is paid here, but Stripe reports its PaymentIntent {intent_id or '(none)'} "
-            f"as {status} ({amount} {intent_currency or currency}).",
-            repaired=False,
-            donation=Donation.objects.get(pk=pk),
-            obj=intent_id or "",
-            details={"stripe_status": status, "stripe_amount": amount, "ledger_amount": amount_minor + fee_minor},
-        )
-
-
-# 3. Campaign totals recomputed from the ledger ------------------------------------------------
-
-
-def _ledger_totals(campaign_ids=None) -> dict[int, tuple[int, int]]:
-    """{campaign id: (raised_minor, donor_count)} summed over paid donations net of refunds."""
-    paid = Donation.objects.filter(state__in=Donation.PAID_STATES)
-    if campaign_ids is not None:
-        paid = paid.filter(campaign_id__in=campaign_ids)
-    rows = paid.values("campaign_id").annotate(
-        raised=Coalesce(
-            Sum(Greatest(F("amount_minor") - F("refunded_minor"), Value(0)), output_field=BigIntegerField()), 0
-        ),
-        donors=Count("pk", filter=Q(state__in=COUNTED_DONOR_STATES)),
-    )
-    return {row["campaign_id"]: (int(row["raised"]), row["donors"]) for row in rows}
-
-
-def _check_totals(run, tally) -> None:
-    ledger = _ledger_totals()
-    stored = {
-        row["campaign_id"]: (row["raised_minor"], row["donor_count"])
-        for row in CampaignFunding.objects.values("campaign_id", "raised_minor", "donor_count")
-    }
-    for campaign_id in sorted(set(ledger) | set(stored)):
-        tally.campaigns += 1
-        if ledger.get(campaign_id, (0, 0)) == stored.get(campaign_id, (0, 0)):
-            continue
-        with transaction.atomic():
-            if campaign_id not in stored:
-                currency = Donation.objects.filter(campaign_id=campaign_id).values_list("currency", flat=True).first()
-                _funding_ensure(campaign_id=campaign_id, currency=currency)
-            # Locked first, then summed: a webhook that is moving this total waits for the lock and
-            # adds its delta on top of what we write (its donation change is not committed yet).
-            funding = CampaignFunding.objects.select_for_update().get(campaign_id=campaign_id)
-            raised, donors = _ledger_totals([campaign_id]).get(campaign_id, (0, 0))
-            if (funding.raised_minor, funding.donor_count) == (raised, donors):
-                continue
-            before = {"raised_minor": funding.raised_minor, "donor_count": funding.donor_count}
-            CampaignFunding.objects.filter(pk=funding.pk).update(raised_minor=raised, donor_count=donors)
-            _record(
-                run,
-                tally,
-                kind=Discrepancy.Kind.FUNDING_DRIFT,
-                subject=f"campaign:{campaign_id}",
-                message=f"Campaign {campaign_id} showed {before['raised_minor']} {funding.currency} from "
-                f"{before['donor_count']} donors; the ledger says {raised} from {donors}. Corrected.",
-                repaired=True,
-                campaign_id=campaign_id,
-                details={"before": before, "after": {"raised_minor": raised, "donor_count": donors}},
-            )
 
 
 # The run ---------------------------------------------------------------------------------------
@@ -438,13 +101,13 @@ def reconciliation_run(*, trigger: str = ReconciliationRun.Trigger.SCHEDULE, act
     if run is None:
         raise ReconciliationBusy()
     started = time.monotonic()
-    tally = _Tally()
+    tally = Tally(run=run)
     status, error = ReconciliationRun.Status.SUCCEEDED, ""
     try:
         for charge in gateway.charges_list(created_gt=_ts(run.window_start)):
             _check_charge(run, tally, charge)
         _check_local_successes(run, tally)
-        _check_totals(run, tally)
+        _check_totals(run, tally, ledger_totals=_ledger_totals)
     except (gateway.GatewayError, Conflict) as exc:
         logger.warning("reconciliation run %s failed: %s", run.pk, exc)
         status, error = ReconciliationRun.Status.FAILED, str(exc)

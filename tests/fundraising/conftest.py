@@ -178,3 +178,16 @@ def campaign(db):
 @pytest.fixture
 def pending_donation(campaign):
     return DonationFactory(campaign=campaign)
+
+
+@pytest.fixture
+def aon_campaign(db):
+    """An all-or-nothing campaign with a 100.00 goal, taking pledges for 30 more days."""
+    from fundraising import rules
+    from fundraising.services import funding_model
+
+    campaign = FundraisingCampaignFactory(goal_minor=10_000)
+    funding_model.campaign_funding_model_set(
+        campaign=campaign, actor=campaign.organizer, funding_model=rules.ALL_OR_NOTHING
+    )
+    return campaign
