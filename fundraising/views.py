@@ -23,10 +23,10 @@ from campaigns.services import sharing as campaign_sharing
 from causeweb.core import ratelimits
 from causeweb.core.csv_export import csv_stream_response
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
-from fundraising import gateway, policies, rules, selectors, tasks
+from fundraising import gateway, monthly_selectors, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
-from fundraising.services import donations, receipts, transitions, webhooks
+from fundraising.services import donations, monthly, receipts, transitions, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ def donate(request, slug: str):
             "campaign": campaign,
             "form": form,
             "accepts_donations": rules.campaign_accepts_donations(campaign),
+            "accepts_monthly": rules.campaign_accepts_monthly(campaign),
             "options": selectors.donation_form_options(currency=campaign.currency, locale=translation.get_language()),
             "STRIPE_JS_URL": selectors.stripe_js_url(),
             "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
@@ -149,18 +150,22 @@ def donation_start(request, slug: str):
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
     referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)
     data = form.cleaned_data
+    gift = {
+        "campaign": campaign,
+        "amount_minor": data["amount"],
+        "cover_fee": data["cover_fee"],
+        "donor_name": data["donor_name"],
+        "email": data["email"],
+        "visibility": data["visibility"],
+        "message": data["message"],
+        "user": request.user,
+        "referral_share_link_id": referral,
+    }
     try:
-        donation, setup = donations.donation_begin(
-            campaign=campaign,
-            amount_minor=data["amount"],
-            cover_fee=data["cover_fee"],
-            donor_name=data["donor_name"],
-            email=data["email"],
-            visibility=data["visibility"],
-            message=data["message"],
-            user=request.user,
-            referral_share_link_id=referral,
-        )
+        if data["frequency"] == DonationForm.MONTHLY:
+            donation, _plan, setup = monthly.monthly_plan_begin(**gift)
+        else:
+            donation, setup = donations.donation_begin(**gift)
     except ValidationError as exc:
         errors = {}
         if hasattr(exc, "error_dict"):
@@ -250,6 +255,7 @@ def donation_thanks(request, public_id):
     donation = _own_donation(request, public_id)
     campaign = donation.campaign
     share_url = request.build_absolute_uri(_tracked_share_path(campaign, request.user))
+    plan = receipts.monthly_plan_of(donation)
     return render(
         request,
         "fundraising/thanks.html",
@@ -261,6 +267,9 @@ def donation_thanks(request, public_id):
             "share_title": campaign.title,
             "share_text": f"I just gave to “{campaign.title}”. Will you join me?",
             "has_share_buttons": _template_exists("includes/share_buttons.html"),
+            "monthly_plan": plan,
+            "monthly_next_charge": monthly_selectors.monthly_plan_next_charge_text(plan) if plan else "",
+            "monthly_manage_url": receipts.plan_manage_path(plan) if plan else "",
         },
     )
 

@@ -34,7 +34,19 @@
     });
     return found;
   }
+  var monthlyChoice = form.querySelector("input[name=frequency][value=monthly]");
+  function monthly() { return !!(monthlyChoice && monthlyChoice.checked); }
+  form.querySelectorAll("input[name=frequency]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      submit.textContent = monthly() ? "Donate every month" : "Donate";
+      refresh();
+    });
+  });
   function refresh() {
+    refreshAmount();
+    if (monthly() && totalLine.textContent) { totalLine.textContent += " Then the same amount every month, until you cancel."; }
+  }
+  function refreshAmount() {
     var preset = pressedPreset();
     if (!preset) {
       feeLabel.textContent = "";
