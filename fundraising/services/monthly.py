@@ -96,10 +96,11 @@ def monthly_plan_begin(
     message: str = "",
     user=None,
     referral_share_link_id: int | None = None,
+    card_setup: bool = True,
 ) -> tuple[Donation, MonthlyPlan, dict]:
     """Start a monthly gift from the donate page or the API: the first month's donation (paid
     now, on-session, as a one-time donation is) and the plan (`setting_up` until that donation
-    succeeds). Returns (donation, plan, card set-up as donation_begin returns it)."""
+    succeeds). Returns (donation, plan, card step as donation_begin returns it)."""
     if not rules.campaign_accepts_monthly(campaign):
         raise ValidationError("This campaign does not take monthly gifts.")
     with transaction.atomic():
@@ -131,12 +132,9 @@ def monthly_plan_begin(
             first_donation=donation,
         )
         MonthlyCharge.objects.create(plan=plan, period=first_period, donation=donation, attempts=1)
-    try:
-        setup = donations.donation_start_payment(donation=donation)
-    except gateway.GatewayError as exc:
-        donations.donation_mark_failed(donation_id=donation.pk, message=exc.message)
-        raise donations.DonationNotStarted(exc, donation=donation) from exc
-    return donation, plan, setup
+    # The card step as for a one-time donation (card_setup=False on the donate page: the first
+    # month's PaymentIntent saves the card for the next months, one 3-D Secure challenge).
+    return donation, plan, donations.donation_prepare_card(donation=donation, card_setup=card_setup)
 
 
 # --- Monthly charges -----------------------------------------------------------------------------

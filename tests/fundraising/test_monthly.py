@@ -42,11 +42,14 @@ def start(campaign, browser, *, amount_minor=1000, card=VISA, user=None) -> Mont
         email="lena@example.org",
         visibility=Donation.Visibility.NAME,
         user=user,
+        card_setup=False,
     )
-    assert browser.confirm_card_setup(setup["client_secret"], card)["status"] == "succeeded"
-    donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    assert setup == {"setup_intent_id": "", "client_secret": ""}  # no SetupIntent: one PaymentIntent
+    donation, _ = donations.donation_charge(donation=donation, payment_method_id=browser.card(card))
     assert donation.state == Donation.State.SUCCEEDED
-    return MonthlyPlan.objects.get(pk=plan.pk)
+    plan = MonthlyPlan.objects.get(pk=plan.pk)
+    assert plan.stripe_payment_method_id == donation.stripe_payment_method_id != ""
+    return plan
 
 
 def save_card(browser, plan: MonthlyPlan, number: str) -> str:
