@@ -356,8 +356,10 @@ def payment_method_card(*, payment_method_id: str) -> dict:
         method = _as_dict(client().v1.payment_methods.retrieve(payment_method_id))
     except stripe.StripeError as exc:
         _raise(exc)
-    card = method.get("card") or {}
-    return {"brand": card.get("brand") or "", "last4": card.get("last4") or ""}
+    # A PaymentMethod nests the card; a legacy Card (card_..., what a token holds: localstripe's
+    # fake Stripe.js pays with those) carries brand and last4 itself.
+    card = method.get("card") or (method if method.get("object") == "card" else {})
+    return {"brand": (card.get("brand") or "").lower(), "last4": card.get("last4") or ""}
 
 
 class InvalidWebhook(ValueError):

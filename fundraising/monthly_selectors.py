@@ -1,9 +1,13 @@
 """Reads for monthly giving: a plan's page, its next charge in words, and its "My giving" section
 (registered on selectors.MY_GIVING_SECTIONS by the app's ready())."""
 
+import calendar
+
 from fundraising import rules
 from fundraising.models import MonthlyCharge, MonthlyPlan
 from fundraising.services import receipts
+
+monthly_month_names = list(calendar.month_name)[1:]
 
 
 def monthly_plan_get_by_public_id(*, public_id) -> MonthlyPlan | None:
@@ -32,6 +36,7 @@ def monthly_plan_page(*, plan: MonthlyPlan) -> dict:
         "charges": [
             {
                 "period": charge.period,
+                "period_label": f"{monthly_month_names[int(charge.period[5:]) - 1]} {charge.period[:4]}",
                 "state": charge.get_state_display(),
                 "attempts": charge.attempts,
                 "amount_minor": charge.donation.total_minor if charge.donation else None,

@@ -153,6 +153,8 @@
     amountInput.readOnly = !on;
     coverFee.disabled = !on;
     presets.forEach(function (b) { b.disabled = !on; });
+    // The confirmation names once or monthly as the server started it: no switching under it.
+    form.querySelectorAll("input[name=frequency]").forEach(function (radio) { radio.disabled = !on; });
     submit.hidden = !on;
   }
   function askToConfirm(start, data) {
