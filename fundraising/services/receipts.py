@@ -55,9 +55,7 @@ def receipt_send(donation: Donation) -> None:
     """The receipt of a paid donation (sent after commit, once per donation)."""
     campaign = donation.campaign
     plan = monthly_plan_of(donation)
-    monthly_line = (
-        f" This is your monthly gift; change or cancel it any time: {plan_manage_path(plan)}" if plan else ""
-    )
+    monthly_line = f" This is your monthly gift; change or cancel it any time: {plan_manage_path(plan)}" if plan else ""
     notify(
         recipient=donation.donor,
         email=donation.email,

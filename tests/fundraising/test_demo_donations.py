@@ -60,4 +60,4 @@ def test_run_demo_seeds_donations_after_the_payment_server_is_up(stripe_api, set
     settings.STRIPE_API_BASE = stripe_api
     monkeypatch.setattr(demo, "on_payment_server_ready", lambda stdout: None)  # no live server here
     Command()._after_payment_server_up()
-    assert Donation.objects.filter(state__in=Donation.PAID_STATES).count() == len(demo.DEMO_GIFTS) + 1  # + the monthly gift
+    assert Donation.objects.filter(state__in=Donation.PAID_STATES).count() == len(demo.DEMO_GIFTS) + 1
