@@ -15,7 +15,7 @@ from causeweb.core.exceptions import DOMAIN_ERRORS, PermissionDenied, error_mess
 from causeweb.core.money import parse_amount
 from fundraising import gateway, monthly_selectors, selectors
 from fundraising.models import MonthlyPlan
-from fundraising.services import monthly, receipts
+from fundraising.services import monthly_manage, receipts
 
 
 def _token(request) -> str:
@@ -72,7 +72,7 @@ def monthly_plan_change(request, public_id):
     plan, token = _managed_plan(request, public_id)
     with flash_errors(request, success="Your monthly amount is changed; it applies from the next charge."):
         amount_minor = parse_amount(request.POST.get("amount", ""), plan.currency)  # ValidationError: flashed
-        monthly.monthly_plan_change_amount(plan=plan, actor=request.user, token=token, amount_minor=amount_minor)
+        monthly_manage.monthly_plan_change_amount(plan=plan, actor=request.user, token=token, amount_minor=amount_minor)
     return _back(plan, token)
 
 
@@ -80,7 +80,7 @@ def monthly_plan_change(request, public_id):
 def monthly_plan_cancel(request, public_id):
     plan, token = _managed_plan(request, public_id)
     with flash_errors(request, success="Your monthly gift is cancelled. Nothing more will be charged."):
-        monthly.monthly_plan_cancel(plan=plan, actor=request.user, token=token)
+        monthly_manage.monthly_plan_cancel(plan=plan, actor=request.user, token=token)
     return _back(plan, token)
 
 
@@ -98,7 +98,7 @@ def monthly_plan_card_start(request, public_id):
     """A SetupIntent for the new card (JSON: client secret). Nothing is charged here."""
     plan, token = _managed_plan(request, public_id)
     try:
-        setup = monthly.monthly_plan_card_update_start(plan=plan, actor=request.user, token=token)
+        setup = monthly_manage.monthly_plan_card_update_start(plan=plan, actor=request.user, token=token)
     except gateway.GatewayError as exc:
         return _gateway_error(exc)
     except DOMAIN_ERRORS as exc:
@@ -115,7 +115,7 @@ def monthly_plan_card_finish(request, public_id):
         body = {}
     setup_intent_id = str(body.get("setup_intent_id", "")) if isinstance(body, dict) else ""
     try:
-        plan = monthly.monthly_plan_card_update_finish(
+        plan = monthly_manage.monthly_plan_card_update_finish(
             plan=plan, actor=request.user, token=token, setup_intent_id=setup_intent_id
         )
     except gateway.GatewayError as exc:

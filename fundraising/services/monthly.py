@@ -20,7 +20,8 @@ each period ("2027-02"), `monthly_plan_charge`:
    resumed claim (the worker died after Stripe answered) fetches the stored intent instead;
 3. apply (plan, charge, donation locked): success -> the next period; failure -> retry after
    rules.MONTHLY_RETRY_DELAYS, after the last one the plan is paused and the donor asked to
-   update the card (an on-session page, `monthly_plan_card_update_*`).
+   update the card (an on-session page: fundraising/services/monthly_manage.py, with the donor's
+   other controls; what the donor is told: monthly_notices.py).
 
 Lock order: MonthlyPlan row -> Donation row -> CampaignFunding row.
 """
@@ -32,13 +33,10 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from causeweb.core.money import format_money
-from causeweb.notifications.kinds import Kind
-from causeweb.notifications.services import notify
+from causeweb.core.exceptions import ValidationError
 from fundraising import gateway, rules
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan
-from fundraising.services import donations, receipts
+from fundraising.services import donations, monthly_notices
 from fundraising.services.transitions import _apply_intent, _lock, _mark_failed
 
 logger = logging.getLogger(__name__)
@@ -67,19 +65,6 @@ def charge_date(period: str, anchor_day: int) -> datetime:
 def period_after(period: str) -> str:
     year, month = (int(part) for part in period.split("-"))
     return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
-
-
-# --- Signed link (fundraising/services/receipts.py makes and checks it) --------------------------
-
-plan_manage_token = receipts.plan_manage_token
-plan_manage_token_valid = receipts.plan_manage_token_valid
-plan_manage_path = receipts.plan_manage_path
-
-
-def _may_manage(plan: MonthlyPlan, *, actor, token: str) -> bool:
-    if plan_manage_token_valid(plan=plan, token=token):
-        return True
-    return bool(getattr(actor, "is_authenticated", False) and plan.donor_id == actor.pk)
 
 
 # --- Start ---------------------------------------------------------------------------------------
@@ -168,7 +153,7 @@ def _claim(plan_id: int):
             plan.state = MonthlyPlan.State.CANCELLED
             plan.cancelled_at = now
             plan.save(update_fields=["state", "cancelled_at", "updated_at"])
-            _cancelled_notice_send(plan, reason="The campaign is no longer taking donations, so ")
+            monthly_notices.plan_cancelled_send(plan, reason="The campaign is no longer taking donations, so ")
             return None
         charge, _ = MonthlyCharge.objects.get_or_create(plan=plan, period=plan.next_period)
         if charge.claimed_at and charge.claimed_at > now - CHARGE_CLAIM_TIMEOUT:
@@ -293,7 +278,7 @@ def _apply(*, plan_id: int, charge_id: int, intent, refused: str = "") -> str:
             else:
                 plan.state = MonthlyPlan.State.PAUSED
                 plan.paused_at = now
-                _paused_notice_send(plan)
+                monthly_notices.plan_paused_send(plan)
     charge.claimed_at = None
     charge.save(update_fields=["state", "claimed_at", "updated_at"])
     plan.save(
@@ -308,131 +293,3 @@ def _apply(*, plan_id: int, charge_id: int, intent, refused: str = "") -> str:
         ]
     )
     return charge.state
-
-
-def _paused_notice_send(plan: MonthlyPlan) -> None:
-    amount = format_money(plan.amount_minor, plan.currency)
-    notify(
-        recipient=plan.donor,
-        email=plan.email,
-        kind=Kind.DONATION_RECEIPT,
-        context={
-            "title": f"Your monthly gift of {amount} is paused: please update your card",
-            "body": (
-                f"We could not charge your card for your monthly gift of {amount} to “{plan.campaign.title}”"
-                f" ({plan.failure_message or 'the payment was refused'}). We tried "
-                f"{len(rules.MONTHLY_RETRY_DELAYS) + 1} times and have paused the gift; nothing more will be "
-                "charged until you update your card. Update it, or cancel the gift, from the link below."
-            ),
-            "url": plan_manage_path(plan),
-            "manage_url": plan_manage_path(plan),
-            "amount": amount,
-            "campaign": plan.campaign.title,
-        },
-        dedupe_key=f"monthly-paused:{plan.pk}:{plan.next_period}",
-    )
-
-
-def _cancelled_notice_send(plan: MonthlyPlan, *, reason: str = "") -> None:
-    amount = format_money(plan.amount_minor, plan.currency)
-    notify(
-        recipient=plan.donor,
-        email=plan.email,
-        kind=Kind.DONATION_RECEIPT,
-        context={
-            "title": f"Your monthly gift of {amount} is cancelled",
-            "body": f"{reason}your monthly gift to “{plan.campaign.title}” is cancelled. Nothing more will be charged."
-            if reason
-            else f"Your monthly gift to “{plan.campaign.title}” is cancelled. Nothing more will be charged.",
-            "url": plan.campaign.get_absolute_url(),
-            "amount": amount,
-            "campaign": plan.campaign.title,
-        },
-        dedupe_key=f"monthly-cancelled:{plan.pk}",
-    )
-
-
-# --- The donor: change, cancel, update the card --------------------------------------------------
-
-
-def _lock_managed(plan: MonthlyPlan, *, actor, token: str) -> MonthlyPlan:
-    locked = MonthlyPlan.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=plan.pk)
-    if not _may_manage(locked, actor=actor, token=token):
-        raise PermissionDenied("This link does not let you change this monthly gift.")
-    if locked.state == MonthlyPlan.State.CANCELLED:
-        raise Conflict("This monthly gift was cancelled.", code="plan_cancelled")
-    return locked
-
-
-@transaction.atomic
-def monthly_plan_change_amount(*, plan: MonthlyPlan, actor, token: str = "", amount_minor: int) -> MonthlyPlan:
-    """The donor changes the monthly amount; it applies from the next charge. Locks the plan."""
-    locked = _lock_managed(plan, actor=actor, token=token)
-    if not rules.amount_within_limits(amount_minor, locked.currency):
-        low, high = rules.donation_limits(locked.currency)
-        raise ValidationError(
-            {"amount": f"Give between {format_money(low, locked.currency)} and {format_money(high, locked.currency)}."}
-        )
-    locked.amount_minor = amount_minor
-    locked.save(update_fields=["amount_minor", "updated_at"])
-    return locked
-
-
-@transaction.atomic
-def monthly_plan_cancel(*, plan: MonthlyPlan, actor, token: str = "") -> MonthlyPlan:
-    """The donor stops the gift: nothing more is charged (a charge a worker is making right now
-    still lands in the ledger, with its receipt). Locks the plan. Cancelling twice is a no-op."""
-    locked = MonthlyPlan.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=plan.pk)
-    if not _may_manage(locked, actor=actor, token=token):
-        raise PermissionDenied("This link does not let you change this monthly gift.")
-    if locked.state == MonthlyPlan.State.CANCELLED:
-        return locked
-    locked.state = MonthlyPlan.State.CANCELLED
-    locked.cancelled_at = timezone.now()
-    locked.save(update_fields=["state", "cancelled_at", "updated_at"])
-    _cancelled_notice_send(locked)
-    return locked
-
-
-def monthly_plan_card_update_start(*, plan: MonthlyPlan, actor, token: str = "") -> dict:
-    """A SetupIntent (usage=off_session) the plan's page confirms on-session with the donor's new
-    card (3-D Secure, if asked, happens here, with the donor present). Called with no transaction
-    open; the plan is only read."""
-    current = MonthlyPlan.objects.get(pk=plan.pk)
-    if not _may_manage(current, actor=actor, token=token):
-        raise PermissionDenied("This link does not let you change this monthly gift.")
-    if current.state not in (MonthlyPlan.State.ACTIVE, MonthlyPlan.State.PAUSED) or not current.stripe_customer_id:
-        raise Conflict("This monthly gift's card cannot be changed now.", code="plan_not_live")
-    attempt = int(current.updated_at.timestamp())
-    setup = gateway.setup_intent_create(
-        customer_id=current.stripe_customer_id,
-        metadata={"monthly_plan_id": str(current.pk)},
-        idempotency_key=f"plan-{current.pk}-card-{attempt}",
-    )
-    MonthlyPlan.objects.filter(pk=current.pk).update(stripe_setup_intent_id=setup["id"], updated_at=timezone.now())
-    return {"setup_intent_id": setup["id"], "client_secret": setup["client_secret"]}
-
-
-def monthly_plan_card_update_finish(*, plan: MonthlyPlan, actor, token: str = "", setup_intent_id: str) -> MonthlyPlan:
-    """After the page confirmed the SetupIntent: Stripe is asked (no transaction open) whether the
-    card was saved; if so the plan charges it from now on. A paused plan becomes active and its
-    missed period is charged at the next run (failures start again from zero)."""
-    current = MonthlyPlan.objects.get(pk=plan.pk)
-    if not setup_intent_id or setup_intent_id != current.stripe_setup_intent_id:
-        raise ValidationError("This card confirmation does not belong to this monthly gift.")
-    setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
-    with transaction.atomic():
-        locked = _lock_managed(current, actor=actor, token=token)
-        if setup["status"] != "succeeded" or not setup["payment_method"]:
-            raise ValidationError(setup["error_message"] or "Your card could not be saved; please try another card.")
-        locked.stripe_payment_method_id = setup["payment_method"]
-        fields = ["stripe_payment_method_id", "updated_at"]
-        if locked.state == MonthlyPlan.State.PAUSED:
-            locked.state = MonthlyPlan.State.ACTIVE
-            locked.failure_count = 0
-            locked.failure_message = ""
-            locked.paused_at = None
-            locked.next_charge_at = timezone.now()
-            fields += ["state", "failure_count", "failure_message", "paused_at", "next_charge_at"]
-        locked.save(update_fields=fields)
-    return locked

@@ -12,7 +12,7 @@ from causeweb.core.exceptions import ValidationError
 from causeweb.notifications.models import Notification
 from fundraising import gateway, rules
 from fundraising.models import CampaignFunding, Donation, MonthlyCharge, MonthlyPlan
-from fundraising.services import donations, funding_model, monthly
+from fundraising.services import donations, funding_model, monthly, monthly_manage, receipts
 from fundraising.tasks import monthly_charges_due
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory
 
@@ -145,10 +145,12 @@ def test_every_retry_fails_pauses_and_the_new_card_resumes(stripe_browser, campa
         clock.move_to(moment + timedelta(days=30))
         assert monthly_charges_due() == 0  # paused: nothing is charged
 
-        started = monthly.monthly_plan_card_update_start(plan=plan, actor=None, token=monthly.plan_manage_token(plan))
+        started = monthly_manage.monthly_plan_card_update_start(
+            plan=plan, actor=None, token=receipts.plan_manage_token(plan)
+        )
         assert stripe_browser.confirm_card_setup(started["client_secret"], VISA)["status"] == "succeeded"
-        plan = monthly.monthly_plan_card_update_finish(
-            plan=plan, actor=None, token=monthly.plan_manage_token(plan), setup_intent_id=started["setup_intent_id"]
+        plan = monthly_manage.monthly_plan_card_update_finish(
+            plan=plan, actor=None, token=receipts.plan_manage_token(plan), setup_intent_id=started["setup_intent_id"]
         )
         assert (plan.state, plan.failure_count) == (MonthlyPlan.State.ACTIVE, 0)
         monthly_charges_due()  # February, the missed month, is charged now
@@ -224,12 +226,12 @@ def test_changed_amount_applies_from_the_next_charge_and_cancel_stops_it(stripe_
     donor = UserFactory()
     with time_machine.travel(at(2027, 1, 10, 9, 0), tick=False) as clock:
         plan = start(campaign, stripe_browser, user=donor)
-        monthly.monthly_plan_change_amount(plan=plan, actor=donor, amount_minor=2500)
+        monthly_manage.monthly_plan_change_amount(plan=plan, actor=donor, amount_minor=2500)
         with pytest.raises(ValidationError):
-            monthly.monthly_plan_change_amount(plan=plan, actor=donor, amount_minor=0)
+            monthly_manage.monthly_plan_change_amount(plan=plan, actor=donor, amount_minor=0)
         clock.move_to(at(2027, 2, 10, 6, 5))
         monthly_charges_due()
-        monthly.monthly_plan_cancel(plan=plan, actor=donor)
+        monthly_manage.monthly_plan_cancel(plan=plan, actor=donor)
         clock.move_to(at(2027, 3, 10, 6, 5))
         assert monthly_charges_due() == 0
     assert paid(plan) == [("2027-01", 1000), ("2027-02", 2500)]
@@ -240,9 +242,9 @@ def test_someone_else_cannot_change_or_cancel(stripe_browser, campaign):
     from causeweb.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        monthly.monthly_plan_cancel(plan=plan, actor=UserFactory())
+        monthly_manage.monthly_plan_cancel(plan=plan, actor=UserFactory())
     with pytest.raises(PermissionDenied):
-        monthly.monthly_plan_cancel(plan=plan, actor=None, token=monthly.plan_manage_token(plan) + "x")
+        monthly_manage.monthly_plan_cancel(plan=plan, actor=None, token=receipts.plan_manage_token(plan) + "x")
     plan.refresh_from_db()
     assert plan.state == MonthlyPlan.State.ACTIVE
 
