@@ -23,7 +23,8 @@
 - reconciliation: compares the ledger with Stripe's charges and refunds, applies what was lost,
   flags what it cannot fix (Discrepancy), repairs campaign totals.
 - monthly: monthly giving: a plan started from the donate page, then one off-session charge per
-  period by beat (MonthlyCharge unique per period), retries, pause, the donor's signed controls.
+  period by beat (MonthlyCharge unique per period), retries, pause.
+- monthly_manage / monthly_notices: the donor's controls (signed link or signed in) and emails.
 
 Every state change of a Donation locks the donation row (`select_for_update`), returns early when
 the change was already made, and moves the campaign's CampaignFunding totals with F() in the same
