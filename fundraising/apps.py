@@ -13,7 +13,7 @@ class FundraisingConfig(AppConfig):
             campaign_page_sections,
         )
         from causeweb.core.hooks import my_activity_sections
-        from fundraising import integrations, pledge_selectors, selectors
+        from fundraising import integrations, monthly_selectors, pledge_selectors, selectors
 
         campaign_page_sections.register("funding", integrations.campaign_funding_section, order=10)
         my_activity_sections.register("giving", integrations.my_activity_section, order=40)
@@ -22,3 +22,5 @@ class FundraisingConfig(AppConfig):
         campaign_form_sections.register("funding_model", integrations.campaign_form_funding_section, order=10)
         if pledge_selectors.pledge_giving_section not in selectors.MY_GIVING_SECTIONS:
             selectors.MY_GIVING_SECTIONS.append(pledge_selectors.pledge_giving_section)
+        if monthly_selectors.monthly_giving_section not in selectors.MY_GIVING_SECTIONS:
+            selectors.MY_GIVING_SECTIONS.append(monthly_selectors.monthly_giving_section)

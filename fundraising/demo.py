@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from fundraising import gateway, rules
-from fundraising.models import Donation, ReconciliationRun
-from fundraising.services import donations, reconciliation
+from fundraising.models import Donation, MonthlyPlan, ReconciliationRun
+from fundraising.services import donations, monthly, reconciliation
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ DEMO_GIFTS = [
 ]
 
 DEMO_WEBHOOK_ID = "causeweb-demo"
+# One monthly gift (the first demo person's, so "My giving" shows it): its first month is paid now.
+DEMO_MONTHLY = ("Amara Okafor", 1500)
 
 
 @ratelimits.exempt
@@ -149,6 +151,7 @@ def seed_donations(stdout, *, api_base: str) -> None:
             )
         except (gateway.GatewayError, requests.RequestException) as exc:
             stdout.write(f"Demo donation {index} not given: {exc}")
+    given += _start_monthly(campaigns[0], api_base=api_base, donor=donor, stdout=stdout)
     if given or not ReconciliationRun.objects.exists():
         try:
             run = reconciliation.reconciliation_run(trigger=ReconciliationRun.Trigger.DEMO)
@@ -158,3 +161,29 @@ def seed_donations(stdout, *, api_base: str) -> None:
             f"Demo donations given through localstripe: {given}. Reconciliation: {run.charges_checked} charges "
             f"checked, {run.fixed_count} fixed, {run.flagged_count} flagged."
         )
+
+
+def _start_monthly(campaign, *, api_base: str, donor, stdout) -> int:
+    """The demo's monthly gift, started as the donate page starts one (its first month charged
+    through localstripe; the next months come from beat). Once: an existing demo plan is kept."""
+    name, amount_minor = DEMO_MONTHLY
+    email = donor.email if donor else _demo_email(99)
+    if MonthlyPlan.objects.filter(email=email, campaign=campaign).exclude(state=MonthlyPlan.State.SETTING_UP).exists():
+        return 0
+    try:
+        donation, plan, setup = monthly.monthly_plan_begin(
+            campaign=campaign,
+            amount_minor=amount_minor,
+            cover_fee=False,
+            donor_name=donor.public_name if donor else name,
+            email=email,
+            visibility="name",
+            user=donor,
+        )
+        _confirm_setup_like_stripe_js(api_base, setup["client_secret"])
+        donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    except (gateway.GatewayError, requests.RequestException) as exc:
+        stdout.write(f"Demo monthly gift not started: {exc}")
+        return 0
+    stdout.write(f"Demo monthly gift: {plan.public_id} ({donation.state}).")
+    return int(donation.is_paid)

@@ -9,6 +9,14 @@ from fundraising.models import Donation
 class DonationForm(forms.Form):
     """Parses what the donor typed; limits and the rest are enforced by donation_create."""
 
+    ONCE, MONTHLY = "once", "monthly"
+    # Monthly is never the default: the donor picks it (and the confirm step says "every month").
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=[(ONCE, "Give once"), (MONTHLY, "Give every month")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
     amount = forms.CharField(label="Amount", max_length=20)
     cover_fee = forms.BooleanField(label="Cover the card processing fee", required=False)
     donor_name = forms.CharField(label="Your name", max_length=120, validators=[validate_single_line])
@@ -25,6 +33,9 @@ class DonationForm(forms.Form):
         self.currency = currency
         low, high = rules.donation_limits(currency)
         self.fields["amount"].help_text = f"{format_money(low, currency)} to {format_money(high, currency)}"
+
+    def clean_frequency(self) -> str:
+        return self.cleaned_data.get("frequency") or self.ONCE
 
     def clean_amount(self) -> int:
         """Minor units, read by the campaign's currency and the visitor's locale (the active

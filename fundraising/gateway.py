@@ -196,19 +196,33 @@ def setup_intent_retrieve(*, setup_intent_id: str) -> dict:
 
 
 def payment_intent_create(
-    *, amount_minor: int, currency: str, customer_id: str, payment_method_id: str, metadata: dict, idempotency_key: str
+    *,
+    amount_minor: int,
+    currency: str,
+    customer_id: str,
+    payment_method_id: str,
+    metadata: dict,
+    idempotency_key: str,
+    save_card: bool = False,
 ) -> PaymentIntentResult:
-    """Create (not yet confirm) the PaymentIntent, so its id is stored before any money moves."""
+    """Create (not yet confirm) the PaymentIntent, so its id is stored before any money moves.
+    `save_card`: the payment also saves the card to the customer for later off-session charges
+    (`setup_future_usage=off_session`, a monthly gift's first month), so the donor authenticates
+    once for both. localstripe refuses the parameter (and does not model it: any card it charged
+    can be charged again), so it is sent only to real Stripe, as `off_session` below."""
+    params = {
+        "amount": amount_minor,
+        "currency": currency.lower(),
+        "customer": customer_id,
+        "payment_method": payment_method_id,
+        "payment_method_types": ["card"],
+        "metadata": metadata,
+    }
+    if save_card and not settings.STRIPE_API_BASE:
+        params["setup_future_usage"] = "off_session"
     try:
         intent = client().v1.payment_intents.create(
-            params={
-                "amount": amount_minor,
-                "currency": currency.lower(),
-                "customer": customer_id,
-                "payment_method": payment_method_id,
-                "payment_method_types": ["card"],
-                "metadata": metadata,
-            },
+            params=params,
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as exc:
@@ -342,8 +356,10 @@ def payment_method_card(*, payment_method_id: str) -> dict:
         method = _as_dict(client().v1.payment_methods.retrieve(payment_method_id))
     except stripe.StripeError as exc:
         _raise(exc)
-    card = method.get("card") or {}
-    return {"brand": card.get("brand") or "", "last4": card.get("last4") or ""}
+    # A PaymentMethod nests the card; a legacy Card (card_..., what a token holds: localstripe's
+    # fake Stripe.js pays with those) carries brand and last4 itself.
+    card = method.get("card") or (method if method.get("object") == "card" else {})
+    return {"brand": (card.get("brand") or "").lower(), "last4": card.get("last4") or ""}
 
 
 class InvalidWebhook(ValueError):

@@ -75,6 +75,19 @@ def campaign_accepts_donations(campaign, *, funding_model: str | None = None) ->
     return not (campaign.deadline and campaign.deadline <= timezone.now())
 
 
+# --- Monthly giving --------------------------------------------------------------------------------
+
+# After a failed monthly charge, try again this long after each failure (+1 day, then +3, then +5);
+# a failure after the last retry pauses the plan and asks the donor to update the card.
+MONTHLY_RETRY_DELAYS = (timedelta(days=1), timedelta(days=3), timedelta(days=5))
+
+
+def campaign_accepts_monthly(campaign, *, funding_model: str | None = None) -> bool:
+    """Monthly gifts go to open keep-what-you-raise campaigns, as one-time donations do (an
+    all-or-nothing campaign collects once at its deadline: a monthly gift has no meaning there)."""
+    return campaign_accepts_donations(campaign, funding_model=funding_model)
+
+
 # --- Funding models (keep what you raise | all-or-nothing pledges) -------------------------------
 
 KEEP_WHAT_YOU_RAISE = "keep"

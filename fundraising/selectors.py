@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
 from fundraising import policies, rules
-from fundraising.models import CampaignFunding, Donation, Pledge, StripeEvent
+from fundraising.models import CampaignFunding, Donation, MonthlyPlan, Pledge, StripeEvent
 from fundraising.services import receipts
 
 WALL_SIZE = 5
@@ -223,6 +223,11 @@ def donation_charge_summary(*, donation: Donation, locale=None) -> dict:
             f" ({format_money_exact(donation.amount_minor, currency, locale=where)} donation"
             f" + {format_money_exact(donation.fee_minor, currency, locale=where)} card processing fee)"
         )
+    plan = MonthlyPlan.objects.filter(first_donation_id=donation.pk).first()
+    if plan is not None:
+        # A monthly gift says so in words before the card is used: today, then every month.
+        when = f"{plan.next_charge_at.day} {plan.next_charge_at:%b %Y}"
+        text += f" today, then {total} every month, next on {when}. Cancel any time"
     return {
         "amount_minor": donation.amount_minor,
         "fee_minor": donation.fee_minor,

@@ -8,8 +8,8 @@ from datetime import timedelta
 from celery import shared_task
 
 from causeweb.celery import TASK_DEFAULTS
-from fundraising import selectors
-from fundraising.services import pledges, reconciliation, settling, webhooks
+from fundraising import gateway, selectors
+from fundraising.services import monthly, pledges, reconciliation, settling, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,13 @@ BEAT_SCHEDULE = {
     "fundraising-pledge-payment-reminders": {
         "task": "fundraising.tasks.pledge_payment_reminders",
         "schedule": 3600.0,
+    },
+    # Monthly gifts due (their anchor day, or a retry after a failed charge). Every 15 minutes: a
+    # plan is charged at most once per period whatever beat does (MonthlyCharge is unique).
+    "fundraising-monthly-charges": {
+        "task": "fundraising.tasks.monthly_charges_due",
+        "schedule": 900.0,
+        "options": {"expires": 840},
     },
     "fundraising-reconciliation": {
         "task": "fundraising.tasks.reconciliation_run",
@@ -93,6 +100,26 @@ def pledge_campaign_settle(campaign_id: int) -> str:
 @shared_task(name="fundraising.tasks.pledge_payment_reminders", **TASK_DEFAULTS)
 def pledge_payment_reminders() -> dict:
     return pledges.pledge_payment_reminders()
+
+
+@shared_task(name="fundraising.tasks.monthly_charges_due", **TASK_DEFAULTS)
+def monthly_charges_due() -> int:
+    """Queue one task per plan due now, so one slow or failing charge holds up no other."""
+    plan_ids = monthly.monthly_plan_ids_due()
+    for plan_id in plan_ids:
+        monthly_plan_charge.delay(plan_id)
+    return len(plan_ids)
+
+
+# A charge left claimed (Stripe down, worker lost) is resumed by a later beat run once its claim is
+# stale, from the PaymentIntent it stored; a retried task meanwhile finds the claim and does nothing.
+@shared_task(name="fundraising.tasks.monthly_plan_charge", **TASK_DEFAULTS)
+def monthly_plan_charge(plan_id: int) -> str:
+    try:
+        return monthly.monthly_plan_charge(plan_id=plan_id)
+    except gateway.GatewayError as exc:
+        logger.warning("monthly plan %s not charged now (%s); a later run resumes it", plan_id, exc.message)
+        return ""
 
 
 # Hourly, and from the admin's "run now". One run at a time (the service refuses a second while one

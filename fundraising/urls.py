@@ -1,9 +1,14 @@
 from django.urls import path
 
-from fundraising import pledge_pay_views, pledge_views, views
+from fundraising import monthly_views, pledge_pay_views, pledge_views, views
 
 app_name = "fundraising"
 urlpatterns = [
+    path("m/<uuid:public_id>/", monthly_views.monthly_plan, name="monthly_plan"),
+    path("m/<uuid:public_id>/change/", monthly_views.monthly_plan_change, name="monthly_plan_change"),
+    path("m/<uuid:public_id>/cancel/", monthly_views.monthly_plan_cancel, name="monthly_plan_cancel"),
+    path("m/<uuid:public_id>/card/", monthly_views.monthly_plan_card_start, name="monthly_plan_card_start"),
+    path("m/<uuid:public_id>/card/saved/", monthly_views.monthly_plan_card_finish, name="monthly_plan_card_finish"),
     path("pledges/mine/", pledge_views.my_pledges, name="my_pledges"),
     path("p/<uuid:public_id>/", pledge_views.pledge_detail, name="pledge"),
     path("p/<uuid:public_id>/confirm/", pledge_views.pledge_confirm, name="pledge_confirm"),

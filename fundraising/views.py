@@ -24,10 +24,10 @@ from causeweb.core import ratelimits
 from causeweb.core.csv_export import csv_stream_response
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
 from causeweb.core.security_headers import csp_allow
-from fundraising import gateway, policies, rules, selectors, tasks
+from fundraising import gateway, monthly_selectors, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
-from fundraising.services import donations, receipts, transitions, webhooks
+from fundraising.services import donations, monthly, receipts, transitions, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ def donate(request, slug: str):
             "campaign": campaign,
             "form": form,
             "accepts_donations": rules.campaign_accepts_donations(campaign),
+            "accepts_monthly": rules.campaign_accepts_monthly(campaign),
             "options": selectors.donation_form_options(currency=campaign.currency, locale=translation.get_language()),
             "STRIPE_JS_URL": selectors.stripe_js_url(),
             "STRIPE_PUBLISHABLE_KEY": settings.STRIPE_PUBLISHABLE_KEY,
@@ -151,18 +152,25 @@ def donation_start(request, slug: str):
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
     referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)
     data = form.cleaned_data
+    gift = {
+        "campaign": campaign,
+        "amount_minor": data["amount"],
+        "cover_fee": data["cover_fee"],
+        "donor_name": data["donor_name"],
+        "email": data["email"],
+        "visibility": data["visibility"],
+        "message": data["message"],
+        "user": request.user,
+        "referral_share_link_id": referral,
+        # The page charges the card with one PaymentIntent (no SetupIntent first): one 3-D Secure
+        # challenge at most (docs/money.md).
+        "card_setup": False,
+    }
     try:
-        donation, setup = donations.donation_begin(
-            campaign=campaign,
-            amount_minor=data["amount"],
-            cover_fee=data["cover_fee"],
-            donor_name=data["donor_name"],
-            email=data["email"],
-            visibility=data["visibility"],
-            message=data["message"],
-            user=request.user,
-            referral_share_link_id=referral,
-        )
+        if data["frequency"] == DonationForm.MONTHLY:
+            donation, _plan, setup = monthly.monthly_plan_begin(**gift)
+        else:
+            donation, setup = donations.donation_begin(**gift)
     except ValidationError as exc:
         errors = {}
         if hasattr(exc, "error_dict"):
@@ -201,9 +209,13 @@ def _json_body(request) -> dict:
 @require_POST
 def donation_charge(request, public_id):
     donation = _own_donation(request, public_id)
-    setup_intent_id = str(_json_body(request).get("setup_intent_id") or request.POST.get("setup_intent_id", ""))
+    body = _json_body(request)
+    setup_intent_id = str(body.get("setup_intent_id") or request.POST.get("setup_intent_id", ""))
+    payment_method_id = str(body.get("payment_method_id") or request.POST.get("payment_method_id", ""))
     try:
-        donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup_intent_id)
+        donation, client_secret = donations.donation_charge(
+            donation=donation, setup_intent_id=setup_intent_id, payment_method_id=payment_method_id
+        )
     except gateway.GatewayError as exc:
         return _gateway_error(exc)
     except (ValidationError, Conflict) as exc:
@@ -252,6 +264,7 @@ def donation_thanks(request, public_id):
     donation = _own_donation(request, public_id)
     campaign = donation.campaign
     share_url = request.build_absolute_uri(_tracked_share_path(campaign, request.user))
+    plan = receipts.monthly_plan_of(donation)
     return render(
         request,
         "fundraising/thanks.html",
@@ -263,6 +276,9 @@ def donation_thanks(request, public_id):
             "share_title": campaign.title,
             "share_text": f"I just gave to “{campaign.title}”. Will you join me?",
             "has_share_buttons": _template_exists("includes/share_buttons.html"),
+            "monthly_plan": plan,
+            "monthly_next_charge": monthly_selectors.monthly_plan_next_charge_text(plan) if plan else "",
+            "monthly_manage_url": receipts.plan_manage_path(plan) if plan else "",
         },
     )
 

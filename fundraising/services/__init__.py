@@ -25,7 +25,9 @@
 - reconciliation (the run), reconciliation_charges, reconciliation_totals, reconciliation_records
   (the Discrepancy rows): compares the ledger with Stripe's charges and refunds, applies what was
   lost, flags what it cannot fix, repairs campaign totals.
-Coming next (not here yet): recurring (monthly giving), its own module.
+- monthly: monthly giving: a plan started from the donate page, then one off-session charge per
+  period by beat (MonthlyCharge unique per period), retries, pause.
+- monthly_manage / monthly_notices: the donor's controls (signed link or signed in) and emails.
 
 Every state change of a Donation locks the donation row (`select_for_update`), returns early when
 the change was already made, and moves the campaign's CampaignFunding totals with F() in the same

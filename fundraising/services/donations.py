@@ -4,6 +4,7 @@ card, and ask Stripe how a 3D Secure payment ended. The browser's word never cou
 Stripe returns to the server."""
 
 import logging
+import re
 from datetime import timedelta
 
 from django.core.validators import validate_email
@@ -13,7 +14,7 @@ from django.utils import timezone
 from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.money import format_money
 from fundraising import gateway, rules
-from fundraising.models import CampaignFunding, Donation, StripeCustomer
+from fundraising.models import CampaignFunding, Donation, MonthlyPlan, StripeCustomer
 from fundraising.services.transitions import (
     CARD_NOT_SAVED_MESSAGE,
     DECLINED_MESSAGE,
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 # Stripe calls can take (2 x ~17 s worst case, see fundraising/gateway.py), so a second request
 # never creates a second intent while the first is still talking to Stripe.
 CHARGE_CLAIM_TIMEOUT = timedelta(seconds=60)
+# What Stripe.js hands the page for a card: a PaymentMethod (pm_), or a token's card (card_: what
+# localstripe's fake Stripe.js makes, see static/fundraising/donate.js).
+PAYMENT_METHOD_ID = re.compile(r"(pm|card)_[A-Za-z0-9_]{1,200}")
 
 
 class DonationNotStarted(gateway.GatewayError):
@@ -121,12 +125,18 @@ def donation_begin(
     message: str = "",
     user=None,
     referral_share_link_id: int | None = None,
+    card_setup: bool = True,
 ) -> tuple[Donation, dict]:
-    """Create the pending donation and its card SetupIntent, as the donate page and the API both
-    do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
-    `donation_create` (fields as there) propagate unchanged, nothing created. When Stripe refuses
-    the set-up, the new donation is marked failed (it can never be charged) and
-    DonationNotStarted, a GatewayError carrying the donation, is raised."""
+    """Create the pending donation and get its card step ready, as the donate page and the API
+    both do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
+    `donation_create` (fields as there) propagate unchanged, nothing created. When Stripe refuses,
+    the new donation is marked failed (it can never be charged) and DonationNotStarted, a
+    GatewayError carrying the donation, is raised.
+
+    `card_setup=False` (the donate page): no SetupIntent, only the Stripe customer; the page makes
+    a PaymentMethod from the card and `donation_charge(payment_method_id=...)` charges it with
+    one PaymentIntent, so a 3-D Secure card is challenged once (see docs/money.md). The secret and
+    id returned are then empty."""
     donation = donation_create(
         campaign=campaign,
         amount_minor=amount_minor,
@@ -138,12 +148,24 @@ def donation_begin(
         user=user,
         referral_share_link_id=referral_share_link_id,
     )
+    return donation, donation_prepare_card(donation=donation, card_setup=card_setup)
+
+
+def donation_prepare_card(*, donation: Donation, card_setup: bool = True) -> dict:
+    """The card step of a new donation: a SetupIntent (`card_setup`), else only its Stripe customer.
+    A refusal fails the donation and raises DonationNotStarted. No transaction open."""
     try:
-        setup = donation_start_payment(donation=donation)
+        if card_setup:
+            return donation_start_payment(donation=donation)
+        customer_id = _customer_for(donation)
     except gateway.GatewayError as exc:
         donation_mark_failed(donation_id=donation.pk, message=exc.message)
         raise DonationNotStarted(exc, donation=donation) from exc
-    return donation, setup
+    Donation.objects.filter(pk=donation.pk, state=Donation.State.PENDING).update(
+        stripe_customer_id=customer_id, updated_at=timezone.now()
+    )
+    donation.stripe_customer_id = customer_id
+    return {"setup_intent_id": "", "client_secret": ""}
 
 
 def _customer_for(donation: Donation) -> str:
@@ -218,7 +240,7 @@ def _release_charge_claim(donation_pk: int, claimed_at) -> None:
     )
 
 
-def _claim_charge(donation: Donation, setup_intent_id: str):
+def _claim_charge(donation: Donation, setup_intent_id: str, payment_method_id: str = ""):
     """Step 1 of a charge, one short transaction: lock the row, check it, and record that this
     request is creating the PaymentIntent (`charge_started_at`), so a second click or a retry
     during the Stripe call waits for it instead of creating a second one. Returns (donation,
@@ -228,7 +250,10 @@ def _claim_charge(donation: Donation, setup_intent_id: str):
         locked = Donation.objects.select_for_update().get(pk=donation.pk)
         if locked.state != Donation.State.PENDING:
             return locked, None
-        if not setup_intent_id or setup_intent_id != locked.stripe_setup_intent_id:
+        if payment_method_id:
+            if locked.stripe_setup_intent_id or not PAYMENT_METHOD_ID.fullmatch(payment_method_id):
+                raise ValidationError("This card does not belong to this donation.")
+        elif not setup_intent_id or setup_intent_id != locked.stripe_setup_intent_id:
             raise ValidationError("This card confirmation does not belong to this donation.")
         if locked.stripe_payment_intent_id:
             return locked, None
@@ -240,18 +265,22 @@ def _claim_charge(donation: Donation, setup_intent_id: str):
         return locked, now
 
 
-def _create_intent(donation: Donation, claimed_at) -> Donation | None:
-    """Step 2, no transaction open: check the saved card with Stripe and create the
-    PaymentIntent, then store its id (a short transaction). Returns None when the card was not
-    saved (the donation is failed)."""
+def _create_intent(donation: Donation, claimed_at, payment_method_id: str = "") -> Donation | None:
+    """Step 2, no transaction open: check the saved card with Stripe (SetupIntent path) and
+    create the PaymentIntent, then store its id (a short transaction). Returns None when the card
+    was not saved (the donation is failed). With `payment_method_id` (the page's card, not saved
+    yet) the one PaymentIntent also saves it for off-session use when a monthly gift needs it."""
     try:
-        setup = gateway.setup_intent_retrieve(setup_intent_id=donation.stripe_setup_intent_id)
-        if setup["status"] != "succeeded" or not setup["payment_method"]:
-            with transaction.atomic():
-                locked = _lock(donation.pk)
-                if not locked.stripe_payment_intent_id:
-                    _mark_failed(locked, message=_setup_failure_message(setup))
-            return None
+        if payment_method_id:
+            setup = {"payment_method": payment_method_id}
+        else:
+            setup = gateway.setup_intent_retrieve(setup_intent_id=donation.stripe_setup_intent_id)
+            if setup["status"] != "succeeded" or not setup["payment_method"]:
+                with transaction.atomic():
+                    locked = _lock(donation.pk)
+                    if not locked.stripe_payment_intent_id:
+                        _mark_failed(locked, message=_setup_failure_message(setup))
+                return None
         card_brand, card_last4 = _card_details(setup["payment_method"])
         intent = gateway.payment_intent_create(
             amount_minor=donation.total_minor,
@@ -260,6 +289,7 @@ def _create_intent(donation: Donation, claimed_at) -> Donation | None:
             payment_method_id=setup["payment_method"],
             metadata={"donation_id": str(donation.pk), "campaign_id": str(donation.campaign_id)},
             idempotency_key=f"donation-{donation.pk}-intent",
+            save_card=bool(payment_method_id) and MonthlyPlan.objects.filter(first_donation_id=donation.pk).exists(),
         )
     except gateway.GatewayError:
         _release_charge_claim(donation.pk, claimed_at)
@@ -324,9 +354,13 @@ def _apply_answer(donation: Donation, intent: gateway.PaymentIntentResult) -> tu
         return donation, ""
 
 
-def donation_charge(*, donation: Donation, setup_intent_id: str) -> tuple[Donation, str]:
-    """After the page confirmed the SetupIntent: check with Stripe that the card was saved, then
-    create and confirm the PaymentIntent on the server. Returns the donation and, when the bank
+def donation_charge(
+    *, donation: Donation, setup_intent_id: str = "", payment_method_id: str = ""
+) -> tuple[Donation, str]:
+    """Charge the donor's card with one PaymentIntent the server creates and confirms: the card
+    the page just made into a PaymentMethod (`payment_method_id`, the donate page: one 3-D Secure
+    challenge at most), or the card saved by a confirmed SetupIntent (`setup_intent_id`, the API),
+    checked with Stripe first. Returns the donation and, when the bank
     asks for 3D Secure, the PaymentIntent client secret the page passes to confirmCardPayment.
 
     No Stripe call is made inside a transaction or under a row lock (a slow Stripe must not hold
@@ -337,11 +371,11 @@ def donation_charge(*, donation: Donation, setup_intent_id: str) -> tuple[Donati
     returned pending (the page says "we are confirming your payment" and polls); the webhook or
     the settling task records it.
     """
-    locked, claimed_at = _claim_charge(donation, setup_intent_id)
+    locked, claimed_at = _claim_charge(donation, setup_intent_id, payment_method_id)
     if locked.state != Donation.State.PENDING:
         return locked, ""
     if claimed_at is not None:
-        locked = _create_intent(locked, claimed_at)
+        locked = _create_intent(locked, claimed_at, payment_method_id)
         if locked is None or locked.state != Donation.State.PENDING:  # failed, or settled meanwhile
             return Donation.objects.get(pk=donation.pk), ""
     if not locked.stripe_payment_intent_id:  # another request is creating it: the page polls

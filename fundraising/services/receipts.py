@@ -7,9 +7,35 @@ from django.urls import reverse
 from causeweb.core.money import format_money
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
-from fundraising.models import Donation, Refund
+from fundraising.models import Donation, MonthlyCharge, MonthlyPlan, Refund
 
 RECEIPT_SALT = "fundraising.donation-receipt"
+MONTHLY_PLAN_SALT = "fundraising.monthly-plan"
+
+
+def plan_manage_token(plan: MonthlyPlan) -> str:
+    return signing.dumps(str(plan.public_id), salt=MONTHLY_PLAN_SALT, compress=True)
+
+
+def plan_manage_token_valid(*, plan: MonthlyPlan, token: str) -> bool:
+    if not token:
+        return False
+    try:
+        return signing.loads(token, salt=MONTHLY_PLAN_SALT) == str(plan.public_id)
+    except signing.BadSignature:
+        return False
+
+
+def plan_manage_path(plan: MonthlyPlan) -> str:
+    """The monthly gift's page with a signed token: in every receipt of the plan, so the donor
+    changes or cancels it without signing in (the link does not expire; it only manages the gift)."""
+    return f"{reverse('fundraising:monthly_plan', kwargs={'public_id': plan.public_id})}?t={plan_manage_token(plan)}"
+
+
+def monthly_plan_of(donation: Donation) -> MonthlyPlan | None:
+    """The monthly gift a donation paid a month of, if any."""
+    charge = MonthlyCharge.objects.filter(donation_id=donation.pk).select_related("plan").first()
+    return charge.plan if charge else None
 
 
 def donation_receipt_path(donation: Donation) -> str:
@@ -28,6 +54,8 @@ def donation_receipt_token_valid(*, donation: Donation, token: str) -> bool:
 def receipt_send(donation: Donation) -> None:
     """The receipt of a paid donation (sent after commit, once per donation)."""
     campaign = donation.campaign
+    plan = monthly_plan_of(donation)
+    monthly_line = f" This is your monthly gift; change or cancel it any time: {plan_manage_path(plan)}" if plan else ""
     notify(
         recipient=donation.donor,
         email=donation.email,
@@ -46,6 +74,7 @@ def receipt_send(donation: Donation) -> None:
                 + (f" to your {donation.card_label}" if donation.card_label else "")
                 + (f" on {donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "")
                 + f". Reference: {donation.public_id}."
+                + monthly_line
             ),
             "url": donation_receipt_path(donation),
             "reference": str(donation.public_id),
@@ -54,6 +83,7 @@ def receipt_send(donation: Donation) -> None:
             "card": donation.card_label,
             "fee": format_money(donation.fee_minor, donation.currency),
             "date": f"{donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "",
+            **({"manage_url": plan_manage_path(plan)} if plan else {}),
         },
         dedupe_key=f"donation-receipt:{donation.pk}",
     )

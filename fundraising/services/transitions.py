@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway, rules
-from fundraising.models import CampaignFunding, Donation, Pledge
+from fundraising.models import CampaignFunding, Donation, MonthlyCharge, MonthlyPlan, Pledge
 from fundraising.services import receipts
 
 # The donor-facing messages live in fundraising.rules (one map of Stripe's codes); kept here by
@@ -104,7 +104,23 @@ def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: st
     Pledge.objects.filter(donation_id=donation.pk).exclude(state=Pledge.State.COLLECTED).update(
         state=Pledge.State.COLLECTED, failure_message="", charge_claimed_at=None, updated_at=timezone.now()
     )
+    _monthly_mark_paid(donation)
     return True
+
+
+def _monthly_mark_paid(donation: Donation) -> None:
+    """A donation of a monthly plan succeeded (on the donate page, off-session, or settled by a
+    webhook): its period is paid, and the first one makes the plan active with the card that paid
+    it (fundraising/services/monthly.py charges the next periods)."""
+    MonthlyCharge.objects.filter(donation_id=donation.pk).exclude(state=MonthlyCharge.State.SUCCEEDED).update(
+        state=MonthlyCharge.State.SUCCEEDED, claimed_at=None, updated_at=timezone.now()
+    )
+    MonthlyPlan.objects.filter(first_donation_id=donation.pk, state=MonthlyPlan.State.SETTING_UP).update(
+        state=MonthlyPlan.State.ACTIVE,
+        stripe_customer_id=donation.stripe_customer_id,
+        stripe_payment_method_id=donation.stripe_payment_method_id,
+        updated_at=timezone.now(),
+    )
 
 
 def _mark_failed(donation: Donation, *, message: str) -> bool:

@@ -89,9 +89,8 @@ def test_the_card_is_charged_exactly_what_the_confirmation_showed(client, stripe
     started = start(client, campaign, amount="12,50", cover_fee="on").json()
     shown = started["charge_summary"]
     assert shown["text"] == "You will be charged €12.95 (€12.50 donation + €0.45 card processing fee)."
-    stripe_browser.confirm_card_setup(started["client_secret"], VISA)
-    seti = started["client_secret"].split("_secret_")[0]
-    result = client.post(started["charge"], {"setup_intent_id": seti}, content_type="application/json").json()
+    card = stripe_browser.card(VISA)
+    result = client.post(started["charge"], {"payment_method_id": card}, content_type="application/json").json()
     assert result["status"] == "succeeded"
     donation = Donation.objects.get()
     intent = requests.get(

@@ -1,6 +1,6 @@
 /* Donate page: the server reads the amount and starts the donation; the page shows the exact
-   amount the server will charge and waits for the donor to confirm; then it saves the card with a
-   SetupIntent (Stripe.js Card element) and lets the server charge it. The server decides what
+   amount the server will charge and waits for the donor to confirm; then it turns the card into a
+   PaymentMethod (Stripe.js Card element) and lets the server charge it with one PaymentIntent. The server decides what
    happened from Stripe's answers; this script only relays and never parses money. */
 (function () {
   "use strict";
@@ -34,7 +34,19 @@
     });
     return found;
   }
+  var monthlyChoice = form.querySelector("input[name=frequency][value=monthly]");
+  function monthly() { return !!(monthlyChoice && monthlyChoice.checked); }
+  form.querySelectorAll("input[name=frequency]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      submit.textContent = monthly() ? "Donate every month" : "Donate";
+      refresh();
+    });
+  });
   function refresh() {
+    refreshAmount();
+    if (monthly() && totalLine.textContent) { totalLine.textContent += " Then the same amount every month, until you cancel."; }
+  }
+  function refreshAmount() {
     var preset = pressedPreset();
     if (!preset) {
       feeLabel.textContent = "";
@@ -123,11 +135,26 @@
     showErrors([result.message || "Your payment did not go through. No money was taken."]);
   }
 
+  // The card as a PaymentMethod id for the server to charge. localstripe's fake Stripe.js (tests
+  // and the demo) has no createPaymentMethod (it answers undefined); there a card token's card
+  // (card_...) is what a PaymentIntent charges. Real Stripe.js always answers with an object.
+  function cardPaymentMethod(billing) {
+    return Promise.resolve(stripe.createPaymentMethod({type: "card", card: card, billing_details: billing}))
+      .then(function (result) {
+        if (result) { return result.error ? {error: result.error} : {id: result.paymentMethod.id}; }
+        return stripe.createToken(card).then(function (made) {
+          return made.error || !made.token ? {error: made.error || {}} : {id: made.token.card.id};
+        });
+      });
+  }
+
   var pending = null;  // the started donation awaiting the donor's confirmation
   function editable(on) {
     amountInput.readOnly = !on;
     coverFee.disabled = !on;
     presets.forEach(function (b) { b.disabled = !on; });
+    // The confirmation names once or monthly as the server started it: no switching under it.
+    form.querySelectorAll("input[name=frequency]").forEach(function (radio) { radio.disabled = !on; });
     submit.hidden = !on;
   }
   function askToConfirm(start, data) {
@@ -156,13 +183,13 @@
     confirmButton.disabled = true;
     confirmBox.hidden = true;
     pending = null;
-    busy(true, "Saving your card…");
-    stripe.confirmCardSetup(start.client_secret, {
-      payment_method: {card: card, billing_details: {name: data.get("donor_name"), email: data.get("email")}}
-    }).then(function (setup) {
-      if (setup.error || !setup.setupIntent) { return post(start.setup_failed); }
+    busy(true, "Checking your card…");
+    cardPaymentMethod({name: data.get("donor_name"), email: data.get("email")}).then(function (made) {
+      if (made.error || !made.id) { return post(start.setup_failed); }
       busy(true, "Charging your card…");
-      return post(start.charge, {setup_intent_id: setup.setupIntent.id}, start.thanks).then(function (charged) {
+      // One PaymentIntent, created and confirmed by the server: if the bank wants 3-D Secure, the
+      // donor is asked once, here (not once to save the card and again to pay, as before).
+      return post(start.charge, {payment_method_id: made.id}, start.thanks).then(function (charged) {
         if (charged.status !== "requires_action") { return charged; }
         busy(true, "Your bank asks you to confirm…");
         return stripe.confirmCardPayment(charged.client_secret).then(function () {

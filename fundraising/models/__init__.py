@@ -445,3 +445,6 @@ class Discrepancy(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+from fundraising.models.monthly import MonthlyCharge, MonthlyPlan  # noqa: E402,F401  (the models package)

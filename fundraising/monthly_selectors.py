@@ -1,0 +1,78 @@
+"""Reads for monthly giving: a plan's page, its next charge in words, and its "My giving" section
+(registered on selectors.MY_GIVING_SECTIONS by the app's ready())."""
+
+import calendar
+
+from fundraising import rules
+from fundraising.models import MonthlyCharge, MonthlyPlan
+from fundraising.services import receipts
+
+monthly_month_names = list(calendar.month_name)[1:]
+
+
+def monthly_plan_get_by_public_id(*, public_id) -> MonthlyPlan | None:
+    return MonthlyPlan.objects.select_related("campaign").filter(public_id=public_id).first()
+
+
+def monthly_plan_next_charge_text(plan: MonthlyPlan) -> str:
+    """ "next on 5 Feb 2027" (a retry: "next try on ..."), or why there is none."""
+    if plan.state == MonthlyPlan.State.CANCELLED:
+        return "Cancelled: nothing more will be charged"
+    if plan.state == MonthlyPlan.State.PAUSED:
+        return "Paused: update your card to continue"
+    when = f"{plan.next_charge_at.day} {plan.next_charge_at:%b %Y}"
+    return f"next try on {when}" if plan.failure_count else f"next on {when}"
+
+
+def monthly_plan_page(*, plan: MonthlyPlan) -> dict:
+    """What the plan's page shows: the plan, its next charge and its paid months (newest first)."""
+    charges = MonthlyCharge.objects.filter(plan=plan).select_related("donation").order_by("-period")[:24]
+    return {
+        "plan": plan,
+        "campaign": plan.campaign,
+        "next_charge": monthly_plan_next_charge_text(plan),
+        "total_minor": plan.amount_minor
+        + (rules.processing_fee(amount_minor=plan.amount_minor, currency=plan.currency) if plan.cover_fee else 0),
+        "charges": [
+            {
+                "period": charge.period,
+                "period_label": f"{monthly_month_names[int(charge.period[5:]) - 1]} {charge.period[:4]}",
+                "state": charge.get_state_display(),
+                "attempts": charge.attempts,
+                "amount_minor": charge.donation.total_minor if charge.donation else None,
+                "receipt_url": receipts.donation_receipt_path(charge.donation)
+                if charge.donation and charge.donation.is_paid
+                else "",
+            }
+            for charge in charges
+        ],
+    }
+
+
+def monthly_giving_section(user) -> dict | None:
+    """ "My giving": the donor's monthly plans (two queries whatever their number)."""
+    plans = list(
+        MonthlyPlan.objects.filter(donor=user)
+        .exclude(state=MonthlyPlan.State.SETTING_UP)
+        .select_related("campaign")
+        .order_by("-created_at", "-id")[:100]
+    )
+    if not plans:
+        return None
+    return {
+        "title": "Monthly gifts",
+        "rows": [
+            {
+                "date": plan.created_at,
+                "campaign_title": plan.campaign.title,
+                "campaign_url": plan.campaign.get_absolute_url(),
+                "amount_minor": plan.amount_minor,
+                "currency": plan.currency,
+                "state": f"{plan.get_state_display()}, every month",
+                "detail": monthly_plan_next_charge_text(plan),
+                "manage_url": receipts.plan_manage_path(plan),
+                "manage_label": "Change or cancel" if plan.state != MonthlyPlan.State.CANCELLED else "Details",
+            }
+            for plan in plans
+        ],
+    }
