@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0009_signature_keep_updated'),
-        ('fundraising', '0005_reconciliation_and_card_details'),
+        ('fundraising', '0006_refund_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
