@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "campaigns.view_pendingcampaign",
         "campaigns.change_pendingcampaign",
         "campaigns.view_campaignupdate",
+        "campaigns.view_campaignrevision",
         "campaigns.view_comment",
         "campaigns.change_comment",
         "campaigns.view_cause",

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from campaigns.admin.review import CampaignReviewMixin
 from campaigns.forms import RejectForm
 from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, PendingCampaign, ShareLink, Signature, Tag
 from campaigns.services import comments, lifecycle
@@ -99,7 +100,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignModerationMixin, admin.ModelAdmin):
+class CampaignAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdmin):
     list_display = ["title", "organizer", "cause", "status", "signature_count", "published_at"]
     list_filter = ["status", "cause"]
     search_fields = ["title", "summary", "organizer__email"]
@@ -124,7 +125,7 @@ class CampaignAdmin(CampaignModerationMixin, admin.ModelAdmin):
 
 
 @admin.register(PendingCampaign)
-class ReviewQueueAdmin(CampaignModerationMixin, admin.ModelAdmin):
+class ReviewQueueAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdmin):
     actions = ["approve", "reject"]
     list_display = ["title", "organizer", "cause", "submitted_at", "public_preview"]
     list_select_related = ["organizer", "cause"]
