@@ -10,7 +10,18 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import policies
-from campaigns.models import Campaign, CampaignRevision, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature, Tag
+from campaigns.models import (
+    Campaign,
+    CampaignRevision,
+    CampaignUpdate,
+    Cause,
+    Comment,
+    Follow,
+    ShareClick,
+    ShareLink,
+    Signature,
+    Tag,
+)
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
 from causeweb.moderation.selectors import flag_totals_for
 

@@ -124,7 +124,9 @@ class CampaignReviewMixin:
             request,
             object_id,
             success="Marked the edits of “{campaign}” as seen; it stays live.",
-            action=lambda campaign: lifecycle.campaign_revisions_mark_reviewed(campaign=campaign, moderator=request.user),
+            action=lambda campaign: lifecycle.campaign_revisions_mark_reviewed(
+                campaign=campaign, moderator=request.user
+            ),
         )
 
 

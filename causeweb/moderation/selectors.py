@@ -32,7 +32,7 @@ def flag_totals_for(*, model: type[Model], object_ids) -> dict[int, dict[str, in
         .order_by()
     )
     for row in rows:
-        entry = totals.setdefault(row["object_id"], {status: 0 for status in Flag.Status.values} | {"total": 0})
+        entry = totals.setdefault(row["object_id"], dict.fromkeys(Flag.Status.values, 0) | {"total": 0})
         entry[row["status"]] += row["n"]
         entry["total"] += row["n"]
     return totals
