@@ -1,3 +1,4 @@
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -6,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Min, Model
 
 from causeweb.moderation import policies
-from causeweb.moderation.models import Flag
+from causeweb.moderation.models import Flag, ModerationAction
 
 
 def flag_counts_for(*, model: type[Model], object_ids) -> dict[int, int]:
@@ -71,6 +72,9 @@ class QueueItem:
     first_flagged_at: object
     last_flagged_at: object
     can_hide: bool = False
+    # What moderators already did about this content (a group's own moderators hiding a post, an
+    # earlier dismissal), newest first: site staff see it before they decide.
+    history: list[ModerationAction] = dataclasses.field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -127,6 +131,7 @@ def flag_queue(*, limit: int = 200) -> list[QueueItem]:
             continue
         for target in model_class._default_manager.filter(pk__in=pks):
             targets[(ct_id, target.pk)] = target
+    history = _history_for(keys)
     items = []
     for row in groups:
         key = (row["content_type_id"], row["object_id"])
@@ -142,9 +147,32 @@ def flag_queue(*, limit: int = 200) -> list[QueueItem]:
                 first_flagged_at=row["first"],
                 last_flagged_at=row["last"],
                 can_hide=target is not None and policies.can_hide_from_flag_queue(target),
+                history=history[key][:HISTORY_PER_ITEM],
             )
         )
     return items
+
+
+HISTORY_PER_ITEM = 5
+GROUP_ACTION_PREFIX = "group_"  # actions taken by a group's own moderators (communities services)
+
+
+def _history_for(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[ModerationAction]]:
+    """Audit-log rows on the queued items, one query."""
+    history: dict[tuple[int, int], list[ModerationAction]] = defaultdict(list)
+    rows = (
+        ModerationAction.objects.filter(
+            content_type_id__in={ct for ct, _ in keys}, object_id__in={pk for _, pk in keys}
+        )
+        .select_related("moderator")
+        .order_by("-created_at", "-id")
+    )
+    for action in rows:
+        key = (action.content_type_id, action.object_id)
+        if key in keys:
+            action.by_group_moderator = action.action.startswith(GROUP_ACTION_PREFIX)
+            history[key].append(action)
+    return history
 
 
 def open_flag_for(*, content_type_id: int, object_id: int) -> Flag | None:
