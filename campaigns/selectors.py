@@ -382,3 +382,11 @@ def referral_share_link_id(*, session, campaign_id: int) -> int | None:
 def campaign_list_published_for_choices() -> QuerySet[Campaign]:
     """Published campaigns by title, for other apps' "link to a campaign" fields."""
     return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).only("id", "title", "slug").order_by("title")
+
+
+def campaign_review_counts() -> dict[str, int]:
+    """For the admin dashboard: campaigns waiting for review, live campaigns' unreviewed edits."""
+    return {
+        "pending": Campaign.objects.filter(status=Campaign.Status.PENDING_REVIEW).count(),
+        "edits": CampaignRevision.objects.filter(reviewed_at__isnull=True, resubmitted=False).count(),
+    }

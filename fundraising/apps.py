@@ -7,8 +7,10 @@ class FundraisingConfig(AppConfig):
 
     def ready(self):
         from campaigns.hooks import campaign_currency_locks, campaign_embed_sections, campaign_page_sections
+        from causeweb.core.hooks import admin_attention
         from fundraising import integrations
 
         campaign_page_sections.register("funding", integrations.campaign_funding_section, order=10)
         campaign_embed_sections.register("funding", integrations.campaign_embed_funding_section, order=10)
         campaign_currency_locks.register("donations", integrations.campaign_currency_locked)
+        admin_attention.register("fundraising", integrations.admin_attention, order=30)

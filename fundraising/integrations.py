@@ -1,7 +1,9 @@
 """What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
 
-from causeweb.core.hooks import PageSection
-from fundraising import rules, selectors
+from django.urls import reverse
+
+from causeweb.core.hooks import AttentionItem, PageSection
+from fundraising import policies, rules, selectors
 
 
 def campaign_funding_section(*, campaign, viewer) -> PageSection | None:
@@ -27,3 +29,30 @@ def campaign_embed_funding_section(*, campaign, absolute_url) -> PageSection | N
         "fundraising/_embed_funding.html",
         {"funding": funding, "donate_url": absolute_url(funding["donate_url"])},
     )
+
+
+def admin_attention(*, user) -> list[AttentionItem] | None:
+    """The admin dashboard's money lines, for finance staff only."""
+    if not policies.can_manage_refunds(user):
+        return None
+    counts = selectors.finance_attention_counts()
+    return [
+        AttentionItem(
+            "Reconciliation discrepancies open",
+            counts["discrepancies"],
+            reverse("admin:fundraising_discrepancy_changelist") + "?status__exact=open",
+            "money",
+        ),
+        AttentionItem(
+            "Disputed donations",
+            counts["disputes"],
+            reverse("admin:fundraising_donation_changelist") + "?disputed=yes",
+            "money",
+        ),
+        AttentionItem(
+            "Stripe events that failed to apply",
+            counts["failed_events"],
+            reverse("admin:fundraising_stripeevent_changelist") + "?status__exact=failed",
+            "money",
+        ),
+    ]

@@ -11,15 +11,17 @@
 import hashlib
 import hmac
 import ipaddress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from causeweb.core.hooks import AttentionItem
 from causeweb.core.models import RateLimitHit, RateLimitOverride
 
 LIFTED = "lifted"
@@ -128,3 +130,16 @@ def override_rate(*, name: str, key: str, scope: str | None = None) -> str | Non
 def overrides_changed(**kwargs) -> None:
     """post_save / post_delete of an override (connected in CoreConfig.ready): read them again."""
     cache.delete(CACHE_KEY)
+
+
+# --- The admin dashboard ---------------------------------------------------------------------------
+
+
+def admin_attention(*, user) -> AttentionItem | None:
+    """People and addresses refused by a limit in the last 24 hours, for whoever sees the hits."""
+    if not (getattr(user, "is_active", False) and user.has_perm("core.view_ratelimithit")):
+        return None
+    since = timezone.now() - timedelta(hours=24)
+    keys = RateLimitHit.objects.filter(hour__gte=since).values("key_hash").distinct().count()
+    url = reverse("admin:core_ratelimithit_changelist")
+    return AttentionItem("People or addresses stopped by a rate limit (24 h)", keys, url, "content")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from causeweb.core import abuse
+from causeweb.core.admin_export import export_as_csv
 from causeweb.core.models import RateLimitHit, RateLimitOverride
 
 
@@ -23,6 +24,7 @@ class RateLimitHitAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "scope"]
     search_help_text = "A person's email, a scope (campaigns.campaign:12), or an exact IP or email address."
     date_hierarchy = "hour"
+    actions = [export_as_csv]
 
     def get_search_results(self, request, queryset, search_term):
         """An address or email typed in is matched by its hash (the table never stores it)."""

@@ -1,6 +1,7 @@
 """Shared by the fundraising admin modules (not for other apps)."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 
 from fundraising import gateway, policies
@@ -31,3 +32,10 @@ def stripe_dashboard_link(object_id: str):
     return format_html(
         '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', gateway.dashboard_url(object_id), object_id
     )
+
+
+def campaign_admin_link(campaign) -> str:
+    """The campaign's admin page (whence its organizer), for the money lists."""
+    if campaign is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("admin:campaigns_campaign_change", args=[campaign.pk]), campaign)

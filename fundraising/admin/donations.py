@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 
+from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.core.money import format_money, parse_amount
 from fundraising import gateway, policies
-from fundraising.admin._common import FinanceOnlyAdmin, stripe_dashboard_link
+from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link, stripe_dashboard_link
 from fundraising.models import Donation, Refund
 from fundraising.services import refunds
 
@@ -61,7 +63,7 @@ class DonationAdmin(FinanceOnlyAdmin):
     list_display = (
         "id",
         "created_at",
-        "campaign",
+        "campaign_link",
         "donor_name",
         "visibility",
         "amount",
@@ -74,7 +76,7 @@ class DonationAdmin(FinanceOnlyAdmin):
     list_select_related = ("campaign",)
     date_hierarchy = "created_at"
     inlines = [RefundInline]
-    actions = ["refund_in_full", "refund_partially"]
+    actions = ["refund_in_full", "refund_partially", export_as_csv]
     fieldsets = (
         (None, {"fields": ("public_id", "campaign", "state", "failure_message", "created_at", "succeeded_at")}),
         ("Donor", {"fields": ("donor", "donor_name", "email", "visibility", "message", "referral_share_link_id")}),
@@ -107,6 +109,10 @@ class DonationAdmin(FinanceOnlyAdmin):
         "setup_intent",
         "dispute",
     )
+
+    @admin.display(description="campaign", ordering="campaign__title")
+    def campaign_link(self, donation):
+        return campaign_admin_link(donation.campaign)
 
     @admin.display(description="amount", ordering="amount_minor")
     def amount(self, donation):
@@ -209,10 +215,16 @@ class DonationAdmin(FinanceOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(FinanceOnlyAdmin):
-    list_display = ("id", "created_at", "donation", "amount", "source", "created_by", "stripe_refund_id")
+    list_display = ("id", "created_at", "donation_link", "amount", "source", "created_by", "stripe_refund_id")
+    actions = [export_as_csv]
     list_filter = ("source", "currency", "created_at")
     list_select_related = ("donation", "created_by")
     search_fields = ("stripe_refund_id", "donation__email")
+
+    @admin.display(description="donation", ordering="donation_id")
+    def donation_link(self, refund):
+        url = reverse("admin:fundraising_donation_change", args=[refund.donation_id])
+        return format_html('<a href="{}">{}</a>', url, refund.donation)
 
     @admin.display(description="amount", ordering="amount_minor")
     def amount(self, refund):

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
+from causeweb.core.admin_export import export_as_csv
 from causeweb.core.money import format_money
-from fundraising.admin._common import FinanceOnlyAdmin
+from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link
 from fundraising.models import CampaignFunding, Pledge
 
 
@@ -23,7 +24,8 @@ class PledgeAdmin(FinanceOnlyAdmin):
     """Pledges of all-or-nothing campaigns, read-only: they move only through
     fundraising.services.pledges (the backer, or the deadline task)."""
 
-    list_display = ("public_id", "campaign", "backer_name", "amount", "state", "payment_due_at", "created_at")
+    list_display = ("public_id", "campaign_link", "backer_name", "amount", "state", "payment_due_at", "created_at")
+    actions = [export_as_csv]
     list_filter = ("state",)
     search_fields = ("public_id", "email", "backer_name", "campaign__title")
     list_select_related = ("campaign",)
@@ -52,3 +54,7 @@ class PledgeAdmin(FinanceOnlyAdmin):
     @admin.display(description="amount")
     def amount(self, pledge):
         return format_money(pledge.amount_minor, pledge.currency)
+
+    @admin.display(description="campaign", ordering="campaign__title")
+    def campaign_link(self, pledge):
+        return campaign_admin_link(pledge.campaign)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 
+from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.exceptions import PermissionDenied
 from fundraising import policies, tasks
@@ -116,7 +117,7 @@ class DiscrepancyAdmin(FinanceOnlyAdmin):
         "resolution_note",
     )
     exclude = ("stripe_object_id",)
-    actions = ["resolve"]
+    actions = ["resolve", export_as_csv]
 
     @admin.display(description="Stripe")
     def stripe_link(self, discrepancy):
