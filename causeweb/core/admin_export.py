@@ -8,6 +8,7 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import capfirst
 
 from causeweb.core.csv_export import csv_stream_response
 
@@ -27,7 +28,7 @@ def export_as_csv(modeladmin, request, queryset):
     if not modeladmin.has_view_permission(request):
         raise PermissionDenied
     columns = [name for name in modeladmin.get_list_display(request) if name != "action_checkbox"]
-    header = [strip_tags(str(label_for_field(name, modeladmin.model, modeladmin))) for name in columns]
+    header = [capfirst(strip_tags(str(label_for_field(name, modeladmin.model, modeladmin)))) for name in columns]
     related = modeladmin.get_list_select_related(request)
     if related is True:
         queryset = queryset.select_related()
