@@ -154,8 +154,7 @@ class ReviewQueueAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.Model
         "story_rendered",
         "location",
         "petition_target",
-        "goal_minor",
-        "currency",
+        "goal",
         "deadline",
         "submitted_at",
     ]
@@ -174,9 +173,14 @@ class ReviewQueueAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.Model
     def organizer_link(self, campaign):
         return organizer_link(campaign)
 
+    @admin.display(description="Goal")
+    def goal(self, campaign):
+        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+
     @admin.display(description="Story")
     def story_rendered(self, obj):
-        return format_html('<div class="campaign-story">{}</div>', obj.story_html)
+        # Rendered from the source now (sanitized SafeString), as the public page will show it.
+        return format_html('<div class="campaign-story">{}</div>', render_markdown(obj.story))
 
     @admin.display(description="Preview")
     def public_preview(self, obj):
