@@ -36,8 +36,15 @@ def campaign_edit(request, slug: str):
         raise Http404("No such campaign.")
     form = CampaignForm(request.POST or None, request.FILES or None, initial=CampaignForm.initial_for(campaign))
     if request.method == "POST" and form.is_valid():
+        was_public = campaign.is_public
         with form_errors(form) as call:
             campaign = authoring.campaign_edit(campaign=campaign, actor=request.user, **form.service_kwargs())
+        if call.ok and was_public and campaign.status == campaign.Status.PENDING_REVIEW:
+            # CAMPAIGN_EDIT_REVIEW = "resubmit": the story or goal changed, so it waits for a moderator.
+            messages.info(
+                request, "Changes saved. A moderator reviews the new story or goal before the campaign is back online."
+            )
+            return redirect("campaigns:preview", slug=campaign.slug)
         if call.ok:
             messages.success(request, "Changes saved.")
             target = "campaigns:detail" if campaign.is_public else "campaigns:preview"

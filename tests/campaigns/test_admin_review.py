@@ -221,3 +221,25 @@ def test_an_unknown_mode_fails_loudly(settings):
     campaign = CampaignFactory()
     with pytest.raises(ImproperlyConfigured):
         authoring.campaign_edit(campaign=campaign, actor=campaign.organizer, story="New")
+
+
+def test_the_system_check_refuses_an_unknown_mode(settings):
+    from causeweb.core.checks import check_campaign_edit_review
+
+    settings.CAMPAIGN_EDIT_REVIEW = "resubmit"
+    assert check_campaign_edit_review(None) == []
+    settings.CAMPAIGN_EDIT_REVIEW = "sometimes"
+    assert [error.id for error in check_campaign_edit_review(None)] == ["causeweb.E010"]
+
+
+def test_the_organizer_is_told_when_an_edit_goes_back_to_review(client, settings):
+    settings.CAMPAIGN_EDIT_REVIEW = "resubmit"
+    campaign = CampaignFactory()
+    client.force_login(campaign.organizer)
+    form = client.get(reverse("campaigns:edit", args=[campaign.slug])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "cover"}
+    data["story"] = "A rewritten story"
+    response = client.post(reverse("campaigns:edit", args=[campaign.slug]), data, follow=True)
+    assert "A moderator reviews the new story" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PENDING_REVIEW
