@@ -70,6 +70,11 @@ def test_review_queue_change_page_has_the_buttons_too(client, moderator, pending
     client.force_login(moderator)
     body = client.get(change_url(pending, "pendingcampaign")).content.decode()
     assert 'id="approve-campaign"' in body
+    # The read-only form below shows the story rendered and the goal in money too (it showed the
+    # stored HTML escaped, "&lt;h2&gt;", and the goal in minor units).
+    form = body[body.index("</section>") :]
+    assert "&lt;h2&gt;" not in form and "<strong>water</strong>" in form
+    assert "1250000" not in form and "€12,500" in form
     assert reverse("admin:campaigns_pendingcampaign_approve", args=[pending.pk]) in body
 
 
