@@ -9,7 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignRevision
-from campaigns.services import authoring
+from campaigns.services import authoring, lifecycle
+from causeweb.core.checks import check_campaign_edit_review
 from causeweb.moderation.models import Flag, ModerationAction
 from causeweb.moderation.roles import FINANCE, MODERATOR
 from causeweb.notifications.models import Notification
@@ -212,8 +213,6 @@ def test_edits_of_other_fields_or_drafts_record_nothing(settings, mode):
 
 
 def test_approving_a_resubmitted_campaign_marks_its_edits_reviewed(settings, moderator):
-    from campaigns.services import lifecycle
-
     settings.CAMPAIGN_EDIT_REVIEW = "resubmit"
     campaign = CampaignFactory()
     authoring.campaign_edit(campaign=campaign, actor=campaign.organizer, story="New")
@@ -229,8 +228,6 @@ def test_an_unknown_mode_fails_loudly(settings):
 
 
 def test_the_system_check_refuses_an_unknown_mode(settings):
-    from causeweb.core.checks import check_campaign_edit_review
-
     settings.CAMPAIGN_EDIT_REVIEW = "resubmit"
     assert check_campaign_edit_review(None) == []
     settings.CAMPAIGN_EDIT_REVIEW = "sometimes"

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from causeweb.moderation import selectors
 from causeweb.moderation.models import Flag
 from causeweb.moderation.roles import ADMIN, FINANCE, MODERATOR
 from causeweb.notifications.models import Notification
@@ -211,8 +212,6 @@ def test_finance_cannot_export_campaigns(client):
 def test_old_flags_are_counted_as_overdue(client, settings):
     settings.MODERATION_AUTO_HIDE_FLAGS = 0
     settings.MODERATION_ALERT_AFTER = timedelta(hours=1)
-    from causeweb.moderation import selectors
-
     target = CampaignFactory()
     flag = Flag.objects.create(
         content_type=ContentType.objects.get_for_model(Campaign), object_id=target.pk, reporter=UserFactory(),
