@@ -166,7 +166,12 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         campaign = self.get_object()
         if not request.user.is_authenticated:
             # The same per-address bucket as the HTML form: guests' signatures email the address given.
-            ratelimits.enforce_ip("signature_guest_ip", request, message="Too many signatures from your connection.")
+            ratelimits.enforce_ip(
+                "signature_guest_ip",
+                request,
+                message="Too many signatures from your connection.",
+                scope=ratelimits.scope_for(campaign),
+            )
         data = SignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         signature = signature_create(

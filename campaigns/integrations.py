@@ -1,7 +1,9 @@
 """What campaigns adds to the platform's pages (registered in CampaignsConfig.ready())."""
 
-from campaigns import selectors
-from causeweb.core.hooks import PageSection
+from django.urls import reverse
+
+from campaigns import policies, selectors
+from causeweb.core.hooks import AttentionItem, PageSection
 
 
 def home_section(*, request) -> PageSection:
@@ -17,3 +19,24 @@ def my_activity_section(*, user) -> PageSection:
             "organized": list(selectors.campaign_list_for_organizer(user=user)[:20]),
         },
     )
+
+
+def admin_attention(*, user) -> list[AttentionItem] | None:
+    """The admin dashboard's campaign lines, for people who review campaigns."""
+    if not policies.user_is_moderator(user):
+        return None
+    counts = selectors.campaign_review_counts()
+    return [
+        AttentionItem(
+            "Campaigns waiting for review",
+            counts["pending"],
+            reverse("admin:campaigns_pendingcampaign_changelist"),
+            "content",
+        ),
+        AttentionItem(
+            "Edits of live campaigns not yet seen",
+            counts["edits"],
+            reverse("admin:campaigns_campaignrevision_changelist") + "?reviewed_at__isnull=True",
+            "content",
+        ),
+    ]

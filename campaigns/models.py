@@ -337,3 +337,38 @@ class Comment(models.Model):
     def is_changeable(self) -> bool:
         """Still inside the author's edit/delete window."""
         return not self.is_removed and timezone.now() - self.created_at <= COMMENT_EDIT_WINDOW
+
+
+class CampaignRevision(models.Model):
+    """A change an organizer made to a published campaign's story or goal, kept so moderators see
+    what changed (the diff on the campaign's admin page). CAMPAIGN_EDIT_REVIEW decides whether the
+    edit also sends the campaign back to review ("resubmit") or stays live ("notify")."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    story_before = models.TextField(blank=True)
+    story_after = models.TextField(blank=True)
+    goal_before_minor = models.PositiveBigIntegerField(null=True, blank=True)
+    goal_after_minor = models.PositiveBigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    resubmitted = models.BooleanField(default=False, help_text="The edit sent the campaign back to review.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["reviewed_at", "created_at"], name="campaign_revision_unreviewed")]
+
+    def __str__(self):
+        return f"Edit of {self.campaign_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def story_changed(self) -> bool:
+        return self.story_before != self.story_after
+
+    @property
+    def goal_changed(self) -> bool:
+        return self.goal_before_minor != self.goal_after_minor

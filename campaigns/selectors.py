@@ -11,8 +11,20 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import policies
-from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature, Tag
+from campaigns.models import (
+    Campaign,
+    CampaignRevision,
+    CampaignUpdate,
+    Cause,
+    Comment,
+    Follow,
+    ShareClick,
+    ShareLink,
+    Signature,
+    Tag,
+)
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
+from causeweb.moderation.selectors import flag_totals_for
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
 COMMENTS_ON_PAGE = 50
@@ -256,6 +268,26 @@ def campaign_list_pending_review() -> QuerySet[Campaign]:
     )
 
 
+@dataclass
+class CampaignReview:
+    """What a moderator weighs before approving: the organizer's record and unreviewed edits."""
+
+    account_age_days: int
+    history: list[Campaign]  # every campaign of the organizer, this one included, with .flags
+    revisions: list[CampaignRevision]
+
+
+def campaign_review(*, campaign: Campaign) -> CampaignReview:
+    """Three queries: the organizer's campaigns, their flags by status, the unreviewed edits."""
+    history = list(Campaign.objects.filter(organizer_id=campaign.organizer_id).order_by("-created_at")[:50])
+    flags = flag_totals_for(model=Campaign, object_ids=[past.pk for past in history])
+    for past in history:
+        past.flags = flags.get(past.pk, {"open": 0, "upheld": 0, "dismissed": 0, "total": 0})
+    revisions = list(campaign.revisions.filter(reviewed_at__isnull=True).select_related("editor"))
+    joined = campaign.organizer.date_joined
+    return CampaignReview(account_age_days=(timezone.now() - joined).days, history=history, revisions=revisions)
+
+
 def campaign_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
     return CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")
 
@@ -377,3 +409,11 @@ def campaign_conversation_people(*, campaign: Campaign):
     return get_user_model().objects.filter(
         Q(pk=campaign.organizer_id) | Q(pk__in=commenters.values("author_id")), is_active=True
     )
+
+
+def campaign_review_counts() -> dict[str, int]:
+    """For the admin dashboard: campaigns waiting for review, live campaigns' unreviewed edits."""
+    return {
+        "pending": Campaign.objects.filter(status=Campaign.Status.PENDING_REVIEW).count(),
+        "edits": CampaignRevision.objects.filter(reviewed_at__isnull=True, resubmitted=False).count(),
+    }

@@ -231,6 +231,11 @@ CELERY_TASK_ROUTES = {
 # Content with this many open flags (from different people) is hidden until a moderator decides;
 # 0 turns automatic hiding off.
 MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=5)
+# An organizer's edit of a published campaign's story or goal: "resubmit" sends it back to review
+# (off the public site until approved again), "notify" keeps it live and shows moderators the diff.
+CAMPAIGN_EDIT_REVIEW = env.str("CAMPAIGN_EDIT_REVIEW", default="notify")
+# Moderators get one batched alert when flags or campaigns have waited longer than this.
+MODERATION_ALERT_AFTER = timedelta(minutes=env.int("MODERATION_ALERT_AFTER_MINUTES", default=60))
 # An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
 GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
 # A newly published campaign counts this many points of trending activity for its first days, so

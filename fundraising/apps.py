@@ -12,7 +12,7 @@ class FundraisingConfig(AppConfig):
             campaign_form_sections,
             campaign_page_sections,
         )
-        from causeweb.core.hooks import my_activity_sections
+        from causeweb.core.hooks import admin_attention, my_activity_sections
         from fundraising import integrations, monthly_selectors, pledge_selectors, selectors
 
         campaign_page_sections.register("funding", integrations.campaign_funding_section, order=10)
@@ -24,3 +24,4 @@ class FundraisingConfig(AppConfig):
             selectors.MY_GIVING_SECTIONS.append(pledge_selectors.pledge_giving_section)
         if monthly_selectors.monthly_giving_section not in selectors.MY_GIVING_SECTIONS:
             selectors.MY_GIVING_SECTIONS.append(monthly_selectors.monthly_giving_section)
+        admin_attention.register("fundraising", integrations.admin_attention, order=30)

@@ -1,8 +1,10 @@
 """What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
 
+from django.urls import reverse
+
 from campaigns.hooks import FormSection
-from causeweb.core.hooks import PageSection
-from fundraising import pledge_selectors, rules, selectors
+from causeweb.core.hooks import AttentionItem, PageSection
+from fundraising import pledge_selectors, policies, rules, selectors
 from fundraising.forms import CampaignFundingSectionForm
 from fundraising.services import funding_model
 
@@ -54,3 +56,30 @@ def campaign_form_funding_section(*, campaign, data) -> FormSection:
         funding_model.campaign_funding_model_set(campaign=campaign, actor=actor, funding_model=chosen)
 
     return FormSection(form=form, template="fundraising/_funding_model_section.html", apply=apply)
+
+
+def admin_attention(*, user) -> list[AttentionItem] | None:
+    """The admin dashboard's money lines, for finance staff only."""
+    if not policies.can_manage_refunds(user):
+        return None
+    counts = selectors.finance_attention_counts()
+    return [
+        AttentionItem(
+            "Reconciliation discrepancies open",
+            counts["discrepancies"],
+            reverse("admin:fundraising_discrepancy_changelist") + "?status__exact=open",
+            "money",
+        ),
+        AttentionItem(
+            "Disputed donations",
+            counts["disputes"],
+            reverse("admin:fundraising_donation_changelist") + "?disputed=yes",
+            "money",
+        ),
+        AttentionItem(
+            "Stripe events that failed to apply",
+            counts["failed_events"],
+            reverse("admin:fundraising_stripeevent_changelist") + "?status__exact=failed",
+            "money",
+        ),
+    ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
 from fundraising import policies, rules
-from fundraising.models import CampaignFunding, Donation, MonthlyPlan, Pledge, StripeEvent
+from fundraising.models import CampaignFunding, Discrepancy, Donation, MonthlyPlan, Pledge, StripeEvent
 from fundraising.services import receipts
 
 WALL_SIZE = 5
@@ -356,3 +356,12 @@ def my_giving(*, user, page_number=None, per_page: int = 25) -> dict:
     page = Paginator(donations, per_page).get_page(page_number)
     sections = [section for section in (build(user) for build in MY_GIVING_SECTIONS) if section]
     return {"page": page, "donations": [donation_giving_row(d) for d in page.object_list], "sections": sections}
+
+
+def finance_attention_counts() -> dict[str, int]:
+    """For the admin dashboard: open reconciliation discrepancies, disputes, failed webhooks."""
+    return {
+        "discrepancies": Discrepancy.objects.filter(status=Discrepancy.Status.OPEN).count(),
+        "disputes": Donation.objects.filter(disputed_at__isnull=False, state=Donation.State.SUCCEEDED).count(),
+        "failed_events": StripeEvent.objects.filter(status=StripeEvent.Status.FAILED).count(),
+    }

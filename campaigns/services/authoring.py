@@ -2,13 +2,15 @@
 
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns.hooks import campaign_currency_locks
-from campaigns.models import Campaign, Cause, Tag
+from campaigns.models import Campaign, CampaignRevision, Cause, Tag
 from campaigns.services._common import lock, require_organizer, require_signed_in
 from causeweb.core.exceptions import ValidationError
 from causeweb.core.images import validate_image, web_version
@@ -149,8 +151,10 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile | None = None, **fields) -> Campaign:
-    """The organizer edits their campaign (not once closed). A published campaign stays published;
-    the slug never changes once set, so shared links keep working. Locks the campaign row."""
+    """The organizer edits their campaign (not once closed); the slug never changes once set, so
+    shared links keep working. A change to a published campaign's story or goal is kept as a
+    CampaignRevision for moderators; with CAMPAIGN_EDIT_REVIEW = "resubmit" it also sends the
+    campaign back to review. Locks the campaign row."""
     require_organizer(actor, campaign)
     campaign = lock(campaign)
     if not campaign.is_editable:
@@ -162,10 +166,45 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
             {"currency": "This campaign has received donations, so its currency can no longer change."},
             code="currency_locked",
         )
+    story_before, goal_before, was_published = campaign.story, campaign.goal_minor, campaign.is_open
     _apply_fields(campaign, fields)
     if cover:
         _store_cover(campaign, cover)
+    revision = None
+    if was_published and (campaign.story != story_before or campaign.goal_minor != goal_before):
+        revision = _record_revision(campaign, actor=actor, story_before=story_before, goal_before=goal_before)
     campaign.save()
+    if revision is not None:
+        revision.save()
     if tags is not None:
         campaign.tags.set(_tags_from_names(tags))
     return campaign
+
+
+EDIT_REVIEW_MODES = ("resubmit", "notify")
+
+
+def _edit_review_mode() -> str:
+    mode = settings.CAMPAIGN_EDIT_REVIEW
+    if mode not in EDIT_REVIEW_MODES:
+        raise ImproperlyConfigured(f"CAMPAIGN_EDIT_REVIEW must be one of {EDIT_REVIEW_MODES}, not {mode!r}.")
+    return mode
+
+
+def _record_revision(campaign: Campaign, *, actor, story_before: str, goal_before) -> CampaignRevision:
+    """The revision (saved by the caller with the campaign); in "resubmit" mode the campaign goes
+    back to pending review here, off the public site until a moderator approves it again."""
+    resubmit = _edit_review_mode() == "resubmit"
+    if resubmit:
+        campaign.status = Campaign.Status.PENDING_REVIEW
+        campaign.submitted_at = timezone.now()
+    return CampaignRevision(
+        campaign=campaign,
+        editor=actor,
+        story_before=story_before,
+        story_after=campaign.story,
+        goal_before_minor=goal_before,
+        goal_after_minor=campaign.goal_minor,
+        currency=campaign.currency,
+        resubmitted=resubmit,
+    )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import policies
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignRevision
 from campaigns.services._common import lock, require_moderator, require_organizer
 from campaigns.services.trending import trending_welcome
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -48,6 +48,7 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
     campaign.save(update_fields=["status", "published_at", "last_activity_at", "rejection_reason", "updated_at"])
     if first_publication:
         trending_welcome(campaign_id=campaign.pk)
+    _revisions_reviewed(campaign, moderator)
     moderation_action_record(moderator=moderator, action="campaign_approve", target=campaign)
     notify(
         recipient=campaign.organizer,
@@ -90,6 +91,22 @@ def campaign_reject(*, campaign: Campaign, moderator, reason: str) -> Campaign:
         dedupe_key=f"campaign-rejected:{campaign.pk}:{int(timezone.now().timestamp())}",
     )
     return campaign
+
+
+def _revisions_reviewed(campaign: Campaign, moderator) -> int:
+    return CampaignRevision.objects.filter(campaign=campaign, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now(), reviewed_by=moderator
+    )
+
+
+@transaction.atomic
+def campaign_revisions_mark_reviewed(*, campaign: Campaign, moderator) -> int:
+    """A moderator has seen the edits of a live campaign ("notify" mode) and keeps it up."""
+    require_moderator(moderator)
+    done = _revisions_reviewed(campaign, moderator)
+    if done:
+        moderation_action_record(moderator=moderator, action="campaign_edit_reviewed", target=campaign)
+    return done
 
 
 @transaction.atomic

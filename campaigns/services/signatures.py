@@ -108,6 +108,7 @@ def signature_create(
             "signature_email",
             email,
             message="We have already sent several confirmation emails to this address; please try again later.",
+            scope=ratelimits.scope_for(campaign),
         )
         url = reverse("campaigns:signature_confirm", kwargs={"token": signature_confirm_token(signature)})
         notify(

@@ -65,12 +65,19 @@ def campaign_edit(request, slug: str):
     form = CampaignForm(request.POST or None, request.FILES or None, initial=CampaignForm.initial_for(campaign))
     sections = campaign_form_sections.sections(campaign=campaign, data=request.POST or None)
     if request.method == "POST" and _valid(form, sections):
+        was_public = campaign.is_public
         saved = _save_with_sections(
             request,
             form,
             sections,
             lambda: authoring.campaign_edit(campaign=campaign, actor=request.user, **form.service_kwargs()),
         )
+        if saved is not None and was_public and saved.status == saved.Status.PENDING_REVIEW:
+            # CAMPAIGN_EDIT_REVIEW = "resubmit": the story or goal changed, so it waits for a moderator.
+            messages.info(
+                request, "Changes saved. A moderator reviews the new story or goal before the campaign is back online."
+            )
+            return redirect("campaigns:preview", slug=saved.slug)
         if saved is not None:
             messages.success(request, "Changes saved.")
             target = "campaigns:detail" if saved.is_public else "campaigns:preview"

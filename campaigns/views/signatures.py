@@ -29,6 +29,7 @@ def sign(request, slug: str):
                 "signature_guest_ip",
                 request,
                 message="Too many signatures from your connection in the last hour; please try again later.",
+                scope=ratelimits.scope_for(campaign),
             )
         except RateLimited as exc:
             messages.error(request, exc.message)

@@ -32,3 +32,21 @@ def check_production_services(app_configs, **kwargs):
             )
         )
     return errors
+
+
+EDIT_REVIEW_MODES = ("resubmit", "notify")
+
+
+@register(Tags.compatibility)
+def check_campaign_edit_review(app_configs, **kwargs):
+    """CAMPAIGN_EDIT_REVIEW is read on every edit of a live campaign: a typo fails at start-up."""
+    mode = getattr(settings, "CAMPAIGN_EDIT_REVIEW", "notify")
+    if mode in EDIT_REVIEW_MODES:
+        return []
+    return [
+        Error(
+            f"CAMPAIGN_EDIT_REVIEW is {mode!r}.",
+            hint='Set it to "resubmit" (edits go back to review) or "notify" (moderators see a diff).',
+            id="causeweb.E010",
+        )
+    ]

@@ -82,3 +82,28 @@ home_page_sections = Hook("home page sections")
 # and gave, each part from the app that owns it. Providers take `user` and return a PageSection, or
 # None to show nothing.
 my_activity_sections = Hook("my activity sections")
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """One line of the admin dashboard: what waits, how many, where to act on it. `area` groups
+    the lines ("content" for moderators, "money" for finance, "platform" for admins)."""
+
+    label: str
+    count: int
+    url: str
+    area: str = "platform"
+
+
+# The admin index's "Needs attention" panel (templates/admin/index.html). Providers take `user`
+# and return an AttentionItem, a list of them, or None when that person may not act on it (each
+# asks its own app's policy, so Finance sees money, Moderators content). Registered keys:
+# "moderation-flags", "moderation-appeals" (for the appeals of causeweb.moderation, when that
+# model lands), "campaigns-review", "fundraising", "notifications-failed", "core-ratelimits".
+admin_attention = Hook("admin dashboard: what needs attention")
+
+
+def attention_items(*, user) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    for _, result in admin_attention.call_each(user=user):
+        items.extend(result if isinstance(result, list | tuple) else [result])
+    return items

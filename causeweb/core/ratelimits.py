@@ -6,15 +6,24 @@ abuse (an email address), never the User-Agent.
 The limits themselves, by name, live in settings.RATE_LIMITS (each overridable with a
 RATE_LIMIT_<NAME> environment variable), so they are readable and tunable in one place.
 
+Moderators see and adjust them in admin (causeweb/core/abuse.py, models RateLimitHit and
+RateLimitOverride):
+- every refused attempt is recorded (a row per limit, key and hour, upserted) at the end of the
+  request (RateLimitedMiddleware): a refusal usually rolls back the service's transaction, and the
+  record must survive it. Outside a request (a task, a shell) at once. Fail soft: never a 500.
+- an override gives a key (a person, an address) or a scope (the campaign a guest signs:
+  `scope_for(campaign)`) another rate, or lifts the limit; cached. The key is still the platform's
+  client address, so a forged X-Forwarded-For cannot claim somebody else's override.
+
 Services enforce limits on who acts (a user) or whom it reaches (an email address), so the HTML
 views and the API share one bucket; views add the per-address limits, which need the request.
 """
 
 import contextlib
 import contextvars
+import dataclasses
 import functools
 import hashlib
-import ipaddress
 import logging
 import time
 
@@ -22,6 +31,7 @@ from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django_ratelimit.core import _split_rate, get_usage
 
+from causeweb.core import abuse
 from causeweb.core import cache as cache_degraded
 from causeweb.core.clientip import client_ip
 from causeweb.core.exceptions import RateLimited
@@ -29,6 +39,9 @@ from causeweb.core.exceptions import RateLimited
 logger = logging.getLogger(__name__)
 
 _suspended: contextvars.ContextVar[bool] = contextvars.ContextVar("ratelimits_suspended", default=False)
+# Refused attempts of the current request, recorded when it ends (None: not in a request).
+_pending_hits: contextvars.ContextVar[list | None] = contextvars.ContextVar("ratelimits_pending_hits", default=None)
+LIFTED = abuse.LIFTED
 
 DEFAULT_MESSAGE = "You have done that too many times for now; please wait a while and try again."
 
@@ -40,12 +53,53 @@ def rate_for(name: str) -> str:
         raise KeyError(f"Unknown rate limit {name!r}: add it to settings.RATE_LIMITS.") from None
 
 
+@dataclasses.dataclass(frozen=True)
+class LimitHit:
+    """One refused attempt: which limit, whose key (ip:, user:, email:), when, in what scope."""
+
+    limit: str
+    key: str
+    at: float
+    scope: str | None = None
+
+
+def scope_for(obj) -> str:
+    """The scope string of a model instance, e.g. "campaigns.campaign:12" (for overrides)."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def effective_rate(name: str, *, key: str, scope: str | None = None) -> str:
+    """The rate that applies to `key` (in `scope`): an override's, else the setting. Overrides that
+    cannot be read (database or cache down) are ignored, with a log line: the setting applies."""
+    try:
+        override = abuse.override_rate(name=name, key=key, scope=scope)
+    except Exception:
+        logger.warning("Rate-limit overrides unavailable for %s; using the configured rate.", name, exc_info=True)
+        override = None
+    return override or rate_for(name)
+
+
+def _record(hit_: LimitHit) -> None:
+    pending = _pending_hits.get()
+    if pending is not None:
+        pending.append(hit_)
+    else:
+        record_hits([hit_])
+
+
+def record_hits(hits: list) -> None:
+    """Record refused attempts; never raises (a record is not worth a 500)."""
+    if not hits:
+        return
+    try:
+        abuse.record_hits(hits)
+    except Exception:
+        logger.warning("Could not record %d rate-limit hit(s).", len(hits), exc_info=True)
+
+
 def ip_key(request) -> str:
     """The client address; IPv6 by /64 (one subscriber gets a whole /64 to rotate through)."""
-    address = ipaddress.ip_address(client_ip(request))
-    if address.version == 6:
-        return f"ip:{ipaddress.ip_network(f'{address}/64', strict=False).network_address}"
-    return f"ip:{address}"
+    return abuse.ip_subject(client_ip(request))
 
 
 def user_key(user) -> str:
@@ -54,7 +108,7 @@ def user_key(user) -> str:
 
 def email_key(email: str) -> str:
     # Cache keys are hashed by django-ratelimit too; hashing here keeps addresses out of logs.
-    return "email:" + hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
+    return abuse.email_subject(email)
 
 
 @contextlib.contextmanager
@@ -86,10 +140,10 @@ LOCAL_FALLBACK_PREFIXES = ("donation_",)
 _local_counts = LocMemCache("causeweb-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
-def _local_usage(name: str, key: str) -> dict:
+def _local_usage(name: str, key: str, rate: str | None = None) -> dict:
     """A fixed-window counter in process memory: with N web processes the limit is at most N
     times looser than with Redis, never absent."""
-    limit, period = _split_rate(rate_for(name))
+    limit, period = _split_rate(rate or rate_for(name))
     window = int(time.time() // period)
     cache_key = hashlib.sha256(f"{name}:{key}:{window}".encode()).hexdigest()
     _local_counts.add(cache_key, 0, period + 1)
@@ -105,41 +159,49 @@ def _local_usage(name: str, key: str) -> dict:
     }
 
 
-def _degraded_usage(name: str, key: str) -> dict | None:
+def _degraded_usage(name: str, key: str, rate: str | None = None) -> dict | None:
     if name.startswith(LOCAL_FALLBACK_PREFIXES):
         logger.warning("Rate-limit cache unavailable for %s; counting in process memory.", name)
-        return _local_usage(name, key)
+        return _local_usage(name, key, rate)
     logger.warning("Rate-limit cache unavailable for %s; allowing the action (fail open).", name)
     return None
 
 
-def hit(name: str, *, key: str) -> dict | None:
-    """Count one attempt against the limit `name` for `key`; the usage, with `should_limit`.
-    While the cache is down (causeweb.core.cache answered without Redis, or raised), money
-    limits count in process memory and the others fail open, each with a log line: never a 500."""
+def hit(name: str, *, key: str, rate: str | None = None) -> dict | None:
+    """Count one attempt against the limit `name` (at `rate`, by default the setting's) for `key`;
+    the usage, with `should_limit`. While the cache is down (causeweb.core.cache answered without
+    Redis, or raised), money limits count in process memory and the others fail open, each with a
+    log line: never a 500."""
     if _suspended.get():
         return None
-    rate = rate_for(name)
+    rate = rate or rate_for(name)
     cache_degraded.reset_degraded()
     try:
         usage = get_usage(None, group=f"causeweb:{name}", key=lambda group, request: key, rate=rate, increment=True)
     except Exception:
-        return _degraded_usage(name, key)
+        return _degraded_usage(name, key, rate)
     if cache_degraded.degraded():
-        return _degraded_usage(name, key)
+        return _degraded_usage(name, key, rate)
     return usage
 
 
-def enforce(name: str, *, key: str, message: str = DEFAULT_MESSAGE) -> None:
-    """Raise RateLimited when `key` is over the limit `name` (counting this attempt)."""
-    usage = hit(name, key=key)
+def enforce(name: str, *, key: str, message: str = DEFAULT_MESSAGE, scope: str | None = None) -> None:
+    """Raise RateLimited when `key` is over the limit `name` (counting this attempt), at the rate
+    an override gives it (`scope`: what it acts on, see scope_for); the refusal is recorded."""
+    if _suspended.get():
+        return
+    rate = effective_rate(name, key=key, scope=scope)
+    if rate == LIFTED:
+        return
+    usage = hit(name, key=key, rate=rate)
     if usage is not None and usage["should_limit"]:
         logger.info("Rate limit %s reached", name)
+        _record(LimitHit(limit=name, key=key, at=time.time(), scope=scope))
         raise RateLimited(message, limit=name, retry_after=max(int(usage.get("time_left") or 0), 1))
 
 
-def enforce_ip(name: str, request, *, message: str = DEFAULT_MESSAGE) -> None:
-    enforce(name, key=ip_key(request), message=message)
+def enforce_ip(name: str, request, *, message: str = DEFAULT_MESSAGE, scope: str | None = None) -> None:
+    enforce(name, key=ip_key(request), message=message, scope=scope)
 
 
 def enforce_user(name: str, user, *, message: str = DEFAULT_MESSAGE) -> None:
@@ -147,22 +209,29 @@ def enforce_user(name: str, user, *, message: str = DEFAULT_MESSAGE) -> None:
         enforce(name, key=user_key(user), message=message)
 
 
-def enforce_email(name: str, email: str, *, message: str = DEFAULT_MESSAGE) -> None:
+def enforce_email(name: str, email: str, *, message: str = DEFAULT_MESSAGE, scope: str | None = None) -> None:
     if email:
-        enforce(name, key=email_key(email), message=message)
+        enforce(name, key=email_key(email), message=message, scope=scope)
 
 
 # --- HTML: an uncaught RateLimited is a 429 page ---------------------------------------------------
 
 
 class RateLimitedMiddleware:
-    """A limit a view did not turn into a form error still answers 429 with the message."""
+    """A limit a view did not turn into a form error still answers 429 with the message; the
+    request's refused attempts are recorded once it is over (outside the view's transactions)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        pending: list = []
+        token = _pending_hits.set(pending)
+        try:
+            return self.get_response(request)
+        finally:
+            _pending_hits.reset(token)
+            record_hits(pending)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, RateLimited):

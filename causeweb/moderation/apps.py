@@ -19,3 +19,8 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_staff_roles_complete, dispatch_uid="moderation-staff-roles")
+
+        from causeweb.core.hooks import admin_attention
+        from causeweb.moderation import integrations
+
+        admin_attention.register("moderation-flags", integrations.admin_attention, order=10)

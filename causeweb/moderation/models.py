@@ -31,6 +31,9 @@ class Flag(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When moderators were alerted that this flag's item was waiting (causeweb/moderation/alerts.py):
+    # an item is in one alert only, however long it keeps waiting.
+    alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "campaigns.view_pendingcampaign",
         "campaigns.change_pendingcampaign",
         "campaigns.view_campaignupdate",
+        "campaigns.view_campaignrevision",
         "campaigns.view_comment",
         "campaigns.change_comment",
         "campaigns.view_cause",
@@ -42,6 +43,12 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "communities.view_thread",
         "communities.view_post",
         "events.view_event",
+        # Abuse limits: who hit them, and lifting or raising them (causeweb/core/abuse.py).
+        "core.view_ratelimithit",
+        "core.view_ratelimitoverride",
+        "core.add_ratelimitoverride",
+        "core.change_ratelimitoverride",
+        "core.delete_ratelimitoverride",
         # People: looked up and suspended, never edited (no change_user: no role or password edits).
         "accounts.view_user",
     ],

@@ -1,12 +1,15 @@
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Min, Model
+from django.utils import timezone
 
 from causeweb.moderation import policies
-from causeweb.moderation.models import Flag
+from causeweb.moderation.models import Flag, ModerationAction
 
 
 def flag_counts_for(*, model: type[Model], object_ids) -> dict[int, int]:
@@ -19,6 +22,37 @@ def flag_counts_for(*, model: type[Model], object_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["object_id"]: row["n"] for row in rows}
+
+
+def flag_totals_for(*, model: type[Model], object_ids) -> dict[int, dict[str, int]]:
+    """Every flag ever raised per object, by status ({"open": 2, "upheld": 1, "dismissed": 0,
+    "total": 3}), one query: the history a moderator weighs when reviewing an organizer."""
+    totals: dict[int, dict[str, int]] = {}
+    rows = (
+        Flag.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(object_ids))
+        .values("object_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        entry = totals.setdefault(row["object_id"], dict.fromkeys(Flag.Status.values, 0) | {"total": 0})
+        entry[row["status"]] += row["n"]
+        entry["total"] += row["n"]
+    return totals
+
+
+def queue_counts(*, now=None) -> dict[str, int]:
+    """Items with open flags, and those whose oldest open flag is older than
+    MODERATION_ALERT_AFTER: two COUNT queries for the admin dashboard."""
+    items = Flag.objects.filter(status=Flag.Status.OPEN).values("content_type_id", "object_id").distinct()
+    cutoff = (now or timezone.now()) - settings.MODERATION_ALERT_AFTER
+    overdue = (
+        Flag.objects.filter(status=Flag.Status.OPEN)
+        .values("content_type_id", "object_id")
+        .annotate(first=Min("created_at"))
+        .filter(first__lte=cutoff)
+    )
+    return {"items": items.count(), "overdue": overdue.count()}
 
 
 def flag_reason_choices() -> list[tuple[str, str]]:
@@ -54,6 +88,9 @@ class QueueItem:
     first_flagged_at: object
     last_flagged_at: object
     can_hide: bool = False
+    # What moderators already did about this content (a group's own moderators hiding a post, an
+    # earlier dismissal), newest first: site staff see it before they decide.
+    history: list[ModerationAction] = dataclasses.field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -110,6 +147,7 @@ def flag_queue(*, limit: int = 200) -> list[QueueItem]:
             continue
         for target in model_class._default_manager.filter(pk__in=pks):
             targets[(ct_id, target.pk)] = target
+    history = _history_for(keys)
     items = []
     for row in groups:
         key = (row["content_type_id"], row["object_id"])
@@ -125,9 +163,32 @@ def flag_queue(*, limit: int = 200) -> list[QueueItem]:
                 first_flagged_at=row["first"],
                 last_flagged_at=row["last"],
                 can_hide=target is not None and policies.can_hide_from_flag_queue(target),
+                history=history[key][:HISTORY_PER_ITEM],
             )
         )
     return items
+
+
+HISTORY_PER_ITEM = 5
+GROUP_ACTION_PREFIX = "group_"  # actions taken by a group's own moderators (communities services)
+
+
+def _history_for(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[ModerationAction]]:
+    """Audit-log rows on the queued items, one query."""
+    history: dict[tuple[int, int], list[ModerationAction]] = defaultdict(list)
+    rows = (
+        ModerationAction.objects.filter(
+            content_type_id__in={ct for ct, _ in keys}, object_id__in={pk for _, pk in keys}
+        )
+        .select_related("moderator")
+        .order_by("-created_at", "-id")
+    )
+    for action in rows:
+        key = (action.content_type_id, action.object_id)
+        if key in keys:
+            action.by_group_moderator = action.action.startswith(GROUP_ACTION_PREFIX)
+            history[key].append(action)
+    return history
 
 
 def open_flag_for(*, content_type_id: int, object_id: int) -> Flag | None:

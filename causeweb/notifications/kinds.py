@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     ANNOUNCEMENT = "announcement", "Announcements from your groups"
     COMMENT_REPLY = "comment_reply", "Replies to your comments"
     SECURITY = "security", "Account and security"
+    MODERATION_ALERT = "moderation_alert", "Items waiting in the moderation queue (staff)"
 
 
 # Transactional mail people cannot switch off.

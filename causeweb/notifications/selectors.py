@@ -6,6 +6,11 @@ from causeweb.notifications.models import Notification, NotificationPreference
 LIST_FIELDS = ("id", "kind", "title", "body", "url", "created_at", "read_at")
 
 
+def failed_email_count() -> int:
+    """Emails that gave up (after their retries, or a permanent error): the admin dashboard."""
+    return Notification.objects.filter(email_status=Notification.EmailStatus.FAILED).count()
+
+
 def notification_list_for_user(*, user, limit: int = 50):
     return notification_queryset_for_user(user=user)[:limit]
 

@@ -34,6 +34,7 @@ def event_rsvp(request, slug):
                 "rsvp_guest_ip",
                 request,
                 message="Too many RSVPs from your connection in the last hour; please try again later.",
+                scope=ratelimits.scope_for(event),
             )
             if form.is_valid():
                 ratelimits.enforce_email(

@@ -7,11 +7,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from campaigns.admin.review import CampaignReviewMixin
 from campaigns.forms import RejectForm
 from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, PendingCampaign, ShareLink, Signature, Tag
 from campaigns.services import comments, lifecycle
+from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.markdown import render_markdown
+from causeweb.core.money import format_money
 
 
 def _run_each(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
@@ -99,10 +102,11 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignModerationMixin, admin.ModelAdmin):
-    list_display = ["title", "organizer", "cause", "status", "signature_count", "published_at"]
-    list_filter = ["status", "cause"]
-    search_fields = ["title", "summary", "organizer__email"]
+class CampaignAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdmin):
+    actions = [*CampaignModerationMixin.actions, export_as_csv]
+    list_display = ["title", "organizer_link", "cause", "status", "goal", "signature_count", "published_at"]
+    list_filter = ["status", "cause", "currency", ("goal_minor", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "summary", "organizer__email", "organizer__display_name"]
     raw_id_fields = ["organizer"]
     list_select_related = ["organizer", "cause"]
     # Status changes go through the actions (and their services), never by editing the field.
@@ -122,11 +126,24 @@ class CampaignAdmin(CampaignModerationMixin, admin.ModelAdmin):
         obj.story_html = render_markdown(obj.story)
         super().save_model(request, obj, form, change)
 
+    @admin.display(description="Organizer", ordering="organizer__email")
+    def organizer_link(self, campaign):
+        return organizer_link(campaign)
+
+    @admin.display(description="Goal", ordering="goal_minor")
+    def goal(self, campaign):
+        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+
+
+def organizer_link(campaign) -> str:
+    url = reverse("admin:accounts_user_change", args=[campaign.organizer_id])
+    return format_html('<a href="{}">{}</a>', url, campaign.organizer)
+
 
 @admin.register(PendingCampaign)
-class ReviewQueueAdmin(CampaignModerationMixin, admin.ModelAdmin):
-    actions = ["approve", "reject"]
-    list_display = ["title", "organizer", "cause", "submitted_at", "public_preview"]
+class ReviewQueueAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdmin):
+    actions = ["approve", "reject", export_as_csv]
+    list_display = ["title", "organizer_link", "cause", "submitted_at", "public_preview"]
     list_select_related = ["organizer", "cause"]
     search_fields = ["title", "summary"]
     readonly_fields = [
@@ -137,8 +154,7 @@ class ReviewQueueAdmin(CampaignModerationMixin, admin.ModelAdmin):
         "story_rendered",
         "location",
         "petition_target",
-        "goal_minor",
-        "currency",
+        "goal",
         "deadline",
         "submitted_at",
     ]
@@ -153,9 +169,18 @@ class ReviewQueueAdmin(CampaignModerationMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="Organizer", ordering="organizer__email")
+    def organizer_link(self, campaign):
+        return organizer_link(campaign)
+
+    @admin.display(description="Goal")
+    def goal(self, campaign):
+        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+
     @admin.display(description="Story")
     def story_rendered(self, obj):
-        return format_html('<div class="campaign-story">{}</div>', obj.story_html)
+        # Rendered from the source now (sanitized SafeString), as the public page will show it.
+        return format_html('<div class="campaign-story">{}</div>', render_markdown(obj.story))
 
     @admin.display(description="Preview")
     def public_preview(self, obj):

@@ -1,0 +1,18 @@
+"""What moderation adds to the platform's hooks (registered in ModerationConfig.ready())."""
+
+from django.urls import reverse
+
+from causeweb.core.hooks import AttentionItem
+from causeweb.moderation import policies, selectors
+
+
+def admin_attention(*, user) -> list[AttentionItem] | None:
+    """The admin dashboard's queue lines, for site moderators."""
+    if not policies.is_site_moderator(user):
+        return None
+    counts = selectors.queue_counts()
+    queue = reverse("admin:moderation_flag_queue")
+    return [
+        AttentionItem("Reported items in the moderation queue", counts["items"], queue, "content"),
+        AttentionItem("…of which waiting longer than the alert delay", counts["overdue"], queue, "content"),
+    ]
