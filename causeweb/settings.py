@@ -363,33 +363,12 @@ STORAGES = {
         )
     },
 }
-# Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Scaleway...) through
-# django-storages when AWS_STORAGE_BUCKET_NAME is set; credentials in AWS_ACCESS_KEY_ID /
-# AWS_SECRET_ACCESS_KEY. Objects are public-read by URL (covers, og:image), no signed query string:
-# the bucket (or the CDN in front, AWS_S3_CUSTOM_DOMAIN) must allow anonymous GET of objects.
+# Media on S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set (causeweb/settings_storage.py).
+from causeweb.settings_storage import object_storage  # noqa: E402
+
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    _S3_ENDPOINT = env("AWS_S3_ENDPOINT_URL", default="")
-    _S3_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default="")
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": _S3_ENDPOINT or None,
-            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
-            "custom_domain": _S3_DOMAIN or None,
-            "querystring_auth": False,
-            "file_overwrite": False,
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path" if _S3_ENDPOINT else "auto"),
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},  # names never reused
-        },
-    }
-    if _S3_DOMAIN:
-        MEDIA_URL = f"https://{_S3_DOMAIN}/"
-    elif _S3_ENDPOINT:
-        MEDIA_URL = f"{_S3_ENDPOINT.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
-    else:
-        MEDIA_URL = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
+    STORAGES["default"], MEDIA_URL = object_storage(env=env, bucket=AWS_STORAGE_BUCKET_NAME)
 # Locally (runserver without DEBUG, tests) whitenoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL
@@ -491,63 +470,12 @@ LOGGING = {
 }
 
 # --- Content-Security-Policy and Permissions-Policy -----------------------------------------------
-# django-csp builds the header from these lists; a page's script is a static file ('self') or a
-# <script nonce="{{ request.csp_nonce }}"> (no 'unsafe-inline' for scripts). Adding JS from another
-# origin: extend the list here (or CSP_EXTRA_SCRIPT_SRC etc. from the environment), never per template.
-# Styles keep 'unsafe-inline': progress bars set their width in a style attribute and the embed
-# widgets carry their own <style>; style injection cannot run code.
-# The embeds (campaign, event, group) replace the whole policy with CSP_EMBED_POLICY.
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+# The policies are in causeweb/settings_headers.py (extend them there, or with CSP_EXTRA_*_SRC).
+from causeweb.settings_headers import header_policies  # noqa: E402
 
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
-# Stripe.js's hosts: added to the policy of the pages that load it (the donate and pledge forms,
-# fundraising.selectors.stripe_csp_sources); in test mode the localstripe origin of STRIPE_API_BASE.
-CSP_STRIPE_SOURCES = {
-    "script-src": ["https://js.stripe.com"],
-    "connect-src": ["https://api.stripe.com"],
-    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
-}
-_MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL)] if origin]  # object storage, when media is elsewhere
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE, *env.list("CSP_EXTRA_SCRIPT_SRC", default=[])],
-        "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", *_MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
-        "connect-src": [SELF, *env.list("CSP_EXTRA_CONNECT_SRC", default=[])],
-        "frame-src": [SELF],
-        "font-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-# The embed widgets: framed by any site, no script at all, nothing loaded but their images.
-CSP_EMBED_POLICY = {
-    "default-src": [NONE],
-    "style-src": [UNSAFE_INLINE],
-    "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
-    "base-uri": [NONE],
-    "form-action": [NONE],
-    "frame-ancestors": ["*"],
-}
-# Permissions-Policy (causeweb/core/security_headers.py): the features our pages use, for us only.
-PERMISSIONS_POLICY = {
-    "geolocation": ["self"],  # events' "use my location"
-    "clipboard-write": ["self"],  # copy buttons
-    "web-share": ["self"],  # share buttons
-    "payment": ["self", '"https://js.stripe.com"'],  # Stripe.js payment request
-    "camera": [],
-    "microphone": [],
-    "usb": [],
-    "browsing-topics": [],
-}
+CONTENT_SECURITY_POLICY, CSP_EMBED_POLICY, CSP_STRIPE_SOURCES, PERMISSIONS_POLICY = header_policies(
+    env=env, media_url=MEDIA_URL
+)
 
 # --- Error tracking -------------------------------------------------------------------------------
 SENTRY_DSN = env("SENTRY_DSN", default="")
