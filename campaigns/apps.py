@@ -6,12 +6,13 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Awareness campaigns"
 
     def ready(self):
-        from campaigns import integrations, policies
+        from campaigns import integrations, page_scopes, policies
         from campaigns.services import moderation
         from causeweb.core.hooks import home_page_sections
         from causeweb.moderation.registry import register_moderatable
 
         home_page_sections.register("campaigns", integrations.home_section, order=10)
+        page_scopes.watch_pages()  # the page cache's invalidation (causeweb/core/page_cache.py)
 
         # One registration per content type: who can see it (so who can flag it), and how site
         # moderators hide and restore it when they uphold a flag.

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment, Signature
+from causeweb.core import page_cache
 
 TRENDING_WINDOW = timedelta(days=7)
 SCORED_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
@@ -54,6 +55,7 @@ def campaign_trending_refresh(*, now=None) -> int:
     Idempotent; returns the number of public campaigns scored."""
     since = (now or timezone.now()) - TRENDING_WINDOW
     Campaign.objects.exclude(status__in=SCORED_STATUSES).exclude(trending_score=0).update(trending_score=0)
+    page_cache.changed("campaigns")  # the lists' trending order
     return Campaign.objects.filter(status__in=SCORED_STATUSES).update(
         trending_score=trending_score_expression(since=since)
     )

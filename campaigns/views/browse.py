@@ -6,12 +6,15 @@ from django.views.decorators.http import require_safe
 
 from campaigns import selectors
 from campaigns.forms import BrowseForm
+from causeweb.core import page_cache
 
 PAGE_SIZE = 12
 
 
 @require_safe
+@page_cache.cached_page
 def campaign_list(request):
+    page_cache.depends_on("campaigns")
     form = BrowseForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     campaigns = selectors.campaign_search(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from causeweb.core import page_cache
 from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import PermissionDenied
 from communities import forms, policies, previews, selectors
@@ -18,7 +19,9 @@ from communities.views._common import flag_reasons, with_group
 GROUPS_PER_PAGE = 24
 
 
+@page_cache.cached_page
 def communities_list(request):
+    page_cache.depends_on("groups")
     form = forms.GroupSearchForm(request.GET or None)
     query = cause = place = ""
     if form.is_valid():
@@ -78,8 +81,11 @@ def group_edit(request, group, access):
     )
 
 
+@page_cache.cached_page
 @with_group
 def group_detail(request, group, access):
+    # The supported campaigns' cards show their figures; the events section its events.
+    page_cache.depends_on(f"group:{group.pk}", "campaigns", "events")
     site_moderator_read_record(access=access, what="group")
     threads = []
     if access.can_read_discussions:
