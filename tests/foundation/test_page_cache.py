@@ -142,7 +142,9 @@ def test_comments_updates_edits_and_moderation_show_at_once(client, django_captu
 
     comment = after(lambda: comment_create(campaign=campaign, author=author, body="Count me in too"), "Count me in too")
     after(
-        lambda: campaign_update_create(campaign=campaign, author=campaign.organizer, title="We met the mayor", body="x"),
+        lambda: campaign_update_create(
+            campaign=campaign, author=campaign.organizer, title="We met the mayor", body="x"
+        ),  # noqa: E501
         "We met the mayor",
     )
 
