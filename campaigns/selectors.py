@@ -9,9 +9,10 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from campaigns import policies
+from campaigns import page_scopes, policies
 from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature, Tag
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
+from causeweb.core import page_cache
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
 COMMENTS_ON_PAGE = 50
@@ -152,6 +153,14 @@ def tag_list_in_use(*, limit: int = 30) -> QuerySet[Tag]:
         Tag.objects.filter(campaigns__status__in=PUBLIC_STATUSES)
         .annotate(n=Count("campaigns"))
         .order_by("-n", "name")[:limit]
+    )
+
+
+def tag_cloud(*, limit: int = 30) -> list[Tag]:
+    """`tag_list_in_use`, which aggregates over every public campaign's tags (10-38 ms at
+    production size), kept in the page cache until a campaign or its tags change."""
+    return page_cache.cached_value(
+        f"tag-cloud:{limit}", scopes=[page_scopes.TAG_CLOUD_SCOPE], compute=lambda: list(tag_list_in_use(limit=limit))
     )
 
 

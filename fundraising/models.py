@@ -188,6 +188,14 @@ class Donation(models.Model):
                 condition=Q(state__in=("succeeded", "partially_refunded")),
                 name="donation_wall_top_paid",
             ),  # fmt: skip
+            # The organizer's donations tab (`campaign_donations`): every paid state, refunded too.
+            models.Index(
+                "campaign",
+                F("succeeded_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=("succeeded", "partially_refunded", "refunded")),
+                name="donation_organizer_paid",
+            ),  # fmt: skip
             models.Index(fields=["state", "created_at"], name="donation_state_created"),
         ]
         constraints = [

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment
-from campaigns.page_scopes import campaign_changed
+from campaigns.page_scopes import TAG_CLOUD_SCOPE, campaign_changed
+from causeweb.core import page_cache
 from causeweb.core.exceptions import ValidationError
 from causeweb.moderation.services import flag_create
 from causeweb.notifications.kinds import Kind
@@ -59,6 +60,7 @@ def campaign_restore_by_site_moderator(campaign: Campaign, *, moderator) -> None
         status=Campaign.Status.PENDING_REVIEW, submitted_at=timezone.now()
     )
     campaign_changed(campaign.pk)
+    page_cache.changed(TAG_CLOUD_SCOPE)
 
 
 def comment_author(comment: Comment):

@@ -48,6 +48,7 @@ from django.utils import timezone, translation
 
 ENTRY_PREFIX = "page:"
 TOKEN_PREFIX = "page-scope:"
+VALUE_PREFIX = "page-value:"
 HIT_HEADER = "X-Page-Cache"
 # Request headers that change what a view renders (htmx asks for fragments of some pages).
 VARYING_HEADERS = ("HX-Request", "HX-Target", "HX-Boosted", "HX-History-Restore-Request")
@@ -105,6 +106,20 @@ def _current_tokens(scopes: Iterable[str]) -> dict[str, str]:
     if missing:
         found.update(cache.get_many(missing))
     return {keys[key]: token for key, token in found.items()}
+
+
+def cached_value(name: str, *, scopes: Iterable[str], compute: Callable[[], object]):
+    """A value shared by many pages (the campaign list's tag cloud), cached under the same exact
+    invalidation as the pages: valid while the tokens of `scopes`, read before computing, hold."""
+    scopes = sorted(set(scopes))
+    before = _current_tokens(scopes)
+    entry = cache.get(VALUE_PREFIX + name)
+    if entry is not None and all(before.get(s) is not None and before.get(s) == entry["tokens"].get(s) for s in scopes):
+        return entry["value"]
+    value = compute()
+    if all(s in before for s in scopes):
+        cache.set(VALUE_PREFIX + name, {"tokens": before, "value": value}, timeout=page_cache_seconds())
+    return value
 
 
 # Serving ----------------------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from causeweb.core import page_cache
 from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import PermissionDenied
+from causeweb.core.pagination import CappedPaginator
 from communities import forms, policies, previews, selectors
 from communities.hooks import group_page_sections
 from communities.services import groups as group_services
@@ -27,9 +27,9 @@ def communities_list(request):
     if form.is_valid():
         query, place = form.cleaned_data["q"], form.cleaned_data["place"]
         cause = form.cleaned_data["cause"].slug if form.cleaned_data["cause"] else ""
-    page = Paginator(selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/list.html",

@@ -1,6 +1,5 @@
 """Browsing events: the list with its filters, an event's page and its calendar file."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from causeweb.core import page_cache
 from causeweb.core.geocoding import place_suggestions
+from causeweb.core.pagination import CappedPaginator
 from events import policies, previews, selectors
 from events.calendar import calendar_ics, google_calendar_url
 from events.forms import EventFilterForm, RSVPForm
@@ -24,7 +24,7 @@ def events_list(request):
     page_cache.depends_on("events")
     form = EventFilterForm(request.GET or None)
     filters = form.to_filters() if request.GET else EventFilterForm().to_filters()
-    page = Paginator(selectors.event_list_public(filters=filters), 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.event_list_public(filters=filters), 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
