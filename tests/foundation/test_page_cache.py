@@ -283,3 +283,29 @@ def test_a_lost_token_is_replaced_by_one_no_copy_has_seen(client):
     warm(client, path)
     cache.delete(page_cache.TOKEN_PREFIX + f"campaign:{campaign.pk}")  # evicted by Redis
     assert hit_or_miss(client, path) == "miss"
+
+
+def test_the_tag_cloud_is_cached_until_a_campaign_or_its_tags_change(django_capture_on_commit_callbacks):
+    from campaigns import selectors
+    from campaigns.models import Tag
+
+    water = Tag.objects.create(name="water", slug="water")
+    campaign = CampaignFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.tags.add(water)
+    assert [t.slug for t in selectors.tag_cloud(limit=5)] == ["water"]
+    assert [t.slug for t in selectors.tag_cloud(limit=5)] == ["water"]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.tag_cloud(limit=5)
+    assert len(queries) == 0
+    schools = Tag.objects.create(name="schools", slug="schools")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.tags.add(schools)
+    assert sorted(t.slug for t in selectors.tag_cloud(limit=5)) == ["schools", "water"]
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.status = campaign.Status.DRAFT  # no longer public: its tags leave the cloud
+        campaign.save(update_fields=["status"])
+    assert selectors.tag_cloud(limit=5) == []
