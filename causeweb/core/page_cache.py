@@ -137,7 +137,7 @@ def request_is_shared(request) -> bool:
 
 def request_key(request) -> str:
     """The stored copy's key: the URL (host, path, query in a stable order), the active language
-    and time zone (dates and money are rendered in them) and the htmx headers."""
+    and time zone (dates and money are rendered in them), the `tz` cookie and the htmx headers."""
     query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
     parts = [
         request.scheme,
@@ -146,6 +146,7 @@ def request_key(request) -> str:
         repr(query),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
+        request.COOKIES.get("tz", ""),  # whether the browser told its zone (the event page asks it otherwise)
         *(request.headers.get(name, "") for name in VARYING_HEADERS),
     ]
     return ENTRY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
