@@ -1,6 +1,6 @@
 """Which cached pages an events row shows on (causeweb/core/page_cache.py): the event's page, the
 event lists (`events`, also the home page), and the page of the campaign and of the group it
-belongs to (their events sections)."""
+belongs to (their events sections, which also depend on each event they show)."""
 
 from causeweb.core import page_cache
 from events.models import RSVP, Event
@@ -22,4 +22,5 @@ def event_changed(event: Event) -> None:
 
 def watch_pages() -> None:
     page_cache.watch(Event, event_scopes)
-    page_cache.watch(RSVP, lambda rsvp: event_scopes(rsvp.event))
+    # By id only (no query per row): the campaign and group pages depend on their events' scopes.
+    page_cache.watch(RSVP, lambda rsvp: (f"event:{rsvp.event_id}", "events"))
