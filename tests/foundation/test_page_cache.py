@@ -309,3 +309,20 @@ def test_the_tag_cloud_is_cached_until_a_campaign_or_its_tags_change(django_capt
         campaign.status = campaign.Status.DRAFT  # no longer public: its tags leave the cloud
         campaign.save(update_fields=["status"])
     assert selectors.tag_cloud(limit=5) == []
+
+
+def test_an_rsvp_shows_at_once_on_the_event_its_campaign_and_its_group(client, django_capture_on_commit_callbacks):
+    """The campaign and group pages depend on each event their events section shows."""
+    from events.services.rsvps import rsvp_create
+
+    campaign, group = CampaignFactory(), GroupFactory()
+    event = EventFactory(campaign=campaign, group=group, capacity=None)
+    paths = [event.get_absolute_url(), campaign.get_absolute_url(), group.get_absolute_url(), "/events/"]
+    for path in paths:
+        assert "0 going" in warm(client, path).content.decode(), path
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_create(event_id=event.pk, user=UserFactory())
+    for path in paths:
+        response = fetch(client, path)
+        assert response[page_cache.HIT_HEADER] == "miss", path
+        assert "1 going" in response.content.decode(), path
