@@ -317,12 +317,13 @@ def test_an_rsvp_shows_at_once_on_the_event_its_campaign_and_its_group(client, d
 
     campaign, group = CampaignFactory(), GroupFactory()
     event = EventFactory(campaign=campaign, group=group, capacity=None)
-    paths = [event.get_absolute_url(), campaign.get_absolute_url(), group.get_absolute_url(), "/events/"]
-    for path in paths:
-        assert "0 going" in warm(client, path).content.decode(), path
+    cards = {campaign.get_absolute_url(): "{n} going", group.get_absolute_url(): "{n} going", "/events/": "{n} going"}
+    cards[event.get_absolute_url()] = "<strong>{n}</strong> going"
+    for path, text in cards.items():
+        assert text.format(n=0) in warm(client, path).content.decode(), path
     with django_capture_on_commit_callbacks(execute=True):
         rsvp_create(event_id=event.pk, user=UserFactory())
-    for path in paths:
+    for path, text in cards.items():
         response = fetch(client, path)
         assert response[page_cache.HIT_HEADER] == "miss", path
-        assert "1 going" in response.content.decode(), path
+        assert text.format(n=1) in response.content.decode(), path
