@@ -6,7 +6,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Awareness campaigns"
 
     def ready(self):
-        from campaigns import integrations, policies
+        from campaigns import integrations, page_scopes, policies
         from campaigns.services import moderation
         from causeweb.core.hooks import admin_attention, home_page_sections, my_activity_sections
         from causeweb.moderation.registry import register_moderatable
@@ -14,6 +14,7 @@ class CampaignsConfig(AppConfig):
         home_page_sections.register("campaigns", integrations.home_section, order=10)
         my_activity_sections.register("campaigns", integrations.my_activity_section, order=10)
         admin_attention.register("campaigns-review", integrations.admin_attention, order=20)
+        page_scopes.watch_pages()  # the page cache's invalidation (causeweb/core/page_cache.py)
 
         # One registration per content type: who can see it (so who can flag it), and how site
         # moderators hide and restore it when they uphold a flag.

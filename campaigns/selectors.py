@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from campaigns import policies
+from campaigns import page_scopes, policies
 from campaigns.models import (
     Campaign,
     CampaignRevision,
@@ -24,6 +24,7 @@ from campaigns.models import (
     Tag,
 )
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
+from causeweb.core import page_cache
 from causeweb.moderation.selectors import flag_totals_for
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
@@ -165,6 +166,14 @@ def tag_list_in_use(*, limit: int = 30) -> QuerySet[Tag]:
         Tag.objects.filter(campaigns__status__in=PUBLIC_STATUSES)
         .annotate(n=Count("campaigns"))
         .order_by("-n", "name")[:limit]
+    )
+
+
+def tag_cloud(*, limit: int = 30) -> list[Tag]:
+    """`tag_list_in_use`, which aggregates over every public campaign's tags (10-38 ms at
+    production size), kept in the page cache until a campaign or its tags change."""
+    return page_cache.cached_value(
+        f"tag-cloud:{limit}", scopes=[page_scopes.TAG_CLOUD_SCOPE], compute=lambda: list(tag_list_in_use(limit=limit))
     )
 
 

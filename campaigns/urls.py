@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/updates/", organizer.update_create, name="update_create"),
     path("<slug:slug>/news/", page.update_list, name="updates"),
     path("<slug:slug>/sign/", signatures.sign, name="sign"),
+    path("<slug:slug>/sign/form/", page.sign_form, name="sign_form"),
     path("<slug:slug>/counter/", page.signature_counter, name="counter"),
     path("<slug:slug>/signatures.csv", organizer.signatures_csv, name="signatures_csv"),
     path("<slug:slug>/follow/", follows.follow, name="follow"),

@@ -1,5 +1,6 @@
 """What communities adds to lower layers' pages (registered in CommunitiesConfig.ready())."""
 
+from causeweb.core import page_cache
 from causeweb.core.hooks import PageSection
 from communities import policies, selectors
 from communities.models import Group
@@ -10,6 +11,7 @@ def home_section(*, request) -> PageSection:
 
 
 def campaign_groups_section(*, campaign, viewer) -> PageSection:
+    page_cache.depends_on("groups")  # the groups' names and member counts
     return PageSection(
         "communities/_campaign_section.html",
         {"groups": selectors.group_list_for_campaign(campaign_id=campaign.pk, limit=5)},

@@ -10,11 +10,12 @@ class EventsConfig(AppConfig):
         from causeweb.core.hooks import home_page_sections, my_activity_sections
         from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
-        from events import integrations, policies
+        from events import integrations, page_scopes, policies
         from events.services import moderation
 
         home_page_sections.register("events", integrations.home_section, order=20)
         my_activity_sections.register("events", integrations.my_activity_section, order=20)
+        page_scopes.watch_pages()  # the page cache's invalidation (causeweb/core/page_cache.py)
         campaign_page_sections.register("events", integrations.campaign_events_section, order=20)
         group_page_sections.register("events", integrations.group_events_section, order=10)
         register_moderatable(

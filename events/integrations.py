@@ -1,5 +1,6 @@
 """What events adds to lower layers' pages (registered in EventsConfig.ready())."""
 
+from causeweb.core import page_cache
 from causeweb.core.hooks import PageSection
 from events import policies, selectors
 from events.models import Event
@@ -11,15 +12,15 @@ def home_section(*, request) -> PageSection:
 
 
 def campaign_events_section(*, campaign, viewer) -> PageSection:
-    return PageSection(
-        "events/_campaign_section.html", {"events": selectors.event_list_for_campaign(campaign_id=campaign.pk, limit=5)}
-    )
+    events = list(selectors.event_list_for_campaign(campaign_id=campaign.pk, limit=5))
+    page_cache.depends_on(*(f"event:{event.pk}" for event in events))  # their seats and RSVPs
+    return PageSection("events/_campaign_section.html", {"events": events})
 
 
 def group_events_section(*, group, viewer) -> PageSection:
-    return PageSection(
-        "events/_group_section.html", {"events": selectors.event_list_for_group(group_id=group.pk, limit=5)}
-    )
+    events = list(selectors.event_list_for_group(group_id=group.pk, limit=5))
+    page_cache.depends_on(*(f"event:{event.pk}" for event in events))
+    return PageSection("events/_group_section.html", {"events": events})
 
 
 def share_link_target(*, target) -> bool | None:

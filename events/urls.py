@@ -14,6 +14,7 @@ urlpatterns = [
     path("rsvp/<str:token>/qr.svg", rsvp.rsvp_qr, name="rsvp_qr"),
     path("<slug:slug>/", browse.event_detail, name="detail"),
     path("<slug:slug>/rsvp/", rsvp.event_rsvp, name="rsvp"),
+    path("<slug:slug>/rsvp/form/", rsvp.rsvp_form, name="rsvp_form"),
     path("<slug:slug>/event.ics", browse.event_ics, name="ics"),
     path("<slug:slug>/card.png", sharing.event_card, name="card"),
     path("<slug:slug>/qr.svg", sharing.event_qr, name="qr"),

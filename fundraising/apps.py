@@ -13,10 +13,11 @@ class FundraisingConfig(AppConfig):
             campaign_page_sections,
         )
         from causeweb.core.hooks import admin_attention, my_activity_sections
-        from fundraising import integrations, monthly_selectors, pledge_selectors, selectors
+        from fundraising import integrations, monthly_selectors, page_scopes, pledge_selectors, selectors
 
         campaign_page_sections.register("funding", integrations.campaign_funding_section, order=10)
         my_activity_sections.register("giving", integrations.my_activity_section, order=40)
+        page_scopes.watch_pages()  # the page cache's invalidation (causeweb/core/page_cache.py)
         campaign_embed_sections.register("funding", integrations.campaign_embed_funding_section, order=10)
         campaign_currency_locks.register("donations", integrations.campaign_currency_locked)
         campaign_form_sections.register("funding_model", integrations.campaign_form_funding_section, order=10)

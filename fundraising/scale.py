@@ -11,12 +11,12 @@ import uuid
 from datetime import timedelta
 
 from causeweb.core import bulk
-from fundraising.models import CampaignFunding, Donation, Refund
+from fundraising.models import CampaignFunding, CampaignFundingShard, Donation, Refund
 from fundraising.rules import PRESET_AMOUNTS, processing_fee
 from fundraising.services.transitions import DECLINED_MESSAGE
 
 SEED_ORDER = 30
-MODELS = [Donation, Refund, CampaignFunding]
+MODELS = [Donation, Refund, CampaignFunding, CampaignFundingShard]
 DONATIONS = 1_000_000
 POPULAR_DONATIONS = (150_000, 120_000, 100_000)
 State = Donation.State

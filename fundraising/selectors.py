@@ -1,6 +1,7 @@
 """Reads for money. The campaign page's funding panel costs a constant three queries whatever the
-number of donations: the totals row (kept up to date by the services) and two short, indexed
-donor-wall lists."""
+number of donations: the totals (the campaign's CampaignFunding row plus its at most
+FUNDING_SHARDS shard rows, summed in the same query by `campaign_funding_totals`, the one read path
+for totals) and two short, indexed donor-wall lists."""
 
 import math
 from collections.abc import Iterator
@@ -10,13 +11,22 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
 from fundraising import policies, rules
-from fundraising.models import CampaignFunding, Discrepancy, Donation, MonthlyPlan, Pledge, StripeEvent
+from fundraising.models import (
+    CampaignFunding,
+    CampaignFundingShard,
+    Discrepancy,
+    Donation,
+    MonthlyPlan,
+    Pledge,
+    StripeEvent,
+)
 from fundraising.services import receipts
 
 WALL_SIZE = 5
@@ -51,12 +61,7 @@ def campaign_funding_panel(*, campaign) -> dict | None:
     or None when the campaign takes no donations. Rendered by fundraising/_campaign_panel.html."""
     if not rules.campaign_has_fundraising(campaign):
         return None
-    funding = (
-        CampaignFunding.objects.filter(campaign_id=campaign.pk)
-        .values("raised_minor", "donor_count", "currency", "funding_model")
-        .first()
-    )
-    funding = funding or {
+    funding = campaign_funding_totals(campaign_ids=[campaign.pk]).get(campaign.pk) or {
         "raised_minor": 0,
         "donor_count": 0,
         "currency": campaign.currency,
@@ -145,13 +150,39 @@ def campaign_donations(*, campaign):
     )
 
 
-def campaign_funding_totals(*, campaign_ids) -> dict[int, dict]:
-    """Raised amount and donor count of many campaigns in one query (for campaign cards/lists):
-    {campaign_id: {"raised_minor", "donor_count", "currency"}}; campaigns without donations are absent."""
-    rows = CampaignFunding.objects.filter(campaign_id__in=list(campaign_ids)).values(
-        "campaign_id", "raised_minor", "donor_count", "currency"
+def _shard_sum(field: str, output_field):
+    shards = CampaignFundingShard.objects.filter(campaign_id=OuterRef("campaign_id")).order_by()
+    total = shards.values("campaign_id").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total, output_field=output_field), Value(0))
+
+
+def with_funding_totals(fundings):
+    """CampaignFunding rows annotated with their full totals (`raised_total`, `donor_total`): the
+    row's own figures plus its shards (for admin lists)."""
+    return fundings.annotate(
+        raised_total=F("raised_minor") + _shard_sum("raised_minor", BigIntegerField()),
+        donor_total=F("donor_count") + _shard_sum("donor_count", IntegerField()),
     )
-    return {row.pop("campaign_id"): row for row in rows}
+
+
+def campaign_funding_totals(*, campaign_ids=None) -> dict[int, dict]:
+    """Raised amount and donor count of campaigns in one query (the campaign page, cards, lists,
+    reconciliation: the one read path for totals): the CampaignFunding figures plus the sum of
+    its shard rows. {campaign_id: {"raised_minor", "donor_count", "currency", "funding_model"}};
+    campaigns without donations are absent; `campaign_ids=None` is every campaign."""
+    rows = CampaignFunding.objects.all()
+    if campaign_ids is not None:
+        rows = rows.filter(campaign_id__in=list(campaign_ids))
+    rows = with_funding_totals(rows).values("campaign_id", "raised_total", "donor_total", "currency", "funding_model")
+    return {
+        row["campaign_id"]: {
+            "raised_minor": row["raised_total"],
+            "donor_count": row["donor_total"],
+            "currency": row["currency"],
+            "funding_model": row["funding_model"],
+        }
+        for row in rows
+    }
 
 
 def campaign_currency_locked(*, campaign_id: int) -> bool:
@@ -161,8 +192,15 @@ def campaign_currency_locked(*, campaign_id: int) -> bool:
 
 
 def campaign_donation_summary(*, campaign) -> dict:
-    funding = CampaignFunding.objects.filter(campaign_id=campaign.pk).values("raised_minor", "donor_count").first()
-    return funding or {"raised_minor": 0, "donor_count": 0}
+    funding = campaign_funding_totals(campaign_ids=[campaign.pk]).get(campaign.pk)
+    return (
+        {"raised_minor": funding["raised_minor"], "donor_count": funding["donor_count"]}
+        if funding
+        else {
+            "raised_minor": 0,
+            "donor_count": 0,
+        }
+    )
 
 
 def donor_row(*, donation: Donation, viewer_is_finance: bool) -> dict:

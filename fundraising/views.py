@@ -7,7 +7,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
@@ -23,6 +22,7 @@ from campaigns.services import sharing as campaign_sharing
 from causeweb.core import ratelimits
 from causeweb.core.csv_export import csv_stream_response
 from causeweb.core.exceptions import Conflict, PermissionDenied, RateLimited, ValidationError, error_messages
+from causeweb.core.pagination import CappedPaginator
 from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, monthly_selectors, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
@@ -313,7 +313,10 @@ def _organizer_campaign(request, slug: str):
 def campaign_donations(request, slug: str):
     campaign = _organizer_campaign(request, slug)
     finance = policies.can_see_anonymous_donors(request.user)
-    page = Paginator(selectors.campaign_donations(campaign=campaign), 50).get_page(request.GET.get("page"))
+    # Bounded like the public lists (the CSV export has every donation).
+    page = CappedPaginator(selectors.campaign_donations(campaign=campaign), 50, cap=10_000).get_page(
+        request.GET.get("page")
+    )
     rows = [selectors.donor_row(donation=d, viewer_is_finance=finance) for d in page.object_list]
     return render(
         request,

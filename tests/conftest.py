@@ -54,6 +54,14 @@ def _media_root(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Most tests change rows inside a transaction that never commits, so the invalidation (sent
+    on commit) never comes: the page cache is off except in its own tests
+    (tests/foundation/test_page_cache.py turns it on)."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _locmem_cache(settings):
     """Each test gets a clean local-memory cache (rate limits, click de-duplication...)."""
     from django.core.cache import cache

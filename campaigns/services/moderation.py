@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment
+from campaigns.page_scopes import TAG_CLOUD_SCOPE, campaign_changed
+from causeweb.core import page_cache
 from causeweb.core.exceptions import ValidationError
 from causeweb.moderation.services import flag_create
 from causeweb.notifications.kinds import Kind
@@ -21,10 +23,12 @@ def comment_flag(*, comment: Comment, reporter, reason: str, note: str = ""):
 def comment_hide_by_site_moderator(comment: Comment, *, moderator, reason: str = "") -> None:
     """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
     Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=moderator)
+    campaign_changed(comment.campaign_id)
 
 
 def comment_restore_by_site_moderator(comment: Comment, *, moderator) -> None:
     Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_by=None)
+    campaign_changed(comment.campaign_id)
 
 
 @transaction.atomic
@@ -55,6 +59,8 @@ def campaign_restore_by_site_moderator(campaign: Campaign, *, moderator) -> None
     Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
         status=Campaign.Status.PENDING_REVIEW, submitted_at=timezone.now()
     )
+    campaign_changed(campaign.pk)
+    page_cache.changed(TAG_CLOUD_SCOPE)
 
 
 def comment_author(comment: Comment):

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import Campaign, Comment, Signature
+from causeweb.core import page_cache
 
 TRENDING_WINDOW = timedelta(days=7)
 SCORED_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
@@ -80,6 +81,7 @@ def campaign_trending_refresh(*, now=None) -> int:
     Idempotent; returns the number of public campaigns scored."""
     now = now or timezone.now()
     Campaign.objects.exclude(status__in=SCORED_STATUSES).exclude(trending_score=0).update(trending_score=0)
+    page_cache.changed("campaigns")  # the lists' trending order
     return Campaign.objects.filter(status__in=SCORED_STATUSES).update(
         trending_score=trending_score_expression(since=now - TRENDING_WINDOW, now=now)
     )

@@ -54,6 +54,10 @@ def detail_context(request, campaign: Campaign, *, preview: bool = False, **form
         "share_url": share_url,
         "cover_url": request.build_absolute_uri(campaign.cover.url) if campaign.cover else "",
         "signature_form": forms.get("signature_form") or SignatureForm(user=user),
+        # An anonymous visitor's sign form (and its CSRF token) is loaded on its own, so the page
+        # itself is the same for every visitor and cacheable (causeweb/core/page_cache.py); a
+        # form re-rendered with its errors is shown inline.
+        "defer_sign_form": not user.is_authenticated and "signature_form" not in forms,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "update_form": forms.get("update_form") or UpdateForm(),
         "edit_window_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),

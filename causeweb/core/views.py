@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found as default_page_not_found
 from django.views.defaults import server_error as default_server_error
 
-from causeweb.core import outage
+from causeweb.core import outage, page_cache
 from causeweb.core.api_errors import json_error
 from causeweb.core.hooks import home_page_sections
 
@@ -18,7 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
+@page_cache.cached_page
 def home(request):
+    # Each app's section shows its list's figures (causeweb/core/page_cache.py).
+    page_cache.depends_on("campaigns", "events", "groups")
     return render(request, "home.html", {"sections": home_page_sections.sections(request=request)})
 
 

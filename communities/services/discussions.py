@@ -14,6 +14,7 @@ from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify, notify_bulk
 from communities.models import Group, Membership, Post, Reaction, Thread
+from communities.page_scopes import group_changed
 from communities.services._common import (
     access_of,
     clean_text,
@@ -134,6 +135,7 @@ def post_create(*, author, thread: Thread, body: str, parent: Post | None = None
         thread=thread, author=author, parent=parent, body=body, body_html=highlight_mentions(render_markdown(body))
     )
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+    group_changed(thread.group_id)  # the thread's row on the group page
     post.thread = thread
     mentioned = _notify_mentions(post, group)
     _notify_participants(post, group, skip_user_ids=mentioned)

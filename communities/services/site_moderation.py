@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from causeweb.moderation.services import moderation_action_record
 from communities.models import Group, Post, Thread
+from communities.page_scopes import group_changed
 from communities.policies import GroupAccess
 
 
@@ -29,10 +30,12 @@ def site_moderator_read_record(*, access: GroupAccess, what: str, target=None, m
 def post_hide_by_site_moderator(post: Post, *, moderator, reason: str = "") -> None:
     """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
     Post.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True, hidden_by=moderator)
+    group_changed(post.thread.group_id)
 
 
 def post_restore_by_site_moderator(post: Post, *, moderator) -> None:
     Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_by=None)
+    group_changed(post.thread.group_id)
 
 
 def post_author(post: Post):
@@ -42,10 +45,12 @@ def post_author(post: Post):
 def thread_hide_by_site_moderator(thread: Thread, *, moderator, reason: str = "") -> None:
     """Idempotent; the same hide the group's own moderators use (only moderators see it)."""
     Thread.objects.filter(pk=thread.pk, is_hidden=False).update(is_hidden=True)
+    group_changed(thread.group_id)
 
 
 def thread_restore_by_site_moderator(thread: Thread, *, moderator) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_hidden=False)
+    group_changed(thread.group_id)
 
 
 def thread_author(thread: Thread):
@@ -56,10 +61,12 @@ def group_hide_by_site_moderator(group: Group, *, moderator, reason: str = "") -
     """Idempotent: the group leaves every list and its pages 404 for all but its owners and site
     moderators (communities.policies.GroupAccess.can_view_group); nothing in it is deleted."""
     Group.objects.filter(pk=group.pk, hidden_at__isnull=True).update(hidden_at=timezone.now(), hidden_by=moderator)
+    group_changed(group.pk)
 
 
 def group_restore_by_site_moderator(group: Group, *, moderator) -> None:
     Group.objects.filter(pk=group.pk).update(hidden_at=None, hidden_by=None)
+    group_changed(group.pk)
 
 
 def group_author(group: Group):

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from causeweb.core import page_cache
 from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import PermissionDenied
+from causeweb.core.pagination import CappedPaginator
 from communities import forms, policies, previews, selectors
 from communities.hooks import group_page_sections
 from communities.services import groups as group_services
@@ -18,15 +19,17 @@ from communities.views._common import flag_reasons, with_group
 GROUPS_PER_PAGE = 24
 
 
+@page_cache.cached_page
 def communities_list(request):
+    page_cache.depends_on("groups")
     form = forms.GroupSearchForm(request.GET or None)
     query = cause = place = ""
     if form.is_valid():
         query, place = form.cleaned_data["q"], form.cleaned_data["place"]
         cause = form.cleaned_data["cause"].slug if form.cleaned_data["cause"] else ""
-    page = Paginator(selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/list.html",
@@ -78,8 +81,11 @@ def group_edit(request, group, access):
     )
 
 
+@page_cache.cached_page
 @with_group
 def group_detail(request, group, access):
+    # The supported campaigns' cards show their figures; the events section its events.
+    page_cache.depends_on(f"group:{group.pk}", "campaigns", "events")
     site_moderator_read_record(access=access, what="group")
     threads = []
     if access.can_read_discussions:

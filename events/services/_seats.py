@@ -9,6 +9,7 @@ from django.utils import timezone
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from events.models import RSVP, Event, new_check_in_code
+from events.page_scopes import event_changed
 from events.services._common import HOLD_EXPIRED, _event_context, _hold_line, _hold_until, _online_line
 from events.services.links import rsvp_manage_url
 
@@ -32,6 +33,7 @@ def _add_seats(event: Event, *, going: int = 0, offered: int = 0) -> None:
     Event.objects.filter(pk=event.pk).update(
         going_seats=F("going_seats") + going, offered_seats=F("offered_seats") + offered
     )
+    event_changed(event)
 
 
 def _fits(event: Event, seats: int) -> bool:

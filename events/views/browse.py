@@ -1,13 +1,14 @@
 """Browsing events: the list with its filters, an event's page and its calendar file."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from causeweb.core import page_cache
 from causeweb.core.geocoding import place_suggestions
+from causeweb.core.pagination import CappedPaginator
 from events import policies, previews, selectors
 from events.calendar import calendar_ics, google_calendar_url
 from events.forms import EventFilterForm, RSVPForm
@@ -18,10 +19,12 @@ from events.views._common import event_or_404
 
 
 @require_safe
+@page_cache.cached_page
 def events_list(request):
+    page_cache.depends_on("events")
     form = EventFilterForm(request.GET or None)
     filters = form.to_filters() if request.GET else EventFilterForm().to_filters()
-    page = Paginator(selectors.event_list_public(filters=filters), 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.event_list_public(filters=filters), 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -43,8 +46,10 @@ def place_autocomplete(request):
 
 
 @require_safe
+@page_cache.cached_page
 def event_detail(request, slug):
     event = event_or_404(slug, request.user)
+    page_cache.depends_on(f"event:{event.pk}")
     viewer_rsvp = selectors.rsvp_active_for_user(event=event, user=request.user)
     now = timezone.now()
     context = {
@@ -56,6 +61,9 @@ def event_detail(request, slug):
         "show_online_link": policies.can_see_online_link(event, viewer=request.user, rsvp=viewer_rsvp),
         "rsvp_open": policies.can_rsvp(event, now=now),
         "rsvp_form": RSVPForm(signed_in=request.user.is_authenticated, event=event),
+        # A visitor's RSVP form (with its CSRF token) loads on its own: the page stays shareable
+        # and cacheable (causeweb/core/page_cache.py).
+        "defer_rsvp_form": not request.user.is_authenticated,
         "public_attendees": selectors.event_public_attendees(event=event),
         "waitlist_count": selectors.event_waitlist_count(event=event),
         "event_zone": event.zone,

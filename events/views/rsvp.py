@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -21,6 +22,17 @@ from events.models import RSVP
 from events.services import rsvps
 from events.services.links import rsvp_id_from_confirm_token, rsvp_id_from_token, rsvp_manage_url
 from events.views._common import event_or_404
+
+
+@require_safe
+def rsvp_form(request, slug):
+    """The RSVP form for an anonymous visitor, loaded by htmx into the shared event page (which
+    then carries no CSRF token); without JavaScript the page links here, a page of its own."""
+    event = event_or_404(slug, request.user)
+    if request.user.is_authenticated or not policies.can_rsvp(event, now=timezone.now()):
+        return redirect(event)
+    template = "events/_rsvp_form.html" if request.htmx else "events/rsvp_form.html"
+    return render(request, template, {"event": event, "rsvp_form": RSVPForm(signed_in=False, event=event)})
 
 
 @require_POST

@@ -4,19 +4,28 @@ from django.contrib import admin
 
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.money import format_money
+from fundraising import selectors
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link
 from fundraising.models import CampaignFunding, Pledge
 
 
 @admin.register(CampaignFunding)
 class CampaignFundingAdmin(FinanceOnlyAdmin):
-    list_display = ("campaign", "raised", "donor_count", "updated_at")
+    list_display = ("campaign", "raised", "donors", "updated_at")
     list_select_related = ("campaign",)
     search_fields = ("campaign__title",)
 
-    @admin.display(description="raised", ordering="raised_minor")
+    def get_queryset(self, request):
+        # The row alone misses what the shards hold since the last roll-up (split counters).
+        return selectors.with_funding_totals(super().get_queryset(request))
+
+    @admin.display(description="raised", ordering="raised_total")
     def raised(self, funding):
-        return format_money(funding.raised_minor, funding.currency)
+        return format_money(funding.raised_total, funding.currency)
+
+    @admin.display(description="donors", ordering="donor_total")
+    def donors(self, funding):
+        return funding.donor_total
 
 
 @admin.register(Pledge)

@@ -9,8 +9,12 @@ the row and returns early when the step was already taken:
 plus one deliberate extra edge: failed/canceled -> succeeded when Stripe itself reports the
 payment succeeded (a charge must never go uncounted, whatever we believed before).
 
-CampaignFunding is the per-campaign total every page shows. It changes only in the transaction
-that changes a donation's state, with F() expressions, so concurrent webhooks cannot lose updates.
+CampaignFunding is the per-campaign total every page shows: its own figures (the seed, a
+reconciliation's repair) plus its CampaignFundingShard rows, summed on read by
+`fundraising.selectors.campaign_funding_totals` (the one read path). A donation's state change
+adds its delta to one of FUNDING_SHARDS shard rows in the same transaction (INSERT ... ON CONFLICT
+DO UPDATE SET x = x + d), so concurrent webhooks cannot lose updates and a burst to one campaign
+does not queue on one row.
 """
 
 import uuid
@@ -62,6 +66,31 @@ class CampaignFunding(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id}: {self.raised_minor} {self.currency} from {self.donor_count}"
+
+
+# Shard rows per campaign: a burst of N concurrent successes to one campaign waits on one row only
+# when two of them pick the same shard (docs/performance.md has the measurements).
+FUNDING_SHARDS = 16
+
+
+class CampaignFundingShard(models.Model):
+    """One of a campaign's FUNDING_SHARDS running deltas on top of its CampaignFunding figures.
+    A shard may go negative (a refund on another shard than its donation's); the sum cannot."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="funding_shards")
+    shard = models.PositiveSmallIntegerField()
+    raised_minor = models.BigIntegerField(default=0)
+    donor_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "campaign funding shard"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "shard"], name="funding_shard_unique"),
+            models.CheckConstraint(condition=Q(shard__lt=FUNDING_SHARDS), name="funding_shard_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}#{self.shard}: {self.raised_minor:+} / {self.donor_count:+}"
 
 
 class StripeCustomer(models.Model):
@@ -158,6 +187,14 @@ class Donation(models.Model):
                 "id",
                 condition=Q(state__in=("succeeded", "partially_refunded")),
                 name="donation_wall_top_paid",
+            ),  # fmt: skip
+            # The organizer's donations tab (`campaign_donations`): every paid state, refunded too.
+            models.Index(
+                "campaign",
+                F("succeeded_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=("succeeded", "partially_refunded", "refunded")),
+                name="donation_organizer_paid",
             ),  # fmt: skip
             models.Index(fields=["state", "created_at"], name="donation_state_created"),
         ]

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from fundraising.models import CampaignFunding, Discrepancy, Donation
+from fundraising.models import Discrepancy, Donation
+from fundraising.selectors import campaign_funding_totals
 from fundraising.services.reconciliation_records import Tally
-from fundraising.services.transitions import _funding_ensure
+from fundraising.services.transitions import _funding_ensure, _funding_lock_all, _funding_set
 
 COUNTED_DONOR_STATES = (Donation.State.SUCCEEDED, Donation.State.PARTIALLY_REFUNDED)
 
@@ -30,10 +31,7 @@ def _check_totals(run, tally: Tally, *, ledger_totals=_ledger_totals) -> None:
     """`ledger_totals` is the summing function (the run passes its own name for it, so a test can
     hold the run at the moment it sums under the lock)."""
     ledger = ledger_totals()
-    stored = {
-        row["campaign_id"]: (row["raised_minor"], row["donor_count"])
-        for row in CampaignFunding.objects.values("campaign_id", "raised_minor", "donor_count")
-    }
+    stored = {cid: (row["raised_minor"], row["donor_count"]) for cid, row in campaign_funding_totals().items()}
     for campaign_id in sorted(set(ledger) | set(stored)):
         tally.campaigns += 1
         if ledger.get(campaign_id, (0, 0)) == stored.get(campaign_id, (0, 0)):
@@ -42,14 +40,15 @@ def _check_totals(run, tally: Tally, *, ledger_totals=_ledger_totals) -> None:
             if campaign_id not in stored:
                 currency = Donation.objects.filter(campaign_id=campaign_id).values_list("currency", flat=True).first()
                 _funding_ensure(campaign_id=campaign_id, currency=currency)
-            # Locked first, then summed: a webhook that is moving this total waits for the lock and
-            # adds its delta on top of what we write (its donation change is not committed yet).
-            funding = CampaignFunding.objects.select_for_update().get(campaign_id=campaign_id)
+            # Locked first (the row and every shard), then summed: a webhook that is moving this
+            # total waits for its shard and adds its delta on top of what we write.
+            funding = _funding_lock_all(campaign_id=campaign_id)
+            shown = campaign_funding_totals(campaign_ids=[campaign_id])[campaign_id]
+            before = {"raised_minor": shown["raised_minor"], "donor_count": shown["donor_count"]}
             raised, donors = ledger_totals([campaign_id]).get(campaign_id, (0, 0))
-            if (funding.raised_minor, funding.donor_count) == (raised, donors):
+            if (before["raised_minor"], before["donor_count"]) == (raised, donors):
                 continue
-            before = {"raised_minor": funding.raised_minor, "donor_count": funding.donor_count}
-            CampaignFunding.objects.filter(pk=funding.pk).update(raised_minor=raised, donor_count=donors)
+            _funding_set(campaign_id=campaign_id, raised_minor=raised, donor_count=donors)
             tally.repaired(
                 Discrepancy.Kind.FUNDING_DRIFT,
                 f"campaign:{campaign_id}",

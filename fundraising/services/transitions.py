@@ -5,17 +5,25 @@
     failed/canceled -> succeeded (Stripe itself says the money moved)
 
 Each `_mark_*` works on a donation locked by `_lock` and returns False when the step was already
-taken; the campaign's totals move in the same transaction (`_funding_add`, F() expressions).
+taken; the campaign's totals move in the same transaction (`_funding_add`, on a shard row).
 Also here: the messages a donor is shown about the outcome of a payment.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway, rules
-from fundraising.models import CampaignFunding, Donation, MonthlyCharge, MonthlyPlan, Pledge
+from fundraising.models import (
+    FUNDING_SHARDS,
+    CampaignFunding,
+    CampaignFundingShard,
+    Donation,
+    MonthlyCharge,
+    MonthlyPlan,
+    Pledge,
+)
+from fundraising.page_scopes import funding_changed
 from fundraising.services import receipts
 
 # The donor-facing messages live in fundraising.rules (one map of Stripe's codes); kept here by
@@ -33,25 +41,59 @@ class EventMismatch(Conflict):
         super().__init__(message, code="stripe_mismatch")
 
 
+# One statement on PostgreSQL and SQLite alike: the shard row is created or moved, never lost.
+_SHARD_ADD_SQL = """
+    INSERT INTO fundraising_campaignfundingshard (campaign_id, shard, raised_minor, donor_count)
+    VALUES (%s, %s, %s, %s)
+    ON CONFLICT (campaign_id, shard) DO UPDATE
+    SET raised_minor = fundraising_campaignfundingshard.raised_minor + excluded.raised_minor,
+        donor_count = fundraising_campaignfundingshard.donor_count + excluded.donor_count
+"""
+assert CampaignFundingShard._meta.db_table == "fundraising_campaignfundingshard"
+
+
 def _lock(donation_id: int) -> Donation:
     return Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation_id)
 
 
-def _funding_add(*, campaign_id: int, currency: str, raised_delta: int, donor_delta: int) -> None:
-    """Move a campaign's totals with one UPDATE ... SET x = x + d (no lost updates)."""
+def _funding_add(*, campaign_id: int, currency: str, raised_delta: int, donor_delta: int, donation_id: int) -> None:
+    """Move a campaign's totals: add the deltas to one shard row (the donation's, by id) with one
+    INSERT ... ON CONFLICT DO UPDATE SET x = x + d (no lost updates). The shard row stays locked
+    to the commit; concurrent successes to one campaign share a shard, and so wait, only 1 time in
+    FUNDING_SHARDS. The CampaignFunding row (currency, funding model) is only read."""
     if not raised_delta and not donor_delta:
         return
-    updated = CampaignFunding.objects.filter(campaign_id=campaign_id).update(
-        raised_minor=F("raised_minor") + raised_delta, donor_count=F("donor_count") + donor_delta
-    )
-    if not updated:
-        _funding_ensure(campaign_id=campaign_id, currency=currency)
-        CampaignFunding.objects.filter(campaign_id=campaign_id).update(
-            raised_minor=F("raised_minor") + raised_delta, donor_count=F("donor_count") + donor_delta
+    _funding_ensure(campaign_id=campaign_id, currency=currency)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SHARD_ADD_SQL,
+            [campaign_id, donation_id % FUNDING_SHARDS, raised_delta, donor_delta],
         )
+    funding_changed(campaign_id)
+
+
+def _funding_lock_all(*, campaign_id: int) -> CampaignFunding:
+    """Lock a campaign's totals whole, for a repair: its CampaignFunding row, then all its shard
+    rows in order (created first, so none can appear under the lock). A webhook moving the total
+    meanwhile waits on its shard and adds its delta on top of what the repair writes."""
+    CampaignFundingShard.objects.bulk_create(
+        [CampaignFundingShard(campaign_id=campaign_id, shard=n) for n in range(FUNDING_SHARDS)], ignore_conflicts=True
+    )
+    funding = CampaignFunding.objects.select_for_update().get(campaign_id=campaign_id)
+    list(CampaignFundingShard.objects.select_for_update().filter(campaign_id=campaign_id).order_by("shard"))
+    return funding
+
+
+def _funding_set(*, campaign_id: int, raised_minor: int, donor_count: int) -> None:
+    """Under `_funding_lock_all`: the totals become exactly these (shards folded to zero)."""
+    CampaignFunding.objects.filter(campaign_id=campaign_id).update(raised_minor=raised_minor, donor_count=donor_count)
+    CampaignFundingShard.objects.filter(campaign_id=campaign_id).update(raised_minor=0, donor_count=0)
+    funding_changed(campaign_id)
 
 
 def _funding_ensure(*, campaign_id: int, currency: str) -> None:
+    if CampaignFunding.objects.filter(campaign_id=campaign_id).exists():
+        return
     try:
         with transaction.atomic():
             CampaignFunding.objects.get_or_create(campaign_id=campaign_id, defaults={"currency": currency})
@@ -97,6 +139,7 @@ def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: st
         currency=donation.currency,
         raised_delta=donation.counted_minor,
         donor_delta=1,
+        donation_id=donation.pk,
     )
     receipts.receipt_send(donation)
     # The donation collecting a pledge (off-session at the deadline, on-session after a failed
@@ -176,4 +219,5 @@ def _apply_refund(donation: Donation, *, amount_minor: int) -> None:
         currency=donation.currency,
         raised_delta=donation.counted_minor - counted_before,
         donor_delta=-1 if was_counted_donor and donation.state == Donation.State.REFUNDED else 0,
+        donation_id=donation.pk,
     )

@@ -55,13 +55,23 @@ def test_anonymous_pages_do_not_render_the_csrf_token_on_body(client):
     assert "X-CSRFToken" not in client.get("/").content.decode()
 
 
-def test_an_anonymous_page_with_a_form_sets_the_csrf_cookie_and_is_private(client):
+def test_the_pages_with_a_visitor_form_are_public_and_the_form_with_its_cookie_is_private(client):
+    """The sign and RSVP forms load as fragments (causeweb/core/page_cache.py), so the campaign and
+    event pages set no CSRF cookie; the fragment does, and is private."""
     campaign = CampaignFactory()
-    response = client.get(campaign.get_absolute_url())
-    assert response.status_code == 200
-    assert settings.CSRF_COOKIE_NAME in response.cookies  # the sign form
-    assert "private" in cache_control(response)
-    assert "public" not in cache_control(response)
+    event = EventFactory()
+    for page, form in (
+        (campaign.get_absolute_url(), f"/campaigns/{campaign.slug}/sign/form/"),
+        (event.get_absolute_url(), f"/events/{event.slug}/rsvp/form/"),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert response.cookies == {}
+        assert cache_control(response) == {"public", "max-age=60"}
+        fragment = client.get(form, HTTP_HX_REQUEST="true")
+        assert settings.CSRF_COOKIE_NAME in fragment.cookies
+        assert "private" in cache_control(fragment)
+        assert "public" not in cache_control(fragment)
 
 
 def test_a_visitor_sending_a_session_cookie_does_not_get_a_public_page(client):

@@ -9,9 +9,9 @@ from django.test import Client
 
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
-from fundraising.models import CampaignFunding, Donation, StripeEvent
+from fundraising.models import Donation, StripeEvent
 from tests.fundraising.conftest import intent_object, sign, stripe_event
-from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
+from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, funding_totals
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def test_200_succeeded_events_each_delivered_twice_concurrently_count_exactly_on
 
     assert statuses == [200] * 400
     assert Donation.objects.filter(campaign=campaign, state=Donation.State.SUCCEEDED).count() == 200
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)
     assert funding.raised_minor == sum(100 + i for i in range(200)) == 39_900
     assert funding.donor_count == 200
     assert StripeEvent.objects.count() == 200
@@ -59,7 +59,7 @@ def test_same_payment_reported_under_different_event_ids_concurrently_counts_onc
     ]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(_deliver, deliveries)) == {200}
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (20_000, 20)
     assert StripeEvent.objects.count() == 80
 
@@ -101,7 +101,7 @@ def test_double_click_charges_the_card_once(stripe_browser):
     assert donation.state == Donation.State.SUCCEEDED
     charges = gateway.client().v1.charges.list(params={"customer": donation.stripe_customer_id})
     assert len(charges.data) == 1 and charges.data[0].amount == 2500
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
 
 
@@ -139,7 +139,7 @@ def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
     assert donation.state == Donation.State.REFUNDED and donation.refunded_minor == 3000
     charge = gateway.client().v1.charges.retrieve(donation.stripe_charge_id)
     assert charge.amount_refunded == 3000
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (0, 0)
 
 
@@ -154,10 +154,12 @@ def _lock_waiters(cursor) -> list[str]:
 
 def test_donation_burst_of_500_to_one_campaign_is_exact_and_reports_its_lock_waits():
     """500 donations to one campaign succeed at once through the signed webhook (the success
-    transition: donation row lock, then `UPDATE campaign_funding SET raised = raised + x`), from 16
-    connections as the load test drives it. Every one counts, exactly once. The sampler of
-    pg_stat_activity prints how many connections wait on a lock and in which query (run with -s;
-    the measured numbers are in docs/performance.md)."""
+    transition: donation row lock, then `x = x + d` on one of the campaign's FUNDING_SHARDS shard
+    rows), from 16 connections as the load test drives it. Every one counts, exactly once. The
+    sampler of pg_stat_activity prints how many connections wait on a lock and in which query (run
+    with -s; the measured numbers are in docs/performance.md). With one totals row 90-96% of the
+    samples had a waiter (10 of 16 connections on average); with the shards the burst must not
+    queue: at most a quarter of the samples may see one."""
     import collections
     import statistics
     import threading
@@ -213,7 +215,7 @@ def test_donation_burst_of_500_to_one_campaign_is_exact_and_reports_its_lock_wai
 
     assert errors == [None] * connections_count
     assert sorted(status for statuses in results for status in statuses) == [200] * total
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)
     assert funding.raised_minor == sum(500 + i for i in range(total)) == 374_750
     assert funding.donor_count == total
     assert Donation.objects.filter(campaign=campaign, state=Donation.State.SUCCEEDED).count() == total
@@ -229,3 +231,4 @@ def test_donation_burst_of_500_to_one_campaign_is_exact_and_reports_its_lock_wai
         f"{len(waiting)}/{len(samples)} samples with a waiter; waiting in {waiting_in.most_common(3)}"
     )
     assert samples  # the sampler saw the burst; its numbers are in docs/performance.md
+    assert len(waiting) <= len(samples) // 4, waiting_in.most_common(3)

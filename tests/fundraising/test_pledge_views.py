@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fundraising import rules
-from fundraising.models import CampaignFunding, Pledge
+from fundraising.models import Pledge
 from fundraising.services import funding_model
-from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory
+from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory, funding_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_organizer_chooses_the_funding_model(client):
     assert client.get(url).status_code == 200
     response = client.post(url, {"funding_model": "all_or_nothing"})
     assert response.status_code == 302
-    assert CampaignFunding.objects.get(campaign=campaign).funding_model == "all_or_nothing"
+    assert funding_totals(campaign).funding_model == "all_or_nothing"
 
     no_deadline = FundraisingCampaignFactory(organizer=campaign.organizer, deadline=None)
     url = reverse("fundraising:funding_settings", kwargs={"slug": no_deadline.slug})

@@ -16,7 +16,7 @@ from causeweb.core.exceptions import PermissionDenied
 from fundraising import gateway
 from fundraising.models import CampaignFunding, Discrepancy, Donation, ReconciliationRun, Refund
 from fundraising.services import reconciliation
-from tests.fundraising.factories import DonationFactory, UserFactory
+from tests.fundraising.factories import DonationFactory, UserFactory, funding_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_charge_found_by_metadata_alone_and_refunds_listed_per_charge(fake_strip
         ("re_1", 1000)
     ]
     assert ("refunds", {"charge": "ch_9", "limit": gateway.LIST_PAGE_SIZE}) in fake.calls
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (2000, 1)
     assert run.fixed_count == 2 and run.flagged_count == 0
     assert reconciliation.reconciliation_run().fixed_count == 0
@@ -195,7 +195,7 @@ def test_unknown_charge_and_second_charge_for_one_donation_are_flagged(fake_stri
     assert "second charge" in flagged["ch_second"].message
     paid.refresh_from_db()
     assert paid.stripe_payment_intent_id == "pi_first"
-    assert CampaignFunding.objects.get(campaign=campaign).raised_minor == 3000
+    assert funding_totals(campaign).raised_minor == 3000
 
 
 def finance_user():

@@ -100,7 +100,12 @@ def test_funding_totals_for_many_campaigns_in_one_query(django_assert_num_querie
     paid(campaigns[2], 700)
     with django_assert_num_queries(1):
         totals = selectors.campaign_funding_totals(campaign_ids=[c.pk for c in campaigns])
-    assert totals[campaigns[0].pk] == {"raised_minor": 1500, "donor_count": 2, "currency": "EUR"}
+    assert totals[campaigns[0].pk] == {
+        "raised_minor": 1500,
+        "donor_count": 2,
+        "currency": "EUR",
+        "funding_model": "keep",
+    }
     assert totals[campaigns[2].pk]["raised_minor"] == 700
     assert campaigns[1].pk not in totals
 

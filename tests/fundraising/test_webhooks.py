@@ -8,10 +8,10 @@ import pytest
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
 from fundraising import gateway
-from fundraising.models import CampaignFunding, Donation, Refund, StripeEvent
+from fundraising.models import Donation, Refund, StripeEvent
 from fundraising.services import refunds, webhooks
 from tests.fundraising.conftest import charge_object, intent_object, sign, stripe_event
-from tests.fundraising.factories import DonationFactory
+from tests.fundraising.factories import DonationFactory, funding_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def donation(campaign):
 
 
 def totals(campaign):
-    row = CampaignFunding.objects.filter(campaign=campaign).first()
+    row = funding_totals(campaign)
     return (row.raised_minor, row.donor_count) if row else (0, 0)
 
 

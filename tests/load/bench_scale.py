@@ -43,6 +43,10 @@ SIZES = [
 ]  # fmt: skip
 MOST_POPULAR = """SELECT c.slug FROM campaigns_campaign c JOIN fundraising_campaignfunding f ON f.campaign_id = c.id
                   WHERE c.status = 'published' ORDER BY f.donor_count DESC, c.id LIMIT 1"""
+BUSIEST_EVENT = """SELECT slug FROM events_event WHERE hidden_at IS NULL AND status = 'scheduled'
+                   AND starts_at > now() ORDER BY going_seats DESC, id LIMIT 1"""
+BIGGEST_GROUP = """SELECT slug FROM communities_group WHERE hidden_at IS NULL AND visibility = 'public'
+                   ORDER BY member_count DESC, id LIMIT 1"""
 
 
 def server_env(database_url: str, tmp: str) -> dict[str, str]:
@@ -134,12 +138,18 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
     with psycopg2.connect(database_url) as conn, conn.cursor() as cursor:
         cursor.execute(MOST_POPULAR)
         popular = cursor.fetchone()[0]
+        cursor.execute(BUSIEST_EVENT)
+        event = cursor.fetchone()[0]
+        cursor.execute(BIGGEST_GROUP)
+        group = cursor.fetchone()[0]
     pages = {
         "/healthz (ceiling)": "/healthz",
         "home": "/",
         "campaign list": "/campaigns/",
         "most popular campaign": f"/campaigns/{popular}/",
         "event list": "/events/",
+        "busiest event page": f"/events/{event}/",
+        "biggest group page": f"/groups/{group}/",
         "API campaign list": "/api/v1/campaigns/",
     }
     port = free_port()

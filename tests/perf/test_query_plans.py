@@ -17,6 +17,7 @@ from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign, Signature
 from causeweb.core import bulk
 from causeweb.core.management.commands import seed_scale
+from causeweb.core.pagination import LIST_COUNT_CAP
 from events import selectors as event_selectors
 from events.models import Event
 from fundraising import selectors as fundraising_selectors
@@ -119,3 +120,24 @@ def test_the_guard_catches_an_unindexed_sort(seeded):
     """The guard itself: ordering donations by a column no index serves is refused."""
     with pytest.raises(AssertionError, match="sort over rows"):
         assert_bounded(Donation.objects.filter(campaign_id=popular_campaign().pk).order_by("message")[:5])
+
+
+@pytest.mark.parametrize("sort", ["trending", "newest", "supported"])
+def test_list_counts_are_capped_and_read_an_index(seeded, sort):
+    """The campaign list's count (CappedPaginator): COUNT(*) over at most cap + 1 rows of an index."""
+    plan = assert_bounded(campaign_selectors.campaign_search(sort=sort)[: LIST_COUNT_CAP + 1])
+    assert plan["Node Type"] == "Limit"
+
+
+def test_event_list_count_is_capped(seeded):
+    plan = assert_bounded(
+        event_selectors.event_list_public(filters=event_selectors.EventFilters())[: LIST_COUNT_CAP + 1]
+    )
+    assert plan["Node Type"] == "Limit"
+
+
+def test_organizer_donations_tab_reads_its_partial_index_in_order(seeded):
+    """Paid donations of the most popular campaign, refunded ones too, newest first: the
+    `donation_organizer_paid` partial index (the wall's indexes leave refunded donations out)."""
+    plan = assert_bounded(fundraising_selectors.campaign_donations(campaign=popular_campaign())[:50])
+    assert "donation_organizer_paid" in {n.get("Index Name") for n in nodes(plan)}

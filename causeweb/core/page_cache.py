@@ -1,0 +1,210 @@
+"""A server-side cache of the anonymous visitor's HTML pages, invalidated exactly.
+
+The hot public pages (home, the campaign, event and group lists and pages) are the same for every
+anonymous visitor, so their rendered HTML is kept in the fail-soft Redis cache
+(`causeweb.core.cache`) and served without a query. What a page shows is named by **scopes**:
+`campaign:<id>`, `event:<id>`, `group:<id>` for one object's page, and `campaigns`, `events`,
+`groups` for anything that lists them. Each scope has a version token in the cache:
+
+- while a page renders, the view and the sections it shows call `depends_on(scope, ...)`; the
+  stored copy records the token of every scope it depends on;
+- a write that changes what a scope shows calls `changed(scope, ...)` (directly in the service, or
+  through `watch(Model, scopes)` for rows saved or deleted with the ORM); the new token is written
+  in the transaction's `on_commit`, so a copy rendered from the new data always sees the new token;
+- a stored copy is served only while every token it recorded is still current.
+
+Tokens are read **before** the page renders, never after: a copy rendered from old data can then
+only ever carry an old token. A page's scopes are learned on its first render, so the first
+request stores its scopes without valid tokens and the second stores a servable copy. Tokens are
+random (not counters), so a token lost to eviction is replaced by one no copy has seen.
+
+`PAGE_CACHE_ENABLED` turns it off (the test suite does, except the tests of this cache, since
+most tests change rows without committing). `PAGE_CACHE_SECONDS` (120 s) is a safety net only:
+for text that moves with the clock ("3 minutes ago", an event that has started), for names
+edited on an account (the organizer's, a commenter's) and for a `changed()` dropped while Redis
+was unreachable.
+
+Who gets a stored copy: GET/HEAD, not signed in, no session and no messages cookie (a guest who
+signed has a session and sees "check your inbox", never the shared copy). What is stored: 200
+text/html responses that set no cookie and no `Cache-Control` of their own. The per-visitor parts
+of those pages (the petition's sign form and the RSVP form with their CSRF token) are loaded as
+fragments of their own, so the shared HTML uses no token.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from functools import partial, wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+ENTRY_PREFIX = "page:"
+TOKEN_PREFIX = "page-scope:"
+VALUE_PREFIX = "page-value:"
+HIT_HEADER = "X-Page-Cache"
+# Request headers that change what a view renders (htmx asks for fragments of some pages).
+VARYING_HEADERS = ("HX-Request", "HX-Target", "HX-Boosted", "HX-History-Restore-Request")
+
+_collecting: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("page_cache_scopes", default=None)
+
+
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 120))
+
+
+# Declaring and invalidating ---------------------------------------------------------------------
+
+
+def depends_on(*scopes: str) -> None:
+    """The page being rendered shows what these scopes name (no-op outside a cached view)."""
+    collected = _collecting.get()
+    if collected is not None:
+        collected.update(scopes)
+
+
+def _bump(scopes: tuple[str, ...]) -> None:
+    cache.set_many({TOKEN_PREFIX + scope: uuid.uuid4().hex for scope in scopes}, timeout=None)
+
+
+def changed(*scopes: str, using: str | None = None) -> None:
+    """What these scopes show has changed: new tokens once the current transaction commits
+    (at once outside a transaction; never when it rolls back)."""
+    scopes = tuple(sorted({s for s in scopes if s}))
+    if scopes:
+        transaction.on_commit(partial(_bump, scopes), using=using)
+
+
+def watch(model, scopes: Callable[[object], Iterable[str]]) -> None:
+    """Call `changed(*scopes(row))` whenever a row of `model` is saved or deleted with the ORM.
+    (`QuerySet.update()` sends no signal: a service that updates shown fields that way calls
+    `changed()` itself.) Signals are our rule's one allowed use here: cache invalidation."""
+
+    def receiver(sender, instance, using=None, **kwargs):
+        changed(*scopes(instance), using=using)
+
+    uid = f"page_cache:{model._meta.label}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+
+
+def _current_tokens(scopes: Iterable[str]) -> dict[str, str]:
+    """{scope: token} for the scopes, creating a token for one that has none. A scope whose token
+    cannot be read (Redis unreachable) is missing from the answer."""
+    keys = {TOKEN_PREFIX + scope: scope for scope in scopes}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return {keys[key]: token for key, token in found.items()}
+
+
+def cached_value(name: str, *, scopes: Iterable[str], compute: Callable[[], object]):
+    """A value shared by many pages (the campaign list's tag cloud), cached under the same exact
+    invalidation as the pages: valid while the tokens of `scopes`, read before computing, hold."""
+    scopes = sorted(set(scopes))
+    before = _current_tokens(scopes)
+    entry = cache.get(VALUE_PREFIX + name)
+    if entry is not None and all(before.get(s) is not None and before.get(s) == entry["tokens"].get(s) for s in scopes):
+        return entry["value"]
+    value = compute()
+    if all(s in before for s in scopes):
+        cache.set(VALUE_PREFIX + name, {"tokens": before, "value": value}, timeout=page_cache_seconds())
+    return value
+
+
+# Serving ----------------------------------------------------------------------------------------
+
+
+def request_is_shared(request) -> bool:
+    """True when this request may be answered with the copy every anonymous visitor gets."""
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True) or request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def request_key(request) -> str:
+    """The stored copy's key: the URL (host, path, query in a stable order), the active language
+    and time zone (dates and money are rendered in them), the `tz` cookie and the htmx headers."""
+    query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        repr(query),
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        request.COOKIES.get("tz", ""),  # whether the browser told its zone (the event page asks it otherwise)
+        *(request.headers.get(name, "") for name in VARYING_HEADERS),
+    ]
+    return ENTRY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and response.get("Content-Type", "").startswith("text/html")
+    )
+
+
+def _from_entry(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    for name, value in entry.get("headers", {}).items():
+        response[name] = value
+    response[HIT_HEADER] = "hit"
+    return response
+
+
+def cached_page(view):
+    """Serve `view` from the page cache to anonymous visitors (see the module docstring). The view
+    declares what it shows with `depends_on()`; a view that declares nothing is never stored."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request_is_shared(request):
+            return view(request, *args, **kwargs)
+        key = request_key(request)
+        entry = cache.get(key)
+        before: dict[str, str] = {}
+        if entry is not None:
+            before = _current_tokens(entry["tokens"])
+            if all(token is not None and before.get(scope) == token for scope, token in entry["tokens"].items()):
+                return _from_entry(entry)
+        collecting = _collecting.set(set())
+        try:
+            response = view(request, *args, **kwargs)
+            scopes = _collecting.get()
+        finally:
+            _collecting.reset(collecting)
+        if scopes and _storable(response):
+            content = response.content
+            cache.set(
+                key,
+                {
+                    # A token read only after rendering could be newer than the data: not stored.
+                    "tokens": {scope: before.get(scope) for scope in sorted(scopes)},
+                    "content": content,
+                    "content_type": response["Content-Type"],
+                    "headers": {name: response[name] for name in ("Content-Language",) if response.has_header(name)},
+                },
+                timeout=page_cache_seconds(),
+            )
+        response[HIT_HEADER] = "miss"
+        return response
+
+    return wrapper
