@@ -41,6 +41,14 @@ SITE_NAME = "Causeweb"
 SUPPORTER_UPDATES_PRETICKED = env.bool("SUPPORTER_UPDATES_PRETICKED", default=False)
 GEOCODER_URL = env("GEOCODER_URL", default="")
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=3.0)
+# Result maps (Leaflet, vendored under static/vendor/leaflet/): where the tiles come from and the
+# credit their licence asks for. OpenStreetMap's own tile servers suit a small site; a busy one
+# points these at its own or a commercial tile service (https://operations.osmfoundation.org/policies/tiles/).
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 DJANGO_APPS = [
     "django.contrib.admin",

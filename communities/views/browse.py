@@ -10,6 +10,7 @@ from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import PermissionDenied
 from communities import forms, policies, previews, selectors
 from communities.hooks import group_page_sections
+from communities.maps import group_map_markers
 from communities.services import groups as group_services
 from communities.services.sharing import group_share_link
 from communities.services.site_moderation import site_moderator_read_record
@@ -21,12 +22,14 @@ GROUPS_PER_PAGE = 24
 def communities_list(request):
     form = forms.GroupSearchForm(request.GET or None)
     query = cause = place = ""
+    near = None
     if form.is_valid():
         query, place = form.cleaned_data["q"], form.cleaned_data["place"]
         cause = form.cleaned_data["cause"].slug if form.cleaned_data["cause"] else ""
-    page = Paginator(selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+        near = (form.near.latitude, form.near.longitude) if form.near else None
+    page = Paginator(
+        selectors.group_search(query=query, cause_slug=cause, place=place, near=near), GROUPS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/list.html",
@@ -35,6 +38,7 @@ def communities_list(request):
             "page": page,
             "my_groups": selectors.group_list_for_user(user=request.user),
             "searching": bool(query or cause or place),
+            "map_markers": group_map_markers(page.object_list),
         },
     )
 

@@ -11,6 +11,7 @@ from causeweb.core.geocoding import place_suggestions
 from events import policies, previews, selectors
 from events.calendar import calendar_ics, google_calendar_url
 from events.forms import EventFilterForm, RSVPForm
+from events.maps import event_map_markers
 from events.services.links import rsvp_manage_url
 from events.services.rsvps import rsvp_waitlist_place
 from events.services.sharing import event_share_link
@@ -27,7 +28,14 @@ def events_list(request):
     return render(
         request,
         "events/list.html",
-        {"form": form, "page": page, "events": page.object_list, "filters": filters, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "events": page.object_list,
+            "filters": filters,
+            "query": query.urlencode(),
+            "map_markers": event_map_markers(page.object_list),
+        },
     )
 
 
