@@ -1,8 +1,8 @@
 from django import forms
 
 from campaigns import selectors as campaign_selectors
-from causeweb.core.geocoding import geocode
 from causeweb.core.converters import ID_MAX, POSITIVE_INT_MAX
+from causeweb.core.geocoding import geocode
 from causeweb.core.validators import validate_single_line
 from communities.models import Group, Membership, Reaction
 

@@ -54,7 +54,9 @@ def group_search(
     the place's text in the group's location, or, given the place's coordinates (`near`), a group
     located within about GROUP_NEAR_KM of them (a bounding box on the coordinates)."""
     groups = (
-        Group.objects.exclude(visibility=Group.Visibility.PRIVATE).filter(hidden_at__isnull=True).select_related("cause")
+        Group.objects.exclude(visibility=Group.Visibility.PRIVATE)
+        .filter(hidden_at__isnull=True)
+        .select_related("cause")
     )
     query, place = (query or "").strip(), (place or "").strip()
     if query:

@@ -4,6 +4,7 @@ its own (the map is hidden until the script draws it)."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -19,14 +20,22 @@ def _markers(response) -> list[dict]:
 def test_leaflet_is_vendored_with_its_licence_and_marker_images():
     for name in ("leaflet.js", "leaflet.css", "LICENSE", "images/marker-icon.png", "images/marker-shadow.png"):
         assert finders.find(f"vendor/leaflet/{name}"), name
-    assert "Leaflet" in open(finders.find("vendor/leaflet/leaflet.js"), encoding="utf-8").read(400)
+    assert "Leaflet" in Path(finders.find("vendor/leaflet/leaflet.js")).read_text(encoding="utf-8")[:400]
 
 
 @pytest.mark.django_db
 def test_event_list_marks_the_listed_events_that_have_coordinates(client):
     lisbon = EventFactory(title="Rally in Lisbon")
-    EventFactory(title="Online call", venue_name="", address="", city="", latitude=None, longitude=None,
-                 kind="online", online_url="https://meet.example.org/x")
+    EventFactory(
+        title="Online call",
+        venue_name="",
+        address="",
+        city="",
+        latitude=None,
+        longitude=None,
+        kind="online",
+        online_url="https://meet.example.org/x",
+    )
     response = client.get("/events/")
     assert response.status_code == 200
     markers = _markers(response)
@@ -38,7 +47,7 @@ def test_event_list_marks_the_listed_events_that_have_coordinates(client):
     # Both events are listed whatever the map does; the map waits hidden for the script.
     assert "Online call" in html and "Rally in Lisbon" in html
     assert re.search(r'<div class="results-map"[^>]*\bhidden\b', html)
-    assert '/static/vendor/leaflet/leaflet.js' in html and "unpkg" not in html and "cdn" not in html.lower()
+    assert "/static/vendor/leaflet/leaflet.js" in html and "unpkg" not in html and "cdn" not in html.lower()
 
 
 @pytest.mark.django_db
@@ -64,8 +73,16 @@ def test_tile_url_and_attribution_come_from_settings(client, settings):
 
 @pytest.mark.django_db
 def test_no_map_when_nothing_listed_has_a_place(client):
-    EventFactory(title="Online call", venue_name="", address="", city="", latitude=None, longitude=None,
-                 kind="online", online_url="https://meet.example.org/x")
+    EventFactory(
+        title="Online call",
+        venue_name="",
+        address="",
+        city="",
+        latitude=None,
+        longitude=None,
+        kind="online",
+        online_url="https://meet.example.org/x",
+    )
     html = client.get("/events/").content.decode()
     assert "results-map" not in html
     assert "Online call" in html
@@ -76,6 +93,6 @@ def test_phone_layout_puts_results_before_the_extra_filters(client):
     """The order is CSS (display: contents + order); the markup must keep the parts it orders."""
     html = client.get("/events/").content.decode()
     assert 'class="filter-main panel"' in html and 'class="more-filters"' in html
-    css = open(finders.find("css/site.css"), encoding="utf-8").read()
-    phone = css[css.index("@media (max-width: 899px)"):]
+    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
+    phone = css[css.index("@media (max-width: 899px)") :]
     assert ".events-browse > section { order: 2; }" in phone and ".events-browse .more-filters { order: 3; }" in phone
