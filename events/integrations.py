@@ -2,6 +2,7 @@
 
 from causeweb.core.hooks import PageSection
 from events import policies, selectors
+from events.maps import event_map_markers
 from events.models import Event
 
 
@@ -9,9 +10,26 @@ def home_section(*, request) -> PageSection:
     return PageSection("events/_home_section.html", {"events": selectors.event_list_featured(limit=4)})
 
 
-def campaign_events_section(*, campaign, viewer) -> PageSection:
+def campaign_events_section(*, campaign, viewer) -> PageSection | None:
+    """ "Find an action near you": all the campaign's upcoming events on a map and a list, the
+    place search (the event list filtered to the campaign), "host one" when the organizer opened
+    the campaign to hosts, and for the organizer the switch and the events awaiting review."""
+    events = selectors.event_list_actions_for_campaign(campaign_id=campaign.pk)
+    open_to_anyone = selectors.campaign_hosting_open(campaign_id=campaign.pk)
+    manages = policies.can_set_campaign_hosting(campaign, viewer)
+    awaiting = selectors.event_list_awaiting_campaign_review(campaign_id=campaign.pk) if manages else []
+    if not (events or open_to_anyone or manages):
+        return None
     return PageSection(
-        "events/_campaign_section.html", {"events": selectors.event_list_for_campaign(campaign_id=campaign.pk, limit=5)}
+        "events/_campaign_section.html",
+        {
+            "events": events,
+            "map_markers": event_map_markers(events),
+            "open_to_anyone": open_to_anyone,
+            "manages_hosting": manages,
+            "awaiting_review": awaiting,
+            "campaign": campaign,
+        },
     )
 
 

@@ -58,6 +58,7 @@ def event_detail(request, slug):
     context = {
         "event": event,
         "is_host": policies.is_host(event, request.user),
+        "can_review": policies.can_review_campaign_event(event, request.user),
         "viewer_rsvp": viewer_rsvp,
         "viewer_manage_url": rsvp_manage_url(viewer_rsvp) if viewer_rsvp else "",
         "waitlist_place": rsvp_waitlist_place(viewer_rsvp) if viewer_rsvp else None,
@@ -83,6 +84,7 @@ def _share_context(request, event, *, now) -> dict:
     """Open Graph / Twitter tags, schema.org data and the viewer's own tracked share link."""
     canonical_url = request.build_absolute_uri(event.get_absolute_url())
     card_url = request.build_absolute_uri(reverse("events:card", kwargs={"slug": event.slug}))
+    shareable = policies.can_share_event(event)
     return {
         "canonical_url": canonical_url,
         "card_url": card_url,
@@ -90,8 +92,10 @@ def _share_context(request, event, *, now) -> dict:
         "structured_data": previews.event_structured_data(
             event, url=canonical_url, image_url=card_url, organizer_name=event.host.public_name
         ),
-        "offer_sharing": policies.should_offer_sharing(event, now=now),
-        "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url()),
+        "offer_sharing": shareable and policies.should_offer_sharing(event, now=now),
+        "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url())
+        if shareable
+        else "",
         "embed_url": request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})),
     }
 
