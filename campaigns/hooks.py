@@ -15,12 +15,32 @@
   who asked another app to keep them updated about the campaign (events: RSVPs that ticked
   "keep me updated"); the campaign's updates reach them as they reach its followers. Guest
   emails must be confirmed addresses.
+- `campaign_message_segments`: providers `(campaign) -> list[MessageSegment]`: the groups of
+  supporters another app knows (fundraising: donors; events: the RSVPs of each event) that an
+  organizer may write to. A segment names people; campaigns intersects it with those who opted
+  in to the campaign's news, so a provider can never make someone who did not opt in get mail.
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from causeweb.core.hooks import Hook
+
+
+@dataclass(frozen=True)
+class MessageSegment:
+    """A group of a campaign's supporters for the organizer's messages. `key` is stable and
+    unique on the campaign ("donors", "rsvps:42"); `members()` returns (account ids, email
+    addresses) and is called only when the segment is previewed or sent."""
+
+    key: str
+    label: str
+    members: Callable[[], tuple[Iterable[int], Iterable[str]]]
+
 
 campaign_page_sections = Hook("campaign page sections")
 campaign_currency_locks = Hook("campaign currency locks")
 share_link_targets = Hook("share link targets")
 campaign_update_audiences = Hook("campaign update audiences")
 campaign_embed_sections = Hook("campaign embed sections")
+campaign_message_segments = Hook("campaign message segments")

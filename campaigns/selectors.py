@@ -10,7 +10,20 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import policies
-from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature, Tag
+from campaigns.models import (
+    Campaign,
+    CampaignMessage,
+    CampaignUpdate,
+    Cause,
+    Comment,
+    DecisionMaker,
+    Follow,
+    PetitionDelivery,
+    ShareClick,
+    ShareLink,
+    Signature,
+    Tag,
+)
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
@@ -32,6 +45,7 @@ def _card_queryset() -> QuerySet[Campaign]:
         "cover",
         "cover_alt",
         "status",
+        "won_at",
         "signature_count",
         "petition_target",
         "goal_minor",
@@ -102,13 +116,15 @@ def campaign_search(
     sort: str = "",
 ) -> QuerySet[Campaign]:
     """The public browse page: full-text search (ranked on Postgres), filters and sorts.
-    `status` is "open" (published), "closed" or "" for both. With a query and no explicit sort
-    the best matches come first."""
+    `status` is "open" (published), "closed", "won" (the decision-maker said yes) or "" for all.
+    With a query and no explicit sort the best matches come first."""
     queryset = _card_queryset()
     if status == "open":
         queryset = queryset.filter(status=Campaign.Status.PUBLISHED)
     elif status == "closed":
         queryset = queryset.filter(status=Campaign.Status.CLOSED)
+    elif status == "won":
+        queryset = queryset.filter(status__in=PUBLIC_STATUSES, won_at__isnull=False)
     else:
         queryset = queryset.filter(status__in=PUBLIC_STATUSES)
     if cause_slug:
@@ -350,3 +366,39 @@ def referral_share_link_id(*, session, campaign_id: int) -> int | None:
 def campaign_list_published_for_choices() -> QuerySet[Campaign]:
     """Published campaigns by title, for other apps' "link to a campaign" fields."""
     return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).only("id", "title", "slug").order_by("title")
+
+
+def campaign_messages(*, campaign: Campaign) -> list:
+    """The organizer's messages to supporters, newest first (drafts and sent, with counts)."""
+    return list(CampaignMessage.objects.filter(campaign=campaign).order_by("-created_at", "-id")[:100])
+
+
+def campaign_message_get(*, campaign: Campaign, message_id: int):
+    return CampaignMessage.objects.filter(campaign=campaign, pk=message_id).select_related("campaign").first()
+
+
+def campaign_message_get_sent(*, slug: str, message_id: int):
+    """A sent message by its campaign's slug (the tracked link in its email)."""
+    return (
+        CampaignMessage.objects.filter(pk=message_id, campaign__slug=slug, sent_at__isnull=False)
+        .select_related("campaign")
+        .first()
+    )
+
+
+def campaign_decision_makers(*, campaign: Campaign) -> list:
+    return list(DecisionMaker.objects.filter(campaign=campaign).order_by("created_at", "id"))
+
+
+def campaign_decision_maker_get(*, campaign: Campaign, decision_maker_id: int):
+    return DecisionMaker.objects.filter(campaign=campaign, pk=decision_maker_id).select_related("campaign").first()
+
+
+def campaign_petition_deliveries(*, campaign: Campaign) -> list:
+    return list(
+        PetitionDelivery.objects.filter(campaign=campaign).select_related("decision_maker").order_by("-delivered_at")
+    )
+
+
+def campaign_petition_delivery_get(*, campaign: Campaign, delivery_id: int):
+    return PetitionDelivery.objects.filter(campaign=campaign, pk=delivery_id).select_related("campaign").first()

@@ -1,5 +1,10 @@
 """What events adds to lower layers' pages (registered in EventsConfig.ready())."""
 
+import functools
+
+from django.utils import timezone
+
+from campaigns.hooks import MessageSegment
 from causeweb.core.hooks import PageSection
 from events import policies, selectors
 from events.maps import event_map_markers
@@ -47,3 +52,19 @@ def share_link_target(*, target) -> bool | None:
 def campaign_update_audience(*, campaign):
     """RSVPs that asked to be kept updated hear the campaign's news (`campaign_update_audiences`)."""
     return selectors.campaign_update_audience(campaign=campaign)
+
+
+def campaign_message_segments(*, campaign) -> list[MessageSegment]:
+    """The organizer may write to the RSVPs of each of the campaign's events
+    (`campaigns.hooks.campaign_message_segments`); campaigns keeps only those who opted in."""
+    segments = []
+    for event in selectors.campaign_events_for_messages(campaign_id=campaign.pk):
+        local = timezone.localtime(event.starts_at, event.zone)
+        segments.append(
+            MessageSegment(
+                key=f"rsvps:{event.pk}",
+                label=f"RSVPs of {event.title} ({local:%-d %b})",
+                members=functools.partial(selectors.event_rsvp_members, event_id=event.pk),
+            )
+        )
+    return segments

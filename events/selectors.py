@@ -277,3 +277,23 @@ def campaign_update_audience(*, campaign) -> tuple:
         .iterator(chunk_size=1000)
     )
     return account_ids, guest_emails
+
+
+def campaign_events_for_messages(*, campaign_id: int, now: datetime | None = None, limit: int = 30) -> list[Event]:
+    """The campaign's events whose RSVPs the organizer may write to: approved, not cancelled,
+    upcoming or ended in the last 30 days, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Event.objects.filter(campaign_id=campaign_id, campaign_review=APPROVED, ends_at__gt=now - timedelta(days=30))
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def event_rsvp_members(*, event_id: int) -> tuple:
+    """(account ids, email addresses) of an event's active RSVPs (going, waitlisted, offered)."""
+    rsvps = RSVP.objects.filter(event_id=event_id, status__in=RSVP.ACTIVE_STATUSES)
+    return (
+        rsvps.exclude(user__isnull=True).values_list("user_id", flat=True),
+        rsvps.exclude(email="").values_list("email", flat=True),
+    )

@@ -1,5 +1,8 @@
 """What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
 
+import functools
+
+from campaigns.hooks import MessageSegment
 from causeweb.core.hooks import PageSection
 from fundraising import rules, selectors
 
@@ -27,3 +30,17 @@ def campaign_embed_funding_section(*, campaign, absolute_url) -> PageSection | N
         "fundraising/_embed_funding.html",
         {"funding": funding, "donate_url": absolute_url(funding["donate_url"])},
     )
+
+
+def campaign_message_segments(*, campaign) -> list[MessageSegment]:
+    """The organizer may write to the campaign's donors (`campaigns.hooks.campaign_message_segments`);
+    campaigns keeps only those who opted in to its news."""
+    if not selectors.campaign_has_paid_donations(campaign_id=campaign.pk):
+        return []
+    return [
+        MessageSegment(
+            key="donors",
+            label="Donors",
+            members=functools.partial(selectors.campaign_donor_members, campaign_id=campaign.pk),
+        )
+    ]

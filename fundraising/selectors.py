@@ -339,3 +339,16 @@ def my_giving(*, user, page_number=None, per_page: int = 25) -> dict:
     page = Paginator(donations, per_page).get_page(page_number)
     sections = [section for section in (build(user) for build in MY_GIVING_SECTIONS) if section]
     return {"page": page, "donations": [donation_giving_row(d) for d in page.object_list], "sections": sections}
+
+
+def campaign_has_paid_donations(*, campaign_id: int) -> bool:
+    return Donation.objects.filter(campaign_id=campaign_id, state__in=Donation.PAID_STATES).exists()
+
+
+def campaign_donor_members(*, campaign_id: int) -> tuple:
+    """(account ids, email addresses) of the people who gave to a campaign (paid donations)."""
+    paid = Donation.objects.filter(campaign_id=campaign_id, state__in=Donation.PAID_STATES)
+    return (
+        paid.exclude(donor__isnull=True).values_list("donor_id", flat=True),
+        paid.values_list("email", flat=True),
+    )
