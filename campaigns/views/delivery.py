@@ -7,7 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from campaigns import policies, selectors
+from campaigns import outreach_selectors as selectors
+from campaigns import policies
 from campaigns.forms import DecisionMakerForm, PetitionResponseForm
 from campaigns.services import delivery as delivery_services
 from campaigns.views._common import managed_or_404

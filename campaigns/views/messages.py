@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaigns import policies, selectors
+from campaigns import outreach_selectors as selectors
+from campaigns import policies
 from campaigns.forms import MessageForm
 from campaigns.services import messages as message_services
 from campaigns.services import sharing
