@@ -140,15 +140,17 @@ def petition_delivery_email(*, delivery_id: int, note: str = "") -> bool:
             return False
         campaign = delivery.campaign
         organizer = delivery.delivered_by.public_name if delivery.delivered_by else "The organizer"
+        count = delivery.signature_count
+        signatures = f"{count} signature{'s' if count != 1 else ''}"
         body = (
             f"Dear {delivery.decision_maker.name},\n\n"
-            f"{organizer} delivers to you the petition “{campaign.title}”, signed by "
-            f"{delivery.signature_count} people. Their names (as each chose to be shown) and comments are attached.\n\n"
+            f"{organizer} delivers to you the petition “{campaign.title}”, with {signatures}. "
+            "The signers' names (as each chose to be shown) and comments are attached.\n\n"
             + (f"{note}\n\n" if note else "")
             + f"The campaign: {settings.SITE_URL}{campaign.get_absolute_url()}\n\n-- \n{settings.SITE_NAME}"
         )
         message = EmailMessage(
-            subject=f"Petition: {campaign.title} ({delivery.signature_count} signatures)",
+            subject=f"Petition: {campaign.title} ({signatures})",
             body=body,
             to=[delivery.emailed_to],
             reply_to=[delivery.delivered_by.email] if delivery.delivered_by else None,
