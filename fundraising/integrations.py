@@ -32,6 +32,11 @@ def campaign_embed_funding_section(*, campaign, absolute_url) -> PageSection | N
     )
 
 
+def campaign_update_audience(*, campaign):
+    """Donors and backers who asked to be kept updated hear the campaign's news."""
+    return selectors.campaign_update_audience(campaign=campaign)
+
+
 def campaign_message_segments(*, campaign) -> list[MessageSegment]:
     """The organizer may write to the campaign's donors (`campaigns.hooks.campaign_message_segments`);
     campaigns keeps only those who opted in to its news."""

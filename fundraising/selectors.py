@@ -352,3 +352,18 @@ def campaign_donor_members(*, campaign_id: int) -> tuple:
         paid.exclude(donor__isnull=True).values_list("donor_id", flat=True),
         paid.values_list("email", flat=True),
     )
+
+
+def campaign_update_audience(*, campaign) -> tuple[list[int], list[str]]:
+    """Donors and backers who ticked "keep me updated" (`campaigns.hooks.campaign_update_audiences`):
+    accounts of paid donations and of pledges with a saved card, and the addresses of guests whose
+    donation was paid (the receipt went there; an unpaid attempt never counts)."""
+    paid = Donation.objects.filter(campaign=campaign, keep_updated=True, state__in=Donation.PAID_STATES)
+    account_ids = set(paid.exclude(donor__isnull=True).values_list("donor_id", flat=True))
+    account_ids |= set(
+        Pledge.objects.filter(campaign=campaign, keep_updated=True, state__in=Pledge.COUNTED_STATES).values_list(
+            "backer_id", flat=True
+        )
+    )
+    guests = list(paid.filter(donor__isnull=True).values_list("email", flat=True).distinct())
+    return sorted(account_ids), guests

@@ -158,6 +158,7 @@ def donation_start(request, slug: str):
             email=data["email"],
             visibility=data["visibility"],
             message=data["message"],
+            keep_updated=data["keep_updated"],
             user=request.user,
             referral_share_link_id=referral,
         )

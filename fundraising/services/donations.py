@@ -55,6 +55,7 @@ def donation_create(
     message: str = "",
     user=None,
     referral_share_link_id: int | None = None,
+    keep_updated: bool = False,
 ) -> Donation:
     """A pending donation. No money moves yet: the page saves a card next (donation_start_payment)."""
     if not rules.campaign_accepts_donations(campaign):
@@ -102,6 +103,7 @@ def donation_create(
         email=email,
         visibility=visibility,
         message=message,
+        keep_updated=bool(keep_updated),
         amount_minor=amount_minor,
         fee_minor=rules.processing_fee(amount_minor=amount_minor, currency=currency) if cover_fee else 0,
         currency=currency,
@@ -121,6 +123,7 @@ def donation_begin(
     message: str = "",
     user=None,
     referral_share_link_id: int | None = None,
+    keep_updated: bool = False,
 ) -> tuple[Donation, dict]:
     """Create the pending donation and its card SetupIntent, as the donate page and the API both
     do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
@@ -135,6 +138,7 @@ def donation_begin(
         email=email,
         visibility=visibility,
         message=message,
+        keep_updated=keep_updated,
         user=user,
         referral_share_link_id=referral_share_link_id,
     )
