@@ -131,7 +131,7 @@ def petition_delivery_email(*, delivery_id: int, note: str = "") -> bool:
     once mailed, a rerun sends nothing."""
     with transaction.atomic():
         delivery = (
-            PetitionDelivery.objects.select_for_update()
+            PetitionDelivery.objects.select_for_update(of=("self",))
             .select_related("campaign", "decision_maker", "delivered_by")
             .filter(pk=delivery_id)
             .first()

@@ -52,7 +52,7 @@ def event_campaign_review(*, event: Event, actor, approve: bool, now=None) -> Ev
     the same way is a no-op, changing a decision is a Conflict. The host is told."""
     if not policies.can_review_campaign_event(event, actor):
         raise PermissionDenied("Only the campaign's organizer or a moderator reviews its events.")
-    locked = Event.objects.select_for_update().select_related("campaign").get(pk=event.pk)
+    locked = Event.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=event.pk)
     decision = Event.CampaignReview.APPROVED if approve else Event.CampaignReview.REJECTED
     if locked.campaign_review == decision:
         return locked
