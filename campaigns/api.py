@@ -33,6 +33,7 @@ class CampaignListSerializer(serializers.ModelSerializer):
             "cause",
             "location",
             "status",
+            "won_at",
             "signature_count",
             "petition_target",
             "goal_minor",
@@ -113,7 +114,7 @@ class CommentInputSerializer(serializers.Serializer):
 
 
 class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed),
+    """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed|won),
     sort (trending|newest|supported|closing)."""
 
     lookup_field = "slug"
@@ -130,7 +131,7 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 ("cause", "Cause slug"),
                 ("tag", "Tag slug"),
                 ("location", "Location text"),
-                ("status", "open or closed"),
+                ("status", "open, closed or won"),
                 ("sort", "trending, newest, supported or closing"),
             ]
         ]

@@ -123,7 +123,7 @@ class BrowseForm(forms.Form):
     tag = forms.SlugField(required=False)
     location = forms.CharField(required=False, max_length=120)
     status = forms.ChoiceField(
-        required=False, choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")]
+        required=False, choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed"), ("won", "Won")]
     )
     sort = forms.ChoiceField(required=False, choices=[("", "Best match"), *SORTS.items()])
 
@@ -185,3 +185,28 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Emailed to the organizer: say what to change so it can be approved.",
     )
+
+
+class MessageForm(forms.Form):
+    """The organizer's message to supporters; `segments` are campaigns.hooks.MessageSegment."""
+
+    segment = forms.ChoiceField(label="To")
+    subject = forms.CharField(max_length=140, validators=[validate_single_line])
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=10_000, help_text="Markdown.")
+
+    def __init__(self, *args, segments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].choices = [(segment.key, segment.label) for segment in segments]
+
+
+class DecisionMakerForm(forms.Form):
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
+    role = forms.CharField(
+        max_length=160, required=False, validators=[validate_single_line], help_text="E.g. Mayor of Lisbon"
+    )
+    email = forms.EmailField(required=False, help_text="Optional: to deliver the petition by email from the site.")
+
+
+class PetitionResponseForm(forms.Form):
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="What they answered")
+    won = forms.BooleanField(required=False, label="They said yes: mark the campaign won (supporters are told)")

@@ -18,9 +18,13 @@
 - `campaign_form_sections`: providers `(campaign, data) -> FormSection | None` adding a piece to
   the campaign create/edit form (`campaign` is None on create, `data` the POST or None).
   Fundraising adds the funding model (keep what you raise | all or nothing by the deadline).
+- `campaign_message_segments`: providers `(campaign) -> list[MessageSegment]`: the groups of
+  supporters another app knows (fundraising: donors; events: the RSVPs of each event) that an
+  organizer may write to. A segment names people; campaigns intersects it with those who opted
+  in to the campaign's news, so a provider can never make someone who did not opt in get mail.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -40,9 +44,21 @@ class FormSection:
     apply: Callable[..., None]
 
 
+@dataclass(frozen=True)
+class MessageSegment:
+    """A group of a campaign's supporters for the organizer's messages. `key` is stable and
+    unique on the campaign ("donors", "rsvps:42"); `members()` returns (account ids, email
+    addresses) and is called only when the segment is previewed or sent."""
+
+    key: str
+    label: str
+    members: Callable[[], tuple[Iterable[int], Iterable[str]]]
+
+
 campaign_page_sections = Hook("campaign page sections")
 campaign_currency_locks = Hook("campaign currency locks")
 share_link_targets = Hook("share link targets")
 campaign_update_audiences = Hook("campaign update audiences")
 campaign_embed_sections = Hook("campaign embed sections")
 campaign_form_sections = Hook("campaign form sections")
+campaign_message_segments = Hook("campaign message segments")

@@ -71,6 +71,9 @@ class Campaign(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The decision-maker granted what the petition asked (campaigns.services.delivery): a badge
+    # and a list filter. Independent of status: a won campaign may stay open or be closed.
+    won_at = models.DateTimeField(null=True, blank=True, db_index=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="campaigns")
     cover = models.ImageField(upload_to="campaigns/covers/", blank=True)
     cover_alt = models.CharField(
@@ -372,3 +375,12 @@ class CampaignRevision(models.Model):
     @property
     def goal_changed(self) -> bool:
         return self.goal_before_minor != self.goal_after_minor
+
+
+# Outreach (messages to supporters, petition delivery) lives in its own module, registered here.
+from campaigns.outreach_models import (  # noqa: E402, F401
+    CampaignMessage,
+    CampaignMessageClick,
+    DecisionMaker,
+    PetitionDelivery,
+)

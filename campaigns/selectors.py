@@ -46,6 +46,7 @@ def _card_queryset() -> QuerySet[Campaign]:
         "cover",
         "cover_alt",
         "status",
+        "won_at",
         "signature_count",
         "petition_target",
         "goal_minor",
@@ -116,13 +117,15 @@ def campaign_search(
     sort: str = "",
 ) -> QuerySet[Campaign]:
     """The public browse page: full-text search (ranked on Postgres), filters and sorts.
-    `status` is "open" (published), "closed" or "" for both. With a query and no explicit sort
-    the best matches come first."""
+    `status` is "open" (published), "closed", "won" (the decision-maker said yes) or "" for all.
+    With a query and no explicit sort the best matches come first."""
     queryset = _card_queryset()
     if status == "open":
         queryset = queryset.filter(status=Campaign.Status.PUBLISHED)
     elif status == "closed":
         queryset = queryset.filter(status=Campaign.Status.CLOSED)
+    elif status == "won":
+        queryset = queryset.filter(status__in=PUBLIC_STATUSES, won_at__isnull=False)
     else:
         queryset = queryset.filter(status__in=PUBLIC_STATUSES)
     if cause_slug:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.schedules import crontab
 
-from campaigns.services import lifecycle, signatures, trending
+from campaigns.services import delivery, lifecycle, signatures, trending
 from causeweb.celery import TASK_DEFAULTS
 
 
@@ -36,3 +36,9 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+
+@shared_task(name="campaigns.tasks.deliver_petition", **TASK_DEFAULTS)
+def deliver_petition(delivery_id: int, note: str = "") -> bool:
+    """Mail the petition file to its decision-maker. Idempotent: a mailed delivery is not mailed again."""
+    return delivery.petition_delivery_email(delivery_id=delivery_id, note=note)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import browse, comments, flags, follows, organizer, page, sharing, signatures
+from campaigns.views import browse, comments, delivery, flags, follows, messages, organizer, page, sharing, signatures
 
 app_name = "campaigns"
 urlpatterns = [
@@ -29,6 +29,18 @@ urlpatterns = [
     path("<slug:slug>/comments/<id:comment_id>/hide/", comments.comment_hide, name="comment_hide"),
     path("<slug:slug>/comments/<id:comment_id>/flag/", flags.comment_flag, name="comment_flag"),
     path("<slug:slug>/report/", flags.campaign_flag, name="flag"),
+    path("<slug:slug>/messages/", messages.message_list, name="messages"),
+    path("<slug:slug>/messages/<id:message_id>/", messages.message_preview, name="message_preview"),
+    path("<slug:slug>/m/<id:message_id>/", messages.message_open, name="message_open"),
+    path("<slug:slug>/delivery/", delivery.delivery_page, name="delivery"),
+    path("<slug:slug>/delivery/petition.csv", delivery.petition_file, name="petition_file"),
+    path("<slug:slug>/delivery/<id:decision_maker_id>/deliver/", delivery.petition_deliver, name="petition_deliver"),
+    path(
+        "<slug:slug>/delivery/<id:decision_maker_id>/remove/",
+        delivery.decision_maker_remove,
+        name="decision_maker_remove",
+    ),
+    path("<slug:slug>/delivery/response/<id:delivery_id>/", delivery.petition_response, name="petition_response"),
     path("<slug:slug>/embed/", sharing.campaign_embed, name="embed"),
     path("<slug:slug>/qr.svg", sharing.campaign_qr, name="qr"),
 ]

@@ -43,6 +43,17 @@ SITE_NAME = "Causeweb"
 SUPPORTER_UPDATES_PRETICKED = env.bool("SUPPORTER_UPDATES_PRETICKED", default=False)
 GEOCODER_URL = env("GEOCODER_URL", default="")
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=3.0)
+# How many messages a campaign's organizer may send to supporters in a rolling day
+# (campaigns.services.messages), against turning a campaign into a spam cannon.
+CAMPAIGN_MESSAGES_PER_DAY = env.int("CAMPAIGN_MESSAGES_PER_DAY", default=2)
+# Result maps (Leaflet, vendored under static/vendor/leaflet/): where the tiles come from and the
+# credit their licence asks for. OpenStreetMap's own tile servers suit a small site; a busy one
+# points these at its own or a commercial tile service (https://operations.osmfoundation.org/policies/tiles/).
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -174,6 +185,9 @@ _RATE_LIMIT_DEFAULTS = {
     "thread_user": "5/h",
     "flag_user": "10/h",
     "invitation_user": "20/h",
+    # An organizer's messages to supporters and the tests they send themself (campaigns.services.messages).
+    "campaign_message_user": "10/h",
+    "petition_delivery_user": "10/h",
     # Personal API tokens, per person (causeweb.accounts.services.api_token_create).
     "api_token_create_user": "10/h",
 }

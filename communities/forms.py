@@ -2,6 +2,7 @@ from django import forms
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core.converters import ID_MAX, POSITIVE_INT_MAX
+from causeweb.core.geocoding import geocode
 from causeweb.core.validators import validate_single_line
 from communities.models import Group, Membership, Reaction
 
@@ -12,6 +13,13 @@ class GroupSearchForm(forms.Form):
         queryset=campaign_selectors.cause_list(), required=False, to_field_name="slug", empty_label="Any cause"
     )
     place = forms.CharField(label="Place", required=False, max_length=120)
+
+    def clean(self):
+        """A typed place that the geocoder knows also finds groups located near it (their
+        coordinates), not only those whose location text contains it."""
+        data = super().clean()
+        self.near = geocode(data["place"]) if data.get("place") else None
+        return data
 
 
 class GroupForm(forms.Form):
@@ -37,6 +45,16 @@ class GroupForm(forms.Form):
     avatar = forms.FileField(
         required=False, help_text="A square image works best (JPEG, PNG, WebP or GIF, at least 64×64, up to 5 MB)."
     )
+
+    def clean(self):
+        """Like an event's place: a typed location without coordinates gets them from the geocoder
+        (the group then appears on the map and in searches near it); one nobody knows stays text."""
+        data = super().clean()
+        if data.get("latitude") is None and data.get("longitude") is None and data.get("location"):
+            place = geocode(data["location"])
+            if place is not None:
+                data["latitude"], data["longitude"] = place.latitude, place.longitude
+        return data
 
 
 class JoinForm(forms.Form):

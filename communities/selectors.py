@@ -1,6 +1,7 @@
 """Reads for community groups. Each page's reads run in a fixed number of queries whatever the
 number of threads, posts, reactions or members (see tests/communities/test_views.py)."""
 
+import math
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
@@ -44,8 +45,15 @@ def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
     )
 
 
-def group_search(*, query: str = "", cause_slug: str = "", place: str = "") -> QuerySet[Group]:
-    """Browse: public and by-request groups (private groups never show), by name, cause and place."""
+GROUP_NEAR_KM = 50
+
+
+def group_search(
+    *, query: str = "", cause_slug: str = "", place: str = "", near: tuple[float, float] | None = None
+) -> QuerySet[Group]:
+    """Browse: public and by-request groups (private groups never show), by name, cause and place:
+    the place's text in the group's location, or, given the place's coordinates (`near`), a group
+    located within about GROUP_NEAR_KM of them (a bounding box on the coordinates)."""
     groups = (
         Group.objects.exclude(visibility=Group.Visibility.PRIVATE)
         .filter(hidden_at__isnull=True)
@@ -56,8 +64,19 @@ def group_search(*, query: str = "", cause_slug: str = "", place: str = "") -> Q
         groups = groups.filter(Q(name__icontains=query) | Q(description__icontains=query))
     if cause_slug:
         groups = groups.filter(cause__slug=cause_slug)
-    if place:
-        groups = groups.filter(location__icontains=place)
+    if place or near:
+        matches = Q(location__icontains=place) if place else Q(pk__in=[])
+        if near is not None:
+            lat, lng = near
+            lat_delta = GROUP_NEAR_KM / 111.0
+            lng_delta = GROUP_NEAR_KM / max(111.0 * math.cos(math.radians(lat)), 1.0)
+            matches |= Q(
+                latitude__gte=lat - lat_delta,
+                latitude__lte=lat + lat_delta,
+                longitude__gte=lng - lng_delta,
+                longitude__lte=lng + lng_delta,
+            )
+        groups = groups.filter(matches)
     return groups.order_by("-member_count", "name")
 
 

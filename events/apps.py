@@ -6,7 +6,12 @@ class EventsConfig(AppConfig):
     verbose_name = "Event mobilization"
 
     def ready(self):
-        from campaigns.hooks import campaign_page_sections, campaign_update_audiences, share_link_targets
+        from campaigns.hooks import (
+            campaign_message_segments,
+            campaign_page_sections,
+            campaign_update_audiences,
+            share_link_targets,
+        )
         from causeweb.core.hooks import home_page_sections, my_activity_sections
         from causeweb.moderation.registry import register_moderatable
         from communities.hooks import group_page_sections
@@ -27,3 +32,4 @@ class EventsConfig(AppConfig):
         )
         share_link_targets.register("events", integrations.share_link_target)
         campaign_update_audiences.register("events", integrations.campaign_update_audience)
+        campaign_message_segments.register("events", integrations.campaign_message_segments, order=20)

@@ -9,8 +9,8 @@ from campaigns import selectors as campaign_selectors
 from causeweb.accounts.demo import demo_users
 from causeweb.core import ratelimits
 from events.models import Event
+from events.services import campaign_hosting, rsvps
 from events.services import events as events_services
-from events.services import rsvps
 from events.services.links import rsvp_confirm_token
 from events.timezones import local_to_utc
 
@@ -240,7 +240,13 @@ def seed(stdout):
         }
         if commitment_days:
             fields["commitment_deadline"] = _local(commitment_days, 18, zone)
+        campaign = fields["campaign"]
+        if campaign is not None and campaign.organizer_id != host.pk:
+            # A distributed campaign: its organizer invites hosts and approves their events.
+            campaign_hosting.campaign_hosting_set(campaign=campaign, actor=campaign.organizer, open_to_anyone=True)
         event = events_services.event_create(host=host, **fields)
+        if event.campaign_review == Event.CampaignReview.PENDING:
+            event = campaign_hosting.event_campaign_review(event=event, actor=campaign.organizer, approve=True)
         attendees = [p for p in people if p.pk != host.pk]
         for n in range(going):
             if n < len(attendees) // 2:

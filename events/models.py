@@ -45,6 +45,13 @@ class Event(models.Model):
         CONFIRMED = "confirmed", "Confirmed (turnout reached)"
         CANCELLED = "cancelled", "Cancelled"
 
+    class CampaignReview(models.TextChoices):
+        # An event under a campaign by someone other than its organizer waits for the campaign's
+        # review (events/services/campaign_hosting.py) and appears nowhere public until approved.
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Awaiting the campaign's review"
+        REJECTED = "rejected", "Not accepted by the campaign"
+
     class WaitlistMode(models.TextChoices):
         AUTO = "auto", "Promote the next person automatically"
         CLAIM = "claim", "Offer the spot; they confirm within a claim window"
@@ -56,6 +63,13 @@ class Event(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
+    campaign_review = models.CharField(
+        max_length=10, choices=CampaignReview.choices, default=CampaignReview.APPROVED, db_index=True
+    )
+    campaign_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    campaign_reviewed_at = models.DateTimeField(null=True, blank=True)
     cause = models.ForeignKey(
         "campaigns.Cause", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
@@ -333,3 +347,17 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.user}"
+
+
+class CampaignHosting(models.Model):
+    """Whether anyone may host events under a campaign (a distributed campaign), set by its
+    organizer. Events keeps it because campaigns knows nothing of events; no row means closed:
+    only the organizer hosts under the campaign's name."""
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="event_hosting")
+    open_to_anyone = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Hosting for {self.campaign_id}: {'open' if self.open_to_anyone else 'organizer only'}"

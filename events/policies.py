@@ -5,6 +5,7 @@ queries here; callers pass what they already loaded.
 
 from datetime import datetime
 
+from campaigns import policies as campaign_policies
 from causeweb.moderation.policies import is_site_moderator
 from events.models import RSVP, Event
 
@@ -21,14 +22,47 @@ def is_host(event: Event, user) -> bool:
 
 def can_view_event(event: Event, user) -> bool:
     """Every event has a public page (cancelled ones say so), whoever is looking, unless a site
-    moderator hid it: then only its host and site moderators see it."""
-    return event.hidden_at is None or is_host(event, user) or is_site_moderator(user)
+    moderator hid it, or it waits for (or failed) its campaign's review: then only its host, the
+    people who review it and site moderators see it."""
+    if is_host(event, user) or is_site_moderator(user):
+        return True
+    if event.campaign_review != Event.CampaignReview.APPROVED:
+        return can_review_campaign_event(event, user)
+    return event.hidden_at is None
 
 
 def can_share_event(event: Event) -> bool:
-    """Every event's page is public, so its share links keep working; a cancelled one's page says
-    it is cancelled (people who saw the link learn that rather than meet a dead link)."""
-    return True
+    """Every public event's page can be shared, so its share links keep working; a cancelled
+    one's page says it is cancelled (people who saw the link learn that rather than meet a dead
+    link). One waiting for its campaign's review is not public yet."""
+    return event.campaign_review == Event.CampaignReview.APPROVED
+
+
+# --- Distributed campaigns: hosting under a campaign ---------------------------------------------
+
+
+def campaign_review_for_link(campaign, *, host, open_to_anyone: bool) -> str | None:
+    """What linking an event by `host` to `campaign` needs: approved at once for the campaign's
+    own organizer, the campaign's review when it is open to anyone (`CampaignHosting`), and None
+    (refused) otherwise: the organizer decides who speaks in the campaign's name."""
+    if campaign_policies.is_organizer(host, campaign):
+        return Event.CampaignReview.APPROVED
+    if open_to_anyone:
+        return Event.CampaignReview.PENDING
+    return None
+
+
+def can_set_campaign_hosting(campaign, user) -> bool:
+    """The campaign's organizer (or a campaign moderator) opens it to hosts or closes it."""
+    return campaign_policies.user_can_manage(user, campaign)
+
+
+def can_review_campaign_event(event: Event, user) -> bool:
+    """An event hosted under a campaign is reviewed like a campaign: by its organizer, the
+    campaign moderators, or site moderators."""
+    if event.campaign_id is None:
+        return False
+    return campaign_policies.user_can_manage(user, event.campaign) or is_site_moderator(user)
 
 
 def should_offer_sharing(event: Event, *, now: datetime) -> bool:
@@ -51,6 +85,8 @@ def rsvp_refusal(event: Event, *, now: datetime) -> str | None:
     """Why nobody can RSVP to the event now, or None when RSVPs are open."""
     if event.is_cancelled:
         return "This event was cancelled."
+    if event.campaign_review != Event.CampaignReview.APPROVED:
+        return "This event is waiting for the campaign's review."
     if not event.rsvp_open(now):
         return "RSVPs for this event are closed."
     return None

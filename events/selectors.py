@@ -7,16 +7,20 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
-from events.models import RSVP, CalendarFeed, Event
+from events.models import RSVP, CalendarFeed, CampaignHosting, Event
 
 EARTH_RADIUS_KM = 6371.0088
 PUBLIC_STATUSES = (Event.Status.SCHEDULED, Event.Status.CONFIRMED)
+# An event hosted under a campaign by someone else appears only once the campaign approved it.
+APPROVED = Event.CampaignReview.APPROVED
 
 
 def _public_upcoming(now: datetime | None = None) -> QuerySet[Event]:
     now = now or timezone.now()
     return (
-        Event.objects.filter(status__in=PUBLIC_STATUSES, ends_at__gt=now, hidden_at__isnull=True)
+        Event.objects.filter(
+            status__in=PUBLIC_STATUSES, ends_at__gt=now, hidden_at__isnull=True, campaign_review=APPROVED
+        )
         .select_related("campaign", "cause", "group", "host")
         .order_by("starts_at", "id")
     )
@@ -30,6 +34,32 @@ def event_list_featured(*, limit: int = 4):
 def event_list_for_campaign(*, campaign_id: int, limit: int = 5):
     """Upcoming events linked to a campaign, for the campaign page."""
     return list(_public_upcoming().filter(campaign_id=campaign_id)[:limit])
+
+
+CAMPAIGN_ACTIONS_LIMIT = 100
+
+
+def event_list_actions_for_campaign(*, campaign_id: int, limit: int = CAMPAIGN_ACTIONS_LIMIT) -> list[Event]:
+    """A distributed campaign's actions: its upcoming public events (approved ones), soonest
+    first, for the campaign page's map and list."""
+    return list(_public_upcoming().filter(campaign_id=campaign_id)[:limit])
+
+
+def event_list_awaiting_campaign_review(*, campaign_id: int, limit: int = 50) -> list[Event]:
+    """Events hosted under a campaign that wait for its review, oldest request first."""
+    return list(
+        Event.objects.filter(campaign_id=campaign_id, campaign_review=Event.CampaignReview.PENDING)
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("host", "campaign")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def campaign_hosting_open(*, campaign_id: int | None) -> bool:
+    """Whether anyone may host events under the campaign (its organizer opened it)."""
+    if not campaign_id:
+        return False
+    return CampaignHosting.objects.filter(campaign_id=campaign_id, open_to_anyone=True).exists()
 
 
 def event_list_for_group(*, group_id: int, limit: int = 5):
@@ -69,9 +99,9 @@ def event_list_public(*, filters: EventFilters, now: datetime | None = None) -> 
     """The browse page: upcoming public events (past ones on request), filtered; near a point
     they carry `distance_km` and are sorted nearest first. Dates are days in the viewer's zone."""
     now = now or timezone.now()
-    events = Event.objects.filter(status__in=PUBLIC_STATUSES, hidden_at__isnull=True).select_related(
-        "campaign", "cause", "group", "host"
-    )
+    events = Event.objects.filter(
+        status__in=PUBLIC_STATUSES, hidden_at__isnull=True, campaign_review=APPROVED
+    ).select_related("campaign", "cause", "group", "host")
     if not filters.include_past:
         events = events.filter(ends_at__gt=now)
     if filters.kind:
@@ -121,7 +151,9 @@ def event_campaign_filter_choices(*, limit: int | None = None, now: datetime | N
     now = now or timezone.now()
     limit = limit or CAMPAIGN_FILTER_CHOICES
     return list(
-        Event.objects.filter(status__in=PUBLIC_STATUSES, ends_at__gt=now, campaign__status="published")
+        Event.objects.filter(
+            status__in=PUBLIC_STATUSES, ends_at__gt=now, campaign__status="published", campaign_review=APPROVED
+        )
         .order_by("campaign__title", "campaign_id")
         .values_list("campaign_id", "campaign__title")
         .distinct()[:limit]
@@ -260,3 +292,23 @@ def rsvp_list_past_for_user(*, user, now: datetime | None = None, limit: int = 1
 
 def rsvp_on_event(*, event: Event, rsvp_id: int) -> RSVP | None:
     return event.rsvps.exclude(status=RSVP.Status.CANCELLED).filter(pk=rsvp_id).first()
+
+
+def campaign_events_for_messages(*, campaign_id: int, now: datetime | None = None, limit: int = 30) -> list[Event]:
+    """The campaign's events whose RSVPs the organizer may write to: approved, not cancelled,
+    upcoming or ended in the last 30 days, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Event.objects.filter(campaign_id=campaign_id, campaign_review=APPROVED, ends_at__gt=now - timedelta(days=30))
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def event_rsvp_members(*, event_id: int) -> tuple:
+    """(account ids, email addresses) of an event's active RSVPs (going, waitlisted, offered)."""
+    rsvps = RSVP.objects.filter(event_id=event_id, status__in=RSVP.ACTIVE_STATUSES)
+    return (
+        rsvps.exclude(user__isnull=True).values_list("user_id", flat=True),
+        rsvps.exclude(email="").values_list("email", flat=True),
+    )

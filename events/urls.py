@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import browse, calendar, check_in, host, rsvp, sharing
+from events.views import browse, calendar, campaign_hosting, check_in, host, rsvp, sharing
 
 app_name = "events"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("places/", browse.place_autocomplete, name="places"),
     path("calendar/", calendar.calendar_feed_page, name="calendar"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("for-campaign/<slug:slug>/hosting/", campaign_hosting.campaign_hosting, name="campaign_hosting"),
     path("rsvp/<str:token>/", rsvp.rsvp_manage, name="rsvp_manage"),
     path("rsvp/<str:token>/confirm/", rsvp.rsvp_confirm, name="rsvp_confirm"),
     path("rsvp/<str:token>/qr.svg", rsvp.rsvp_qr, name="rsvp_qr"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("<slug:slug>/qr.svg", sharing.event_qr, name="qr"),
     path("<slug:slug>/embed/", sharing.event_embed, name="embed"),
     path("<slug:slug>/shares/", sharing.event_share_stats, name="share_stats"),
+    path("<slug:slug>/campaign-review/", campaign_hosting.event_review, name="campaign_review"),
     path("<slug:slug>/edit/", host.event_edit, name="edit"),
     path("<slug:slug>/cancel/", host.event_cancel, name="cancel"),
     path("<slug:slug>/duplicate/", host.event_duplicate, name="duplicate"),

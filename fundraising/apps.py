@@ -10,7 +10,9 @@ class FundraisingConfig(AppConfig):
             campaign_currency_locks,
             campaign_embed_sections,
             campaign_form_sections,
+            campaign_message_segments,
             campaign_page_sections,
+            campaign_update_audiences,
         )
         from causeweb.core.hooks import admin_attention, my_activity_sections
         from fundraising import integrations, monthly_selectors, page_scopes, pledge_selectors, selectors
@@ -26,3 +28,5 @@ class FundraisingConfig(AppConfig):
         if monthly_selectors.monthly_giving_section not in selectors.MY_GIVING_SECTIONS:
             selectors.MY_GIVING_SECTIONS.append(monthly_selectors.monthly_giving_section)
         admin_attention.register("fundraising", integrations.admin_attention, order=30)
+        campaign_message_segments.register("donors", integrations.campaign_message_segments, order=10)
+        campaign_update_audiences.register("fundraising", integrations.campaign_update_audience)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from causeweb.core.money import format_money, parse_amount
 from causeweb.core.validators import validate_single_line
@@ -27,10 +28,17 @@ class DonationForm(forms.Form):
     message = forms.CharField(
         label="Message (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
+    keep_updated = forms.BooleanField(
+        required=False,
+        label="Keep me updated about this campaign by email",
+        help_text="Unsubscribe with one click from any of these emails.",
+    )
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
+        # Consent is unticked unless SUPPORTER_UPDATES_PRETICKED says the law allows otherwise.
+        self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
         low, high = rules.donation_limits(currency)
         self.fields["amount"].help_text = f"{format_money(low, currency)} to {format_money(high, currency)}"
 
@@ -51,10 +59,16 @@ class PledgeForm(forms.Form):
     visibility = forms.ChoiceField(
         label="On the campaign", choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME, required=False
     )
+    keep_updated = forms.BooleanField(
+        required=False,
+        label="Keep me updated about this campaign by email",
+        help_text="Unsubscribe with one click from any of these emails.",
+    )
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
+        self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
 
     def clean_amount(self) -> int:
         return parse_amount(self.cleaned_data["amount"], self.currency)

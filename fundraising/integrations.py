@@ -1,8 +1,10 @@
 """What fundraising adds to lower layers' pages and rules (registered in FundraisingConfig.ready())."""
 
+import functools
+
 from django.urls import reverse
 
-from campaigns.hooks import FormSection
+from campaigns.hooks import FormSection, MessageSegment
 from causeweb.core.hooks import AttentionItem, PageSection
 from fundraising import pledge_selectors, policies, rules, selectors
 from fundraising.forms import CampaignFundingSectionForm
@@ -82,4 +84,23 @@ def admin_attention(*, user) -> list[AttentionItem] | None:
             reverse("admin:fundraising_stripeevent_changelist") + "?status__exact=failed",
             "money",
         ),
+    ]
+
+
+def campaign_update_audience(*, campaign):
+    """Donors and backers who asked to be kept updated hear the campaign's news."""
+    return selectors.campaign_update_audience(campaign=campaign)
+
+
+def campaign_message_segments(*, campaign) -> list[MessageSegment]:
+    """The organizer may write to the campaign's donors (`campaigns.hooks.campaign_message_segments`);
+    campaigns keeps only those who opted in to its news."""
+    if not selectors.campaign_has_paid_donations(campaign_id=campaign.pk):
+        return []
+    return [
+        MessageSegment(
+            key="donors",
+            label="Donors",
+            members=functools.partial(selectors.campaign_donor_members, campaign_id=campaign.pk),
+        )
     ]

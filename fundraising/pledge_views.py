@@ -107,6 +107,7 @@ def pledge_start(request, slug: str):
             actor=request.user,
             amount_minor=form.cleaned_data["amount"],
             visibility=form.cleaned_data["visibility"] or "name",
+            keep_updated=form.cleaned_data["keep_updated"],
         )
     except DOMAIN_ERRORS as exc:
         status = 403 if isinstance(exc, PermissionDenied) else 400

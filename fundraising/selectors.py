@@ -403,3 +403,31 @@ def finance_attention_counts() -> dict[str, int]:
         "disputes": Donation.objects.filter(disputed_at__isnull=False, state=Donation.State.SUCCEEDED).count(),
         "failed_events": StripeEvent.objects.filter(status=StripeEvent.Status.FAILED).count(),
     }
+
+
+def campaign_has_paid_donations(*, campaign_id: int) -> bool:
+    return Donation.objects.filter(campaign_id=campaign_id, state__in=Donation.PAID_STATES).exists()
+
+
+def campaign_donor_members(*, campaign_id: int) -> tuple:
+    """(account ids, email addresses) of the people who gave to a campaign (paid donations)."""
+    paid = Donation.objects.filter(campaign_id=campaign_id, state__in=Donation.PAID_STATES)
+    return (
+        paid.exclude(donor__isnull=True).values_list("donor_id", flat=True),
+        paid.values_list("email", flat=True),
+    )
+
+
+def campaign_update_audience(*, campaign) -> tuple[list[int], list[str]]:
+    """Donors and backers who ticked "keep me updated" (`campaigns.hooks.campaign_update_audiences`):
+    accounts of paid donations and of pledges with a saved card, and the addresses of guests whose
+    donation was paid (the receipt went there; an unpaid attempt never counts)."""
+    paid = Donation.objects.filter(campaign=campaign, keep_updated=True, state__in=Donation.PAID_STATES)
+    account_ids = set(paid.exclude(donor__isnull=True).values_list("donor_id", flat=True))
+    account_ids |= set(
+        Pledge.objects.filter(campaign=campaign, keep_updated=True, state__in=Pledge.COUNTED_STATES).values_list(
+            "backer_id", flat=True
+        )
+    )
+    guests = list(paid.filter(donor__isnull=True).values_list("email", flat=True).distinct())
+    return sorted(account_ids), guests

@@ -160,6 +160,7 @@ def donation_start(request, slug: str):
         "email": data["email"],
         "visibility": data["visibility"],
         "message": data["message"],
+        "keep_updated": data["keep_updated"],
         "user": request.user,
         "referral_share_link_id": referral,
         # The page charges the card with one PaymentIntent (no SetupIntent first): one 3-D Secure

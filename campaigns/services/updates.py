@@ -43,12 +43,22 @@ def campaign_update_create(*, campaign: Campaign, author, title: str, body: str)
         "update_id": update.pk,
     }
     dedupe_key = f"campaign-update:{update.pk}"
-    audiences = [audience for _key, audience in campaign_update_audiences.call_each(campaign=campaign)]
-    accounts = _update_recipient_accounts(campaign=campaign, author=author, audiences=audiences)
+    accounts, guests = campaign_opted_in_audience(campaign=campaign, author=author)
     notify_bulk(recipients=accounts.order_by("pk"), kind=Kind.CAMPAIGN_UPDATE, context=context, dedupe_key=dedupe_key)
-    for email in _update_recipient_guests(campaign=campaign, accounts=accounts, author=author, audiences=audiences):
+    for email in guests:
         notify(email=email, kind=Kind.CAMPAIGN_UPDATE, context=context, dedupe_key=f"{dedupe_key}:guest:{email}")
     return update
+
+
+def campaign_opted_in_audience(*, campaign: Campaign, author):
+    """Everyone who asked to hear the campaign's news, minus `author`: (active accounts as a
+    QuerySet, confirmed guest addresses as an iterator, lowercased, none already an account's).
+    Updates go to all of them; the organizer's messages to a segment of them
+    (campaigns.services.messages). Nobody else is ever in it."""
+    audiences = [audience for _key, audience in campaign_update_audiences.call_each(campaign=campaign)]
+    accounts = _update_recipient_accounts(campaign=campaign, author=author, audiences=audiences)
+    guests = _update_recipient_guests(campaign=campaign, accounts=accounts, author=author, audiences=audiences)
+    return accounts, guests
 
 
 def _update_recipient_accounts(*, campaign: Campaign, author, audiences):

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     EVENT_CANCELLED = "event_cancelled", "Event cancellations"
     EVENT_CONFIRMED = "event_confirmed", "Events that reached their turnout"
     EVENT_MESSAGE = "event_message", "Messages from event hosts"
+    EVENT_REVIEWED = "event_reviewed", "Decisions on events you host for a campaign"
     JOIN_REQUEST = "join_request", "Join requests to groups you moderate"
     JOIN_REQUEST_DECIDED = "join_request_decided", "Decisions on your join requests"
     THREAD_REPLY = "thread_reply", "Replies in discussions you take part in"

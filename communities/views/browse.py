@@ -11,6 +11,7 @@ from causeweb.core.exceptions import PermissionDenied
 from causeweb.core.pagination import CappedPaginator
 from communities import forms, policies, previews, selectors
 from communities.hooks import group_page_sections
+from communities.maps import group_map_markers
 from communities.services import groups as group_services
 from communities.services.sharing import group_share_link
 from communities.services.site_moderation import site_moderator_read_record
@@ -24,11 +25,13 @@ def communities_list(request):
     page_cache.depends_on("groups")
     form = forms.GroupSearchForm(request.GET or None)
     query = cause = place = ""
+    near = None
     if form.is_valid():
         query, place = form.cleaned_data["q"], form.cleaned_data["place"]
         cause = form.cleaned_data["cause"].slug if form.cleaned_data["cause"] else ""
+        near = (form.near.latitude, form.near.longitude) if form.near else None
     page = CappedPaginator(
-        selectors.group_search(query=query, cause_slug=cause, place=place), GROUPS_PER_PAGE
+        selectors.group_search(query=query, cause_slug=cause, place=place, near=near), GROUPS_PER_PAGE
     ).get_page(request.GET.get("page"))
     return render(
         request,
@@ -38,6 +41,7 @@ def communities_list(request):
             "page": page,
             "my_groups": selectors.group_list_for_user(user=request.user),
             "searching": bool(query or cause or place),
+            "map_markers": group_map_markers(page.object_list),
         },
     )
 

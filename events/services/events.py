@@ -15,6 +15,7 @@ from events import policies
 from events.models import RSVP, Event
 from events.services._common import _event_context, _lock_event, _notify_rsvps, _require_host
 from events.services._seats import _promote_waitlist, _release_expired_holds
+from events.services.campaign_hosting import campaign_review_for_link
 
 # Changes to these are announced to everyone with an RSVP.
 LOGISTICS_FIELDS = ("starts_at", "ends_at", "timezone", "venue_name", "address", "city", "online_url")
@@ -110,6 +111,7 @@ def event_create(*, host, now: datetime | None = None, **fields) -> Event:
     if event.cause_id is None and event.campaign_id:
         event.cause_id = event.campaign.cause_id
     _validate_event(event, now=now, starts_changed=True, actor=host)
+    event.campaign_review = campaign_review_for_link(event, host=host)
     # Events recur under one title (the weekly town hall): every slug gets a random suffix.
     event.slug = unique_slug(
         event.title,
@@ -138,6 +140,7 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
     old_starts_at, old_capacity = event.starts_at, event.capacity
     old_turnout = (event.turnout_minimum, event.commitment_deadline)
     old_logistics = [getattr(event, field) for field in LOGISTICS_FIELDS]
+    old_campaign_id = event.campaign_id
     for field, value in changes.items():
         setattr(event, field, value)
     if event.capacity is not None and event.capacity < event.seats_taken:
@@ -147,6 +150,9 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
     if event.turnout_decided_at and (event.turnout_minimum, event.commitment_deadline) != old_turnout:
         raise ValidationError({"turnout_minimum": "The turnout was already decided; it cannot change now."})
     _validate_event(event, now=now, starts_changed=event.starts_at != old_starts_at, actor=actor)
+    if event.campaign_id != old_campaign_id:  # a new campaign reviews the event afresh
+        event.campaign_review = campaign_review_for_link(event, host=actor)
+        event.campaign_reviewed_by, event.campaign_reviewed_at = None, None
     if event.starts_at != old_starts_at:
         # Reminders follow the new time (their dedupe keys include the start).
         event.reminder_24h_sent_at = None

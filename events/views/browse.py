@@ -12,6 +12,7 @@ from causeweb.core.pagination import CappedPaginator
 from events import policies, previews, selectors
 from events.calendar import calendar_ics, google_calendar_url
 from events.forms import EventFilterForm, RSVPForm
+from events.maps import event_map_markers
 from events.services.links import rsvp_manage_url
 from events.services.rsvps import rsvp_waitlist_place
 from events.services.sharing import event_share_link
@@ -30,7 +31,14 @@ def events_list(request):
     return render(
         request,
         "events/list.html",
-        {"form": form, "page": page, "events": page.object_list, "filters": filters, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "events": page.object_list,
+            "filters": filters,
+            "query": query.urlencode(),
+            "map_markers": event_map_markers(page.object_list),
+        },
     )
 
 
@@ -55,6 +63,7 @@ def event_detail(request, slug):
     context = {
         "event": event,
         "is_host": policies.is_host(event, request.user),
+        "can_review": policies.can_review_campaign_event(event, request.user),
         "viewer_rsvp": viewer_rsvp,
         "viewer_manage_url": rsvp_manage_url(viewer_rsvp) if viewer_rsvp else "",
         "waitlist_place": rsvp_waitlist_place(viewer_rsvp) if viewer_rsvp else None,
@@ -83,6 +92,7 @@ def _share_context(request, event, *, now) -> dict:
     """Open Graph / Twitter tags, schema.org data and the viewer's own tracked share link."""
     canonical_url = request.build_absolute_uri(event.get_absolute_url())
     card_url = request.build_absolute_uri(reverse("events:card", kwargs={"slug": event.slug}))
+    shareable = policies.can_share_event(event)
     return {
         "canonical_url": canonical_url,
         "card_url": card_url,
@@ -90,8 +100,10 @@ def _share_context(request, event, *, now) -> dict:
         "structured_data": previews.event_structured_data(
             event, url=canonical_url, image_url=card_url, organizer_name=event.host.public_name
         ),
-        "offer_sharing": policies.should_offer_sharing(event, now=now),
-        "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url()),
+        "offer_sharing": shareable and policies.should_offer_sharing(event, now=now),
+        "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url())
+        if shareable
+        else "",
         "embed_url": request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})),
     }
 

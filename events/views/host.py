@@ -19,16 +19,20 @@ from events.views._common import host_event_or_403
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_create(request):
-    form = EventForm(
-        request.POST or None,
-        user=request.user,
-        initial={"timezone": getattr(request.user, "timezone", "") or "UTC", "max_guests_per_rsvp": 2},
-    )
+    initial = {"timezone": getattr(request.user, "timezone", "") or "UTC", "max_guests_per_rsvp": 2}
+    if request.GET.get("campaign", "").isdigit():  # "Host an action for this campaign"
+        initial["campaign"] = int(request.GET["campaign"])
+    form = EventForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         with form_errors(form) as call:
             event = events.event_create(host=request.user, **form.service_kwargs())
         if call.ok:
-            messages.success(request, "Your event is live. Share it!")
+            if event.campaign_review == event.CampaignReview.PENDING:
+                messages.success(
+                    request, "Thank you! The campaign's organizer reviews your event; it appears once approved."
+                )
+            else:
+                messages.success(request, "Your event is live. Share it!")
             return redirect(event)
     return render(request, "events/form.html", {"form": form, "heading": "Host an event"})
 

@@ -132,6 +132,8 @@ class Donation(models.Model):
     email = models.EmailField()
     visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.NAME)
     message = models.CharField(max_length=500, blank=True)
+    # "Keep me updated about this campaign" (never assumed): the campaign's news reaches them once paid.
+    keep_updated = models.BooleanField(default=False)
 
     amount_minor = models.PositiveBigIntegerField(help_text="What goes to the campaign, in minor units.")
     fee_minor = models.PositiveBigIntegerField(default=0, help_text="Processing fee the donor chose to cover.")
@@ -338,6 +340,7 @@ class Pledge(models.Model):
     backer_name = models.CharField(max_length=120)
     email = models.EmailField()
     visibility = models.CharField(max_length=12, choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
+    keep_updated = models.BooleanField(default=False)  # "Keep me updated about this campaign"
     amount_minor = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     state = models.CharField(max_length=20, choices=State.choices, default=State.SETTING_UP)

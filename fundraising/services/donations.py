@@ -59,6 +59,7 @@ def donation_create(
     message: str = "",
     user=None,
     referral_share_link_id: int | None = None,
+    keep_updated: bool = False,
 ) -> Donation:
     """A pending donation. No money moves yet: the page saves a card next (donation_start_payment)."""
     if not rules.campaign_accepts_donations(campaign):
@@ -106,6 +107,7 @@ def donation_create(
         email=email,
         visibility=visibility,
         message=message,
+        keep_updated=bool(keep_updated),
         amount_minor=amount_minor,
         fee_minor=rules.processing_fee(amount_minor=amount_minor, currency=currency) if cover_fee else 0,
         currency=currency,
@@ -126,6 +128,7 @@ def donation_begin(
     user=None,
     referral_share_link_id: int | None = None,
     card_setup: bool = True,
+    keep_updated: bool = False,
 ) -> tuple[Donation, dict]:
     """Create the pending donation and get its card step ready, as the donate page and the API
     both do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
@@ -145,6 +148,7 @@ def donation_begin(
         email=email,
         visibility=visibility,
         message=message,
+        keep_updated=keep_updated,
         user=user,
         referral_share_link_id=referral_share_link_id,
     )

@@ -82,6 +82,7 @@ def monthly_plan_begin(
     user=None,
     referral_share_link_id: int | None = None,
     card_setup: bool = True,
+    keep_updated: bool = False,
 ) -> tuple[Donation, MonthlyPlan, dict]:
     """Start a monthly gift from the donate page or the API: the first month's donation (paid
     now, on-session, as a one-time donation is) and the plan (`setting_up` until that donation
@@ -97,6 +98,7 @@ def monthly_plan_begin(
             email=email,
             visibility=visibility,
             message=message,
+            keep_updated=keep_updated,
             user=user,
             referral_share_link_id=referral_share_link_id,
         )

@@ -45,7 +45,9 @@ def _amount_errors(amount_minor: int, currency: str) -> dict:
 
 
 @transaction.atomic
-def pledge_create(*, campaign, actor, amount_minor: int, visibility: str = Donation.Visibility.NAME) -> Pledge:
+def pledge_create(
+    *, campaign, actor, amount_minor: int, visibility: str = Donation.Visibility.NAME, keep_updated: bool = False
+) -> Pledge:
     """A pledge saving its card (`setting_up`). One live pledge per backer and campaign: a backer
     who already pledged changes the amount instead. A pledge left `setting_up` (card form
     abandoned) is reused."""
@@ -74,7 +76,8 @@ def pledge_create(*, campaign, actor, amount_minor: int, visibility: str = Donat
     if existing:
         existing.amount_minor = amount_minor
         existing.visibility = visibility
-        existing.save(update_fields=["amount_minor", "visibility", "updated_at"])
+        existing.keep_updated = bool(keep_updated)
+        existing.save(update_fields=["amount_minor", "visibility", "keep_updated", "updated_at"])
         return existing
     return Pledge.objects.create(
         campaign=campaign,
@@ -82,6 +85,7 @@ def pledge_create(*, campaign, actor, amount_minor: int, visibility: str = Donat
         backer_name=actor.public_name,
         email=actor.email.lower(),
         visibility=visibility,
+        keep_updated=bool(keep_updated),
         amount_minor=amount_minor,
         currency=campaign.currency,
     )
@@ -121,9 +125,13 @@ def pledge_start_setup(*, pledge: Pledge) -> dict:
     return {"setup_intent_id": setup["id"], "client_secret": setup["client_secret"]}
 
 
-def pledge_begin(*, campaign, actor, amount_minor: int, visibility: str = Donation.Visibility.NAME):
+def pledge_begin(
+    *, campaign, actor, amount_minor: int, visibility: str = Donation.Visibility.NAME, keep_updated: bool = False
+):
     """Create (or reuse) the pledge and its SetupIntent: (pledge, {"setup_intent_id", "client_secret"})."""
-    pledge = pledge_create(campaign=campaign, actor=actor, amount_minor=amount_minor, visibility=visibility)
+    pledge = pledge_create(
+        campaign=campaign, actor=actor, amount_minor=amount_minor, visibility=visibility, keep_updated=keep_updated
+    )
     return pledge, pledge_start_setup(pledge=pledge)
 
 

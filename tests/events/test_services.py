@@ -109,7 +109,7 @@ def test_event_create_refuses_unpublished_campaign(user):
 
 
 def test_event_create_takes_cause_from_campaign(user):
-    campaign = CampaignFactory()
+    campaign = CampaignFactory(organizer=user)
     event = event_create(host=user, campaign=campaign, **base_fields())
     assert event.cause_id == campaign.cause_id
 

@@ -1,0 +1,105 @@
+"""Petition delivery: the organizer's page to name decision-makers, deliver the petition (the
+CSV by email, or downloaded to hand over), record the answer and mark the campaign won."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from campaigns import outreach_selectors as selectors
+from campaigns import policies
+from campaigns.forms import DecisionMakerForm, PetitionResponseForm
+from campaigns.services import delivery as delivery_services
+from campaigns.views._common import managed_or_404
+from causeweb.core.boundary import flash_errors, form_errors
+
+
+def _organizer_campaign(request, slug):
+    campaign = managed_or_404(request, slug)
+    if not policies.is_organizer(request.user, campaign) or not campaign.is_public:
+        raise Http404("No such campaign.")
+    return campaign
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delivery_page(request, slug):
+    campaign = _organizer_campaign(request, slug)
+    form = DecisionMakerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form) as call:
+            delivery_services.decision_maker_add(campaign=campaign, actor=request.user, **form.cleaned_data)
+        if call.ok:
+            messages.success(request, "Decision-maker added.")
+            return redirect("campaigns:delivery", slug=campaign.slug)
+    return render(
+        request,
+        "campaigns/delivery.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "decision_makers": selectors.campaign_decision_makers(campaign=campaign),
+            "deliveries": selectors.campaign_petition_deliveries(campaign=campaign),
+            "response_form": PetitionResponseForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def petition_deliver(request, slug, decision_maker_id):
+    campaign = _organizer_campaign(request, slug)
+    decision_maker = selectors.campaign_decision_maker_get(campaign=campaign, decision_maker_id=decision_maker_id)
+    if decision_maker is None:
+        raise Http404("No such decision-maker.")
+    success = (
+        f"The petition is on its way to {decision_maker.name} ({decision_maker.email})."
+        if decision_maker.email
+        else f"Delivery to {decision_maker.name} recorded; download the file to hand it over."
+    )
+    with flash_errors(request, success=success):
+        delivery_services.petition_deliver(
+            campaign=campaign, decision_maker=decision_maker, actor=request.user, note=request.POST.get("note", "")
+        )
+    return redirect("campaigns:delivery", slug=campaign.slug)
+
+
+@login_required
+@require_POST
+def decision_maker_remove(request, slug, decision_maker_id):
+    campaign = _organizer_campaign(request, slug)
+    decision_maker = selectors.campaign_decision_maker_get(campaign=campaign, decision_maker_id=decision_maker_id)
+    if decision_maker is None:
+        raise Http404("No such decision-maker.")
+    with flash_errors(request, success="Removed."):
+        delivery_services.decision_maker_remove(decision_maker=decision_maker, actor=request.user)
+    return redirect("campaigns:delivery", slug=campaign.slug)
+
+
+@login_required
+@require_POST
+def petition_response(request, slug, delivery_id):
+    campaign = _organizer_campaign(request, slug)
+    delivery = selectors.campaign_petition_delivery_get(campaign=campaign, delivery_id=delivery_id)
+    if delivery is None:
+        raise Http404("No such delivery.")
+    form = PetitionResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write what they answered.")
+        return redirect("campaigns:delivery", slug=campaign.slug)
+    won = form.cleaned_data["won"]
+    with flash_errors(request, success="We won! Supporters are being told." if won else "Answer recorded."):
+        delivery_services.petition_response_record(
+            delivery=delivery, actor=request.user, response=form.cleaned_data["response"], won=won
+        )
+    return redirect("campaigns:delivery", slug=campaign.slug)
+
+
+@login_required
+@require_safe
+def petition_file(request, slug):
+    campaign = _organizer_campaign(request, slug)
+    response = HttpResponse(delivery_services.petition_csv(campaign=campaign), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{delivery_services.petition_filename(campaign)}"'
+    return response

@@ -1,0 +1,20 @@
+"""Groups as map markers (causeweb.core.maps) for the group list."""
+
+from causeweb.core.maps import map_marker, map_markers
+
+
+def group_map_markers(groups) -> list[dict]:
+    """A marker per listed group that has coordinates: its members and location."""
+    markers = []
+    for group in groups:
+        members = f"{group.member_count} member{'' if group.member_count == 1 else 's'}"
+        markers.append(
+            map_marker(
+                title=group.name,
+                url=group.get_absolute_url(),
+                latitude=group.latitude,
+                longitude=group.longitude,
+                detail=" · ".join(part for part in (members, group.location) if part),
+            )
+        )
+    return map_markers(markers)

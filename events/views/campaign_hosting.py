@@ -1,0 +1,46 @@
+"""Distributed campaigns: the organizer opens a campaign to hosts and reviews their events (the
+buttons are in the events section of the campaign page, events/_campaign_section.html)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from campaigns import selectors as campaign_selectors
+from causeweb.core.boundary import flash_errors
+from events.services.campaign_hosting import campaign_hosting_set, event_campaign_review
+from events.views._common import event_or_404
+
+
+def _back_to_actions(campaign) -> str:
+    return f"{campaign.get_absolute_url()}#actions"
+
+
+@login_required
+@require_POST
+def campaign_hosting(request, slug):
+    campaign = campaign_selectors.campaign_get_for_manager(slug=slug, user=request.user)
+    if campaign is None:
+        raise Http404("No such campaign.")
+    open_to_anyone = request.POST.get("open_to_anyone") == "1"
+    success = (
+        "Anyone can now host an event for this campaign; you review each one before it appears."
+        if open_to_anyone
+        else "Only you host events for this campaign now."
+    )
+    with flash_errors(request, success=success):
+        campaign_hosting_set(campaign=campaign, actor=request.user, open_to_anyone=open_to_anyone)
+    return redirect(_back_to_actions(campaign))
+
+
+@login_required
+@require_POST
+def event_review(request, slug):
+    event = event_or_404(slug, request.user)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject") or event.campaign_id is None:
+        raise Http404("No such review.")
+    approve = decision == "approve"
+    with flash_errors(request, success=f"{event.title}: {'approved' if approve else 'rejected'}."):
+        event_campaign_review(event=event, actor=request.user, approve=approve)
+    return redirect(_back_to_actions(event.campaign))
