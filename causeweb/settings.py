@@ -224,6 +224,8 @@ CELERY_TASK_ROUTES = {
 # Content with this many open flags (from different people) is hidden until a moderator decides;
 # 0 turns automatic hiding off.
 MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=5)
+# How long the appeal link in a moderation notice works (days).
+MODERATION_APPEAL_WINDOW_DAYS = env.int("MODERATION_APPEAL_WINDOW_DAYS", default=60)
 GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
 # Periodic tasks are registered by each app in causeweb/celery.py's beat schedule.
 

@@ -44,7 +44,14 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
     campaign.last_activity_at = now
     campaign.rejection_reason = ""
     campaign.save(update_fields=["status", "published_at", "last_activity_at", "rejection_reason", "updated_at"])
-    moderation_action_record(moderator=moderator, action="campaign_approve", target=campaign)
+    moderation_action_record(
+        moderator=moderator,
+        action="campaign_approve",
+        target=campaign,
+        subject=campaign.organizer,
+        before={"status": Campaign.Status.PENDING_REVIEW},
+        after={"status": campaign.status},
+    )
     notify(
         recipient=campaign.organizer,
         kind=Kind.CAMPAIGN_APPROVED,
@@ -72,7 +79,15 @@ def campaign_reject(*, campaign: Campaign, moderator, reason: str) -> Campaign:
     campaign.status = Campaign.Status.REJECTED
     campaign.rejection_reason = reason
     campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
-    moderation_action_record(moderator=moderator, action="campaign_reject", target=campaign, reason=reason)
+    moderation_action_record(
+        moderator=moderator,
+        action="campaign_reject",
+        target=campaign,
+        reason=reason,
+        subject=campaign.organizer,
+        before={"status": Campaign.Status.PENDING_REVIEW},
+        after={"status": campaign.status},
+    )
     notify(
         recipient=campaign.organizer,
         kind=Kind.CAMPAIGN_REJECTED,

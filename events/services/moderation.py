@@ -17,6 +17,11 @@ def event_restore_by_site_moderator(event: Event, *, moderator) -> None:
     Event.objects.filter(pk=event.pk).update(hidden_at=None, hidden_by=None)
 
 
+def events_visible_by_host(user):
+    """The events `user` hosts that are not hidden (hidden all at once on suspension)."""
+    return Event.objects.filter(host=user, hidden_at__isnull=True)
+
+
 def event_author(event: Event):
     """Who answers for an event: its host."""
     return event.host

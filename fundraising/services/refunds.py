@@ -5,6 +5,7 @@ from django.db import transaction
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.money import format_money
+from causeweb.moderation.services import moderation_action_record
 from fundraising import gateway, policies
 from fundraising.models import Refund
 from fundraising.services import receipts
@@ -43,6 +44,21 @@ def donation_refund(*, actor, donation_id: int, amount_minor: int, reason: str =
     )
     refund.stripe_refund_id = stripe_refund["id"]
     refund.save(update_fields=["stripe_refund_id"])
+    before = {"refunded_minor": donation.refunded_minor, "state": donation.state, "currency": donation.currency}
     _apply_refund(donation, amount_minor=amount_minor)
+    moderation_action_record(
+        moderator=actor,
+        action="donation_refund",
+        target=donation,
+        reason=reason,
+        before=before,
+        after={
+            "refunded_minor": donation.refunded_minor,
+            "state": donation.state,
+            "currency": donation.currency,
+            "refund_id": refund.pk,
+            "amount_minor": amount_minor,
+        },
+    )
     receipts.refund_notice_send(donation, refund)
     return refund
