@@ -121,7 +121,7 @@ def test_finance_cannot_hide_restore_or_suspend_through_the_services(finance):
     with pytest.raises(PermissionDenied):
         services.content_restore(target=campaign, moderator=finance)
     with pytest.raises(PermissionDenied):
-        services.user_suspend(user=UserFactory(), moderator=finance, reason="no")
+        services.user_suspend(user=UserFactory(), moderator=finance, rule="spam")
 
 
 def test_finance_cannot_suspend_from_the_user_admin(client, finance):
