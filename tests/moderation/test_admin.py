@@ -114,7 +114,9 @@ def test_flags_cannot_be_added_from_the_admin(admin_client):
 
 def test_audit_trail_is_listed_and_read_only(admin_client):
     moderator = staff_with_role(MODERATOR)
-    services.user_suspend(user=UserFactory(email="spammer@example.org"), moderator=moderator, rule="spam", note="spam waves")
+    services.user_suspend(
+        user=UserFactory(email="spammer@example.org"), moderator=moderator, rule="spam", note="spam waves"
+    )
     entry = ModerationAction.objects.get()
     listing = admin_client.get(AUDIT)
     assert listing.status_code == 200

@@ -34,7 +34,9 @@ def member():
 
 def _suspend(member, moderator, days=7, **kwargs):
     ends_at = timezone.now() + timedelta(days=days) if days else None
-    return services.user_suspend(user=member, moderator=moderator, rule="abuse", note="threats", ends_at=ends_at, **kwargs)
+    return services.user_suspend(
+        user=member, moderator=moderator, rule="abuse", note="threats", ends_at=ends_at, **kwargs
+    )
 
 
 def test_suspension_records_the_rule_and_period_audits_and_tells_them(member, moderator):

@@ -29,7 +29,9 @@ def decisions(moderator, second_moderator):
     )
     services.appeal_decide(appeal=appeal, moderator=second_moderator, outcome="overturn")
     campaign = CampaignFactory(title="Plant trees")
-    services.flag_dismiss(flag=services.flag_create(reporter=reporter, target=campaign, reason="fraud"), moderator=moderator)
+    services.flag_dismiss(
+        flag=services.flag_create(reporter=reporter, target=campaign, reason="fraud"), moderator=moderator
+    )
     services.user_suspend(user=UserFactory(email="troll@example.org"), moderator=moderator, rule="abuse", note="slurs")
     # Not decisions about content: not in the public log.
     services.moderation_action_record(moderator=moderator, action="campaign_approve", target=CampaignFactory())
