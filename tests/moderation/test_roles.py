@@ -141,7 +141,8 @@ def test_moderator_hides_flagged_content_and_suspends_in_admin(client, moderator
     flag.refresh_from_db()
     assert flag.status == Flag.Status.UPHELD
     target = UserFactory()
-    client.post("/admin/accounts/user/", {"action": "suspend", "_selected_action": [target.pk]})
+    response = client.post("/admin/accounts/user/", {"action": "suspend", "_selected_action": [target.pk]})
+    client.post(response["Location"], {"rule": "fraud", "duration_days": "30"})
     target.refresh_from_db()
     assert not target.is_active
 
