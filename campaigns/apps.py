@@ -24,6 +24,7 @@ class CampaignsConfig(AppConfig):
             hide=moderation.comment_hide_by_site_moderator,
             restore=moderation.comment_restore_by_site_moderator,
             author=moderation.comment_author,
+            authored_by=moderation.comments_visible_by_author,
         )
         register_moderatable(
             "campaigns.campaign",
@@ -31,4 +32,5 @@ class CampaignsConfig(AppConfig):
             hide=moderation.campaign_hide_by_site_moderator,
             restore=moderation.campaign_restore_by_site_moderator,
             author=moderation.campaign_author,
+            authored_by=moderation.campaigns_public_by_organizer,
         )

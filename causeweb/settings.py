@@ -249,6 +249,8 @@ CELERY_TASK_ROUTES = {
 # Content with this many open flags (from different people) is hidden until a moderator decides;
 # 0 turns automatic hiding off.
 MODERATION_AUTO_HIDE_FLAGS = env.int("MODERATION_AUTO_HIDE_FLAGS", default=5)
+# How long the appeal link in a moderation notice works (days).
+MODERATION_APPEAL_WINDOW_DAYS = env.int("MODERATION_APPEAL_WINDOW_DAYS", default=60)
 # An organizer's edit of a published campaign's story or goal: "resubmit" sends it back to review
 # (off the public site until approved again), "notify" keeps it live and shows moderators the diff.
 CAMPAIGN_EDIT_REVIEW = env.str("CAMPAIGN_EDIT_REVIEW", default="notify")

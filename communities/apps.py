@@ -24,6 +24,7 @@ class CommunitiesConfig(AppConfig):
             hide=site_moderation.group_hide_by_site_moderator,
             restore=site_moderation.group_restore_by_site_moderator,
             author=site_moderation.group_author,
+            authored_by=site_moderation.groups_visible_by_creator,
         )
         register_moderatable(
             "communities.thread",
@@ -31,6 +32,7 @@ class CommunitiesConfig(AppConfig):
             hide=site_moderation.thread_hide_by_site_moderator,
             restore=site_moderation.thread_restore_by_site_moderator,
             author=site_moderation.thread_author,
+            authored_by=site_moderation.threads_visible_by_author,
         )
         share_link_targets.register("communities", integrations.share_link_target)
         register_moderatable(
@@ -39,4 +41,5 @@ class CommunitiesConfig(AppConfig):
             hide=site_moderation.post_hide_by_site_moderator,
             restore=site_moderation.post_restore_by_site_moderator,
             author=site_moderation.post_author,
+            authored_by=site_moderation.posts_visible_by_author,
         )

@@ -29,6 +29,7 @@ class EventsConfig(AppConfig):
             hide=moderation.event_hide_by_site_moderator,
             restore=moderation.event_restore_by_site_moderator,
             author=moderation.event_author,
+            authored_by=moderation.events_visible_by_host,
         )
         share_link_targets.register("events", integrations.share_link_target)
         campaign_update_audiences.register("events", integrations.campaign_update_audience)

@@ -49,7 +49,14 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
     if first_publication:
         trending_welcome(campaign_id=campaign.pk)
     _revisions_reviewed(campaign, moderator)
-    moderation_action_record(moderator=moderator, action="campaign_approve", target=campaign)
+    moderation_action_record(
+        moderator=moderator,
+        action="campaign_approve",
+        target=campaign,
+        subject=campaign.organizer,
+        before={"status": Campaign.Status.PENDING_REVIEW},
+        after={"status": campaign.status},
+    )
     notify(
         recipient=campaign.organizer,
         kind=Kind.CAMPAIGN_APPROVED,
@@ -77,7 +84,15 @@ def campaign_reject(*, campaign: Campaign, moderator, reason: str) -> Campaign:
     campaign.status = Campaign.Status.REJECTED
     campaign.rejection_reason = reason
     campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
-    moderation_action_record(moderator=moderator, action="campaign_reject", target=campaign, reason=reason)
+    moderation_action_record(
+        moderator=moderator,
+        action="campaign_reject",
+        target=campaign,
+        reason=reason,
+        subject=campaign.organizer,
+        before={"status": Campaign.Status.PENDING_REVIEW},
+        after={"status": campaign.status},
+    )
     notify(
         recipient=campaign.organizer,
         kind=Kind.CAMPAIGN_REJECTED,

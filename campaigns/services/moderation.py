@@ -63,6 +63,15 @@ def campaign_restore_by_site_moderator(campaign: Campaign, *, moderator) -> None
     page_cache.changed(TAG_CLOUD_SCOPE)
 
 
+def comments_visible_by_author(user):
+    """The comments `user` wrote that are not hidden (hidden all at once on suspension)."""
+    return Comment.objects.filter(author=user, hidden_at__isnull=True)
+
+
+def campaigns_public_by_organizer(user):
+    return Campaign.objects.filter(organizer=user, status__in=[Campaign.Status.PUBLISHED, Campaign.Status.CLOSED])
+
+
 def comment_author(comment: Comment):
     return comment.author
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from causeweb.accounts.models import ApiToken, User
 from causeweb.core.boundary import flash_errors
 from causeweb.moderation.policies import can_suspend
-from causeweb.moderation.services import user_reinstate, user_suspend
+from causeweb.moderation.services import user_reinstate
 
 
 @admin.register(User)
@@ -20,22 +22,25 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    # Suspension is the one way to bar someone (moderation.services.user_suspend keeps is_active),
+    # so the box is not ticked by hand here.
+    readonly_fields = ["is_active"]
     actions = ["suspend", "reinstate"]
 
     def has_suspend_permission(self, request):
         return can_suspend(request.user)
 
-    @admin.action(description="Suspend: they can no longer sign in or post", permissions=["suspend"])
+    @admin.action(description="Suspend… (choose the rule and the period)", permissions=["suspend"])
     def suspend(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:200])
+        return redirect(f"{reverse('admin:moderation_suspension_suspend')}?users={ids}")
+
+    @admin.action(description="Lift their suspension (they are told)", permissions=["suspend"])
+    def reinstate(self, request, queryset):
         done = 0
         for user in queryset:
             with flash_errors(request, prefix=user.email):
-                done += user_suspend(user=user, moderator=request.user, reason="Suspended from the user admin")
-        self.message_user(request, f"Suspended {done} account(s).")
-
-    @admin.action(description="Reinstate suspended accounts", permissions=["suspend"])
-    def reinstate(self, request, queryset):
-        done = sum(user_reinstate(user=user, moderator=request.user) for user in queryset)
+                done += user_reinstate(user=user, moderator=request.user, reason="Lifted from the user admin")
         self.message_user(request, f"Reinstated {done} account(s).")
 
 

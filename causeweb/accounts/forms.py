@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.formats import date_format
 
 from causeweb.accounts.models import TIMEZONE_CHOICES, ApiToken, User
 from causeweb.core.validators import validate_no_bidi, validate_single_line
+from causeweb.moderation.transparency import active_suspension_for
 
 
 class ProfileForm(forms.ModelForm):
@@ -52,3 +55,28 @@ class ApiTokenCreateForm(forms.Form):
 
 class ApiTokenRenameForm(forms.Form):
     name = forms.CharField(max_length=80)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in, which tells a suspended person (right password only) why and until
+    when, instead of Django's "enter a correct email and password"."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            user = User.objects.filter(email__iexact=self.cleaned_data.get("username") or "").first()
+            password = self.cleaned_data.get("password") or ""
+            suspension = active_suspension_for(user) if user is not None and user.check_password(password) else None
+            if suspension is None:
+                raise
+            until = (
+                "until " + date_format(suspension.ends_at, "j F Y, H:i") + " (UTC)"
+                if suspension.ends_at
+                else "permanently"
+            )
+            raise forms.ValidationError(
+                f"This account is suspended {until} for breaking the rule “{suspension.get_rule_display()}”. "
+                "The email we sent you explains how to appeal.",
+                code="suspended",
+            ) from None

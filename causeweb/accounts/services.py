@@ -4,6 +4,7 @@ end when they are suspended) and the users the seed and invitations create."""
 import secrets
 from datetime import timedelta
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone as django_timezone
@@ -126,6 +127,18 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> bool:
 def api_tokens_revoke_all(*, user: User) -> int:
     """Every working token of this person ends (on suspension: reinstating does not revive them)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=django_timezone.now())
+
+
+def user_sessions_end(*, user_id: int) -> int:
+    """Delete every unexpired session signed in as `user_id` (on suspension). Sessions are
+    stored by key, not by person, so this reads them all; it runs in a task, after commit, and
+    the person is already refused on their next request (is_active is off)."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=django_timezone.now()).iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
 
 
 def api_token_record_use(*, token: ApiToken) -> None:

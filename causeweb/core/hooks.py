@@ -97,8 +97,8 @@ class AttentionItem:
 # The admin index's "Needs attention" panel (templates/admin/index.html). Providers take `user`
 # and return an AttentionItem, a list of them, or None when that person may not act on it (each
 # asks its own app's policy, so Finance sees money, Moderators content). Registered keys:
-# "moderation-flags", "moderation-appeals" (for the appeals of causeweb.moderation, when that
-# model lands), "campaigns-review", "fundraising", "notifications-failed", "core-ratelimits".
+# "moderation-flags", "moderation-appeals" (appeals of causeweb.moderation waiting for a decision),
+# "campaigns-review", "fundraising", "notifications-failed", "core-ratelimits".
 admin_attention = Hook("admin dashboard: what needs attention")
 
 

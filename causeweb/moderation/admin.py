@@ -9,7 +9,9 @@ from django.utils.html import format_html
 
 from causeweb.core.boundary import flash_errors
 from causeweb.moderation import policies, selectors, services
-from causeweb.moderation.models import Flag, ModerationAction
+from causeweb.moderation.admin_trust import suspension_end  # also registers the trust-and-safety admin
+from causeweb.moderation.forms import DURATION_CHOICES
+from causeweb.moderation.models import Flag
 
 
 @admin.register(Flag)
@@ -70,6 +72,7 @@ class FlagAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "items": selectors.flag_queue(),
             "can_suspend": policies.can_suspend(request.user),
+            "suspend_durations": DURATION_CHOICES,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/moderation/queue.html", context)
@@ -93,7 +96,13 @@ class FlagAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Dismissed the flags on {flag}.", messages.SUCCESS)
             elif resolution in ("hide", "hide_and_suspend"):
                 suspend = resolution == "hide_and_suspend"
-                services.flag_uphold(flag=flag, moderator=request.user, reason=reason, suspend_author=suspend)
+                services.flag_uphold(
+                    flag=flag,
+                    moderator=request.user,
+                    reason=reason,
+                    suspend_author=suspend,
+                    suspend_until=suspension_end(request.POST.get("suspend_days", "30")) if suspend else None,
+                )
                 done = "Hid it and suspended its author" if suspend else "Hid it"
                 self.message_user(request, f"{done} ({flag}).", messages.SUCCESS)
 
@@ -111,23 +120,3 @@ class FlagAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss: keep the content and close its flags")
     def dismiss(self, request, queryset):
         self._resolve(request, queryset.filter(status=Flag.Status.OPEN), services.flag_dismiss, "Dismissed flags on")
-
-
-@admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
-    """The audit trail: read-only, for everyone with access."""
-
-    list_display = ["created_at", "moderator", "action", "content_type", "target_repr", "reason"]
-    list_filter = ["action", "content_type"]
-    list_select_related = ["moderator", "content_type"]
-    search_fields = ["target_repr", "reason", "moderator__email"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

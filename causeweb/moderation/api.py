@@ -1,15 +1,17 @@
 """/api/v1/moderation/: the same queue and resolutions as the admin, for site moderators only
-(403 for everyone else, Finance staff included)."""
+(403 for everyone else, Finance staff included); and the public transparency log
+(`decisions/`, `decisions/monthly/`), open to everyone, with no personal data."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import permissions, serializers
+from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from causeweb.moderation import policies, selectors, services
+from causeweb.moderation import policies, selectors, services, transparency
+from causeweb.moderation.models import Appeal, Flag, ModerationAction
 
 RESOLUTIONS = ("dismiss", "hide", "hide_and_suspend")
 
@@ -82,7 +84,63 @@ class ResolveView(APIView):
         return Response({"resolution": resolution, "flags_closed": closed})
 
 
+class PublicDecisionSerializer(serializers.Serializer):
+    """One decision as the public sees it: no people, no content, no notes."""
+
+    id = serializers.IntegerField()
+    content_type = serializers.CharField(help_text='The kind of content ("event", "comment", "account", ...).')
+    rule = serializers.ChoiceField(choices=[*Flag.Reason.values, ""])
+    rule_label = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    outcome = serializers.ChoiceField(choices=list(ModerationAction.DECISIONS))
+    outcome_label = serializers.CharField()
+    appeal = serializers.ChoiceField(choices=[*Appeal.Status.values, "none", "n/a"])
+    appeal_label = serializers.CharField()
+
+    def to_representation(self, instance):
+        return super().to_representation(transparency.public_decision(instance))
+
+
+class RuleTotalSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class MonthlyTotalSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    total = serializers.IntegerField()
+    rules = serializers.SerializerMethodField()
+
+    @extend_schema_field(RuleTotalSerializer(many=True))
+    def get_rules(self, month):
+        return [{"rule": rule, "count": count} for rule, count in month["totals"].items()]
+
+
+class DecisionListView(generics.ListAPIView):
+    """The transparency log, newest first, paginated."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = PublicDecisionSerializer
+
+    def get_queryset(self):
+        return transparency.transparency_decisions()
+
+    @extend_schema(operation_id="moderation_decisions_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MonthlyTotalsView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=MonthlyTotalSerializer(many=True), operation_id="moderation_decisions_monthly")
+    def get(self, request):
+        return Response(MonthlyTotalSerializer(transparency.transparency_monthly_totals(), many=True).data)
+
+
 urlpatterns = [
+    path("moderation/decisions/", DecisionListView.as_view(), name="moderation-decisions"),
+    path("moderation/decisions/monthly/", MonthlyTotalsView.as_view(), name="moderation-decisions-monthly"),
     path("moderation/queue/", QueueView.as_view(), name="moderation-queue"),
     path("moderation/queue/resolve/", ResolveView.as_view(), name="moderation-queue-resolve"),
 ]

@@ -24,3 +24,4 @@ class ModerationConfig(AppConfig):
         from causeweb.moderation import integrations
 
         admin_attention.register("moderation-flags", integrations.admin_attention, order=10)
+        admin_attention.register("moderation-appeals", integrations.admin_attention_appeals, order=11)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from causeweb.core.hooks import AttentionItem
-from causeweb.moderation import policies, selectors
+from causeweb.moderation import policies, selectors, transparency
 
 
 def admin_attention(*, user) -> list[AttentionItem] | None:
@@ -16,3 +16,15 @@ def admin_attention(*, user) -> list[AttentionItem] | None:
         AttentionItem("Reported items in the moderation queue", counts["items"], queue, "content"),
         AttentionItem("…of which waiting longer than the alert delay", counts["overdue"], queue, "content"),
     ]
+
+
+def admin_attention_appeals(*, user) -> AttentionItem | None:
+    """Appeals waiting for a decision, for the people who may decide them."""
+    if not policies.can_decide_appeals(user):
+        return None
+    return AttentionItem(
+        "Appeals waiting for a decision",
+        transparency.appeals_pending_count(),
+        reverse("admin:moderation_appeal_changelist") + "?status__exact=pending",
+        "content",
+    )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class Flag(models.Model):
@@ -48,23 +49,109 @@ class Flag(models.Model):
         return f"{self.get_reason_display()} on {self.content_type.model} #{self.object_id}"
 
 
-class ModerationAction(models.Model):
-    """The audit log: every moderator action, who took it, on what, and why. Never edited."""
+class AuditLogQuerySet(models.QuerySet):
+    """The audit log is append-only: bulk updates and deletes through the ORM are refused too (a
+    Postgres trigger, migration 0004, refuses them in SQL as well)."""
 
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=40)
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class ModerationAction(models.Model):
+    """The audit log: every moderator and finance action: who (`moderator`, None for the
+    system), what (`action` on `target`), when, why (`reason`, `rule`), whom it is about
+    (`subject`, so they can appeal a decision) and the state before and after as JSON. Rows are
+    only ever added: save() refuses an update, delete() refuses, and so does the database on
+    Postgres. (A person's or content type's deletion still nulls its key, which the trigger allows.)"""
+
+    # The actions the public transparency log shows: decisions about content and accounts.
+    DECISIONS = {
+        "hide": "Content hidden",
+        "auto_hide": "Hidden pending review",
+        "dismiss_flags": "Reports dismissed, content kept",
+        "suspend_user": "Account suspended",
+    }
+    APPEALABLE = ("hide", "suspend_user")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="staff member"
+    )
+    action = models.CharField(max_length=40, db_index=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     target_repr = models.CharField(max_length=200, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person the decision is about (the author of hidden content, the suspended person).",
+    )
+    rule = models.CharField(max_length=20, blank=True, choices=Flag.Reason.choices)
     reason = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AuditLogQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
 
     def __str__(self):
         return f"{self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    @property
+    def outcome(self) -> str:
+        return self.DECISIONS.get(self.action, self.action.replace("_", " "))
+
+
+class Appeal(models.Model):
+    """The person a decision is about asks for it to be looked at again: once per decision (the
+    one-to-one). A moderator upholds it or overturns it (which restores the content or lifts the
+    suspension); the person is told either way."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        UPHELD = "upheld", "Decision upheld"
+        OVERTURNED = "overturned", "Decision overturned"
+
+    decision = models.OneToOneField(ModerationAction, on_delete=models.PROTECT, related_name="appeal")
+    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
+    statement = models.TextField(max_length=4000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True, max_length=2000, help_text="Sent to the person with the outcome.")
+
+    class Meta:
+        ordering = ["status", "created_at"]
+        permissions = [("decide_appeal", "Can uphold or overturn appeals (moderators)")]
+
+    def __str__(self):
+        return f"Appeal #{self.pk} against {self.decision.outcome.lower()}"
 
 
 class Suspension(models.Model):
@@ -97,3 +184,7 @@ class Suspension(models.Model):
     @property
     def is_permanent(self) -> bool:
         return self.ends_at is None
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and (self.ends_at is None or self.ends_at > timezone.now())

@@ -45,3 +45,22 @@ SUSPEND_PERMISSION = "moderation.suspend_user"
 def can_suspend(user) -> bool:
     """Active people holding `moderation.suspend_user` (the Moderator and Admin roles)."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(SUSPEND_PERMISSION))
+
+
+APPEALABLE_ACTIONS = ("hide", "suspend_user")
+
+
+def can_appeal(user, decision) -> bool:
+    """Only the person a decision is about, and only decisions that take something away from
+    them (hidden content, a suspension). `user` may be a suspended person (not signed in) whose
+    identity comes from a signed appeal link."""
+    return bool(
+        user is not None
+        and getattr(user, "pk", None) is not None
+        and decision.action in APPEALABLE_ACTIONS
+        and decision.subject_id == user.pk
+    )
+
+
+def can_decide_appeals(user) -> bool:
+    return bool(is_site_moderator(user) and user.has_perm("moderation.decide_appeal"))

@@ -17,6 +17,8 @@ another app's models:
   but the flag queue says it "cannot be hidden from here" and its own admin acts on it.
 - `author(target) -> user | None` (optional): who answers for the content, so a moderator can
   "hide and suspend the author" and the author is told (and can appeal).
+- `authored_by(user) -> QuerySet` (optional, with `author`): the visible content of this type that
+  `user` answers for (the reverse of `author`), so suspending someone can hide all of it at once.
 """
 
 from collections.abc import Callable
@@ -31,6 +33,7 @@ class Moderatable:
     hide: Callable[..., None] | None = None
     restore: Callable[..., None] | None = None
     author: Callable[..., object] | None = None
+    authored_by: Callable[..., object] | None = None
 
     @property
     def can_hide(self) -> bool:
@@ -47,10 +50,15 @@ def register_moderatable(
     hide: Callable[..., None] | None = None,
     restore: Callable[..., None] | None = None,
     author: Callable[..., object] | None = None,
+    authored_by: Callable[..., object] | None = None,
 ) -> None:
     if (hide is None) != (restore is None):
         raise ValueError(f"{label}: register both hide and restore, or neither.")
-    _registry[label.lower()] = Moderatable(can_view=can_view, hide=hide, restore=restore, author=author)
+    if authored_by is not None and (author is None or hide is None):
+        raise ValueError(f"{label}: authored_by needs author and hide.")
+    _registry[label.lower()] = Moderatable(
+        can_view=can_view, hide=hide, restore=restore, author=author, authored_by=authored_by
+    )
 
 
 def moderatable_for_label(label: str) -> Moderatable | None:
@@ -81,3 +89,10 @@ def can_view_for_flagging(target: Model, user) -> bool:
     """False for unregistered models and for content `user` may not see."""
     entry = moderatable_for(target)
     return bool(entry is not None and entry.can_view(target, user))
+
+
+def content_authored_by(user) -> list[tuple[str, Moderatable, object]]:
+    """(label, entry, queryset) of the visible content `user` answers for, per type that can say."""
+    return [
+        (label, entry, entry.authored_by(user)) for label, entry in _registry.items() if entry.authored_by is not None
+    ]

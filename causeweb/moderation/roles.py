@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "moderation.view_moderationaction",
         "moderation.view_suspension",
         "moderation.suspend_user",
+        "moderation.view_appeal",
+        "moderation.decide_appeal",
         # Campaign review (approve, reject, take down) and comments.
         "campaigns.view_campaign",
         "campaigns.change_campaign",

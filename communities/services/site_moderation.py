@@ -38,6 +38,19 @@ def post_restore_by_site_moderator(post: Post, *, moderator) -> None:
     group_changed(post.thread.group_id)
 
 
+def posts_visible_by_author(user):
+    """What `user` wrote or created that is not hidden (hidden all at once on suspension)."""
+    return Post.objects.filter(author=user, is_hidden=False)
+
+
+def threads_visible_by_author(user):
+    return Thread.objects.filter(author=user, is_hidden=False)
+
+
+def groups_visible_by_creator(user):
+    return Group.objects.filter(created_by=user, hidden_at__isnull=True)
+
+
 def post_author(post: Post):
     return post.author
 

@@ -20,6 +20,11 @@ def event_restore_by_site_moderator(event: Event, *, moderator) -> None:
     event_changed(event)
 
 
+def events_visible_by_host(user):
+    """The events `user` hosts that are not hidden (hidden all at once on suspension)."""
+    return Event.objects.filter(host=user, hidden_at__isnull=True)
+
+
 def event_author(event: Event):
     """Who answers for an event: its host."""
     return event.host

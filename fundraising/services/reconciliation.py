@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from causeweb.core.exceptions import Conflict, PermissionDenied
+from causeweb.moderation.services import moderation_action_record
 from fundraising import gateway, policies
 from fundraising.models import Discrepancy, ReconciliationRun, StripeEvent
 from fundraising.services.reconciliation_charges import _check_charge, _check_local_successes
@@ -145,4 +146,12 @@ def discrepancy_resolve(*, actor, discrepancy: Discrepancy, note: str) -> Discre
     discrepancy.resolved_by = actor
     discrepancy.resolution_note = note[:500]
     discrepancy.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+    moderation_action_record(
+        moderator=actor,
+        action="discrepancy_resolve",
+        target=discrepancy,
+        reason=discrepancy.resolution_note,
+        before={"status": Discrepancy.Status.OPEN},
+        after={"status": Discrepancy.Status.RESOLVED},
+    )
     return discrepancy

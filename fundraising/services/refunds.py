@@ -20,8 +20,9 @@ from django.db.models import Sum
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.money import format_money
+from causeweb.moderation.services import moderation_action_record
 from fundraising import gateway, policies
-from fundraising.models import Refund
+from fundraising.models import Donation, Refund
 from fundraising.services import receipts
 from fundraising.services.transitions import _apply_refund, _lock
 
@@ -88,4 +89,25 @@ def donation_refund(*, actor, donation_id: int, amount_minor: int, reason: str =
         # it answered), its charge.refunded webhook records the refund as made in Stripe.
         Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(status=Refund.Status.FAILED)
         raise
-    return refund_apply_pending(refund_id=refund.pk, stripe_refund_id=stripe_refund["id"])
+    before = {
+        "refunded_minor": refund.donation.refunded_minor,
+        "state": refund.donation.state,
+        "currency": refund.donation.currency,
+    }
+    applied = refund_apply_pending(refund_id=refund.pk, stripe_refund_id=stripe_refund["id"])
+    donation = Donation.objects.get(pk=donation_id)
+    moderation_action_record(
+        moderator=actor,
+        action="donation_refund",
+        target=donation,
+        reason=reason,
+        before=before,
+        after={
+            "refunded_minor": donation.refunded_minor,
+            "state": donation.state,
+            "currency": donation.currency,
+            "refund_id": refund.pk,
+            "amount_minor": amount_minor,
+        },
+    )
+    return applied

@@ -177,7 +177,7 @@ def test_revoked_token_answers_401(user):
 
 def test_suspension_ends_tokens_for_good(user, staff_user):
     token, secret = make_token(user, scope="write")
-    user_suspend(user=user, moderator=staff_user, reason="spam")
+    user_suspend(user=user, moderator=staff_user, rule="spam")
     assert bearer(secret).get(LIST).status_code == 401
     token.refresh_from_db()
     assert token.revoked_at is not None

@@ -114,7 +114,9 @@ def test_flags_cannot_be_added_from_the_admin(admin_client):
 
 def test_audit_trail_is_listed_and_read_only(admin_client):
     moderator = staff_with_role(MODERATOR)
-    services.user_suspend(user=UserFactory(email="spammer@example.org"), moderator=moderator, reason="spam waves")
+    services.user_suspend(
+        user=UserFactory(email="spammer@example.org"), moderator=moderator, rule="spam", note="spam waves"
+    )
     entry = ModerationAction.objects.get()
     listing = admin_client.get(AUDIT)
     assert listing.status_code == 200
@@ -136,10 +138,15 @@ def test_user_admin_suspend_action_suspends_and_reports_refusals(admin_client):
     target = UserFactory(email="troll@example.org")
     boss = UserFactory(is_superuser=True, is_staff=True, email="boss@example.org")
     response = admin_client.post(
-        "/admin/accounts/user/", {"action": "suspend", "_selected_action": [target.pk, boss.pk]}, follow=True
+        "/admin/accounts/user/", {"action": "suspend", "_selected_action": [target.pk, boss.pk]}
     )
+    assert response.status_code == 302  # to the suspend form: the rule and the period are asked
+    form_url = response["Location"]
+    page = admin_client.get(form_url).content.decode()
+    assert "troll@example.org" in page and "boss@example.org" in page
+    response = admin_client.post(form_url, {"rule": "abuse", "duration_days": "7", "note": "threats"}, follow=True)
     texts = _messages(response)
-    assert "Suspended 1 account(s)." in texts
+    assert "Suspended 1 account(s); they have been emailed." in texts
     assert any(text.startswith("boss@example.org:") and "Administrators" in text for text in texts)
     target.refresh_from_db()
     boss.refresh_from_db()

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from causeweb.core.hooks import attention_items
 from causeweb.moderation import selectors
-from causeweb.moderation.models import Flag
+from causeweb.moderation.models import Appeal, Flag
 from causeweb.moderation.roles import ADMIN, FINANCE, MODERATOR
 from causeweb.notifications.models import Notification
 from fundraising.models import Discrepancy, Donation, ReconciliationRun
@@ -220,3 +221,13 @@ def test_old_flags_are_counted_as_overdue(client, settings):
     assert selectors.queue_counts() == {"items": 1, "overdue": 0}
     Flag.objects.filter(pk=flag.pk).update(created_at=timezone.now() - timedelta(hours=2))
     assert selectors.queue_counts() == {"items": 1, "overdue": 1}
+
+
+def test_the_dashboard_counts_appeals_for_those_who_decide_them():
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    finance = staff_with_role(FINANCE)
+    labels = {item.label: item for item in attention_items(user=superuser)}
+    appeals = labels["Appeals waiting for a decision"]
+    assert appeals.count == Appeal.objects.filter(status=Appeal.Status.PENDING).count()
+    assert "status__exact=pending" in appeals.url
+    assert "Appeals waiting for a decision" not in {i.label for i in attention_items(user=finance)}

@@ -121,7 +121,7 @@ def test_finance_cannot_hide_restore_or_suspend_through_the_services(finance):
     with pytest.raises(PermissionDenied):
         services.content_restore(target=campaign, moderator=finance)
     with pytest.raises(PermissionDenied):
-        services.user_suspend(user=UserFactory(), moderator=finance, reason="no")
+        services.user_suspend(user=UserFactory(), moderator=finance, rule="spam")
 
 
 def test_finance_cannot_suspend_from_the_user_admin(client, finance):
@@ -141,7 +141,8 @@ def test_moderator_hides_flagged_content_and_suspends_in_admin(client, moderator
     flag.refresh_from_db()
     assert flag.status == Flag.Status.UPHELD
     target = UserFactory()
-    client.post("/admin/accounts/user/", {"action": "suspend", "_selected_action": [target.pk]})
+    response = client.post("/admin/accounts/user/", {"action": "suspend", "_selected_action": [target.pk]})
+    client.post(response["Location"], {"rule": "fraud", "duration_days": "30"})
     target.refresh_from_db()
     assert not target.is_active
 

@@ -79,8 +79,8 @@ def test_dismiss_keeps_content(moderator, hidden_log):
 
 
 def test_suspend_and_reinstate_are_audited_and_idempotent(moderator, user):
-    assert services.user_suspend(user=user, moderator=moderator, reason="spam waves") is True
-    assert services.user_suspend(user=user, moderator=moderator, reason="again") is False
+    assert services.user_suspend(user=user, moderator=moderator, rule="spam", note="spam waves") is not None
+    assert services.user_suspend(user=user, moderator=moderator, rule="spam", note="again") is None
     user.refresh_from_db()
     assert user.is_active is False
     assert services.user_reinstate(user=user, moderator=moderator) is True
@@ -88,17 +88,17 @@ def test_suspend_and_reinstate_are_audited_and_idempotent(moderator, user):
     assert user.is_active is True
     assert list(ModerationAction.objects.order_by("id").values_list("action", flat=True)) == [
         "suspend_user",
-        "reinstate_user",
+        "lift_suspension",
     ]
 
 
-def test_suspend_requires_moderator_and_reason(moderator, user, other_user):
+def test_suspend_requires_moderator_and_a_rule(moderator, user, other_user):
     with pytest.raises(PermissionDenied):
-        services.user_suspend(user=other_user, moderator=user, reason="no")
+        services.user_suspend(user=other_user, moderator=user, rule="spam")
     with pytest.raises(ValidationError):
-        services.user_suspend(user=other_user, moderator=moderator, reason="  ")
+        services.user_suspend(user=other_user, moderator=moderator, rule="  ")
     with pytest.raises(ValidationError):
-        services.user_suspend(user=moderator, moderator=moderator, reason="self")
+        services.user_suspend(user=moderator, moderator=moderator, rule="spam")
     other_user.refresh_from_db()
     assert other_user.is_active
 
@@ -106,7 +106,7 @@ def test_suspend_requires_moderator_and_reason(moderator, user, other_user):
 def test_suspended_session_is_signed_out(client, moderator, user):
     client.force_login(user)
     assert client.get("/me/").status_code == 200
-    services.user_suspend(user=user, moderator=moderator, reason="abuse")
+    services.user_suspend(user=user, moderator=moderator, rule="abuse")
     response = client.get("/me/")
     assert response.status_code == 302  # back to the login page
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0003_staff_roles'),
+        ('moderation', '0004_audit_log_appeals'),
     ]
 
     operations = [

@@ -1,6 +1,8 @@
-"""Site moderation's writes: flags, their resolution, restores and suspensions, each audited.
+"""Site moderation's writes: flags, their resolution and restores, each audited.
 The rules come from causeweb.moderation.policies; what each content type can be (seen, hidden)
 from the registry its app filled in (causeweb.moderation.registry)."""
+
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -8,13 +10,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from causeweb.accounts.services import api_tokens_revoke_all
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation import policies
-from causeweb.moderation.models import Flag, ModerationAction
+from causeweb.moderation.models import Flag
 from causeweb.moderation.policies import is_site_moderator
 from causeweb.moderation.registry import author_of, moderatable_for
+from causeweb.moderation.services import notices
+from causeweb.moderation.services.audit import moderation_action_record
+from causeweb.moderation.services.suspensions import user_suspend
 
 
 @transaction.atomic
@@ -56,21 +60,14 @@ def _hide_pending_review_if_flagged_enough(*, target: Model, flag: Flag) -> None
         return
     moderatable_for(target).hide(target, moderator=None, reason="Hidden pending review: reported by several people.")
     moderation_action_record(
-        moderator=None, action="auto_hide", target=target, reason=f"{open_flags} open flags; hidden pending review"
-    )
-
-
-def moderation_action_record(
-    *, moderator, action: str, target: Model | None = None, reason: str = ""
-) -> ModerationAction:
-    """Write one audit-log row; call inside the transaction that makes the change."""
-    return ModerationAction.objects.create(
-        moderator=moderator,
-        action=action,
-        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        object_id=target.pk if target is not None else None,
-        target_repr=str(target)[:200] if target is not None else "",
-        reason=reason,
+        moderator=None,
+        action="auto_hide",
+        target=target,
+        rule=flag.reason,
+        reason=f"{open_flags} open flags; hidden pending review",
+        subject=author_of(target),
+        before={"hidden": False},
+        after={"hidden": True, "pending_review": True},
     )
 
 
@@ -81,9 +78,12 @@ def _close_open_flags(*, target: Model, moderator, status: str) -> int:
 
 
 @transaction.atomic
-def flag_uphold(*, flag: Flag, moderator, reason: str = "", suspend_author: bool = False) -> int:
-    """Hide the flagged content and close every open flag on it; with `suspend_author`, also
-    suspend the person who answers for it (the registry's `author`). Locks the flag row.
+def flag_uphold(
+    *, flag: Flag, moderator, reason: str = "", suspend_author: bool = False, suspend_until: datetime | None = None
+) -> int:
+    """Hide the flagged content and close every open flag on it; the author (the registry's
+    `author`) is told why, with an appeal link. With `suspend_author`, also suspend them until
+    `suspend_until` (None: permanently) for the flag's rule. Locks the flag row.
     Returns how many flags were closed (0 when another moderator got there first)."""
     if not policies.can_resolve_flags(moderator):
         raise PermissionDenied("Only site moderators resolve flags.")
@@ -96,14 +96,25 @@ def flag_uphold(*, flag: Flag, moderator, reason: str = "", suspend_author: bool
         return 0
     if not policies.can_hide_from_flag_queue(target):
         raise ValidationError(f"{target._meta.verbose_name} cannot be hidden from here; act on it in its own admin.")
-    author = author_of(target) if suspend_author else None
+    author = author_of(target)
     if suspend_author and (author is None or not policies.can_suspend(moderator)):
         raise PermissionDenied("You cannot suspend the author of this content.")
     moderatable_for(target).hide(target, moderator=moderator, reason=reason or flag.get_reason_display())
     closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.UPHELD)
-    moderation_action_record(moderator=moderator, action="hide", target=target, reason=reason or flag.reason)
+    decision = moderation_action_record(
+        moderator=moderator,
+        action="hide",
+        target=target,
+        rule=flag.reason,
+        reason=reason,
+        subject=author,
+        before={"hidden": False, "open_flags": closed},
+        after={"hidden": True, "open_flags": 0},
+    )
     if author is not None:
-        user_suspend(user=author, moderator=moderator, reason=reason or flag.get_reason_display())
+        notices.content_hidden_notice(decision=decision, author=author, kind_label=str(target._meta.verbose_name))
+    if suspend_author:
+        user_suspend(user=author, moderator=moderator, rule=flag.reason, note=reason, ends_at=suspend_until)
     return closed
 
 
@@ -120,7 +131,15 @@ def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
         Flag.objects.filter(pk=flag.pk).update(status=Flag.Status.DISMISSED, resolved_at=timezone.now())
         return 1
     closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.DISMISSED)
-    moderation_action_record(moderator=moderator, action="dismiss_flags", target=target, reason=reason)
+    moderation_action_record(
+        moderator=moderator,
+        action="dismiss_flags",
+        target=target,
+        rule=flag.reason,
+        reason=reason,
+        before={"open_flags": closed},
+        after={"open_flags": 0},
+    )
     return closed
 
 
@@ -131,37 +150,11 @@ def content_restore(*, target: Model, moderator, reason: str = "") -> None:
     if not policies.can_hide_from_flag_queue(target):
         raise ValidationError(f"{target._meta.verbose_name} cannot be restored from here.")
     moderatable_for(target).restore(target, moderator=moderator)
-    moderation_action_record(moderator=moderator, action="restore", target=target, reason=reason)
-
-
-@transaction.atomic
-def user_suspend(*, user, moderator, reason: str) -> bool:
-    """Suspended people cannot sign in or post (is_active off ends their sessions on the next
-    request, since Django's auth backends refuse inactive users) and their API tokens are revoked.
-    Returns False if already suspended."""
-    if not policies.can_suspend(moderator):
-        raise PermissionDenied("Only site moderators suspend people.")
-    if user.pk == moderator.pk:
-        raise ValidationError("You cannot suspend yourself.")
-    if user.is_superuser:
-        raise PermissionDenied("Administrators cannot be suspended here.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why, for the audit log."})
-    user_model = type(user)
-    updated = user_model.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
-    if updated:
-        # Their API tokens end too, for good: reinstating someone does not revive them.
-        api_tokens_revoke_all(user=user)
-        moderation_action_record(moderator=moderator, action="suspend_user", target=user, reason=reason)
-    return bool(updated)
-
-
-@transaction.atomic
-def user_reinstate(*, user, moderator, reason: str = "") -> bool:
-    if not policies.can_suspend(moderator):
-        raise PermissionDenied("Only site moderators reinstate people.")
-    user_model = type(user)
-    updated = user_model.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
-    if updated:
-        moderation_action_record(moderator=moderator, action="reinstate_user", target=user, reason=reason)
-    return bool(updated)
+    moderation_action_record(
+        moderator=moderator,
+        action="restore",
+        target=target,
+        reason=reason,
+        before={"hidden": True},
+        after={"hidden": False},
+    )
