@@ -494,7 +494,7 @@ LOGGING = {
 from causeweb.settings_headers import header_policies  # noqa: E402
 
 CONTENT_SECURITY_POLICY, CSP_EMBED_POLICY, CSP_STRIPE_SOURCES, PERMISSIONS_POLICY = header_policies(
-    env=env, media_url=MEDIA_URL
+    env=env, media_url=MEDIA_URL, map_tile_url=MAP_TILE_URL
 )
 
 # --- Error tracking -------------------------------------------------------------------------------

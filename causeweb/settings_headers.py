@@ -41,9 +41,11 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def header_policies(*, env, media_url: str) -> tuple[dict, dict, dict, dict]:
+def header_policies(*, env, media_url: str, map_tile_url: str = "") -> tuple[dict, dict, dict, dict]:
     """(CONTENT_SECURITY_POLICY, CSP_EMBED_POLICY, CSP_STRIPE_SOURCES, PERMISSIONS_POLICY)."""
     media = [origin for origin in [origin_of(media_url)] if origin]  # object storage, when media is elsewhere
+    # The result maps' tiles (MAP_TILE_URL, OpenStreetMap by default) are images from that host.
+    media += [origin for origin in [origin_of(map_tile_url)] if origin and origin not in media]
     site = {
         "DIRECTIVES": {
             "default-src": [SELF],

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from causeweb.settings_headers import header_policies
 from tests.communities.factories import GroupFactory
 from tests.events.factories import EventFactory
 from tests.fundraising.factories import FundraisingCampaignFactory
@@ -128,3 +129,18 @@ def test_no_template_has_an_inline_script_without_a_nonce_or_an_inline_event_han
         if INLINE_SCRIPT.search(text) or INLINE_HANDLER.search(text) or "javascript:" in text:
             offenders.append(str(path.relative_to(settings.BASE_DIR)))
     assert templates() and not offenders, f"move these scripts into static files or add a nonce: {offenders}"
+
+
+def test_the_result_maps_tiles_are_allowed_as_images(client):
+    """The event and group lists draw a map from MAP_TILE_URL's host (OpenStreetMap by default)."""
+    tile_origin = "https://" + settings.MAP_TILE_URL.split("://", 1)[1].split("/", 1)[0]
+    assert tile_origin in directives(client.get("/events/"))["img-src"]
+
+
+def test_a_configured_tile_host_is_added_to_img_src():
+    class Env:
+        def list(self, name, default):
+            return default
+
+    site, *_ = header_policies(env=Env(), media_url="/media/", map_tile_url="https://tiles.example.net/{z}/{x}/{y}.png")
+    assert "https://tiles.example.net" in site["DIRECTIVES"]["img-src"]
