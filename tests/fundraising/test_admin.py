@@ -1,9 +1,10 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from causeweb.core.exceptions import PermissionDenied
-from fundraising.models import Donation, Refund, StripeEvent
+from fundraising.models import Donation, MonthlyCharge, MonthlyPlan, Refund, StripeEvent
 from fundraising.services import donations, webhooks
 from tests.fundraising.conftest import intent_object, stripe_event
 from tests.fundraising.factories import DonationFactory, UserFactory, funding_totals
@@ -144,3 +145,23 @@ def test_retry_of_an_event_that_is_not_failed_changes_nothing(campaign):
     event.refresh_from_db()
     assert (event.status, event.error, event.attempts) == (StripeEvent.Status.IGNORED, "no donation", 0)
     assert Donation.objects.get(pk=donation.pk).state == Donation.State.PENDING
+
+
+def test_finance_staff_read_monthly_plans_and_their_charges(client, campaign):
+    plan = MonthlyPlan.objects.create(
+        campaign=campaign, donor_name="Monthly Maria", email="maria@example.org", amount_minor=1000,
+        currency=campaign.currency, anchor_day=1, next_period="2027-01", next_charge_at=timezone.now(),
+        state=MonthlyPlan.State.ACTIVE, first_donation=DonationFactory(campaign=campaign),
+    )  # fmt: skip
+    MonthlyCharge.objects.create(plan=plan, period="2026-12", state=MonthlyCharge.State.PENDING)
+    changelist = reverse("admin:fundraising_monthlyplan_changelist")
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(changelist).status_code == 403
+    client.force_login(finance_user())
+    page = client.get(changelist).content.decode()
+    assert "Monthly Maria" in page and "10" in page
+    detail = client.get(reverse("admin:fundraising_monthlyplan_change", args=[plan.pk]))
+    assert detail.status_code == 200 and "2026-12" in detail.content.decode()
+    delete = reverse("admin:fundraising_monthlyplan_delete", args=[plan.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert MonthlyPlan.objects.filter(pk=plan.pk).exists()
