@@ -22,7 +22,7 @@ from causeweb.core.api_errors import error_body
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
-from fundraising import gateway, selectors
+from fundraising import gateway, rules, selectors
 from fundraising.models import Donation
 from fundraising.services import donations
 
@@ -50,14 +50,32 @@ class DonationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _limits_text() -> str:
+    return "; ".join(f"{currency} {low}–{high}" for currency, (low, high) in rules.DONATION_LIMITS.items())
+
+
 class DonationCreateSerializer(serializers.Serializer):
-    """Give exactly one of `amount_minor` (integer minor units, for programs) or `amount` (the
-    text a person typed, "12,50" or "1,250.00", read by the campaign's currency and the request's
-    language like the donate page does)."""
+    """Give exactly one of `amount_minor` (integer minor units, for programs: the API's input) or
+    `amount` (the text a person typed, read by the campaign's currency and the request's language
+    like the donate page does)."""
 
     campaign = serializers.SlugField()
-    amount_minor = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT_MINOR - 1, required=False)
-    amount = serializers.CharField(max_length=MAX_AMOUNT_TEXT, required=False, trim_whitespace=True)
+    amount_minor = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_AMOUNT_MINOR - 1,
+        required=False,
+        help_text="Minor units of the campaign's currency (cents; yen). Limits by currency: "
+        + _limits_text()
+        + ". The schema's bounds are the ones every currency accepts.",
+    )
+    amount = serializers.CharField(
+        max_length=MAX_AMOUNT_TEXT,
+        required=False,
+        trim_whitespace=True,
+        help_text="Typed text in major units. The pattern is what every currency accepts (whole 100 to "
+        '10000); the donate page\'s spellings ("12,50", "1,250.00", "€25") are read too, in the '
+        "campaign's currency and the request's Accept-Language, and answer 400 when they do not fit it.",
+    )
     cover_fee = serializers.BooleanField(default=False)
     donor_name = serializers.CharField(
         max_length=120, required=False, allow_blank=True, default="", validators=[validate_single_line]
@@ -89,6 +107,10 @@ class DonationCreateSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)  # noqa: SLF001 - spectacular's API
         schema["oneOf"] = [{"required": ["amount_minor"]}, {"required": ["amount"]}]
+        # What the schema can promise without knowing the campaign's currency (fundraising.rules).
+        low, high = rules.limits_in_every_currency()
+        schema["properties"]["amount_minor"].update({"minimum": low, "maximum": high})
+        schema["properties"]["amount"]["pattern"] = rules.TYPED_AMOUNT_EVERYWHERE_PATTERN
         return schema
 
 
