@@ -259,13 +259,23 @@ def campaign_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
     return CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")
 
 
+def signature_queryset_for_export(*, campaign: Campaign) -> QuerySet[Signature]:
+    """All signatures (confirmed and not), oldest first: the organizer's CSV and its JSON twin."""
+    return Signature.objects.filter(campaign=campaign).select_related("share_link").order_by("created_at", "id")
+
+
 def signature_list_for_export(*, campaign: Campaign):
-    """All signatures (confirmed and not) for the organizer's CSV, streamed in chunks."""
+    """All signatures for the organizer's CSV, streamed in chunks."""
+    return signature_queryset_for_export(campaign=campaign).iterator(chunk_size=2000)
+
+
+def signature_list_for_user(*, user) -> QuerySet[Signature]:
+    """The petitions someone signed while signed in, or as a guest with their account's address and
+    confirmed from that mailbox (an unconfirmed guest signature may be anyone's typing), newest first."""
     return (
-        Signature.objects.filter(campaign=campaign)
-        .select_related("share_link")
-        .order_by("created_at", "id")
-        .iterator(chunk_size=2000)
+        Signature.objects.filter(Q(user=user) | Q(email__iexact=user.email, confirmed_at__isnull=False))
+        .select_related("campaign")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -353,11 +353,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "causeweb.core.ratelimits.AnonThrottle",
         "causeweb.core.ratelimits.UserThrottle",
+        "causeweb.core.ratelimits.ClientIPThrottle",
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
+        # Per client address, whoever is signed in (people behind one NAT share it: kept generous).
+        "ip": env("API_THROTTLE_IP", default="1200/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "causeweb.core.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "causeweb.core.api_errors.exception_handler",

@@ -46,7 +46,9 @@ def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
 def group_search(*, query: str = "", cause_slug: str = "", place: str = "") -> QuerySet[Group]:
     """Browse: public and by-request groups (private groups never show), by name, cause and place."""
     groups = (
-        Group.objects.exclude(visibility=Group.Visibility.PRIVATE).filter(hidden_at__isnull=True).select_related("cause")
+        Group.objects.exclude(visibility=Group.Visibility.PRIVATE)
+        .filter(hidden_at__isnull=True)
+        .select_related("cause")
     )
     query, place = (query or "").strip(), (place or "").strip()
     if query:

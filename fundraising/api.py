@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as django_filters
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.api_errors import error_body
+from causeweb.core.api_pagination import NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
@@ -118,7 +120,7 @@ class ChargeSerializer(serializers.Serializer):
     setup_intent_id = serializers.CharField(max_length=255)
 
 
-def _uuid_or_404(value: str) -> uuid.UUID:
+def uuid_or_404(value: str) -> uuid.UUID:
     """The router accepts any segment; a malformed one is a (JSON) 404 here, not a 500 in the ORM."""
     try:
         return uuid.UUID(str(value))
@@ -126,7 +128,7 @@ def _uuid_or_404(value: str) -> uuid.UUID:
         raise Http404("No such donation.") from None
 
 
-def _payment_unavailable(exc: gateway.GatewayError) -> Response:
+def payment_unavailable(exc: gateway.GatewayError) -> Response:
     """Stripe unreachable: 503 with Retry-After (try again shortly); another refusal: 502."""
     if exc.code == "unavailable":
         return Response(
@@ -137,11 +139,27 @@ def _payment_unavailable(exc: gateway.GatewayError) -> Response:
     return Response(error_body(exc.message, code=exc.code or "payment_error"), status=status.HTTP_502_BAD_GATEWAY)
 
 
+class DonationFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug", help_text="Campaign slug")
+    state = django_filters.ChoiceFilter(choices=Donation.State.choices)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Donation
+        fields = ["campaign", "state", "created_after", "created_before"]
+
+
 class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own donations, newest first (cursor pages): `?campaign=`, `?state=`,
+    `?created_after=`, `?created_before=`."""
+
     serializer_class = DonationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "public_id"
     queryset = Donation.objects.none()
+    pagination_class = NewestFirstCursor
+    filterset_class = DonationFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -180,7 +198,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 user=request.user,
             )
         except gateway.GatewayError as exc:  # DonationNotStarted: the donation was failed again
-            return _payment_unavailable(exc)
+            return payment_unavailable(exc)
         body = DonationSerializer(donation).data
         body.update(
             {
@@ -196,7 +214,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"])
     def charge(self, request, public_id=None):
         """Charge the card saved by the confirmed SetupIntent."""
-        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
+        donation = get_object_or_404(self.get_queryset(), public_id=uuid_or_404(public_id))
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -204,18 +222,18 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 donation=donation, setup_intent_id=payload.validated_data["setup_intent_id"]
             )
         except gateway.GatewayError as exc:
-            return _payment_unavailable(exc)
+            return payment_unavailable(exc)
         return self._outcome(donation, client_secret)
 
     @extend_schema(request=None, responses={200: DonationSerializer})
     @action(detail=True, methods=["post"])
     def refresh(self, request, public_id=None):
         """Ask Stripe how the payment ended (after 3D Secure)."""
-        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
+        donation = get_object_or_404(self.get_queryset(), public_id=uuid_or_404(public_id))
         try:
             donation, client_secret = donations.donation_refresh(donation=donation)
         except gateway.GatewayError as exc:
-            return _payment_unavailable(exc)
+            return payment_unavailable(exc)
         return self._outcome(donation, client_secret)
 
 
