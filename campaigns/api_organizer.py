@@ -7,10 +7,11 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from campaigns import policies, selectors
-from campaigns.api import CampaignDetailSerializer, UpdateSerializer
+from campaigns.api import CampaignDetailSerializer, CampaignListSerializer, UpdateSerializer
 from campaigns.models import Campaign, Cause, Signature
 from campaigns.services import authoring, lifecycle, updates
 from causeweb.core.api_pagination import NewestFirstCursor, OldestFirstCursor
@@ -32,7 +33,9 @@ class CampaignInputSerializer(serializers.Serializer):
     story = serializers.CharField(max_length=50_000, help_text="Markdown.")
     cause = serializers.SlugRelatedField(slug_field="slug", queryset=Cause.objects.all())
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=40, validators=[validate_single_line]), max_length=8, required=False
+        child=serializers.CharField(max_length=40, allow_blank=True, validators=[validate_single_line]),
+        max_length=8,
+        required=False,
     )
     location = serializers.CharField(
         max_length=120, required=False, allow_blank=True, validators=[validate_single_line]
@@ -89,6 +92,7 @@ class MyCampaignViewSet(
 
     lookup_field = "slug"
     serializer_class = MyCampaignSerializer
+    parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)
     permission_classes = [permissions.IsAuthenticated]
     queryset = Campaign.objects.none()
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -96,7 +100,11 @@ class MyCampaignViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Campaign.objects.none()
-        return selectors.campaign_list_for_organizer(user=self.request.user).select_related("organizer")
+        return selectors.campaign_list_for_organizer(user=self.request.user)
+
+    def get_serializer_class(self):
+        """The list shows cards (what the organizer's "My campaigns" page shows); one campaign, all of it."""
+        return CampaignListSerializer if self.action == "list" else MyCampaignSerializer
 
     def get_object(self):
         campaign = selectors.campaign_get_for_manager(slug=self.kwargs["slug"], user=self.request.user)

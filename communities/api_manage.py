@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from campaigns.models import Cause
@@ -42,12 +43,8 @@ class GroupInputSerializer(serializers.Serializer):
     location = serializers.CharField(
         max_length=120, required=False, allow_blank=True, validators=[validate_single_line]
     )
-    latitude = serializers.DecimalField(
-        max_digits=8, decimal_places=5, min_value=-90, max_value=90, required=False, allow_null=True
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=5, min_value=-180, max_value=180, required=False, allow_null=True
-    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
     code_of_conduct = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
 
 
@@ -80,6 +77,7 @@ class DecisionInputSerializer(serializers.Serializer):
 class MyGroupViewSet(MethodFirstMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_field = "slug"
     serializer_class = MyGroupSerializer
+    parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)
     permission_classes = [permissions.IsAuthenticated]
     queryset = Group.objects.none()
     filter_backends: list = []

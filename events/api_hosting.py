@@ -7,6 +7,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
@@ -138,6 +139,7 @@ class HostedEventViewSet(
 
     lookup_field = "slug"
     serializer_class = EventDetailSerializer
+    parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)
     permission_classes = [permissions.IsAuthenticated]
     queryset = Event.objects.none()
     filter_backends: list = []

@@ -11,6 +11,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
@@ -81,6 +82,7 @@ class PledgeAmountSchema(_AmountBounds):
 
 class PledgeViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PledgeSerializer
+    parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "public_id"
     queryset = Pledge.objects.none()
