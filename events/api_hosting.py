@@ -16,7 +16,7 @@ from causeweb.core.converters import ID_MAX
 from causeweb.core.validators import validate_single_line
 from communities import selectors as group_selectors
 from events import policies, selectors
-from events.api import EventDetailSerializer, RSVPSerializer
+from events.api import EventDetailSerializer, EventListSerializer, RSVPSerializer
 from events.models import RSVP, TIMEZONE_CHOICES, Event
 from events.services import events as event_services
 from events.services import hosting
@@ -149,6 +149,10 @@ class HostedEventViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Event.objects.none()
         return selectors.event_list_hosted_by(user=self.request.user)
+
+    def get_serializer_class(self):
+        """Rows of the list are cards; one event, all of it (its detail reads the viewer's RSVP)."""
+        return EventListSerializer if self.action == "list" else EventDetailSerializer
 
     def get_object(self):
         event = selectors.event_get_by_slug(slug=self.kwargs["slug"])
