@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.schedules import crontab
 
-from campaigns.services import lifecycle, signatures, trending
+from campaigns.services import lifecycle, signatures, trending, webhooks
 from causeweb.celery import TASK_DEFAULTS
 
 
@@ -36,3 +36,24 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+
+WEBHOOK_RETRIES = 8  # about 1, 2, 4 ... 128 minutes apart: a partner's outage of a few hours
+
+
+@shared_task(
+    bind=True,
+    name="campaigns.tasks.deliver_webhook",
+    # Retried by hand below (a partner's non-2xx answer is not an exception), with a longer
+    # backoff than TASK_DEFAULTS': partners' outages last longer than our database's hiccups.
+    **{**TASK_DEFAULTS, "max_retries": WEBHOOK_RETRIES},
+)
+def deliver_webhook(self, delivery_id: int) -> bool:
+    """Send one webhook delivery; retry with exponential backoff until delivered or given up.
+    Idempotent: a delivered (or given-up) delivery is not sent again."""
+    if webhooks.webhook_delivery_attempt(delivery_id=delivery_id):
+        return True
+    if self.request.retries >= WEBHOOK_RETRIES:
+        webhooks.webhook_delivery_give_up(delivery_id=delivery_id)
+        return False
+    raise self.retry(countdown=60 * 2**self.request.retries)

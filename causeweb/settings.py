@@ -388,6 +388,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Webhooks out (campaigns.services.webhooks) ----------------------------------------------------
+# Outside LOCAL a partner's URL must be https and resolve to public addresses only (no SSRF into
+# our network); tests and the embedded mode use a loopback server.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=LOCAL)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=LOCAL)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the campaign embed widget opts out per view with xframe_options_exempt

@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from campaigns.models import Cause
+from campaigns import selectors as campaign_selectors
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import id_or_404
 from causeweb.core.validators import validate_single_line
@@ -38,7 +38,7 @@ class GroupInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Group.Visibility.choices, required=False)
     cause = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Cause.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=campaign_selectors.cause_list(), required=False, allow_null=True
     )
     location = serializers.CharField(
         max_length=120, required=False, allow_blank=True, validators=[validate_single_line]
