@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from campaigns.models import Campaign, Cause, Comment, Signature
+from campaigns.models import Campaign, Cause, Comment, Signature, WebhookEndpoint
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, MAX_AMOUNT_TEXT, currency_exponent, parse_amount, to_major
@@ -184,4 +184,11 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Emailed to the organizer: say what to change so it can be approved.",
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(max_length=500, label="URL", help_text="Where we POST the events (https).")
+    event_types = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.EventType.choices, widget=forms.CheckboxSelectMultiple, label="Events"
     )

@@ -389,3 +389,6 @@ class WebhookDelivery(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_once")]
         indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id} ({self.status})"

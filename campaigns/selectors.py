@@ -10,7 +10,19 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import policies
-from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, Follow, ShareClick, ShareLink, Signature, Tag
+from campaigns.models import (
+    Campaign,
+    CampaignUpdate,
+    Cause,
+    Comment,
+    Follow,
+    ShareClick,
+    ShareLink,
+    Signature,
+    Tag,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
@@ -360,3 +372,24 @@ def referral_share_link_id(*, session, campaign_id: int) -> int | None:
 def campaign_list_published_for_choices() -> QuerySet[Campaign]:
     """Published campaigns by title, for other apps' "link to a campaign" fields."""
     return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).only("id", "title", "slug").order_by("title")
+
+
+def webhook_endpoint_list(*, campaign: Campaign) -> QuerySet[WebhookEndpoint]:
+    """A campaign's webhooks, the working ones first (the organizer's settings page and the API)."""
+    return WebhookEndpoint.objects.filter(campaign=campaign).order_by("-is_active", "-created_at", "-id")
+
+
+def webhook_endpoint_list_for_organizer(*, user) -> QuerySet[WebhookEndpoint]:
+    return (
+        WebhookEndpoint.objects.filter(campaign__organizer=user)
+        .select_related("campaign")
+        .order_by("-is_active", "-created_at", "-id")
+    )
+
+
+def webhook_delivery_list(*, campaign: Campaign | None = None, endpoint: WebhookEndpoint | None = None):
+    """Deliveries, newest first, with their endpoint (status, attempts, last answer)."""
+    deliveries = WebhookDelivery.objects.select_related("endpoint").order_by("-created_at", "-id")
+    if endpoint is not None:
+        return deliveries.filter(endpoint=endpoint)
+    return deliveries.filter(endpoint__campaign=campaign)

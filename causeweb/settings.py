@@ -384,6 +384,7 @@ SPECTACULAR_SETTINGS = {
         "ReactionKindEnum": "communities.models.Reaction.Kind",
         "DonationStateEnum": "fundraising.models.Donation.State",
         "DonationVisibilityEnum": "fundraising.models.Donation.Visibility",
+        "WebhookEventTypeEnum": "campaigns.models.WebhookEndpoint.EventType",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -167,12 +167,13 @@ def webhook_delivery_attempt(*, delivery_id: int) -> bool:
         return True
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = int(time.time())
+    signature = webhook_signature(secret=endpoint.secret, timestamp=timestamp, body=body)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Causeweb-Webhooks/1",
         "Causeweb-Event": delivery.event_type,
         "Causeweb-Delivery": str(delivery.event_id),
-        SIGNATURE_HEADER: f"t={timestamp},v1={webhook_signature(secret=endpoint.secret, timestamp=timestamp, body=body)}",
+        SIGNATURE_HEADER: f"t={timestamp},v1={signature}",
     }
     status_code, error = None, ""
     try:

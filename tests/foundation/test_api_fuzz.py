@@ -77,6 +77,7 @@ def _known_rows(user):
     funding_model.campaign_funding_model_set(
         campaign=all_or_nothing, actor=all_or_nothing.organizer, funding_model=rules.ALL_OR_NOTHING
     )
+    own = CampaignFactory(slug="our-campaign", organizer=user)
     event = EventFactory(slug="rally", campaign=campaign)
     group = GroupFactory(name="Clean air", owner=user)
     notification = NotificationFactory(recipient=user)
@@ -84,6 +85,7 @@ def _known_rows(user):
         "slug": {"campaigns": campaign.slug, "events": event.slug, "groups": group.slug},
         "all_or_nothing": all_or_nothing.slug,
         "cause": campaign.cause.slug,
+        "own_campaign": own.slug,
         "id": notification.pk,
     }
 
@@ -148,6 +150,15 @@ def _with_rules_the_schema_cannot_state(operation, strategy, known):
         strategy = strategy.map(_an_event_that_can_happen)
     if operation.label in ("POST /api/v1/me/groups/", "PATCH /api/v1/me/groups/{slug}/"):
         strategy = strategy.map(_latitude_with_longitude)
+    if operation.label == "POST /api/v1/me/webhooks/":
+
+        def own_campaign_and_a_url(case):
+            if isinstance(case.body, dict):
+                case.body["campaign"] = known["own_campaign"]
+                case.body["url"] = f"http://127.0.0.1:9/hooks/{abs(hash(str(case.body))) % 10**6}"  # distinct
+            return case
+
+        strategy = strategy.map(own_campaign_and_a_url)
     if operation.label == "POST /api/v1/me/campaigns/":
 
         def deadline_ahead(case):
