@@ -26,6 +26,7 @@ def refresh_trending_scores() -> int:
 
 
 BEAT_SCHEDULE = {
+    "campaigns-sweep-webhooks": {"task": "campaigns.tasks.sweep_webhooks", "schedule": 600.0},
     "campaigns-refresh-trending": {
         "task": "campaigns.tasks.refresh_trending_scores",
         "schedule": crontab(minute="*/10"),
@@ -56,4 +57,17 @@ def deliver_webhook(self, delivery_id: int) -> bool:
     if self.request.retries >= WEBHOOK_RETRIES:
         webhooks.webhook_delivery_give_up(delivery_id=delivery_id)
         return False
+    if self.request.is_eager:
+        # Without a broker (the embedded mode) there is nobody to retry later: the sweep below does.
+        return False
     raise self.retry(countdown=60 * 2**self.request.retries)
+
+
+@shared_task(name="campaigns.tasks.sweep_webhooks", **TASK_DEFAULTS)
+def sweep_webhooks() -> int:
+    """Send deliveries that were recorded but never sent (the broker was down at commit, or no
+    broker at all). Idempotent: a delivery already sent is not sent again."""
+    stalled = webhooks.webhook_delivery_ids_stalled()
+    for delivery_id in stalled:
+        deliver_webhook.delay(delivery_id)
+    return len(stalled)

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -197,6 +198,15 @@ def webhook_delivery_attempt(*, delivery_id: int) -> bool:
             locked.status, locked.delivered_at = WebhookDelivery.Status.SUCCEEDED, timezone.now()
         locked.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at"])
     return delivered
+
+
+def webhook_delivery_ids_stalled(*, now=None, older_than_minutes: int = 10, limit: int = 500) -> list[int]:
+    """Pending deliveries never tried, recorded more than a few minutes ago (their task was lost)."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=older_than_minutes)
+    stalled = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, attempts=0, created_at__lt=cutoff, endpoint__is_active=True
+    )
+    return list(stalled.order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
 def webhook_delivery_give_up(*, delivery_id: int) -> None:

@@ -6,10 +6,12 @@ import hashlib
 import hmac
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from campaigns.models import WebhookDelivery, WebhookEndpoint
 from campaigns.services import webhooks
@@ -150,9 +152,17 @@ def test_the_task_retries_with_backoff_and_gives_up(monkeypatch):
         return RuntimeError("retry")
 
     monkeypatch.setattr(tasks.deliver_webhook, "retry", fake_retry)
-    with pytest.raises(RuntimeError):
-        tasks.deliver_webhook.apply(args=[delivery.pk], throw=True)
+    tasks.deliver_webhook.push_request(retries=0, is_eager=False)
+    try:
+        with pytest.raises(RuntimeError):
+            tasks.deliver_webhook.run(delivery.pk)
+    finally:
+        tasks.deliver_webhook.pop_request()
     assert retries == [60]  # first retry after a minute, doubling after
+    # Eager (no broker): no retry raised into the request that caused the event; the sweep resends.
+    assert tasks.deliver_webhook.apply(args=[delivery.pk]).get() is False
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=0, created_at=timezone.now() - timedelta(minutes=30))
+    assert webhooks.webhook_delivery_ids_stalled() == [delivery.pk]
     tasks.deliver_webhook.push_request(retries=tasks.WEBHOOK_RETRIES)
     try:
         assert tasks.deliver_webhook.run(delivery.pk) is False
