@@ -186,6 +186,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> bool:
         status_code, error = exc.code, f"HTTP {exc.code}"
     except ValidationError as exc:
         error = "; ".join(m for ms in exc.message_dict.values() for m in ms)[:300]
+    except urllib.error.URLError as exc:
+        error = f"Could not connect: {exc.reason}"[:300]
+    except TimeoutError:
+        error = f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} seconds."
     except (OSError, ValueError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:300]
     delivered = status_code is not None and 200 <= status_code < 300
