@@ -66,3 +66,13 @@ def test_preferences_read_and_write(api, user):
     assert refused.status_code == 400
     assert "cannot be switched off" in str(refused.json())
     assert not NotificationPreference.objects.filter(kind=Kind.DONATION_RECEIPT).exists()
+
+
+def test_filter_by_kind_and_refuse_unknown_kinds(api, user, other_user):
+    NotificationFactory(recipient=user, kind=Kind.CAMPAIGN_UPDATE)
+    receipt = NotificationFactory(recipient=user, kind=Kind.DONATION_RECEIPT)
+    NotificationFactory(recipient=other_user, kind=Kind.DONATION_RECEIPT)
+    rows = api.get("/api/v1/notifications/", {"kind": Kind.DONATION_RECEIPT}).json()["results"]
+    assert [r["id"] for r in rows] == [receipt.pk]
+    bad = api.get("/api/v1/notifications/", {"kind": "nonsense"})
+    assert bad.status_code == 400 and "kind" in bad.json()["errors"]
