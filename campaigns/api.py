@@ -13,6 +13,7 @@ from campaigns.services.comments import comment_create
 from campaigns.services.follows import campaign_follow, campaign_unfollow
 from campaigns.services.signatures import signature_create
 from causeweb.core import ratelimits
+from causeweb.core.api_pagination import NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import ID_MAX
 from causeweb.core.validators import validate_single_line
@@ -203,9 +204,9 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=NewestFirstCursor)
     def comments(self, request, slug=None):
-        """GET: top-level comments, newest first, each with its replies (paginated). POST: comment
+        """GET: top-level comments, newest first, each with its replies (cursor pages). POST: comment
         (signed in), or reply to a comment of this campaign (`parent`)."""
         campaign = self.get_object()
         if request.method == "POST":

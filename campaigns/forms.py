@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from campaigns.models import Campaign, Cause, Comment, Signature
+from campaigns.models import Campaign, Cause, Comment, Signature, WebhookEndpoint
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, MAX_AMOUNT_TEXT, currency_exponent, parse_amount, to_major
@@ -210,3 +210,10 @@ class DecisionMakerForm(forms.Form):
 class PetitionResponseForm(forms.Form):
     response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="What they answered")
     won = forms.BooleanField(required=False, label="They said yes: mark the campaign won (supporters are told)")
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(max_length=500, label="URL", help_text="Where we POST the events (https).")
+    event_types = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.EventType.choices, widget=forms.CheckboxSelectMultiple, label="Events"
+    )

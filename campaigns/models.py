@@ -384,3 +384,6 @@ from campaigns.outreach_models import (  # noqa: E402, F401
     DecisionMaker,
     PetitionDelivery,
 )
+
+# Webhooks out (a partner's URL told of the campaign's events) live in their own module too.
+from campaigns.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

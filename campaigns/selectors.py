@@ -22,6 +22,8 @@ from campaigns.models import (
     ShareLink,
     Signature,
     Tag,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
 from causeweb.core import page_cache
@@ -304,13 +306,23 @@ def campaign_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
     return CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")
 
 
+def signature_queryset_for_export(*, campaign: Campaign) -> QuerySet[Signature]:
+    """All signatures (confirmed and not), oldest first: the organizer's CSV and its JSON twin."""
+    return Signature.objects.filter(campaign=campaign).select_related("share_link").order_by("created_at", "id")
+
+
 def signature_list_for_export(*, campaign: Campaign):
-    """All signatures (confirmed and not) for the organizer's CSV, streamed in chunks."""
+    """All signatures for the organizer's CSV, streamed in chunks."""
+    return signature_queryset_for_export(campaign=campaign).iterator(chunk_size=2000)
+
+
+def signature_list_for_user(*, user) -> QuerySet[Signature]:
+    """The petitions someone signed while signed in, or as a guest with their account's address and
+    confirmed from that mailbox (an unconfirmed guest signature may be anyone's typing), newest first."""
     return (
-        Signature.objects.filter(campaign=campaign)
-        .select_related("share_link")
-        .order_by("created_at", "id")
-        .iterator(chunk_size=2000)
+        Signature.objects.filter(Q(user=user) | Q(email__iexact=user.email, confirmed_at__isnull=False))
+        .select_related("campaign")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -429,3 +441,24 @@ def campaign_review_counts() -> dict[str, int]:
         "pending": Campaign.objects.filter(status=Campaign.Status.PENDING_REVIEW).count(),
         "edits": CampaignRevision.objects.filter(reviewed_at__isnull=True, resubmitted=False).count(),
     }
+
+
+def webhook_endpoint_list(*, campaign: Campaign) -> QuerySet[WebhookEndpoint]:
+    """A campaign's webhooks, the working ones first (the organizer's settings page and the API)."""
+    return WebhookEndpoint.objects.filter(campaign=campaign).order_by("-is_active", "-created_at", "-id")
+
+
+def webhook_endpoint_list_for_organizer(*, user) -> QuerySet[WebhookEndpoint]:
+    return (
+        WebhookEndpoint.objects.filter(campaign__organizer=user)
+        .select_related("campaign")
+        .order_by("-is_active", "-created_at", "-id")
+    )
+
+
+def webhook_delivery_list(*, campaign: Campaign | None = None, endpoint: WebhookEndpoint | None = None):
+    """Deliveries, newest first, with their endpoint (status, attempts, last answer)."""
+    deliveries = WebhookDelivery.objects.select_related("endpoint").order_by("-created_at", "-id")
+    if endpoint is not None:
+        return deliveries.filter(endpoint=endpoint)
+    return deliveries.filter(endpoint__campaign=campaign)

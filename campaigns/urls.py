@@ -1,6 +1,18 @@
 from django.urls import path
 
-from campaigns.views import browse, comments, delivery, flags, follows, messages, organizer, page, sharing, signatures
+from campaigns.views import (
+    browse,
+    comments,
+    delivery,
+    flags,
+    follows,
+    messages,
+    organizer,
+    page,
+    sharing,
+    signatures,
+    webhooks,
+)
 
 app_name = "campaigns"
 urlpatterns = [
@@ -14,6 +26,8 @@ urlpatterns = [
     path("<slug:slug>/submit/", organizer.campaign_submit, name="submit"),
     path("<slug:slug>/close/", organizer.campaign_close, name="close"),
     path("<slug:slug>/stats/", organizer.campaign_stats, name="stats"),
+    path("<slug:slug>/webhooks/", webhooks.webhook_settings, name="webhooks"),
+    path("<slug:slug>/webhooks/<id:endpoint_id>/disable/", webhooks.webhook_disable, name="webhook_disable"),
     path("<slug:slug>/updates/", organizer.update_create, name="update_create"),
     path("<slug:slug>/news/", page.update_list, name="updates"),
     path("<slug:slug>/sign/", signatures.sign, name="sign"),

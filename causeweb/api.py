@@ -1,5 +1,7 @@
-"""/api/v1/: one router; each app adds its viewsets in its own api.py `register(router)`."""
+"""/api/v1/: one router; each app adds its viewsets in its own api.py `register(router)`, and in
+`api_<concept>.py` modules beside it (api_organizer.py, ...) once api.py grows past one concept."""
 
+import pkgutil
 from importlib import import_module
 
 from django.conf import settings
@@ -18,8 +20,12 @@ def _register_app_apis() -> None:
             if exc.name != f"{local_app}.api":
                 raise
             continue
-        module.register(router)
-        extra_urlpatterns.extend(getattr(module, "urlpatterns", []))
+        package = import_module(local_app)
+        names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("api_"))
+        modules = [module, *(import_module(f"{local_app}.{name}") for name in names)]
+        for each in modules:
+            each.register(router)
+            extra_urlpatterns.extend(getattr(each, "urlpatterns", []))
 
 
 _register_app_apis()

@@ -413,11 +413,14 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "causeweb.core.ratelimits.AnonThrottle",
         "causeweb.core.ratelimits.UserThrottle",
+        "causeweb.core.ratelimits.ClientIPThrottle",
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
+        # Per client address, whoever is signed in (people behind one NAT share it: kept generous).
+        "ip": env("API_THROTTLE_IP", default="1200/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "causeweb.core.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "causeweb.core.api_errors.exception_handler",
@@ -441,9 +444,17 @@ SPECTACULAR_SETTINGS = {
         "ReactionKindEnum": "communities.models.Reaction.Kind",
         "DonationStateEnum": "fundraising.models.Donation.State",
         "DonationVisibilityEnum": "fundraising.models.Donation.Visibility",
+        "WebhookEventTypeEnum": "campaigns.models.WebhookEndpoint.EventType",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Webhooks out (campaigns.services.webhooks) ----------------------------------------------------
+# Outside LOCAL a partner's URL must be https and resolve to public addresses only (no SSRF into
+# our network); tests and the embedded mode use a loopback server.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=LOCAL)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=LOCAL)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

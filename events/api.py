@@ -8,8 +8,10 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from causeweb.core import ratelimits
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.exceptions import ValidationError
+from causeweb.core.validators import validate_single_line
 from events import policies, selectors
 from events.forms import EventFilterForm
 from events.models import RSVP, Event
@@ -135,6 +137,30 @@ class RSVPInputSerializer(serializers.Serializer):
     )
 
 
+class GuestRSVPInputSerializer(RSVPInputSerializer):
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
+    email = serializers.EmailField(max_length=254)
+
+
+class GuestRSVPSerializer(serializers.ModelSerializer):
+    """What a guest is told: their place, not their ticket (the email carries the link that confirms
+    the address and manages the RSVP; until then the seat is held for a while)."""
+
+    waitlist_place = serializers.SerializerMethodField()
+    confirm_by_email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RSVP
+        fields = ["status", "guests", "waitlist_place", "hold_expires_at", "confirm_by_email"]
+        read_only_fields = fields
+
+    def get_waitlist_place(self, rsvp) -> int | None:
+        return rsvps.rsvp_waitlist_place(rsvp)
+
+    def get_confirm_by_email(self, rsvp) -> bool:
+        return rsvp.is_unconfirmed
+
+
 # Filters naming a row: an id or slug that does not exist (or is not public) is an empty list, not a 400.
 UNKNOWN_IS_EMPTY = {"campaign", "cause"}
 
@@ -205,6 +231,28 @@ class EventViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         rsvp = rsvps.rsvp_create(event_id=event.pk, user=request.user, **data.validated_data)
         return Response(RSVPSerializer(rsvp).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=GuestRSVPInputSerializer, responses={201: GuestRSVPSerializer})
+    @action(detail=True, methods=["post"], url_path="guest-rsvp", permission_classes=[permissions.AllowAny])
+    def guest_rsvp(self, request, slug=None):
+        """RSVP without an account, by name and email, with the site's limits: per client address and
+        per recipient address (each RSVP emails the address given). The seat is held until the
+        email's link confirms it. Signed-in callers use `rsvp`."""
+        event = self.get_object()
+        ratelimits.enforce_ip(
+            "rsvp_guest_ip",
+            request,
+            message="Too many RSVPs from your connection in the last hour; please try again later.",
+        )
+        data = GuestRSVPInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ratelimits.enforce_email(
+            "rsvp_email",
+            data.validated_data["email"],
+            message="We have already sent several emails to this address; please try again later.",
+        )
+        rsvp = rsvps.rsvp_create(event_id=event.pk, user=None, **data.validated_data)
+        return Response(GuestRSVPSerializer(rsvp).data, status=status.HTTP_201_CREATED)
 
 
 def register(router) -> None:

@@ -255,13 +255,18 @@ def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:
     return CalendarFeed.objects.select_related("user").filter(token=token).first()
 
 
-def event_list_with_user_rsvps(*, user, now: datetime | None = None) -> list[RSVP]:
+def rsvp_queryset_for_user(*, user, now: datetime | None = None) -> QuerySet[RSVP]:
+    """Someone's active RSVPs (going, offered, waitlisted) to events not yet over, soonest first."""
     now = now or timezone.now()
-    return list(
+    return (
         RSVP.objects.filter(user=user, status__in=RSVP.ACTIVE_STATUSES, event__ends_at__gt=now)
         .select_related("event")
-        .order_by("event__starts_at")
+        .order_by("event__starts_at", "id")
     )
+
+
+def event_list_with_user_rsvps(*, user, now: datetime | None = None) -> list[RSVP]:
+    return list(rsvp_queryset_for_user(user=user, now=now))
 
 
 def campaign_update_audience(*, campaign) -> tuple:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as django_filters
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -19,10 +20,11 @@ from rest_framework.response import Response
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.api_errors import error_body
+from causeweb.core.api_pagination import NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
-from fundraising import gateway, selectors
+from fundraising import gateway, rules, selectors
 from fundraising.models import Donation
 from fundraising.services import donations
 
@@ -50,14 +52,32 @@ class DonationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _limits_text() -> str:
+    return "; ".join(f"{currency} {low}–{high}" for currency, (low, high) in rules.DONATION_LIMITS.items())
+
+
 class DonationCreateSerializer(serializers.Serializer):
-    """Give exactly one of `amount_minor` (integer minor units, for programs) or `amount` (the
-    text a person typed, "12,50" or "1,250.00", read by the campaign's currency and the request's
-    language like the donate page does)."""
+    """Give exactly one of `amount_minor` (integer minor units, for programs: the API's input) or
+    `amount` (the text a person typed, read by the campaign's currency and the request's language
+    like the donate page does)."""
 
     campaign = serializers.SlugField()
-    amount_minor = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT_MINOR - 1, required=False)
-    amount = serializers.CharField(max_length=MAX_AMOUNT_TEXT, required=False, trim_whitespace=True)
+    amount_minor = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_AMOUNT_MINOR - 1,
+        required=False,
+        help_text="Minor units of the campaign's currency (cents; yen). Limits by currency: "
+        + _limits_text()
+        + ". The schema's bounds are the ones every currency accepts.",
+    )
+    amount = serializers.CharField(
+        max_length=MAX_AMOUNT_TEXT,
+        required=False,
+        trim_whitespace=True,
+        help_text="Typed text in major units. The pattern is what every currency accepts (whole 100 to "
+        '10000); the donate page\'s spellings ("12,50", "1,250.00", "€25") are read too, in the '
+        "campaign's currency and the request's Accept-Language, and answer 400 when they do not fit it.",
+    )
     cover_fee = serializers.BooleanField(default=False)
     donor_name = serializers.CharField(
         max_length=120, required=False, allow_blank=True, default="", validators=[validate_single_line]
@@ -89,6 +109,10 @@ class DonationCreateSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_basic_serializer(self.target, direction)  # noqa: SLF001 - spectacular's API
         schema["oneOf"] = [{"required": ["amount_minor"]}, {"required": ["amount"]}]
+        # What the schema can promise without knowing the campaign's currency (fundraising.rules).
+        low, high = rules.limits_in_every_currency()
+        schema["properties"]["amount_minor"].update({"minimum": low, "maximum": high})
+        schema["properties"]["amount"]["pattern"] = rules.TYPED_AMOUNT_EVERYWHERE_PATTERN
         return schema
 
 
@@ -96,7 +120,7 @@ class ChargeSerializer(serializers.Serializer):
     setup_intent_id = serializers.CharField(max_length=255)
 
 
-def _uuid_or_404(value: str) -> uuid.UUID:
+def uuid_or_404(value: str) -> uuid.UUID:
     """The router accepts any segment; a malformed one is a (JSON) 404 here, not a 500 in the ORM."""
     try:
         return uuid.UUID(str(value))
@@ -104,7 +128,7 @@ def _uuid_or_404(value: str) -> uuid.UUID:
         raise Http404("No such donation.") from None
 
 
-def _payment_unavailable(exc: gateway.GatewayError) -> Response:
+def payment_unavailable(exc: gateway.GatewayError) -> Response:
     """Stripe unreachable: 503 with Retry-After (try again shortly); another refusal: 502."""
     if exc.code == "unavailable":
         return Response(
@@ -115,11 +139,27 @@ def _payment_unavailable(exc: gateway.GatewayError) -> Response:
     return Response(error_body(exc.message, code=exc.code or "payment_error"), status=status.HTTP_502_BAD_GATEWAY)
 
 
+class DonationFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug", help_text="Campaign slug")
+    state = django_filters.ChoiceFilter(choices=Donation.State.choices)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Donation
+        fields = ["campaign", "state", "created_after", "created_before"]
+
+
 class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own donations, newest first (cursor pages): `?campaign=`, `?state=`,
+    `?created_after=`, `?created_before=`."""
+
     serializer_class = DonationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "public_id"
     queryset = Donation.objects.none()
+    pagination_class = NewestFirstCursor
+    filterset_class = DonationFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -158,7 +198,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 user=request.user,
             )
         except gateway.GatewayError as exc:  # DonationNotStarted: the donation was failed again
-            return _payment_unavailable(exc)
+            return payment_unavailable(exc)
         body = DonationSerializer(donation).data
         body.update(
             {
@@ -174,7 +214,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"])
     def charge(self, request, public_id=None):
         """Charge the card saved by the confirmed SetupIntent."""
-        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
+        donation = get_object_or_404(self.get_queryset(), public_id=uuid_or_404(public_id))
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -182,18 +222,18 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 donation=donation, setup_intent_id=payload.validated_data["setup_intent_id"]
             )
         except gateway.GatewayError as exc:
-            return _payment_unavailable(exc)
+            return payment_unavailable(exc)
         return self._outcome(donation, client_secret)
 
     @extend_schema(request=None, responses={200: DonationSerializer})
     @action(detail=True, methods=["post"])
     def refresh(self, request, public_id=None):
         """Ask Stripe how the payment ended (after 3D Secure)."""
-        donation = get_object_or_404(self.get_queryset(), public_id=_uuid_or_404(public_id))
+        donation = get_object_or_404(self.get_queryset(), public_id=uuid_or_404(public_id))
         try:
             donation, client_secret = donations.donation_refresh(donation=donation)
         except gateway.GatewayError as exc:
-            return _payment_unavailable(exc)
+            return payment_unavailable(exc)
         return self._outcome(donation, client_secret)
 
 

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from campaigns.hooks import campaign_currency_locks
 from campaigns.models import Campaign, CampaignRevision, Cause, Tag
 from campaigns.services._common import lock, require_organizer, require_signed_in
-from causeweb.core.exceptions import ValidationError
+from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.images import validate_image, web_version
 from causeweb.core.markdown import render_markdown
 from causeweb.core.money import SUPPORTED_CURRENCIES
@@ -158,7 +158,7 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
     require_organizer(actor, campaign)
     campaign = lock(campaign)
     if not campaign.is_editable:
-        raise ValidationError("A closed campaign can no longer be edited.", code="closed")
+        raise Conflict("A closed campaign can no longer be edited.", code="closed")
     if fields.get("currency", campaign.currency) != campaign.currency and campaign_currency_locks.any(
         campaign_id=campaign.pk
     ):

@@ -23,7 +23,7 @@ def campaign_submit_for_review(*, campaign: Campaign, actor) -> Campaign:
     if campaign.status == Campaign.Status.PENDING_REVIEW:
         raise Conflict("This campaign is already waiting for review.", code="already_pending")
     if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.REJECTED):
-        raise ValidationError("Only drafts can be submitted for review.", code="not_draft")
+        raise Conflict("Only drafts can be submitted for review.", code="not_draft")
     campaign.status = Campaign.Status.PENDING_REVIEW
     campaign.submitted_at = timezone.now()
     campaign.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -133,7 +133,7 @@ def campaign_close(*, campaign: Campaign, actor, reason: str = "") -> Campaign:
     if campaign.status == Campaign.Status.CLOSED:
         raise Conflict("This campaign is already closed.", code="already_closed")
     if campaign.status != Campaign.Status.PUBLISHED:
-        raise ValidationError("Only published campaigns can be closed.", code="not_published")
+        raise Conflict("Only published campaigns can be closed.", code="not_published")
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at", "updated_at"])

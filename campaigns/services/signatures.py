@@ -10,7 +10,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, ShareLink, Signature
+from campaigns.models import Campaign, ShareLink, Signature, WebhookEndpoint
+from campaigns.services import webhooks  # a module: webhooks -> tasks -> signatures is a cycle
 from campaigns.services._common import require_published
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, ValidationError
@@ -32,6 +33,17 @@ def _count_signature(signature: Signature) -> None:
         signature_count=F("signature_count") + 1,
         trending_score=F("trending_score") + 1,  # see campaigns.services.trending
         last_activity_at=signature.confirmed_at,
+    )
+    webhooks.webhook_event_emit(
+        campaign_id=signature.campaign_id,
+        event_type=WebhookEndpoint.EventType.SIGNATURE_CONFIRMED.value,
+        data={
+            "signature_id": signature.pk,
+            "name": signature.name if signature.is_public else None,  # never the email
+            "comment": signature.comment if signature.is_public else "",
+            "confirmed_at": signature.confirmed_at,
+        },
+        event_key=f"signature:{signature.pk}",
     )
 
 

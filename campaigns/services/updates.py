@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from campaigns.hooks import campaign_update_audiences
 from campaigns.models import Campaign, CampaignUpdate, Signature
 from campaigns.services._common import bump_activity, require_organizer
-from causeweb.core.exceptions import ValidationError
+from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.markdown import plain_text, render_markdown
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify, notify_bulk
@@ -20,7 +20,7 @@ def campaign_update_create(*, campaign: Campaign, author, title: str, body: str)
     """The organizer posts news; every follower is notified in batched inserts."""
     require_organizer(author, campaign)
     if not campaign.is_public:
-        raise ValidationError("Post updates once the campaign is published.", code="not_public")
+        raise Conflict("Post updates once the campaign is published.", code="not_public")
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:

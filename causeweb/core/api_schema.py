@@ -6,6 +6,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from causeweb.core.validators import BIDI_CONTROLS, LINE_BREAKS, NoBidiControls, SingleLine
+
 
 @extend_schema_serializer(
     examples=[
@@ -46,7 +48,26 @@ READ_ERRORS = ("400", "401", "403", "404", "405", "429")
 WRITE_ERRORS = (*READ_ERRORS, "409")
 
 
+def _char_class(chars) -> str:
+    return "".join(f"\\u{ord(char):04x}" for char in sorted(chars))
+
+
+# What the text validators refuse, said as patterns so that clients (and Schemathesis) know.
+NO_BIDI_PATTERN = f"^[^{_char_class(BIDI_CONTROLS)}]*$"
+SINGLE_LINE_PATTERN = f"^[^\\u0000-\\u001f\\u007f-\\u009f{_char_class(LINE_BREAKS | BIDI_CONTROLS)}]*$"
+
+
 class ApiSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        validators = getattr(field, "validators", [])
+        if schema.get("type") == "string" and "pattern" not in schema:
+            if any(isinstance(v, SingleLine) for v in validators):
+                schema["pattern"] = SINGLE_LINE_PATTERN
+            elif any(isinstance(v, NoBidiControls) for v in validators):
+                schema["pattern"] = NO_BIDI_PATTERN
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

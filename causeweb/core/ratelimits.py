@@ -277,3 +277,13 @@ class UserThrottle(ClientIPIdentMixin, throttling.UserRateThrottle):
 
 class ScopedThrottle(ClientIPIdentMixin, throttling.ScopedRateThrottle):
     pass
+
+
+class ClientIPThrottle(ClientIPIdentMixin, throttling.SimpleRateThrottle):
+    """Every request from one client address, signed in or not (rate `ip`): many accounts or
+    tokens behind one address share it, beside the per-person `user` rate."""
+
+    scope = "ip"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

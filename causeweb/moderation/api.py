@@ -1,6 +1,8 @@
 """/api/v1/moderation/: the same queue and resolutions as the admin, for site moderators only
-(403 for everyone else, Finance staff included); and the public transparency log
-(`decisions/`, `decisions/monthly/`), open to everyone, with no personal data."""
+(403 for everyone else, Finance staff included); the public transparency log
+(`decisions/`, `decisions/monthly/`), open to everyone, with no personal data; and /api/v1/flags/:
+anyone signed in reports content they can see (any type in the moderation registry), through the
+same service as the site's forms."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -10,6 +12,7 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from causeweb.core.converters import ID_MAX
 from causeweb.moderation import policies, selectors, services, transparency
 from causeweb.moderation.models import Appeal, Flag, ModerationAction
 
@@ -50,6 +53,46 @@ class ResolveSerializer(serializers.Serializer):
 class ResolvedSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=RESOLUTIONS)
     flags_closed = serializers.IntegerField()
+
+
+class FlagInputSerializer(serializers.Serializer):
+    content_type = serializers.RegexField(
+        r"^[a-z_]+\.[a-z_]+$",
+        max_length=100,
+        help_text="What it is: campaigns.campaign, campaigns.comment, "
+        "communities.post, communities.thread, communities.group, events.event.",
+    )
+    object_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    reason = serializers.ChoiceField(choices=Flag.Reason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class FlagCreatedSerializer(serializers.Serializer):
+    content_type = serializers.CharField()
+    object_id = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class FlagView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=FlagInputSerializer, responses={201: FlagCreatedSerializer}, operation_id="flags_create")
+    def post(self, request):
+        """Report it to the site moderators. 404 for what does not exist, cannot be flagged or you
+        cannot see (the same answer, so private ids do not leak); 409 when you already flagged it."""
+        data = FlagInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app_label, model = data.validated_data["content_type"].split(".")
+        target = selectors.flaggable_target_for(
+            app_label=app_label, model=model, pk=data.validated_data["object_id"], user=request.user
+        )
+        if target is None:
+            raise Http404
+        services.flag_create(
+            reporter=request.user, target=target, reason=data.validated_data["reason"], note=data.validated_data["note"]
+        )
+        body = {k: data.validated_data[k] for k in ("content_type", "object_id", "reason")}
+        return Response(body, status=201)
 
 
 class QueueView(APIView):
@@ -141,6 +184,7 @@ class MonthlyTotalsView(APIView):
 urlpatterns = [
     path("moderation/decisions/", DecisionListView.as_view(), name="moderation-decisions"),
     path("moderation/decisions/monthly/", MonthlyTotalsView.as_view(), name="moderation-decisions-monthly"),
+    path("flags/", FlagView.as_view(), name="flags"),
     path("moderation/queue/", QueueView.as_view(), name="moderation-queue"),
     path("moderation/queue/resolve/", ResolveView.as_view(), name="moderation-queue-resolve"),
 ]

@@ -3,12 +3,14 @@ the unread count, mark one / all read, and their email preferences. Same selecto
 as the HTML views; nobody ever sees someone else's notifications."""
 
 from django.core.exceptions import ValidationError
+from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from causeweb.core.api_pagination import NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import id_or_404
 from causeweb.notifications import kinds, selectors, services
@@ -44,15 +46,31 @@ class ReadAllSerializer(UnreadCountSerializer):
     marked = serializers.IntegerField(min_value=0, help_text="How many were unread and are now read.")
 
 
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(method="filter_unread", help_text="Only the unread ones")
+    kind = django_filters.ChoiceFilter(choices=[(kind.value, kind.label) for kind in kinds.Kind])
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=True) if value else queryset
+
+
 class NotificationViewSet(MethodFirstMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's notifications, newest first (cursor pages); `?unread=true`, `?kind=`."""
+
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = NewestFirstCursor
+    filterset_class = NotificationFilter
+    queryset = Notification.objects.none()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Notification.objects.none()
-        unread_only = self.request.query_params.get("unread") in ("1", "true")
-        return selectors.notification_queryset_for_user(user=self.request.user, unread_only=unread_only)
+        return selectors.notification_queryset_for_user(user=self.request.user)
 
     @extend_schema(responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count")

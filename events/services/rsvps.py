@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.services.webhooks import RSVP_CANCELLED, RSVP_CREATED, webhook_event_emit
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
@@ -144,6 +145,7 @@ def rsvp_create(
         ),
         dedupe_key=f"rsvp-confirmation:{rsvp.pk}",
     )
+    _emit_rsvp_webhook(event, rsvp, RSVP_CREATED)
     return rsvp
 
 
@@ -236,7 +238,24 @@ def rsvp_cancel(*, rsvp_id: int, actor=None, manage_token: str = "", now: dateti
         now=now,
     )
     _promote_waitlist(event, now=now)
+    _emit_rsvp_webhook(event, rsvp, RSVP_CANCELLED)
     return rsvp
+
+
+def _emit_rsvp_webhook(event, rsvp: RSVP, event_type: str) -> None:
+    """Partners of the event's campaign hear of it (no name unless shown publicly, never an email)."""
+    webhook_event_emit(
+        campaign_id=event.campaign_id,
+        event_type=event_type,
+        data={
+            "event": event.slug,
+            "rsvp_id": rsvp.pk,
+            "status": rsvp.status,
+            "guests": rsvp.guests,
+            "name": rsvp.name if rsvp.show_publicly else None,
+        },
+        event_key=f"rsvp:{rsvp.pk}:{event_type}",
+    )
 
 
 @transaction.atomic

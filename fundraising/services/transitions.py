@@ -12,6 +12,7 @@ Also here: the messages a donor is shown about the outcome of a payment.
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from campaigns.services.webhooks import DONATION_SUCCEEDED, webhook_event_emit
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway, rules
 from fundraising.models import (
@@ -142,6 +143,18 @@ def _mark_succeeded(donation: Donation, *, payment_intent_id: str, charge_id: st
         donation_id=donation.pk,
     )
     receipts.receipt_send(donation)
+    webhook_event_emit(
+        campaign_id=donation.campaign_id,
+        event_type=DONATION_SUCCEEDED,
+        data={
+            "donation_id": str(donation.public_id),
+            "amount_minor": donation.amount_minor,
+            "currency": donation.currency,
+            "donor_name": donation.public_name,  # as the donor chose to appear; never their email
+            "succeeded_at": donation.succeeded_at,
+        },
+        event_key=f"donation:{donation.pk}",
+    )
     # The donation collecting a pledge (off-session at the deadline, on-session after a failed
     # charge, or settled by a webhook): the pledge is collected with it.
     Pledge.objects.filter(donation_id=donation.pk).exclude(state=Pledge.State.COLLECTED).update(

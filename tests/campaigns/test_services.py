@@ -174,7 +174,7 @@ def test_currency_is_locked_once_the_campaign_has_donations(campaign, user):
 def test_closed_campaign_cannot_be_edited(campaign, user):
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     campaign.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):  # the campaign's state, not the input: a 409 in the API
         campaign_edit(campaign=campaign, actor=user, title="Changed")
 
 
@@ -302,7 +302,7 @@ def test_update_only_by_organizer_and_only_when_public(campaign, other_user, use
     with pytest.raises(PermissionDenied):
         campaign_update_create(campaign=campaign, author=other_user, title="t", body="b")
     draft = DraftCampaignFactory(organizer=user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):  # the campaign's state, not the input: a 409 in the API
         campaign_update_create(campaign=draft, author=user, title="t", body="b")
     with pytest.raises(ValidationError):
         campaign_update_create(campaign=campaign, author=user, title="", body="")

@@ -74,7 +74,7 @@ def test_list_does_not_grow_in_queries(api, django_assert_max_num_queries):
     api.force_authenticate(user)
     with django_assert_max_num_queries(4):
         response = api.get("/api/v1/donations/")
-    assert response.json()["count"] == 15
+    assert len(response.json()["results"]) == 15 and response.json()["next"] is None  # cursor pages: no count
     own = Donation.objects.filter(donor=user).order_by("-created_at", "-id")
     listed = [row["id"] for row in response.json()["results"]]
     assert listed == [str(d.public_id) for d in own]  # all 15 on the first page (20 a page), newest first

@@ -27,8 +27,8 @@ def test_list_is_mine_only_paginated_and_bounded(api, user, other_user, django_a
     with django_assert_max_num_queries(3):
         response = api.get("/api/v1/notifications/")
     body = response.json()
-    assert body["count"] == 25
-    assert len(body["results"]) == 20
+    assert len(body["results"]) == 20 and body["next"]  # cursor pages, newest first
+    assert len(api.get(body["next"]).json()["results"]) == 5
     assert "Not yours" not in str(body)
     assert set(body["results"][0]) == {"id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"}
 
@@ -41,7 +41,8 @@ def test_mark_read_and_unread_count(api, user, other_user):
     api.post(f"/api/v1/notifications/{theirs.pk}/read/")
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    assert api.get("/api/v1/notifications/", {"unread": "1"}).json()["count"] == 1
+    assert len(api.get("/api/v1/notifications/", {"unread": "1"}).json()["results"]) == 1
+    assert len(api.get("/api/v1/notifications/", {"unread": "false"}).json()["results"]) == 2
     assert api.post("/api/v1/notifications/read-all/").json()["marked"] == 1
     assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
 
@@ -65,3 +66,13 @@ def test_preferences_read_and_write(api, user):
     assert refused.status_code == 400
     assert "cannot be switched off" in str(refused.json())
     assert not NotificationPreference.objects.filter(kind=Kind.DONATION_RECEIPT).exists()
+
+
+def test_filter_by_kind_and_refuse_unknown_kinds(api, user, other_user):
+    NotificationFactory(recipient=user, kind=Kind.CAMPAIGN_UPDATE)
+    receipt = NotificationFactory(recipient=user, kind=Kind.DONATION_RECEIPT)
+    NotificationFactory(recipient=other_user, kind=Kind.DONATION_RECEIPT)
+    rows = api.get("/api/v1/notifications/", {"kind": Kind.DONATION_RECEIPT}).json()["results"]
+    assert [r["id"] for r in rows] == [receipt.pk]
+    bad = api.get("/api/v1/notifications/", {"kind": "nonsense"})
+    assert bad.status_code == 400 and "kind" in bad.json()["errors"]
