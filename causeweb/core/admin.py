@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from causeweb.core import abuse
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.models import OutboxMessage, RateLimitHit, RateLimitOverride
+from causeweb.moderation.services import moderation_action_record
 
 
 @admin.register(RateLimitHit)
@@ -86,7 +87,29 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        before = _override_state(RateLimitOverride.objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
+        # A moderator's exception to a limit is a moderation action: it goes in the audit log.
+        moderation_action_record(
+            moderator=request.user,
+            action="ratelimit_override_change" if change else "ratelimit_override_create",
+            target=obj,
+            reason=obj.reason,
+            subject=obj.user,
+            before=before,
+            after=_override_state(obj),
+        )
+
+    def delete_model(self, request, obj):
+        before = _override_state(obj)
+        moderation_action_record(
+            moderator=request.user, action="ratelimit_override_delete", target=obj, subject=obj.user, before=before
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for override in queryset:
+            self.delete_model(request, override)
 
     @admin.display(description="Limit", ordering="limit")
     def limit_label(self, override):
@@ -99,6 +122,15 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
     @admin.display(description="Rate", ordering="rate")
     def rate_label(self, override):
         return override.rate or "lifted (no limit)"
+
+
+def _override_state(override) -> dict:
+    return {
+        "limit": override.limit or "every limit",
+        "for": override.subject_label,
+        "rate": override.rate or "lifted",
+        "expires_at": override.expires_at.isoformat() if override.expires_at else None,
+    }
 
 
 def _limits():

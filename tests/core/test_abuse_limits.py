@@ -15,6 +15,7 @@ from campaigns.services import comments
 from causeweb.core import abuse, ratelimits
 from causeweb.core.exceptions import RateLimited
 from causeweb.core.models import RateLimitHit, RateLimitOverride
+from causeweb.moderation.models import ModerationAction
 from causeweb.moderation.roles import FINANCE, MODERATOR
 from tests.factories import CampaignFactory, UserFactory, staff_with_role
 
@@ -193,6 +194,12 @@ def test_moderator_sees_hits_and_adds_an_override_in_admin(client, settings):
     override = RateLimitOverride.objects.get()
     assert override.created_by == moderator and override.user == author and override.rate == ""
     assert abuse.override_rate(name="comment_user", key=f"user:{author.pk}") == abuse.LIFTED
+    entry = ModerationAction.objects.get(action="ratelimit_override_create")
+    assert entry.moderator == moderator and entry.subject == author and entry.reason == "Verified organizer"
+    assert entry.after["rate"] == "lifted" and entry.before is None
+    delete = reverse("admin:core_ratelimitoverride_delete", args=[override.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert ModerationAction.objects.filter(action="ratelimit_override_delete", moderator=moderator).exists()
 
 
 def test_hits_are_searchable_by_address_without_storing_it(client):
