@@ -254,7 +254,7 @@ MODERATION_APPEAL_WINDOW_DAYS = env.int("MODERATION_APPEAL_WINDOW_DAYS", default
 # An organizer's edit of a published campaign's story or goal: "resubmit" sends it back to review
 # (off the public site until approved again), "notify" keeps it live and shows moderators the diff.
 CAMPAIGN_EDIT_REVIEW = env.str("CAMPAIGN_EDIT_REVIEW", default="notify")
-# Moderators get one batched alert when flags or campaigns have waited longer than this.
+# Moderators get one batched alert when reported items have waited in the queue longer than this.
 MODERATION_ALERT_AFTER = timedelta(minutes=env.int("MODERATION_ALERT_AFTER_MINUTES", default=60))
 # An unconfirmed guest RSVP holds its seats this long; confirming the email keeps them.
 GUEST_RSVP_HOLD = timedelta(minutes=env.int("GUEST_RSVP_HOLD_MINUTES", default=30))
