@@ -111,6 +111,8 @@ def _current_tokens(scopes: Iterable[str]) -> dict[str, str]:
 def cached_value(name: str, *, scopes: Iterable[str], compute: Callable[[], object]):
     """A value shared by many pages (the campaign list's tag cloud), cached under the same exact
     invalidation as the pages: valid while the tokens of `scopes`, read before computing, hold."""
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return compute()
     scopes = sorted(set(scopes))
     before = _current_tokens(scopes)
     entry = cache.get(VALUE_PREFIX + name)
