@@ -1,0 +1,16 @@
+"""Insights' reads: every figure of the dashboard (docs/insights.md). Split by concept:
+- activity: per-day series of one campaign (or all), totals and the funnel
+- attribution: share-link generations, credit per sharer and generation, top advocates
+"""
+
+from insights.selectors.activity import (  # noqa: F401 - the package's public reads
+    DateRange,
+    campaign_activity,
+    campaign_funnel,
+)
+from insights.selectors.attribution import (  # noqa: F401
+    MAX_GENERATIONS,
+    campaign_attribution,
+    share_link_ancestry,
+    top_advocates,
+)
