@@ -62,9 +62,7 @@ def campaign_activity(*, campaign_id: int, period: DateRange) -> dict:
     views = CampaignDailyViews.objects.filter(campaign_id=campaign_id, day__range=(period.start, period.end))
     per_day["page_views"] = dict(views.values_list("day", "views"))
 
-    clicks = ShareClick.objects.filter(
-        share_link__campaign_id=campaign_id, day__range=(period.start, period.end)
-    )
+    clicks = ShareClick.objects.filter(share_link__campaign_id=campaign_id, day__range=(period.start, period.end))
     per_day["share_clicks"] = dict(clicks.values("day").annotate(n=Count("id")).order_by().values_list("day", "n"))
     clicks_by_channel = dict(clicks.values("channel").annotate(n=Count("id")).order_by().values_list("channel", "n"))
 
@@ -120,9 +118,7 @@ def campaign_funnel(*, campaign_id: int, period: DateRange) -> list[tuple[str, i
         )["n"]
         or 0
     )
-    signers = Signature.objects.filter(
-        campaign_id=campaign_id, confirmed_at__gte=start, confirmed_at__lt=end
-    ).count()
+    signers = Signature.objects.filter(campaign_id=campaign_id, confirmed_at__gte=start, confirmed_at__lt=end).count()
     donor_emails = set(
         Donation.objects.filter(campaign_id=campaign_id, state__in=Donation.PAID_STATES)
         .filter(succeeded_at__gte=start, succeeded_at__lt=end)

@@ -127,9 +127,9 @@ def campaign_attribution(*, campaign_id: int, period: DateRange) -> list[SharerC
     direct = _actions_per_link(campaign_id=campaign_id, period=period)
     links = {
         link.pk: link
-        for link in ShareLink.objects.filter(campaign_id=campaign_id).select_related("created_by").only(
-            "pk", "created_by__display_name", "created_by__email", "created_by__show_as_advocate"
-        )
+        for link in ShareLink.objects.filter(campaign_id=campaign_id)
+        .select_related("created_by")
+        .only("pk", "created_by__display_name", "created_by__email", "created_by__show_as_advocate")
     }
     credits: dict[int, SharerCredit] = {}
     for link_id, ancestor_id, depth in ancestry:
