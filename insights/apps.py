@@ -11,3 +11,4 @@ class InsightsConfig(AppConfig):
 
         # Last on the page: the page-view beacon, an <img> that costs the page render nothing.
         campaign_page_sections.register("insights", integrations.page_view_beacon_section, order=90)
+        campaign_page_sections.register("insights-link", integrations.dashboard_link_section, order=5)

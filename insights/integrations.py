@@ -1,6 +1,7 @@
 """What insights plugs into the lower apps' pages (registered in apps.py)."""
 
 from causeweb.core.hooks import PageSection
+from insights import policies
 
 
 def page_view_beacon_section(*, campaign, viewer) -> PageSection | None:
@@ -10,3 +11,10 @@ def page_view_beacon_section(*, campaign, viewer) -> PageSection | None:
     if not campaign.is_public or getattr(viewer, "pk", None) == campaign.organizer_id:
         return None
     return PageSection(template="insights/beacon.html", context={"campaign_id": campaign.pk}, slot="main")
+
+
+def dashboard_link_section(*, campaign, viewer) -> PageSection | None:
+    """The organizer's (and staff's) way to the campaign's insights, in the page's side column."""
+    if campaign.pk is None or not policies.can_view_campaign_insights(viewer, campaign):
+        return None
+    return PageSection(template="insights/_dashboard_link.html", context={"campaign": campaign}, slot="aside")

@@ -6,4 +6,5 @@ app_name = "insights"
 
 urlpatterns = [
     path("pv/<int:campaign_id>.gif", views.page_view, name="page_view"),
+    path("campaigns/<slug:slug>/", views.campaign_dashboard, name="campaign"),
 ]

@@ -8,9 +8,10 @@ from insights.selectors.activity import (  # noqa: F401 - the package's public r
     campaign_activity,
     campaign_funnel,
 )
-from insights.selectors.attribution import (  # noqa: F401
+from insights.selectors.attribution import (  # noqa: F401, I001
     MAX_GENERATIONS,
     campaign_attribution,
     share_link_ancestry,
     top_advocates,
 )
+from insights.selectors.dashboard import campaign_dashboard, campaign_for_insights  # noqa: F401

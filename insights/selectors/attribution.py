@@ -115,6 +115,16 @@ class SharerCredit:
         return self.total("signatures") - self.direct_signatures
 
     @property
+    def summary(self) -> dict[str, tuple[int, int]]:
+        """(direct, through the people they brought) per kind of action, for the tables."""
+        kinds = {"signatures": ("signatures",), "gifts": ("donations", "pledges"), "rsvps": ("rsvps",)}
+        out = {}
+        for kind, actions in kinds.items():
+            direct = sum(self.by_generation[1][action] for action in actions)
+            out[kind] = (direct, sum(self.total(action) for action in actions) - direct)
+        return out
+
+    @property
     def score(self) -> int:
         """People brought to act: signatures, gifts, pledges and RSVPs (check-ins are RSVPs)."""
         return sum(self.total(action) for action in ("signatures", "donations", "pledges", "rsvps"))

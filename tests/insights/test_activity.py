@@ -9,8 +9,8 @@ from django.utils import timezone
 from campaigns.models import ShareClick
 from campaigns.services.sharing import share_link_get_or_create
 from events.services.rsvps import rsvp_create
-from fundraising.models import Donation, Pledge
 from fundraising import rules
+from fundraising.models import Donation, Pledge
 from fundraising.services import funding_model
 from fundraising.services.pledges import pledge_create
 from insights.models import CampaignDailyViews
