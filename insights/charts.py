@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Colour-blind-safe palette (Okabe-Ito), dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 640, 260, 56, 16, 16, 36
+WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 480, 240, 48, 14, 16, 36
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def line_chart(
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>'
-                '<text x="{}" y="{}" font-size="14" text-anchor="end" fill="#444">{}</text>',
+                '<text x="{}" y="{}" font-size="17" text-anchor="end" fill="#444">{}</text>',
                 PAD_LEFT,
                 WIDTH - PAD_RIGHT,
                 y(level),
@@ -84,7 +84,7 @@ def line_chart(
         for index, anchor in ((0, "start"), (len(days) - 1, "end")):
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" font-size="14" text-anchor="{}" fill="#444">{}</text>',
+                    '<text x="{}" y="{}" font-size="17" text-anchor="{}" fill="#444">{}</text>',
                     PAD_LEFT + index * step,
                     HEIGHT - 10,
                     anchor,
@@ -95,7 +95,7 @@ def line_chart(
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#222" stroke-dasharray="6 4"/>'
-                '<text x="{}" y="{}" font-size="14" text-anchor="end" fill="#222">Goal</text>',
+                '<text x="{}" y="{}" font-size="17" text-anchor="end" fill="#222">Goal</text>',
                 PAD_LEFT,
                 WIDTH - PAD_RIGHT,
                 y(goal),
@@ -134,7 +134,7 @@ def legend(lines: list[Line]) -> SafeString:
 
 def bar_chart(*, title: str, bars: list[tuple[str, int]]) -> SafeString:
     """Horizontal bars (labels stay readable on a phone), value written at each bar's end."""
-    row, label_w = 34, 190
+    row, label_w = 34, 150
     height = max(row * len(bars), row)
     top = max([value for _, value in bars] + [1])
     parts = [
@@ -146,13 +146,13 @@ def bar_chart(*, title: str, bars: list[tuple[str, int]]) -> SafeString:
         )  # fmt: skip
     ]
     for index, (label, value) in enumerate(bars):
-        width = (WIDTH - label_w - 70) * value / top
+        width = (WIDTH - label_w - 60) * value / top
         y = index * row
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="16" text-anchor="end" fill="#222">{}</text>'
+                '<text x="{}" y="{}" font-size="18" text-anchor="end" fill="#222">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="22" fill="{}"/>'
-                '<text x="{}" y="{}" font-size="16" fill="#222">{}</text>',
+                '<text x="{}" y="{}" font-size="18" fill="#222">{}</text>',
                 label_w - 8,
                 y + 17,
                 label,
