@@ -6,5 +6,6 @@ app_name = "insights"
 
 urlpatterns = [
     path("pv/<int:campaign_id>.gif", views.page_view, name="page_view"),
+    path("", views.site_dashboard, name="site"),
     path("campaigns/<slug:slug>/", views.campaign_dashboard, name="campaign"),
 ]

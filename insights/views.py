@@ -128,3 +128,18 @@ def campaign_dashboard(request, slug: str):
         },
     }
     return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def site_dashboard(request):
+    if not policies.can_view_site_insights(request.user):
+        raise PermissionDenied("Only site staff can see the site-wide insights.")
+    form, period = period_from(request.GET)
+    context = {
+        "form": form,
+        "period": period,
+        "totals": selectors.site_totals(period=period),
+        "growing": selectors.fastest_growing_campaigns(),
+    }
+    return render(request, "insights/site.html", context)

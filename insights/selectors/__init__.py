@@ -1,6 +1,8 @@
 """Insights' reads: every figure of the dashboard (docs/insights.md). Split by concept:
 - activity: per-day series of one campaign (or all), totals and the funnel
 - attribution: share-link generations, credit per sharer and generation, top advocates
+- dashboard: the campaign dashboard's figures together
+- site: staff's site-wide totals and the fastest-growing campaigns
 """
 
 from insights.selectors.activity import (  # noqa: F401 - the package's public reads
@@ -15,3 +17,4 @@ from insights.selectors.attribution import (  # noqa: F401, I001
     top_advocates,
 )
 from insights.selectors.dashboard import campaign_dashboard, campaign_for_insights  # noqa: F401
+from insights.selectors.site import fastest_growing_campaigns, site_totals  # noqa: F401
