@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns import selectors as campaign_selectors
 from campaigns.models import ShareLink
@@ -21,11 +21,11 @@ PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAA
 
 
 @never_cache
-@require_GET
+@require_safe
 def page_view(request, campaign_id: int):
     """Count a view of a public campaign's page and answer with a pixel either way (an unknown or
-    unpublished campaign counts nothing; the image must never break the page)."""
-    if campaign_selectors.campaign_public_exists(campaign_id=campaign_id):
+    unpublished campaign counts nothing; the image must never break the page). HEAD counts nothing."""
+    if request.method == "GET" and campaign_selectors.campaign_public_exists(campaign_id=campaign_id):
         services.page_view_record(campaign_id=campaign_id, user_agent=request.headers.get("User-Agent", ""))
     return HttpResponse(PIXEL_GIF, content_type="image/gif")
 
@@ -78,7 +78,7 @@ def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def campaign_dashboard(request, slug: str):
     campaign = _dashboard_or_403(request, slug)
     form, period = period_from(request.GET)
@@ -131,7 +131,7 @@ def campaign_dashboard(request, slug: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def site_dashboard(request):
     if not policies.can_view_site_insights(request.user):
         raise PermissionDenied("Only site staff can see the site-wide insights.")
