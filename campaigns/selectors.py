@@ -71,6 +71,10 @@ def campaign_get_public(*, slug: str) -> Campaign | None:
     return Campaign.objects.filter(slug=slug, status__in=PUBLIC_STATUSES).select_related("cause", "organizer").first()
 
 
+def campaign_public_exists(*, campaign_id: int) -> bool:
+    return Campaign.objects.filter(pk=campaign_id, status__in=PUBLIC_STATUSES).exists()
+
+
 # Must stay identical to the indexed expression in migration 0004 so Postgres uses the GIN index.
 SEARCH_DOCUMENT_SQL = (
     "to_tsvector('english'::regconfig, coalesce({t}.title, '') || ' ' || coalesce({t}.summary, '') || ' ' || "

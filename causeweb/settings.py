@@ -88,6 +88,7 @@ LOCAL_APPS = [
     "fundraising",
     "events",
     "communities",
+    "insights",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

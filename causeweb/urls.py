@@ -24,6 +24,7 @@ urlpatterns = [
     path("donate/", include("fundraising.urls")),
     path("events/", include("events.urls")),
     path("groups/", include("communities.urls")),
+    path("insights/", include("insights.urls")),
     path("api/v1/", include("causeweb.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

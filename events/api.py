@@ -8,6 +8,7 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.exceptions import ValidationError
@@ -229,7 +230,14 @@ class EventViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = RSVPInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        rsvp = rsvps.rsvp_create(event_id=event.pk, user=request.user, **data.validated_data)
+        referral = (
+            campaign_selectors.referral_share_link_id(session=request.session, campaign_id=event.campaign_id)
+            if event.campaign_id
+            else None
+        )
+        rsvp = rsvps.rsvp_create(
+            event_id=event.pk, user=request.user, referral_share_link_id=referral, **data.validated_data
+        )
         return Response(RSVPSerializer(rsvp).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=GuestRSVPInputSerializer, responses={201: GuestRSVPSerializer})

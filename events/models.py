@@ -248,6 +248,11 @@ class RSVP(models.Model):
     show_publicly = models.BooleanField(default=False, help_text="Show my name on the event page.")
     # Opted in to the updates of the event's campaign (guests once their address is confirmed).
     keep_updated = models.BooleanField(default=False)
+    # The share link of the event's campaign that brought this person (the session's referral
+    # when they RSVPed: last touch), as signatures and donations keep it; check-ins inherit it.
+    referral_share_link_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The campaign share link that brought this person, if any."
+    )
     cancel_reason = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -108,6 +108,9 @@ def pledge_start(request, slug: str):
             amount_minor=form.cleaned_data["amount"],
             visibility=form.cleaned_data["visibility"] or "name",
             keep_updated=form.cleaned_data["keep_updated"],
+            referral_share_link_id=campaign_selectors.referral_share_link_id(
+                session=request.session, campaign_id=campaign.pk
+            ),
         )
     except DOMAIN_ERRORS as exc:
         status = 403 if isinstance(exc, PermissionDenied) else 400

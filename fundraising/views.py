@@ -246,11 +246,14 @@ def donation_setup_failed(request, public_id):
     return _outcome(donation)
 
 
-def _tracked_share_path(campaign, user) -> str:
+def _tracked_share_path(campaign, user, session=None) -> str:
     """The donor's own tracked share link (campaigns' share service), so the clicks and gifts it
     brings are credited; the campaign page when it cannot be shared (no longer public)."""
     try:
-        return campaign_sharing.share_link_get_or_create(campaign=campaign, user=user).get_absolute_url()
+        referral = campaign_selectors.referral_share_link_id(session=session, campaign_id=campaign.pk)
+        return campaign_sharing.share_link_get_or_create(
+            campaign=campaign, user=user, referral_link_id=referral
+        ).get_absolute_url()
     except (ValidationError, Conflict):
         return campaign.get_absolute_url()
 
@@ -264,7 +267,7 @@ def donation_thanks(request, public_id):
             _remember(request, donation)
     donation = _own_donation(request, public_id)
     campaign = donation.campaign
-    share_url = request.build_absolute_uri(_tracked_share_path(campaign, request.user))
+    share_url = request.build_absolute_uri(_tracked_share_path(campaign, request.user, request.session))
     plan = receipts.monthly_plan_of(donation)
     return render(
         request,

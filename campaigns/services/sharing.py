@@ -21,18 +21,32 @@ def _new_share_code() -> str:
     return "".join(secrets.choice(SHARE_CODE_ALPHABET) for _ in range(7))
 
 
-def share_link_get_or_create(*, campaign: Campaign, user=None) -> ShareLink:
-    """The sharer's tracked link to a campaign (one per signed-in person, one for everyone else)."""
+def share_link_get_or_create(*, campaign: Campaign, user=None, referral_link_id: int | None = None) -> ShareLink:
+    """The sharer's tracked link to a campaign (one per signed-in person, one for everyone else).
+
+    `referral_link_id` is the link that brought this person here (their session's referral): a
+    signed-in sharer's new link records it as its `parent`, so the next generation's actions can
+    be credited up the chain. Set once, when the link is made; the shared anonymous link has none."""
     if not campaign.is_public:
         raise ValidationError("Only published campaigns can be shared.", code="not_public")
     sharer = user if getattr(user, "is_authenticated", False) else None
     existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
     if existing is not None:
         return existing
+    parent_id = None
+    if sharer is not None and referral_link_id:
+        parent_id = (
+            ShareLink.objects.filter(pk=referral_link_id, campaign=campaign)
+            .exclude(created_by=sharer)
+            .values_list("pk", flat=True)
+            .first()
+        )
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return ShareLink.objects.create(campaign=campaign, created_by=sharer, code=_new_share_code())
+                return ShareLink.objects.create(
+                    campaign=campaign, created_by=sharer, code=_new_share_code(), parent_id=parent_id
+                )
         except IntegrityError:
             existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
             if existing is not None:  # created concurrently by another request

@@ -38,7 +38,11 @@ def detail_context(request, campaign: Campaign, *, preview: bool = False, **form
     share_url = canonical_url
     if campaign.is_public and not preview:
         share_url = request.build_absolute_uri(
-            share_link_get_or_create(campaign=campaign, user=user).get_absolute_url()
+            share_link_get_or_create(
+                campaign=campaign,
+                user=user,
+                referral_link_id=selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk),
+            ).get_absolute_url()
         )
     return {
         "campaign": campaign,

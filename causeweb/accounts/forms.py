@@ -12,7 +12,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "location", "timezone"]
+        fields = ["display_name", "bio", "location", "timezone", "show_as_advocate"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"display_name": "Shown next to what you write, sign or give (unless you choose otherwise)."}
 

@@ -42,6 +42,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(blank=True, max_length=1000)
     location = models.CharField(max_length=120, blank=True)
+    show_as_advocate = models.BooleanField(
+        default=False,
+        help_text="Show my name to organizers in the top advocates of campaigns I share (else: anonymous).",
+    )
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(

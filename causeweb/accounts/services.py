@@ -25,13 +25,18 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str, bio: str, location: str, timezone: str) -> User:
+def user_update_profile(
+    *, user: User, display_name: str, bio: str, location: str, timezone: str, show_as_advocate: bool | None = None
+) -> User:
+    """`show_as_advocate`: named in campaigns' "top advocates" (insights); None leaves it as it is."""
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.location = location.strip()
     user.timezone = timezone
+    if show_as_advocate is not None:
+        user.show_as_advocate = bool(show_as_advocate)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "bio", "location", "timezone"])
+    user.save(update_fields=["display_name", "bio", "location", "timezone", "show_as_advocate"])
     return user
 
 

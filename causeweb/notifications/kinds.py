@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", "Mentions of you"
     ANNOUNCEMENT = "announcement", "Announcements from your groups"
     COMMENT_REPLY = "comment_reply", "Replies to your comments"
+    ORGANIZER_WEEKLY = "organizer_weekly", "Weekly numbers of the campaigns you organize"
     SECURITY = "security", "Account and security"
     MODERATION_ALERT = "moderation_alert", "Items waiting in the moderation queue (staff)"
 

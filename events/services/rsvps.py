@@ -51,9 +51,12 @@ def rsvp_create(
     guests: int = 0,
     show_publicly: bool = False,
     keep_updated: bool = False,
+    referral_share_link_id: int | None = None,
     now: datetime | None = None,
 ) -> RSVP:
     """Say yes to an event, signed in (`user`) or as a guest (`name` + `email`).
+    `referral_share_link_id`: the campaign share link in the visitor's session, kept only when the
+    event belongs to a campaign (attribution, see docs/insights.md).
 
     Locks the event row, so the seat count read here is the one written: people beyond the
     capacity join the waitlist in the order they arrived. A second RSVP by the same person is a
@@ -102,6 +105,7 @@ def rsvp_create(
         guests=guests,
         show_publicly=bool(show_publicly),
         keep_updated=bool(keep_updated) and event.campaign_id is not None,
+        referral_share_link_id=referral_share_link_id if event.campaign_id is not None else None,
         check_in_code=_new_code_for(event),
     )
     if fits:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.boundary import flash_errors, form_errors
 from events import policies, selectors
@@ -67,6 +68,11 @@ def event_rsvp(request, slug):
                 guests=data.get("guests") or 0,
                 show_publicly=data.get("show_publicly", False),
                 keep_updated=data.get("keep_updated", False),
+                referral_share_link_id=campaign_selectors.referral_share_link_id(
+                    session=request.session, campaign_id=event.campaign_id
+                )
+                if event.campaign_id
+                else None,
             )
         if call.ok:
             if rsvp.is_unconfirmed:

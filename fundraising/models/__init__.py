@@ -357,6 +357,9 @@ class Pledge(models.Model):
     # When a worker took the pledge to charge it: another worker leaves it alone until the claim
     # is stale (the first one crashed), then resumes it from the stored PaymentIntent.
     charge_claimed_at = models.DateTimeField(null=True, blank=True)
+    referral_share_link_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The campaign share link that brought the backer, if any."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -46,11 +46,17 @@ def _amount_errors(amount_minor: int, currency: str) -> dict:
 
 @transaction.atomic
 def pledge_create(
-    *, campaign, actor, amount_minor: int, visibility: str = Donation.Visibility.NAME, keep_updated: bool = False
+    *,
+    campaign,
+    actor,
+    amount_minor: int,
+    visibility: str = Donation.Visibility.NAME,
+    keep_updated: bool = False,
+    referral_share_link_id: int | None = None,
 ) -> Pledge:
     """A pledge saving its card (`setting_up`). One live pledge per backer and campaign: a backer
     who already pledged changes the amount instead. A pledge left `setting_up` (card form
-    abandoned) is reused."""
+    abandoned) is reused, its referral updated to the latest (last touch, as for donations)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("Sign in to back this campaign, so you can change or cancel your pledge later.")
     if not rules.campaign_accepts_pledges(campaign):
@@ -77,7 +83,10 @@ def pledge_create(
         existing.amount_minor = amount_minor
         existing.visibility = visibility
         existing.keep_updated = bool(keep_updated)
-        existing.save(update_fields=["amount_minor", "visibility", "keep_updated", "updated_at"])
+        existing.referral_share_link_id = referral_share_link_id or existing.referral_share_link_id
+        existing.save(
+            update_fields=["amount_minor", "visibility", "keep_updated", "referral_share_link_id", "updated_at"]
+        )
         return existing
     return Pledge.objects.create(
         campaign=campaign,
@@ -88,6 +97,7 @@ def pledge_create(
         keep_updated=bool(keep_updated),
         amount_minor=amount_minor,
         currency=campaign.currency,
+        referral_share_link_id=referral_share_link_id,
     )
 
 
@@ -126,11 +136,22 @@ def pledge_start_setup(*, pledge: Pledge) -> dict:
 
 
 def pledge_begin(
-    *, campaign, actor, amount_minor: int, visibility: str = Donation.Visibility.NAME, keep_updated: bool = False
+    *,
+    campaign,
+    actor,
+    amount_minor: int,
+    visibility: str = Donation.Visibility.NAME,
+    keep_updated: bool = False,
+    referral_share_link_id: int | None = None,
 ):
     """Create (or reuse) the pledge and its SetupIntent: (pledge, {"setup_intent_id", "client_secret"})."""
     pledge = pledge_create(
-        campaign=campaign, actor=actor, amount_minor=amount_minor, visibility=visibility, keep_updated=keep_updated
+        campaign=campaign,
+        actor=actor,
+        amount_minor=amount_minor,
+        visibility=visibility,
+        keep_updated=keep_updated,
+        referral_share_link_id=referral_share_link_id,
     )
     return pledge, pledge_start_setup(pledge=pledge)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("causeweb", "campaigns", "fundraising", "events", "communities")
+PACKAGES = ("causeweb", "campaigns", "fundraising", "events", "communities", "insights")
 MAX_MODULE_LINES = 500
 
 

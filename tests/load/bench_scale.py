@@ -23,6 +23,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psycopg2
@@ -41,6 +43,20 @@ SIZES = [
     ("full", 1.0, os.environ.get("BENCH_FULL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/causeweb_scale")),
     ("1/100", 0.01, os.environ.get("BENCH_SMALL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/causeweb_scale_small")),
 ]  # fmt: skip
+# A signed-in session for the organizer of a campaign (the insights dashboard is theirs only),
+# made by the app's own session engine so the cookie is one the server accepts.
+ORGANIZER_SESSION = """
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from campaigns.models import Campaign
+user = Campaign.objects.get(slug=%r).organizer
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), user.get_session_auth_hash()
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session.create()
+print(settings.SESSION_COOKIE_NAME + "=" + session.session_key)
+"""
 MOST_POPULAR = """SELECT c.slug FROM campaigns_campaign c JOIN fundraising_campaignfunding f ON f.campaign_id = c.id
                   WHERE c.status = 'published' ORDER BY f.donor_count DESC, c.id LIMIT 1"""
 BUSIEST_EVENT = """SELECT slug FROM events_event WHERE hidden_at IS NULL AND status = 'scheduled'
@@ -74,9 +90,10 @@ def prepare(database_url: str, factor: float, env: dict[str, str]) -> None:
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
-def run_wrk(url: str) -> dict:
+def run_wrk(url: str, headers: dict[str, str] | None = None) -> dict:
+    header_args = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "30s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "30s", "--latency", *header_args, url],
         capture_output=True, text=True, check=True, timeout=DURATION + 60,
     ).stdout  # fmt: skip
 
@@ -96,7 +113,18 @@ def run_wrk(url: str) -> dict:
     }
 
 
-def run_python(url: str) -> dict:
+def _fetch_with(url: str, headers: dict[str, str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:  # noqa: S310
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    return time.perf_counter() - started, status
+
+
+def run_python(url: str, headers: dict[str, str] | None = None) -> dict:
     """Fallback load generator: CONNECTIONS threads, each looping until the deadline."""
     deadline = time.perf_counter() + DURATION
     latencies: list[float] = []
@@ -106,7 +134,7 @@ def run_python(url: str) -> dict:
     def loop():
         while time.perf_counter() < deadline:
             try:
-                seconds, status = fetch(url)
+                seconds, status = _fetch_with(url, headers) if headers else fetch(url)
             except OSError:
                 seconds, status = 0.0, 599
             with lock:
@@ -151,7 +179,13 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
         "busiest event page": f"/events/{event}/",
         "biggest group page": f"/groups/{group}/",
         "API campaign list": "/api/v1/campaigns/",
+        "insights dashboard (organizer)": f"/insights/campaigns/{popular}/",
     }
+    cookie = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", ORGANIZER_SESSION % popular],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    signed_in = {"insights dashboard (organizer)": {"Cookie": cookie}}
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "causeweb.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -169,9 +203,10 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
             except OSError:
                 time.sleep(0.1)
         for name, path in pages.items():
+            headers = signed_in.get(name)
             for _ in range(WORKERS_WARMUP):
-                fetch(base + path)
-            results[name] = load(base + path)
+                _fetch_with(base + path, headers) if headers else fetch(base + path)
+            results[name] = load(base + path, headers)
             r = results[name]
             print(f"[{label}] {name:24} {r['rps']:8.1f} req/s  p50 {r['p50']:8.1f} ms  p99 {r['p99']:8.1f} ms  "
                   f"errors {r['errors']}", flush=True)  # fmt: skip

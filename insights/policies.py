@@ -1,0 +1,13 @@
+"""Who may see a campaign's insights: its organizer and site staff (docs/insights.md)."""
+
+from campaigns.policies import is_active_user
+
+
+def can_view_campaign_insights(user, campaign) -> bool:
+    if not is_active_user(user):
+        return False
+    return campaign.organizer_id == user.pk or user.is_staff
+
+
+def can_view_site_insights(user) -> bool:
+    return is_active_user(user) and user.is_staff

@@ -1,0 +1,80 @@
+"""Insights' writes: the daily page-view counter, and the organizers' weekly digest."""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.services.sharing import is_link_preview_bot
+from causeweb.core.money import format_money
+from causeweb.notifications.kinds import Kind
+from causeweb.notifications.services import notify
+from insights.models import CampaignDailyViews
+from insights.selectors import DateRange, campaign_activity
+
+
+def page_view_record(*, campaign_id: int, user_agent: str, day: date | None = None) -> bool:
+    """Count one view of a campaign's page today; link-preview bots and crawlers (the share code's
+    detection) are not counted. One UPDATE in the common case; the day's first view inserts the
+    row (a concurrent first insert falls back to the UPDATE). Returns True when counted."""
+    if is_link_preview_bot(user_agent):
+        return False
+    day = day or timezone.localdate()
+    rows = CampaignDailyViews.objects.filter(campaign_id=campaign_id, day=day)
+    if rows.update(views=F("views") + 1):
+        return True
+    try:
+        with transaction.atomic():
+            CampaignDailyViews.objects.create(campaign_id=campaign_id, day=day, views=1)
+    except IntegrityError:  # another request inserted the day's row first
+        rows.update(views=F("views") + 1)
+    return True
+
+
+def _digest_body(campaign: Campaign, totals: dict) -> str:
+    lines = [
+        f"{totals['page_views']} page views, {totals['share_clicks']} visits through share links",
+        f"{totals['signatures']} new signatures, {totals['follows']} new followers, {totals['comments']} comments",
+    ]
+    if totals["donations"] or totals["pledges"]:
+        lines.append(
+            f"{totals['donations']} donations ({format_money(totals['donated_minor'], campaign.currency)}), "
+            f"{totals['pledges']} pledges ({format_money(totals['pledged_minor'], campaign.currency)})"
+        )
+    if totals["rsvps"] or totals["check_ins"]:
+        lines.append(f"{totals['rsvps']} RSVPs, {totals['check_ins']} check-ins at your events")
+    return "\n".join(lines)
+
+
+def organizer_weekly_digest_send(*, week_start: date | None = None) -> int:
+    """Email each published campaign's organizer the numbers of the week starting `week_start`
+    (a Monday; default: last week). Idempotent per (campaign, week) through the notification's
+    dedupe key, so a rerun or an overlapping beat sends nothing twice; a week with no activity
+    sends nothing. Optional kind: the organizer can turn it off in their preferences. Returns the
+    number of digests queued."""
+    if week_start is None:
+        today = timezone.localdate()
+        week_start = today - timedelta(days=today.weekday() + 7)
+    week = DateRange(week_start, week_start + timedelta(days=6))
+    sent = 0
+    for campaign in Campaign.objects.filter(status=Campaign.Status.PUBLISHED).select_related("organizer").iterator():
+        totals = campaign_activity(campaign_id=campaign.pk, period=week)["totals"]
+        if not any(totals.values()):
+            continue
+        dashboard = reverse("insights:campaign", args=[campaign.slug])
+        notification = notify(
+            recipient=campaign.organizer,
+            kind=Kind.ORGANIZER_WEEKLY,
+            context={
+                "title": f"Your week on {campaign.title}: {totals['signatures']} signatures",
+                "body": _digest_body(campaign, totals),
+                "url": f"{dashboard}?start={week.start.isoformat()}&end={week.end.isoformat()}",
+                "campaign": campaign.title,
+            },
+            dedupe_key=f"insights-weekly:{campaign.pk}:{week.start.isoformat()}",
+        )
+        sent += notification is not None
+    return sent

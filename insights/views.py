@@ -1,0 +1,145 @@
+"""Insights' pages: the page-view beacon (see integrations.page_view_beacon_section) and the
+organizer's dashboard."""
+
+import base64
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from campaigns import selectors as campaign_selectors
+from campaigns.models import ShareLink
+from causeweb.core.csv_export import csv_stream_response
+from insights import charts, policies, selectors, services
+from insights.forms import period_from
+
+# The smallest transparent GIF: what the beacon <img> receives.
+PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@never_cache
+@require_safe
+def page_view(request, campaign_id: int):
+    """Count a view of a public campaign's page and answer with a pixel either way (an unknown or
+    unpublished campaign counts nothing; the image must never break the page). HEAD counts nothing."""
+    if request.method == "GET" and campaign_selectors.campaign_public_exists(campaign_id=campaign_id):
+        services.page_view_record(campaign_id=campaign_id, user_agent=request.headers.get("User-Agent", ""))
+    return HttpResponse(PIXEL_GIF, content_type="image/gif")
+
+
+def _dashboard_or_403(request, slug: str):
+    campaign = selectors.campaign_for_insights(slug=slug)
+    if campaign is None:
+        raise Http404("No such campaign.")
+    if not policies.can_view_campaign_insights(request.user, campaign):
+        raise PermissionDenied("Only the campaign's organizer and site staff can see its insights.")
+    return campaign
+
+
+def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
+    """Each chart's numbers as (header, rows): the CSV downloads and the screen-reader tables."""
+    activity = figures["activity"]
+    series = activity["series"]
+    days = [day.isoformat() for day in activity["days"]]
+    names = list(series)
+    channel_labels = dict(ShareLink.Channel.choices)
+    return {
+        "activity": (["day", *names], [[day, *(series[name][n] for name in names)] for n, day in enumerate(days)]),
+        "funding": (
+            ["day", "raised_and_pledged_minor", "goal_minor"],
+            [[day, total, figures["goal_minor"] or ""] for day, total in zip(days, figures["funding"], strict=True)],
+        ),  # fmt: skip
+        "channels": (
+            ["channel", "clicks"],
+            [
+                [channel_labels.get(channel, channel), n]
+                for channel, n in sorted(activity["clicks_by_channel"].items(), key=lambda item: -item[1])
+            ],
+        ),  # fmt: skip
+        "funnel": (["step", "people"], [list(step) for step in figures["funnel"]]),
+        "advocates": (
+            ["sharer", "generation_1_actions", "generation_2_actions", "generation_3_actions", "signatures"],
+            [
+                [
+                    credit.sharer_name or "Anonymous supporter",
+                    *(
+                        sum(credit.by_generation[g][a] for a in ("signatures", "donations", "pledges", "rsvps"))
+                        for g in (1, 2, 3)
+                    ),
+                    credit.total("signatures"),
+                ]
+                for credit in figures["attribution"]
+            ],
+        ),  # fmt: skip
+    }
+
+
+@login_required
+@require_safe
+def campaign_dashboard(request, slug: str):
+    campaign = _dashboard_or_403(request, slug)
+    form, period = period_from(request.GET)
+    figures = selectors.campaign_dashboard(campaign=campaign, period=period)
+    tables = _csv_tables(figures)
+    wanted = request.GET.get("csv")
+    if wanted:
+        if wanted not in tables:
+            raise Http404("No such table.")
+        header, rows = tables[wanted]
+        name = f"{campaign.slug}-{wanted}-{period.start}-{period.end}.csv"
+        return csv_stream_response(filename=name, header=header, rows=rows)
+    activity = figures["activity"]
+    series = activity["series"]
+    action_lines = [
+        charts.Line("Signatures", series["signatures"]),
+        charts.Line("Donations", series["donations"]),
+        charts.Line("RSVPs", series["rsvps"]),
+        charts.Line("Share clicks", series["share_clicks"]),
+    ]
+    views_lines = [charts.Line("Page views", series["page_views"])]
+    funding_lines = [charts.Line("Raised and pledged", figures["funding"])]
+    channel_bars = [(label, n) for label, n in tables["channels"][1]]
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "period": period,
+        "figures": figures,
+        "tables": tables,
+        "totals": activity["totals"],
+        "query": request.GET.urlencode(),
+        "charts": {
+            "views": charts.line_chart(title="Page views per day", days=activity["days"], lines=views_lines),
+            "views_legend": charts.legend(views_lines),
+            "actions": charts.line_chart(title="Actions per day", days=activity["days"], lines=action_lines),
+            "actions_legend": charts.legend(action_lines),
+            "funding": charts.line_chart(
+                title="Raised and pledged against the goal",
+                days=activity["days"],
+                lines=funding_lines,
+                goal=figures["goal_minor"],
+                scale=100,
+            ),
+            "funding_legend": charts.legend(funding_lines),
+            "channels": charts.bar_chart(title="Share clicks by channel", bars=channel_bars),
+            "funnel": charts.bar_chart(title="Funnel", bars=figures["funnel"]),
+        },
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def site_dashboard(request):
+    if not policies.can_view_site_insights(request.user):
+        raise PermissionDenied("Only site staff can see the site-wide insights.")
+    form, period = period_from(request.GET)
+    context = {
+        "form": form,
+        "period": period,
+        "totals": selectors.site_totals(period=period),
+        "growing": selectors.fastest_growing_campaigns(),
+    }
+    return render(request, "insights/site.html", context)
