@@ -30,7 +30,7 @@ def _times(days=3):
 def test_host_creates_edits_and_cancels(user):
     host = client_for(user)
     starts, ends = _times()
-    campaign = CampaignFactory()
+    campaign = CampaignFactory(organizer=user)  # someone else's campaign must be opened to hosts first
     created = host.post(
         "/api/v1/me/events/",
         {
@@ -53,6 +53,7 @@ def test_host_creates_edits_and_cancels(user):
     assert edited.status_code == 200 and edited.json()["capacity"] == 20
     cancelled = host.post(f"/api/v1/me/events/{slug}/cancel/", {"reason": "Storm"}, format="json")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
     assert host.post(f"/api/v1/me/events/{slug}/cancel/").status_code == 409
     assert [e["slug"] for e in host.get("/api/v1/me/events/").json()["results"]] == [slug]
 
@@ -146,3 +147,14 @@ def test_hosted_list_query_count_is_constant(user, django_assert_max_num_queries
     with django_assert_max_num_queries(4):
         body = client_for(user).get("/api/v1/me/events/").json()
     assert body["count"] == 25 and len(body["results"]) == 20
+
+
+def test_an_event_under_a_campaign_not_opened_to_hosts_is_a_field_error(user):
+    starts, ends = _times()
+    refused = client_for(user).post(
+        "/api/v1/me/events/",
+        {"title": "Under someone else's campaign", "description": "x", "kind": "rally", "starts_at": starts,
+         "ends_at": ends, "address": "Praia 1", "city": "Lisbon", "campaign": CampaignFactory().slug},
+        format="json",
+    )  # fmt: skip
+    assert refused.status_code == 400 and "campaign" in refused.json()["errors"]
