@@ -96,7 +96,14 @@ def _rows_that_exist(case, known):
         return case
     if "campaign" in case.body and case.body["campaign"] is not None:
         pledges = case.operation.label == "POST /api/v1/pledges/"
-        case.body["campaign"] = known["all_or_nothing"] if pledges else known["slug"]["campaigns"]
+        # A host puts an event under their own campaign (someone else's must be opened to hosts).
+        hosting = case.operation.label.startswith(("POST /api/v1/me/events/", "PATCH /api/v1/me/events/"))
+        if pledges:
+            case.body["campaign"] = known["all_or_nothing"]
+        elif hosting:
+            case.body["campaign"] = known["own_campaign"]
+        else:
+            case.body["campaign"] = known["slug"]["campaigns"]
     if "cause" in case.body and case.body["cause"] is not None:
         case.body["cause"] = known["cause"]
     if "group" in case.body and case.body["group"] is not None:
