@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from causeweb.core.api_errors import error_body
+from causeweb.core.api_filters import UtcIsoDateTimeFilter
 from causeweb.core.api_pagination import NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
@@ -142,8 +143,8 @@ def payment_unavailable(exc: gateway.GatewayError) -> Response:
 class DonationFilter(django_filters.FilterSet):
     campaign = django_filters.CharFilter(field_name="campaign__slug", help_text="Campaign slug")
     state = django_filters.ChoiceFilter(choices=Donation.State.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Donation
