@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from causeweb.core.boundary import flash_errors
 from causeweb.core.exceptions import DOMAIN_ERRORS, PermissionDenied, error_messages
 from causeweb.core.money import parse_amount
+from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, monthly_selectors, selectors
 from fundraising.models import MonthlyPlan
 from fundraising.services import monthly_manage, receipts
@@ -53,6 +54,7 @@ def plan_url(plan: MonthlyPlan) -> str:
 
 
 @require_safe
+@csp_allow(selectors.stripe_csp_sources)
 def monthly_plan(request, public_id):
     plan, token = _managed_plan(request, public_id)
     return render(

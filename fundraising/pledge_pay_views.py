@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import DOMAIN_ERRORS, PermissionDenied, RateLimited, error_messages
+from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, pledge_selectors, policies, rules, selectors
 from fundraising.models import Pledge
 from fundraising.services import pledge_payments
@@ -67,6 +68,7 @@ def _limited(request):
 
 @login_required
 @require_safe
+@csp_allow(selectors.stripe_csp_sources)
 def pledge_pay_page(request, public_id):
     pledge = _own_pledge(request, public_id)
     attempt = pledge_selectors.pledge_paid_attempt(pledge)

@@ -23,11 +23,11 @@ from django.conf import settings
 
 from causeweb.accounts.services import api_token_create
 from events.models import RSVP
-from fundraising.models import CampaignFunding, Donation, StripeEvent
+from fundraising.models import Donation, StripeEvent
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 from tests.fundraising.conftest import intent_object, sign, stripe_event
-from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
+from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, funding_totals
 from tests.workers import running_worker, worker_environment
 
 pytestmark = [
@@ -169,7 +169,7 @@ def test_webhook_and_rsvp_storms_through_two_instances_and_two_workers_are_exact
     assert StripeEvent.objects.count() == DONATIONS  # one row per event id, however often delivered
     assert set(StripeEvent.objects.values_list("status", flat=True)) == {StripeEvent.Status.PROCESSED}
     assert Donation.objects.filter(state=Donation.State.SUCCEEDED).count() == DONATIONS
-    funding = CampaignFunding.objects.get(campaign=campaign)
+    funding = funding_totals(campaign)  # the row plus its shards (split counters)
     assert funding.raised_minor == sum(1000 + n for n in range(DONATIONS))
     assert funding.donor_count == DONATIONS
 

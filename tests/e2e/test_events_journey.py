@@ -43,7 +43,7 @@ def test_find_rsvp_waitlist_and_check_in(browser, live_server, artifacts_dir):
     page.goto(f"{live_server.url}/events/")
     page.get_by_role("button", name="Use my location").click()
     page.wait_for_url(re.compile(r".*lat=38\.7369.*"))
-    results = page.locator("#results-heading + .card-grid .card h3").all_inner_texts()
+    results = page.locator("#results-heading ~ .card-grid .card h3").all_inner_texts()
     assert results == ["Lisbon climate march", "Alfama neighbours meeting"] or results == [
         "Alfama neighbours meeting",
         "Lisbon climate march",

@@ -42,7 +42,9 @@ PRODUCTION = {
 
 
 def clean_environment(**env) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k not in MODE_VARS}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' Playwright in this process; a real
+    # deployment never has it (check --deploy refuses it).
+    clean = {k: v for k, v in os.environ.items() if k not in MODE_VARS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean.update(env, DJANGO_SETTINGS_MODULE="causeweb.settings")
     return clean
 
