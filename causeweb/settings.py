@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "causeweb.core.context_processors.site",
             ],
         },
@@ -366,6 +367,9 @@ STRIPE_BREAKER_SECONDS = env.float("STRIPE_BREAKER_SECONDS", default=15.0)
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+from causeweb.settings_i18n import LANGUAGES, locale_paths  # noqa: E402
+
+LOCALE_PATHS = locale_paths(BASE_DIR)
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------------

@@ -23,4 +23,6 @@ export SECRET_KEY=${SECRET_KEY:-test-only-$(od -An -N24 -tx1 /dev/urandom | tr -
 "$BIN/lint-imports"
 "$PY" manage.py check
 "$PY" manage.py makemigrations --check --dry-run
+# The translations the site serves are compiled from the committed catalogues (docs/i18n.md).
+"$PY" manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 "$PY" -m pytest "$@"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fundraising import rules
+from fundraising import gateway, rules
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan
 from fundraising.services import funding_model, monthly, receipts
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
@@ -85,10 +85,8 @@ def test_starting_a_monthly_gift_says_every_month_and_the_next_date(client, stri
 
 def test_a_one_time_donation_creates_no_plan(client, monkeypatch):
     campaign = FundraisingCampaignFactory()
-    monkeypatch.setattr(
-        "fundraising.services.donations.donation_start_payment",
-        lambda *, donation: {"setup_intent_id": "seti_x", "client_secret": "seti_x_secret_y"},
-    )
+    # The page makes no SetupIntent (one PaymentIntent later), only the Stripe customer: no network here.
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_once")
     response = client.post(
         reverse("fundraising:start", kwargs={"slug": campaign.slug}),
         {"amount": "10", "donor_name": "Lena", "email": "lena@example.org", "visibility": "name"},
@@ -97,6 +95,7 @@ def test_a_one_time_donation_creates_no_plan(client, monkeypatch):
     assert response.status_code == 200
     assert response.json()["charge_summary"]["text"] == "You will be charged €10.00."
     assert not MonthlyPlan.objects.exists()
+    assert Donation.objects.get().stripe_customer_id == "cus_once"
 
 
 def test_the_signed_link_shows_the_plan_without_signing_in(client):

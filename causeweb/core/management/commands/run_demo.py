@@ -21,6 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, no_scheduler, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # The Spanish and Arabic catalogues are committed as .po; the site reads compiled .mo.
+        call_command("compilemessages", ignore_patterns=[".venv", "node_modules"], verbosity=0)
         self.stdout.write("Database migrated.")
         call_command("seed_demo")
         if settings.STRIPE_API_BASE.startswith("http://127.0.0.1") and not no_serve:
