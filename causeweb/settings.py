@@ -367,9 +367,10 @@ STRIPE_BREAKER_SECONDS = env.float("STRIPE_BREAKER_SECONDS", default=15.0)
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
-from causeweb.settings_i18n import LANGUAGES, locale_paths  # noqa: E402
+from causeweb import settings_i18n  # noqa: E402
 
-LOCALE_PATHS = locale_paths(BASE_DIR)
+LANGUAGES = settings_i18n.LANGUAGES
+LOCALE_PATHS = settings_i18n.locale_paths(BASE_DIR)
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -47,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Show my name to organizers in the top advocates of campaigns I share (else: anonymous).",
     )
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, blank=True)
+    # The language chosen in the header (or on the profile): pages after sign-in and every email
+    # to this person use it; blank = the browser's (docs/i18n.md).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(
         default=True, help_text="Unticked for suspended people: they cannot sign in or post."
