@@ -189,9 +189,7 @@ class ShareLink(models.Model):
     click_count = models.PositiveIntegerField(default=0)
     # The link that brought this sharer to the campaign (their session's referral when this link
     # was made), so insights can walk sharer -> visitor -> sharer chains across generations.
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ class WebhookEndpoint(models.Model):
         DONATION_SUCCEEDED = "donation.succeeded", "A donation succeeded"
         RSVP_CREATED = "rsvp.created", "Someone RSVPed to one of its events"
         RSVP_CANCELLED = "rsvp.cancelled", "An RSVP was cancelled"
+        EVENT_CANCELLED = "event.cancelled", "One of its events was cancelled"
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(max_length=500)

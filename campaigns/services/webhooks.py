@@ -39,6 +39,7 @@ SIGNATURE_CONFIRMED = WebhookEndpoint.EventType.SIGNATURE_CONFIRMED.value
 DONATION_SUCCEEDED = WebhookEndpoint.EventType.DONATION_SUCCEEDED.value
 RSVP_CREATED = WebhookEndpoint.EventType.RSVP_CREATED.value
 RSVP_CANCELLED = WebhookEndpoint.EventType.RSVP_CANCELLED.value
+EVENT_CANCELLED = WebhookEndpoint.EventType.EVENT_CANCELLED.value
 EVENT_NAMESPACE = uuid.UUID("8f5e2a0c-3d1b-4c36-9a57-2b9c0e6f4d11")
 MAX_ENDPOINTS_PER_CAMPAIGN = 5
 SIGNATURE_HEADER = "Causeweb-Signature"

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.services.webhooks import EVENT_CANCELLED, webhook_event_emit
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.markdown import render_markdown
 from causeweb.core.slugs import unique_slug
@@ -184,6 +185,20 @@ def _cancel_event_locked(event: Event, *, reason: str, now: datetime) -> int:
     event.cancelled_at = now
     event.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
     rsvps = event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user")
+    # Partners hear of the whole event once (not one rsvp.cancelled per attendee: the RSVPs stay as
+    # they were, only the event is off), whether the host or the turnout rule cancelled it.
+    webhook_event_emit(
+        campaign_id=event.campaign_id,
+        event_type=EVENT_CANCELLED,
+        data={
+            "event": event.slug,
+            "title": event.title,
+            "starts_at": event.starts_at,
+            "reason": event.cancel_reason,
+            "rsvps_told": rsvps.count(),
+        },
+        event_key=f"event:{event.pk}",
+    )
     body = f"{event.title} on {_event_context(event)['starts_at']} is cancelled."
     if reason:
         body += f" {reason}"

@@ -17,6 +17,7 @@ from campaigns.models import WebhookDelivery, WebhookEndpoint
 from campaigns.services import webhooks
 from campaigns.services.signatures import signature_create
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
+from events.services.events import event_cancel
 from events.services.rsvps import rsvp_cancel, rsvp_create
 from tests.campaigns.factories import CampaignFactory
 from tests.events.factories import EventFactory
@@ -231,4 +232,35 @@ def test_a_disabled_endpoint_gets_nothing(partner, django_capture_on_commit_call
     webhooks.webhook_endpoint_disable(endpoint=endpoint, actor=campaign.organizer)
     with django_capture_on_commit_callbacks(execute=True):
         signature_create(campaign=campaign, user=UserFactory(), name="")
+    assert partner.received == [] and not WebhookDelivery.objects.exists()
+
+
+def test_a_cancelled_event_is_sent_once_with_its_reason(partner, django_capture_on_commit_callbacks):
+    campaign = CampaignFactory()
+    webhooks.webhook_endpoint_create(
+        campaign=campaign, actor=campaign.organizer, url=partner.url, event_types=["event.cancelled"]
+    )
+    event = EventFactory(campaign=campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvp_create(event_id=event.pk, user=UserFactory())
+        rsvp_create(event_id=event.pk, user=UserFactory())  # rsvp.created: not subscribed
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event_id=event.pk, actor=event.host, reason="Storm warning")
+    with pytest.raises(Conflict), django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event_id=event.pk, actor=event.host)  # already cancelled: nothing sent again
+    bodies = [json.loads(r["body"]) for r in partner.received]
+    assert [b["type"] for b in bodies] == ["event.cancelled"]
+    assert bodies[0]["data"]["event"] == event.slug
+    assert bodies[0]["data"]["reason"] == "Storm warning" and bodies[0]["data"]["rsvps_told"] == 2
+    assert b"@" not in partner.received[0]["body"]  # no email address of anyone told
+
+
+def test_someone_else_cannot_cancel_and_nothing_is_sent(partner, django_capture_on_commit_callbacks):
+    campaign = CampaignFactory()
+    webhooks.webhook_endpoint_create(
+        campaign=campaign, actor=campaign.organizer, url=partner.url, event_types=["event.cancelled"]
+    )
+    event = EventFactory(campaign=campaign)
+    with pytest.raises(PermissionDenied), django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event_id=event.pk, actor=UserFactory())
     assert partner.received == [] and not WebhookDelivery.objects.exists()
