@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from causeweb.core.api_pagination import OldestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import ID_MAX, id_or_404
 from causeweb.core.validators import validate_single_line
@@ -253,7 +254,8 @@ class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
         return Response(ThreadDetailSerializer(thread, context=context).data)
 
     @extend_schema(request=PostInputSerializer, responses={201: PostSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    # Reading the posts (GET, below) follows the group's visibility; replying needs a sign-in.
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticatedOrReadOnly])
     def posts(self, request, pk=None):
         """Reply to the thread, or to a post in it (`parent`)."""
         thread, access = self._thread(pk)
@@ -269,6 +271,17 @@ class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
         )
         post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
         return Response(PostSerializer(post, context={"access": access}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: PostSerializer(many=True)})
+    @posts.mapping.get
+    def post_page(self, request, pk=None):
+        """The thread's posts oldest first, a cursor page at a time (`?cursor=`, `?page_size=` up
+        to 100), each with its `parent` and reaction counts: for threads too long to read whole."""
+        thread, access = self._thread(pk)
+        paginator = OldestFirstCursor()
+        page = paginator.paginate_queryset(selectors.thread_post_queryset(thread=thread), request, view=self)
+        posts = selectors.posts_with_reactions(posts=page, thread=thread, user=request.user)
+        return paginator.get_paginated_response(PostSerializer(posts, many=True, context={"access": access}).data)
 
 
 class PostViewSet(MethodFirstMixin, viewsets.GenericViewSet):

@@ -242,6 +242,29 @@ def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Pos
     return opening, top
 
 
+def thread_post_queryset(*, thread: Thread) -> QuerySet[Post]:
+    """Every post of the thread (the opening one first), for cursor pages: the API's
+    `GET /threads/{id}/posts/`, where a long thread is read a page at a time; ordered by the
+    cursor (created_at, id) on the (thread, created_at) index."""
+    return Post.objects.filter(thread=thread).select_related("author")
+
+
+def posts_with_reactions(*, posts: list[Post], thread: Thread, user) -> list[Post]:
+    """`.reaction_summary` on each post of one page: two queries whatever the page holds."""
+    ids = [post.pk for post in posts]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in Reaction.objects.filter(post_id__in=ids).values("post_id", "kind").annotate(n=Count("id")):
+        counts[row["post_id"]][row["kind"]] = row["n"]
+    mine: dict[int, set[str]] = defaultdict(set)
+    if ids and getattr(user, "is_authenticated", False):
+        for post_id, kind in Reaction.objects.filter(post_id__in=ids, user=user).values_list("post_id", "kind"):
+            mine[post_id].add(kind)
+    for post in posts:
+        post.thread = thread
+        post.reaction_summary = reaction_summary(counts.get(post.pk, {}), mine.get(post.pk, set()))
+    return posts
+
+
 def reaction_summary(counts: dict[str, int], mine: set[str]) -> list[tuple[str, str, int, bool]]:
     return [(kind, label, counts.get(kind, 0), kind in mine) for kind, label in Reaction.Kind.choices]
 

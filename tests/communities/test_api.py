@@ -142,3 +142,45 @@ def test_thread_detail_query_count_is_constant(api, public_group, owner, django_
     posts = response.json()["posts"]
     assert [p["body_html"] for p in posts] == ["<p>x</p>", *(f"<p>Reply {n}</p>" for n in range(30))]
     assert [p["reactions"]["like"]["count"] for p in posts] == [0, *([5] * 30)]
+
+
+def test_a_long_thread_is_read_in_cursor_pages_oldest_first(api, public_group, owner, user):
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="Long", body="Opening")
+    add_member(public_group, user)
+    for n in range(5):
+        discussion_services.post_create(author=user, thread=thread, body=f"reply {n}")
+    first = api.get(f"/api/v1/threads/{thread.pk}/posts/", {"page_size": 2})
+    assert first.status_code == 200
+    page = first.json()
+    assert len(page["results"]) == 2 and page["results"][0]["id"] == Post.objects.get(thread=thread, is_opening=True).pk
+    seen = [p["id"] for p in page["results"]]
+    while page["next"]:
+        page = api.get(page["next"]).json()
+        seen += [p["id"] for p in page["results"]]
+    expected = list(Post.objects.filter(thread=thread).order_by("created_at", "id").values_list("id", flat=True))
+    assert seen == expected and len(seen) == 6  # every post once, in order, across pages
+
+
+def test_thread_pages_count_reactions_and_mine_on_the_page(api, public_group, owner, user):
+    thread = discussion_services.thread_create(author=owner, group=public_group, title="T", body="Opening")
+    opening = Post.objects.get(thread=thread)
+    add_member(public_group, user)
+    discussion_services.reaction_add(user=user, post=opening, kind=Reaction.Kind.choices[0][0])
+    api.force_authenticate(user)
+    results = api.get(f"/api/v1/threads/{thread.pk}/posts/").json()["results"]
+    kind = Reaction.Kind.choices[0][0]
+    assert results[0]["id"] == opening.pk
+    assert results[0]["reactions"][kind] == {"count": 1, "mine": True}
+
+
+def test_thread_pages_of_a_private_group_are_404_to_outsiders_and_a_bad_cursor_is_404(
+    api, private_group, public_group, owner, user
+):
+    secret = discussion_services.thread_create(author=owner, group=private_group, title="S", body="x")
+    assert api.get(f"/api/v1/threads/{secret.pk}/posts/").status_code == 404
+    api.force_authenticate(user)
+    assert api.get(f"/api/v1/threads/{secret.pk}/posts/").status_code == 404
+    open_thread = discussion_services.thread_create(author=owner, group=public_group, title="O", body="x")
+    assert api.get(f"/api/v1/threads/{open_thread.pk}/posts/", {"cursor": "not-ours"}).status_code == 404
+    api.force_authenticate(None)
+    assert api.post(f"/api/v1/threads/{open_thread.pk}/posts/", {"body": "hi"}, format="json").status_code in (401, 403)
