@@ -1,8 +1,9 @@
 """/api/v1/me/groups/: the groups the caller belongs to (private ones included, with their role),
 starting a group, and what the group's policies let its owners and moderators do: edit it (owners),
 read the member list (members), change roles (owners), remove members and decide join requests
-(moderators). Through the same services as the group's pages (communities/views/browse.py and
-membership.py); a group the caller cannot see is a 404, one they may not manage a 403."""
+(moderators); invitation links and bans are in communities/api_access.py. Through the same
+services as the group's pages (communities/views/browse.py and membership.py); a group the
+caller cannot see is a 404, one they may not manage a 403."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +19,7 @@ from causeweb.core.converters import id_or_404
 from causeweb.core.validators import validate_single_line
 from communities import selectors
 from communities.api import GroupDetailSerializer
+from communities.api_access import GroupAccessActions
 from communities.models import Group, JoinRequest, Membership
 from communities.services import groups as group_services
 from communities.services import membership as membership_services
@@ -74,7 +76,7 @@ class DecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
 
 
-class MyGroupViewSet(MethodFirstMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class MyGroupViewSet(MethodFirstMixin, GroupAccessActions, mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_field = "slug"
     serializer_class = MyGroupSerializer
     parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)

@@ -107,3 +107,70 @@ def test_my_groups_query_count_is_constant(user, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         rows = api_for(user).get("/api/v1/me/groups/").json()
     assert len(rows) == 15 and {r["my_role"] for r in rows} == {"member"}
+
+
+def test_moderators_make_list_and_revoke_invitation_links_and_someone_joins_a_private_group(user, other_user):
+    group = GroupFactory(owner=user, visibility=Group.Visibility.PRIVATE)
+    made = api_for(user).post(
+        f"/api/v1/me/groups/{group.slug}/invitations/", {"days": 3, "max_uses": 1, "note": "For Ana"}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    link = made.json()
+    assert link["is_usable"] and link["max_uses"] == 1 and link["url"].startswith("http")
+    token = link["url"].rstrip("/").rsplit("/", 1)[-1]
+    listed = api_for(user).get(f"/api/v1/me/groups/{group.slug}/invitations/").json()
+    assert [i["note"] for i in listed] == ["For Ana"]
+    accept = api_for(other_user).post(
+        "/api/v1/me/groups/accept-invitation/", {"token": token, "accept_code_of_conduct": True}, format="json"
+    )
+    assert accept.status_code == 201, accept.content
+    assert accept.json()["my_role"] == "member"
+    assert Membership.objects.filter(group=group, user=other_user).exists()
+    used_up = api_for(UserFactory()).post(
+        "/api/v1/me/groups/accept-invitation/", {"token": token, "accept_code_of_conduct": True}, format="json"
+    )
+    assert used_up.status_code == 400  # one use only
+    revoked = api_for(user).post(f"/api/v1/me/groups/{group.slug}/invitations/{link['id']}/revoke/")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"] and not revoked.json()["is_usable"]
+
+
+def test_members_cannot_see_or_make_invitations_and_bad_input_is_a_400(user, other_user):
+    group = GroupFactory(owner=user)
+    add_member(group, other_user)
+    member = api_for(other_user)
+    assert member.get(f"/api/v1/me/groups/{group.slug}/invitations/").status_code == 403
+    assert member.post(f"/api/v1/me/groups/{group.slug}/invitations/", {}, format="json").status_code == 403
+    owner = api_for(user)
+    too_long = owner.post(f"/api/v1/me/groups/{group.slug}/invitations/", {"days": 400}, format="json")
+    assert too_long.status_code == 400 and "days" in str(too_long.json())
+    assert owner.post(f"/api/v1/me/groups/{group.slug}/invitations/999999/revoke/").status_code == 404
+    assert api_for(other_user).post(
+        "/api/v1/me/groups/accept-invitation/", {"token": "nonsense"}, format="json"
+    ).status_code in (400, 404)
+
+
+def test_a_ban_keeps_someone_out_until_it_is_lifted(user, other_user):
+    group = GroupFactory(owner=user)
+    add_member(group, other_user)
+    membership = Membership.objects.get(group=group, user=other_user)
+    owner = api_for(user)
+    banned = owner.post(
+        f"/api/v1/me/groups/{group.slug}/bans/", {"member": membership.pk, "reason": "spam"}, format="json"
+    )
+    assert banned.status_code == 201, banned.content
+    assert banned.json()["reason"] == "spam" and not Membership.objects.filter(group=group, user=other_user).exists()
+    assert [b["name"] for b in owner.get(f"/api/v1/me/groups/{group.slug}/bans/").json()] == [other_user.public_name]
+    assert api_for(other_user).post(f"/api/v1/groups/{group.slug}/join/").status_code == 403
+    assert owner.delete(f"/api/v1/me/groups/{group.slug}/bans/{banned.json()['id']}/").status_code == 204
+    assert api_for(other_user).post(f"/api/v1/groups/{group.slug}/join/").status_code == 201
+
+
+def test_members_cannot_ban_or_read_bans(user, other_user):
+    group = GroupFactory(owner=user)
+    add_member(group, other_user)
+    owner_membership = Membership.objects.get(group=group, user=user)
+    member = api_for(other_user)
+    assert member.get(f"/api/v1/me/groups/{group.slug}/bans/").status_code == 403
+    attempt = member.post(f"/api/v1/me/groups/{group.slug}/bans/", {"member": owner_membership.pk}, format="json")
+    assert attempt.status_code == 403
+    assert Membership.objects.filter(group=group, user=user).exists()
