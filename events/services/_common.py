@@ -30,7 +30,7 @@ def _hold_line(event: Event, rsvp: RSVP) -> str:
     local = timezone.localtime(rsvp.hold_expires_at, event.zone)
     return (
         f" Confirm your email by {local:%H:%M} ({event.timezone}) to keep your spot, or it is released:"
-        f" {rsvp_confirm_url(rsvp)}"
+        f" {settings.SITE_URL.rstrip('/')}{rsvp_confirm_url(rsvp)}"  # an email link: absolute
     )
 
 
