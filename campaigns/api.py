@@ -8,14 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors
-from campaigns.models import Campaign, CampaignUpdate, Comment
-from campaigns.services.comments import comment_create
+from campaigns.comment_selectors import with_comment_reactions
+from campaigns.models import Campaign, CampaignUpdate, Comment, CommentReaction
+from campaigns.services.comments import comment_create, comment_reaction_add, comment_reaction_remove
 from campaigns.services.follows import campaign_follow, campaign_unfollow
 from campaigns.services.signatures import signature_create
 from causeweb.core import ratelimits
 from causeweb.core.api_pagination import NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
-from causeweb.core.converters import ID_MAX
+from causeweb.core.converters import ID_MAX, id_or_404
 from causeweb.core.validators import validate_single_line
 
 
@@ -92,10 +93,16 @@ class CommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
+    reactions = serializers.SerializerMethodField()
 
     class Meta:
         model = Comment
-        fields = ["id", "parent", "author", "body_html", "created_at", "edited_at", "replies"]
+        fields = ["id", "parent", "author", "body_html", "created_at", "edited_at", "reactions", "replies"]
+
+    def get_reactions(self, comment) -> dict:
+        """{kind: {"count", "mine"}} for like, support and celebrate."""
+        summary = getattr(comment, "reaction_summary", None) or []
+        return {kind: {"count": count, "mine": mine} for kind, _label, count, mine in summary}
 
     def get_author(self, comment) -> str | None:
         return None if comment.is_removed else comment.author.public_name
@@ -107,6 +114,10 @@ class CommentSerializer(serializers.ModelSerializer):
         if not hasattr(comment, "reply_list"):
             return []
         return CommentSerializer(comment.reply_list, many=True, context=self.context).data
+
+
+class CommentReactionInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CommentReaction.Kind.choices)
 
 
 class CommentInputSerializer(serializers.Serializer):
@@ -222,7 +233,34 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
             )
             return Response(CommentSerializer(comment, context={"request": request}).data, status=201)
         page = self.paginate_queryset(selectors.comment_queryset_for_campaign(campaign=campaign))
+        page = with_comment_reactions(list(page), viewer=request.user)
         return self.get_paginated_response(CommentSerializer(page, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        request=CommentReactionInputSerializer,
+        responses={200: CommentSerializer},
+        parameters=[OpenApiParameter("comment_id", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        url_path=r"comments/(?P<comment_id>[^/.]+)/reactions",
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def comment_reactions(self, request, slug=None, comment_id=None):
+        """React to a comment of this campaign (POST, idempotent) or take the reaction back (DELETE)."""
+        campaign = self.get_object()
+        comment = selectors.comment_get(comment_id=id_or_404(comment_id), campaign=campaign)
+        if comment is None:
+            raise Http404("No such comment on this campaign.")
+        data = CommentReactionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if request.method == "DELETE":
+            comment_reaction_remove(user=request.user, comment=comment, kind=data.validated_data["kind"])
+        else:
+            comment_reaction_add(user=request.user, comment=comment, kind=data.validated_data["kind"])
+        comment = with_comment_reactions([comment], viewer=request.user)[0]
+        return Response(CommentSerializer(comment, context={"request": request}).data)
 
 
 def register(router) -> None:

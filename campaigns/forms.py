@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from campaigns.models import Campaign, Cause, Comment, Signature, WebhookEndpoint
+from campaigns.models import Campaign, Cause, Comment, CommentReaction, Signature, WebhookEndpoint
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, MAX_AMOUNT_TEXT, currency_exponent, parse_amount, to_major
@@ -173,6 +173,11 @@ class CommentForm(forms.ModelForm):
         fields = ["body"]
         labels = {"body": "Your comment"}
         widgets = {"body": forms.Textarea(attrs={"rows": 3, "maxlength": 5000})}
+
+
+class CommentReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=CommentReaction.Kind.choices)
+    action = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")], required=False)
 
 
 class FlagForm(forms.Form):

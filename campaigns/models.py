@@ -381,6 +381,8 @@ class CampaignRevision(models.Model):
 
 
 # Outreach (messages to supporters, petition delivery) lives in its own module, registered here.
+# Reactions on comments.
+from campaigns.comment_models import CommentReaction  # noqa: E402, F401
 from campaigns.outreach_models import (  # noqa: E402, F401
     CampaignMessage,
     CampaignMessageClick,

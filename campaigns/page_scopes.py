@@ -4,7 +4,15 @@ order moves with signatures and comments)."""
 
 from django.db.models.signals import m2m_changed
 
-from campaigns.models import Campaign, CampaignUpdate, Comment, Follow, PendingCampaign, Signature
+from campaigns.models import (
+    Campaign,
+    CampaignUpdate,
+    Comment,
+    CommentReaction,
+    Follow,
+    PendingCampaign,
+    Signature,
+)
 from causeweb.core import page_cache
 
 # The campaign list's tag cloud (campaigns.selectors.tag_cloud): moves with a campaign's status or tags.
@@ -31,3 +39,11 @@ def watch_pages() -> None:
     m2m_changed.connect(_tags_changed, sender=Campaign.tags.through, weak=False, dispatch_uid="page_cache:tags")
     for model in (Signature, Comment, CampaignUpdate, Follow):
         page_cache.watch(model, lambda row: campaign_scopes(row.campaign_id))
+    page_cache.watch(CommentReaction, _reaction_scopes)
+
+
+def _reaction_scopes(row) -> tuple:
+    """A reaction row knows its comment, not its campaign: one small read on each change (none
+    left to read when the whole comment or campaign is being deleted)."""
+    campaign_id = Comment.objects.filter(pk=row.comment_id).values_list("campaign_id", flat=True).first()
+    return campaign_scopes(campaign_id) if campaign_id else ()

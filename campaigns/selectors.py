@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import page_scopes, policies
+from campaigns.comment_selectors import with_comment_reactions
 from campaigns.models import (
     Campaign,
     CampaignRevision,
@@ -236,7 +237,7 @@ def campaign_page(*, campaign: Campaign, viewer=None, comment_page=1) -> Campaig
     campaign._prefetched_objects_cache = {"tags": tags}  # noqa: SLF001 - reuse for the template
     updates = list(campaign_updates(campaign=campaign)[: UPDATES_ON_PAGE + 1])
     comments_page = Paginator(_comment_prefetch().filter(campaign=campaign), COMMENTS_ON_PAGE).get_page(comment_page)
-    comments = list(comments_page.object_list)
+    comments = with_comment_reactions(list(comments_page.object_list), viewer=viewer)
     comment_total = comments_page.paginator.count
     recent_signers = list(
         Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False, is_public=True)

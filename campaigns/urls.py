@@ -41,6 +41,7 @@ urlpatterns = [
     path("<slug:slug>/comments/<id:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
     path("<slug:slug>/comments/<id:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
     path("<slug:slug>/comments/<id:comment_id>/hide/", comments.comment_hide, name="comment_hide"),
+    path("<slug:slug>/comments/<id:comment_id>/react/", comments.comment_react, name="comment_react"),
     path("<slug:slug>/comments/<id:comment_id>/flag/", flags.comment_flag, name="comment_flag"),
     path("<slug:slug>/report/", flags.campaign_flag, name="flag"),
     path("<slug:slug>/messages/", messages.message_list, name="messages"),

@@ -183,6 +183,7 @@ _RATE_LIMIT_DEFAULTS = {
     "donation_start_email": "10/h",
     # Writing and reporting, per signed-in user.
     "comment_user": "10/5m",
+    "comment_reaction_user": "60/5m",
     "post_user": "10/5m",
     "thread_user": "5/h",
     "flag_user": "10/h",

@@ -2,11 +2,11 @@
 organizers and moderators hide them. An @mention tells the person named, if they are in the
 conversation (the organizer, or someone who commented on the campaign)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns import policies, selectors
-from campaigns.models import COMMENT_EDIT_WINDOW, Campaign, Comment
+from campaigns.models import COMMENT_EDIT_WINDOW, Campaign, Comment, CommentReaction
 from campaigns.services import trending
 from campaigns.services._common import bump_activity, require_moderator, require_published, require_signed_in
 from causeweb.core import ratelimits
@@ -144,3 +144,40 @@ def comment_unhide(*, comment: Comment, moderator) -> Comment:
     comment.save(update_fields=["hidden_at", "hidden_by"])
     moderation_action_record(moderator=moderator, action="comment_restore", target=comment)
     return comment
+
+
+REACTION_CHOICE_MESSAGE = "Choose like, support or celebrate."
+
+
+def _reactable(comment: Comment, user) -> Comment:
+    require_signed_in(user, "react")
+    comment = Comment.objects.select_related("campaign").get(pk=comment.pk)
+    if not policies.can_view_comment(comment, user):
+        raise PermissionDenied("You cannot see this comment.")
+    if comment.is_removed:
+        raise ValidationError("You cannot react to a deleted or hidden comment.", code="removed")
+    return comment
+
+
+def comment_reaction_add(*, user, comment: Comment, kind: str) -> CommentReaction:
+    """React to a comment; reacting twice with the same kind keeps one reaction (a concurrent
+    double click included: the unique constraint decides)."""
+    if kind not in CommentReaction.Kind.values:
+        raise ValidationError({"kind": REACTION_CHOICE_MESSAGE})
+    comment = _reactable(comment, user)
+    ratelimits.enforce_user("comment_reaction_user", user, message="You are reacting very fast; please wait a minute.")
+    try:
+        with transaction.atomic():
+            reaction, _ = CommentReaction.objects.get_or_create(comment=comment, user=user, kind=kind)
+    except IntegrityError:
+        reaction = CommentReaction.objects.get(comment=comment, user=user, kind=kind)
+    return reaction
+
+
+@transaction.atomic
+def comment_reaction_remove(*, user, comment: Comment, kind: str) -> None:
+    """Take a reaction back; doing it twice is harmless."""
+    require_signed_in(user, "react")
+    if kind not in CommentReaction.Kind.values:
+        raise ValidationError({"kind": REACTION_CHOICE_MESSAGE})
+    CommentReaction.objects.filter(comment=comment, user=user, kind=kind).delete()

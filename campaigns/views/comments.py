@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import policies, selectors
-from campaigns.forms import CommentForm
+from campaigns.comment_selectors import comment_reaction_summary
+from campaigns.forms import CommentForm, CommentReactionForm
 from campaigns.models import Campaign
 from campaigns.services import comments
 from campaigns.views._common import detail_context, public_or_404
@@ -88,6 +89,34 @@ def comment_hide(request, slug: str, comment_id: int):
     with flash_errors(request, success="Comment hidden."):
         comments.comment_hide(comment=comment, actor=request.user, reason=request.POST.get("reason", "")[:500])
     return redirect(f"{campaign.get_absolute_url()}#comments")
+
+
+@login_required
+@require_POST
+def comment_react(request, slug: str, comment_id: int):
+    """Toggle a reaction. htmx swaps in the updated reaction bar; without JS the page reloads at
+    the comment."""
+    campaign = public_or_404(slug)
+    comment = comment_or_404(campaign, comment_id)
+    form = CommentReactionForm(request.POST)
+    status = 200
+    if not form.is_valid():
+        messages.error(request, comments.REACTION_CHOICE_MESSAGE)
+        status = 400
+    else:
+        kind = form.cleaned_data["kind"]
+        with flash_errors(request) as call:
+            if form.cleaned_data["action"] == "remove":
+                comments.comment_reaction_remove(user=request.user, comment=comment, kind=kind)
+            else:
+                comments.comment_reaction_add(user=request.user, comment=comment, kind=kind)
+        if not call.ok:
+            status = 403 if isinstance(call.error, PermissionDenied) else 400
+    if request.htmx:
+        comment.reaction_summary = comment_reaction_summary(comment=comment, viewer=request.user)
+        context = {"comment": comment, "campaign": campaign}
+        return render(request, "campaigns/_comment_reactions.html", context, status=status)
+    return redirect(f"{campaign.get_absolute_url()}#comment-{comment.pk}")
 
 
 @login_required
