@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext
 
 from campaigns import policies, selectors
 from campaigns.models import Campaign, CampaignRevision
@@ -98,7 +99,7 @@ class CampaignReviewMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         campaign = self._campaign_for_review(request, object_id)
-        with flash_errors(request, success=success.format(campaign=campaign)):
+        with flash_errors(request, success=success % {"campaign": campaign}):
             action(campaign)
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", campaign.pk)
 
@@ -106,7 +107,7 @@ class CampaignReviewMixin:
         return self._review_action(
             request,
             object_id,
-            success="Approved “{campaign}”: it is live and the organizer was told.",
+            success=gettext("Approved “%(campaign)s”: it is live and the organizer was told."),
             action=lambda campaign: lifecycle.campaign_approve(campaign=campaign, moderator=request.user),
         )
 
@@ -115,7 +116,7 @@ class CampaignReviewMixin:
         return self._review_action(
             request,
             object_id,
-            success="Rejected “{campaign}”: the organizer was sent your reason.",
+            success=gettext("Rejected “%(campaign)s”: the organizer was sent your reason."),
             action=lambda campaign: lifecycle.campaign_reject(campaign=campaign, moderator=request.user, reason=reason),
         )
 
@@ -123,7 +124,7 @@ class CampaignReviewMixin:
         return self._review_action(
             request,
             object_id,
-            success="Marked the edits of “{campaign}” as seen; it stays live.",
+            success=gettext("Marked the edits of “%(campaign)s” as seen; it stays live."),
             action=lambda campaign: lifecycle.campaign_revisions_mark_reviewed(
                 campaign=campaign, moderator=request.user
             ),
