@@ -16,7 +16,7 @@ from campaigns.services import comments, lifecycle
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.markdown import render_markdown
-from causeweb.core.money import format_money
+from causeweb.core.money import format_money, visitor_locale
 
 # What each action says it did, as whole sentences per count (ngettext_lazy keyed on %(count)d).
 DONE = {
@@ -144,7 +144,11 @@ class CampaignAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdm
 
     @admin.display(description=_("Goal"), ordering="goal_minor")
     def goal(self, campaign):
-        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+        return (
+            format_money(campaign.goal_minor, campaign.currency, locale=visitor_locale())
+            if campaign.goal_minor
+            else "—"
+        )
 
 
 def organizer_link(campaign) -> str:
@@ -187,7 +191,11 @@ class ReviewQueueAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.Model
 
     @admin.display(description=_("Goal"))
     def goal(self, campaign):
-        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+        return (
+            format_money(campaign.goal_minor, campaign.currency, locale=visitor_locale())
+            if campaign.goal_minor
+            else "—"
+        )
 
     @admin.display(description=_("Story"))
     def story_rendered(self, obj):

@@ -17,7 +17,7 @@ from campaigns.models import Campaign, CampaignRevision
 from campaigns.services import lifecycle
 from causeweb.core.boundary import flash_errors
 from causeweb.core.markdown import render_markdown
-from causeweb.core.money import format_money
+from causeweb.core.money import format_money, visitor_locale
 
 
 def story_diff(revision: CampaignRevision) -> list[tuple[str, str]]:
@@ -63,15 +63,21 @@ class CampaignReviewMixin:
                     "campaign": obj,
                     "review": review,
                     "story_html": render_markdown(obj.story),
-                    "goal_display": format_money(obj.goal_minor, obj.currency) if obj.goal_minor else "",
+                    "goal_display": format_money(obj.goal_minor, obj.currency, locale=visitor_locale())
+                    if obj.goal_minor
+                    else "",
                     "revisions": [
                         {
                             "revision": revision,
                             "diff": story_diff(revision),
-                            "goal_before": format_money(revision.goal_before_minor, revision.currency)
+                            "goal_before": format_money(
+                                revision.goal_before_minor, revision.currency, locale=visitor_locale()
+                            )
                             if revision.goal_before_minor
                             else "none",
-                            "goal_after": format_money(revision.goal_after_minor, revision.currency)
+                            "goal_after": format_money(
+                                revision.goal_after_minor, revision.currency, locale=visitor_locale()
+                            )
                             if revision.goal_after_minor
                             else "none",
                         }
