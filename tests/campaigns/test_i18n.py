@@ -98,8 +98,10 @@ def test_update_dates_follow_the_locale(client, campaign):
 def test_counts_are_grouped_per_locale(client, campaign):
     type(campaign).objects.filter(pk=campaign.pk).update(signature_count=12345, petition_target=50000)
     counter = reverse("campaigns:counter", kwargs={"slug": campaign.slug})
-    assert "<strong>12\xa0345</strong> firmas" in _page(client, counter, "es")
-    assert "<strong>12,345</strong> signed" in _page(client, counter, "en")
+    assert '<strong>12\xa0345</strong> firmas <span class="muted">de 50\xa0000</span>' in _page(client, counter, "es")
+    assert '<strong>12,345</strong> signed <span class="muted">of 50,000</span>' in _page(client, counter, "en")
+    type(campaign).objects.filter(pk=campaign.pk).update(signature_count=1)
+    assert '<strong>1</strong> firma <span class="muted">de 50\xa0000</span>' in _page(client, counter, "es")
 
 
 def test_goal_in_the_review_page_is_money_in_the_moderators_locale_and_the_campaigns_currency(client, staff_user):
