@@ -2,6 +2,7 @@
 the HTML views. Domain errors map to 400/403/409 in causeweb.core.api_errors."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -227,7 +228,7 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
             if data.validated_data.get("parent"):
                 parent = selectors.comment_get(comment_id=data.validated_data["parent"], campaign=campaign)
                 if parent is None:
-                    raise serializers.ValidationError({"parent": "No such comment on this campaign."})
+                    raise serializers.ValidationError({"parent": gettext("No such comment on this campaign.")})
             comment = comment_create(
                 campaign=campaign, author=request.user, body=data.validated_data["body"], parent=parent
             )

@@ -4,6 +4,7 @@ verify signatures), list them with `?campaign=`, disable one (DELETE; its delive
 read its deliveries with their status. Through campaigns.services.webhooks and the selectors."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -95,7 +96,7 @@ class WebhookEndpointViewSet(
         data.is_valid(raise_exception=True)
         campaign = selectors.campaign_get_for_manager(slug=data.validated_data["campaign"], user=request.user)
         if campaign is None or not policies.is_organizer(request.user, campaign):
-            raise serializers.ValidationError({"campaign": ["No such campaign of yours."]})
+            raise serializers.ValidationError({"campaign": [gettext("No such campaign of yours.")]})
         endpoint = webhooks.webhook_endpoint_create(
             campaign=campaign,
             actor=request.user,

@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Cause, Comment, CommentReaction, Signature, WebhookEndpoint
 from campaigns.selectors import SORTS
@@ -13,50 +15,61 @@ GOAL_MAX_MINOR = 10**12 - 1  # what the old 12-digit goal field allowed
 
 
 class CampaignForm(forms.Form):
-    title = forms.CharField(max_length=120, validators=[validate_single_line])
+    title = forms.CharField(max_length=120, validators=[validate_single_line], label=_("Title"))
     summary = forms.CharField(
         max_length=280,
+        label=_("Summary"),
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
-        help_text="Up to 280 characters; shown in previews and when people share the campaign.",
+        help_text=_("Up to 280 characters; shown in previews and when people share the campaign."),
     )
     story = forms.CharField(
+        label=_("Story"),
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Markdown: ## headings, **bold**, lists, [links](https://…) and ![images](https://…).",
+        help_text=_("Markdown: ## headings, **bold**, lists, [links](https://…) and ![images](https://…)."),
     )
-    cause = forms.ModelChoiceField(queryset=Cause.objects.all(), empty_label="Choose a cause")
+    cause = forms.ModelChoiceField(queryset=Cause.objects.all(), label=_("Cause"), empty_label=_("Choose a cause"))
     tags = forms.CharField(
-        required=False, max_length=400, help_text="Comma-separated, e.g. plastic, oceans, schools (at most 8)."
+        required=False,
+        max_length=400,
+        label=_("Tags"),
+        help_text=_("Comma-separated, e.g. plastic, oceans, schools (at most 8)."),
     )
     location = forms.CharField(
-        max_length=120, required=False, validators=[validate_single_line], help_text="A city, region or “Online”."
+        max_length=120,
+        required=False,
+        label=_("Location"),
+        validators=[validate_single_line],
+        help_text=_("A city, region or “Online”."),
     )
     cover = forms.ImageField(
         required=False,
-        help_text="JPEG, PNG, WebP or GIF, at least 200×100 pixels, at most 5 MB. We store a resized copy.",
+        label=_("Cover"),
+        help_text=_("JPEG, PNG, WebP or GIF, at least 200×100 pixels, at most 5 MB. We store a resized copy."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     cover_alt = forms.CharField(
         max_length=200,
         required=False,
-        label="Cover description",
-        help_text="What the picture shows, for screen readers.",
+        label=_("Cover description"),
+        help_text=_("What the picture shows, for screen readers."),
     )
     petition_target = forms.IntegerField(
-        required=False, min_value=1, max_value=100_000_000, label="Signature target", help_text="Optional."
+        required=False, min_value=1, max_value=100_000_000, label=_("Signature target"), help_text=_("Optional.")
     )
     # Typed text, read by the currency's and the organizer's locale like a donation amount
     # (parse_amount): a DecimalField reads the German "10.000" as ten.
     goal = forms.CharField(
         required=False,
         max_length=MAX_AMOUNT_TEXT,
-        label="Fundraising goal",
-        help_text="Optional. Leave empty if you are not raising money.",
+        label=_("Fundraising goal"),
+        help_text=_("Optional. Leave empty if you are not raising money."),
     )
-    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial="EUR")
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial="EUR", label=_("Currency"))
     deadline = forms.DateTimeField(
         required=False,
+        label=_("Deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Optional. The campaign closes then.",
+        help_text=_("Optional. The campaign closes then."),
     )
 
     @classmethod
@@ -92,9 +105,9 @@ class CampaignForm(forms.Form):
                 self.add_error("goal", exc)
             else:
                 if goal_minor < 10 ** currency_exponent(currency):
-                    self.add_error("goal", "A goal is at least 1 in the campaign's currency.")
+                    self.add_error("goal", gettext("A goal is at least 1 in the campaign's currency."))
                 elif goal_minor > GOAL_MAX_MINOR:
-                    self.add_error("goal", "That goal is larger than we can take.")
+                    self.add_error("goal", gettext("That goal is larger than we can take."))
                 else:
                     data["goal_minor"] = goal_minor
         return data
@@ -118,14 +131,20 @@ class CampaignForm(forms.Form):
 
 
 class BrowseForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=pgettext_lazy("verb", "Search"))
     cause = forms.SlugField(required=False)
     tag = forms.SlugField(required=False)
     location = forms.CharField(required=False, max_length=120)
     status = forms.ChoiceField(
-        required=False, choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed"), ("won", "Won")]
+        required=False,
+        choices=[
+            ("", _("Open and closed")),
+            ("open", _("Open")),
+            ("closed", pgettext_lazy("campaign status", "Closed")),
+            ("won", pgettext_lazy("campaign status", "Won")),
+        ],
     )
-    sort = forms.ChoiceField(required=False, choices=[("", "Best match"), *SORTS.items()])
+    sort = forms.ChoiceField(required=False, choices=[("", _("Best match")), *SORTS.items()])
 
 
 class SignatureForm(forms.ModelForm):
@@ -133,9 +152,11 @@ class SignatureForm(forms.ModelForm):
         model = Signature
         fields = ["name", "email", "comment", "is_public", "keep_updated"]
         labels = {
-            "is_public": "Show my name and comment on the campaign page",
-            "comment": "Why are you signing?",
-            "keep_updated": "Keep me updated about this campaign by email",
+            "name": _("Name"),
+            "email": _("Email"),
+            "is_public": _("Show my name and comment on the campaign page"),
+            "comment": _("Why are you signing?"),
+            "keep_updated": _("Keep me updated about this campaign by email"),
         }
         widgets = {"comment": forms.Textarea(attrs={"rows": 2, "maxlength": 500})}
 
@@ -146,7 +167,7 @@ class SignatureForm(forms.ModelForm):
         self.fields["is_public"].help_text = ""  # the label says it all
         # Consent must be given, not assumed, where SUPPORTER_UPDATES_PRETICKED is off (the default).
         self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
-        self.fields["keep_updated"].help_text = "Unsubscribe with one click from any of these emails."
+        self.fields["keep_updated"].help_text = _("Unsubscribe with one click from any of these emails.")
         if getattr(user, "is_authenticated", False):
             # A signed-in person signs with their account's (verified) address.
             del self.fields["email"]
@@ -159,8 +180,8 @@ class SignatureForm(forms.ModelForm):
 class UpdateForm(forms.Form):
     """Shown on the campaign page next to the comment form, so its ids get their own prefix."""
 
-    title = forms.CharField(max_length=120, validators=[validate_single_line])
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown.", label="Update")
+    title = forms.CharField(max_length=120, validators=[validate_single_line], label=_("Title"))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Markdown."), label=_("Update"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "update_%s")
@@ -171,7 +192,7 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["body"]
-        labels = {"body": "Your comment"}
+        labels = {"body": _("Your comment")}
         widgets = {"body": forms.Textarea(attrs={"rows": 3, "maxlength": 5000})}
 
 
@@ -181,23 +202,26 @@ class CommentReactionForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(choices=flag_reason_choices)
-    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.ChoiceField(choices=flag_reason_choices, label=_("Reason"))
+    note = forms.CharField(required=False, max_length=1000, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Emailed to the organizer: say what to change so it can be approved.",
+        help_text=_("Emailed to the organizer: say what to change so it can be approved."),
     )
 
 
 class MessageForm(forms.Form):
     """The organizer's message to supporters; `segments` are campaigns.hooks.MessageSegment."""
 
-    segment = forms.ChoiceField(label="To")
-    subject = forms.CharField(max_length=140, validators=[validate_single_line])
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=10_000, help_text="Markdown.")
+    segment = forms.ChoiceField(label=_("To"))
+    subject = forms.CharField(max_length=140, validators=[validate_single_line], label=_("Subject"))
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}), max_length=10_000, label=_("Body"), help_text=_("Markdown.")
+    )
 
     def __init__(self, *args, segments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,20 +229,26 @@ class MessageForm(forms.Form):
 
 
 class DecisionMakerForm(forms.Form):
-    name = forms.CharField(max_length=120, validators=[validate_single_line])
+    name = forms.CharField(max_length=120, validators=[validate_single_line], label=_("Name"))
     role = forms.CharField(
-        max_length=160, required=False, validators=[validate_single_line], help_text="E.g. Mayor of Lisbon"
+        max_length=160,
+        label=_("Role"),
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("E.g. Mayor of Lisbon"),
     )
-    email = forms.EmailField(required=False, help_text="Optional: to deliver the petition by email from the site.")
+    email = forms.EmailField(
+        required=False, label=_("Email"), help_text=_("Optional: to deliver the petition by email from the site.")
+    )
 
 
 class PetitionResponseForm(forms.Form):
-    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="What they answered")
-    won = forms.BooleanField(required=False, label="They said yes: mark the campaign won (supporters are told)")
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label=_("What they answered"))
+    won = forms.BooleanField(required=False, label=_("They said yes: mark the campaign won (supporters are told)"))
 
 
 class WebhookForm(forms.Form):
-    url = forms.URLField(max_length=500, label="URL", help_text="Where we POST the events (https).")
+    url = forms.URLField(max_length=500, label="URL", help_text=_("Where we POST the events (https)."))
     event_types = forms.MultipleChoiceField(
-        choices=WebhookEndpoint.EventType.choices, widget=forms.CheckboxSelectMultiple, label="Events"
+        choices=WebhookEndpoint.EventType.choices, widget=forms.CheckboxSelectMultiple, label=_("Events")
     )

@@ -1,6 +1,7 @@
 """What campaigns adds to the platform's pages (registered in CampaignsConfig.ready())."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from campaigns import policies, selectors
 from causeweb.core.hooks import AttentionItem, PageSection
@@ -28,13 +29,13 @@ def admin_attention(*, user) -> list[AttentionItem] | None:
     counts = selectors.campaign_review_counts()
     return [
         AttentionItem(
-            "Campaigns waiting for review",
+            gettext("Campaigns waiting for review"),
             counts["pending"],
             reverse("admin:campaigns_pendingcampaign_changelist"),
             "content",
         ),
         AttentionItem(
-            "Edits of live campaigns not yet seen",
+            gettext("Edits of live campaigns not yet seen"),
             counts["edits"],
             reverse("admin:campaigns_campaignrevision_changelist") + "?reviewed_at__isnull=True",
             "content",

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.money import CURRENCY_CHOICES
 
@@ -44,11 +45,11 @@ class Tag(models.Model):
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING_REVIEW = "pending_review", "Pending review"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", _("Closed")
 
     organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns")
     title = models.CharField(max_length=120)
@@ -136,8 +137,8 @@ class PendingCampaign(Campaign):
 
     class Meta:
         proxy = True
-        verbose_name = "campaign waiting for review"
-        verbose_name_plural = "review queue"
+        verbose_name = _("campaign waiting for review")
+        verbose_name_plural = _("review queue")
 
 
 class CampaignUpdate(models.Model):
@@ -171,12 +172,12 @@ class ShareLink(models.Model):
         WHATSAPP = "whatsapp", "WhatsApp"
         LINKEDIN = "linkedin", "LinkedIn"
         TELEGRAM = "telegram", "Telegram"
-        EMAIL = "email", "Email"
-        COPY = "copy", "Copied link"
-        NATIVE = "native", "Device share sheet"
-        QR = "qr", "QR code"
-        EMBED = "embed", "Embedded widget"
-        DIRECT = "direct", "Direct"
+        EMAIL = "email", _("Email")
+        COPY = "copy", _("Copied link")
+        NATIVE = "native", _("Device share sheet")
+        QR = "qr", _("QR code")
+        EMBED = "embed", _("Embedded widget")
+        DIRECT = "direct", _("Direct")
 
     code = models.CharField(max_length=12, unique=True)
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links")

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import page_scopes, policies
 from campaigns.comment_selectors import with_comment_reactions
@@ -33,10 +34,10 @@ from causeweb.moderation.selectors import flag_totals_for
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
 COMMENTS_ON_PAGE = 50
 SORTS = {
-    "trending": "Trending",
-    "newest": "Newest",
-    "supported": "Most supported",
-    "closing": "Closing soon",
+    "trending": _("Trending"),
+    "newest": _("Newest"),
+    "supported": _("Most supported"),
+    "closing": _("Closing soon"),
 }
 
 

@@ -4,17 +4,18 @@ Registered through campaigns.models."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WebhookEndpoint(models.Model):
     """A URL the organizer registered for their campaign's events, signed with `secret` (HMAC-SHA256)."""
 
     class EventType(models.TextChoices):
-        SIGNATURE_CONFIRMED = "signature.confirmed", "A signature counts"
-        DONATION_SUCCEEDED = "donation.succeeded", "A donation succeeded"
-        RSVP_CREATED = "rsvp.created", "Someone RSVPed to one of its events"
-        RSVP_CANCELLED = "rsvp.cancelled", "An RSVP was cancelled"
-        EVENT_CANCELLED = "event.cancelled", "One of its events was cancelled"
+        SIGNATURE_CONFIRMED = "signature.confirmed", _("A signature counts")
+        DONATION_SUCCEEDED = "donation.succeeded", _("A donation succeeded")
+        RSVP_CREATED = "rsvp.created", _("Someone RSVPed to one of its events")
+        RSVP_CANCELLED = "rsvp.cancelled", _("An RSVP was cancelled")
+        EVENT_CANCELLED = "event.cancelled", _("One of its events was cancelled")
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(max_length=500)
@@ -36,9 +37,9 @@ class WebhookDelivery(models.Model):
     sent after commit by a Celery task, retried with backoff until it succeeds or gives up."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.UUIDField(help_text="The same for every endpoint told of one event (partners dedupe on it).")

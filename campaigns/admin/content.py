@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from campaigns.admin.review import CampaignReviewMixin
 from campaigns.forms import RejectForm
@@ -14,7 +16,17 @@ from campaigns.services import comments, lifecycle
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.markdown import render_markdown
-from causeweb.core.money import format_money
+from causeweb.core.money import format_money, visitor_locale
+
+# What each action says it did, as whole sentences per count (ngettext_lazy keyed on %(count)d).
+DONE = {
+    "approved": ngettext_lazy("Approved %(count)d campaign.", "Approved %(count)d campaigns.", "count"),
+    "rejected": ngettext_lazy("Rejected %(count)d campaign.", "Rejected %(count)d campaigns.", "count"),
+    "closed": ngettext_lazy("Closed %(count)d campaign.", "Closed %(count)d campaigns.", "count"),
+    "unpublished": ngettext_lazy("Unpublished %(count)d campaign.", "Unpublished %(count)d campaigns.", "count"),
+    "hid": ngettext_lazy("Hid %(count)d comment.", "Hid %(count)d comments.", "count"),
+    "restored": ngettext_lazy("Restored %(count)d comment.", "Restored %(count)d comments.", "count"),
+}
 
 
 def _run_each(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
@@ -24,7 +36,7 @@ def _run_each(modeladmin, request, queryset, action, verb: str, **kwargs) -> Non
             action(campaign=campaign, **kwargs)
         done += call.ok
     if done:
-        modeladmin.message_user(request, f"{verb} {done} campaign{'s' if done != 1 else ''}.", messages.SUCCESS)
+        modeladmin.message_user(request, DONE[verb] % {"count": done}, messages.SUCCESS)
 
 
 def _with_reason(modeladmin, request, queryset, *, action, verb: str, title: str, action_name: str):
@@ -56,35 +68,35 @@ def _with_reason(modeladmin, request, queryset, *, action, verb: str, title: str
 class CampaignModerationMixin:
     actions = ["approve", "reject", "close", "unpublish"]
 
-    @admin.action(description="Approve and publish the selected campaigns", permissions=["change"])
+    @admin.action(description=_("Approve and publish the selected campaigns"), permissions=["change"])
     def approve(self, request, queryset):
-        _run_each(self, request, queryset, lifecycle.campaign_approve, "Approved", moderator=request.user)
+        _run_each(self, request, queryset, lifecycle.campaign_approve, "approved", moderator=request.user)
 
-    @admin.action(description="Reject the selected campaigns (with a reason)…", permissions=["change"])
+    @admin.action(description=_("Reject the selected campaigns (with a reason)…"), permissions=["change"])
     def reject(self, request, queryset):
         return _with_reason(
             self,
             request,
             queryset,
             action=lifecycle.campaign_reject,
-            verb="Rejected",
-            title="Reject campaigns",
+            verb="rejected",
+            title=_("Reject campaigns"),
             action_name="reject",
         )
 
-    @admin.action(description="Close the selected campaigns", permissions=["change"])
+    @admin.action(description=_("Close the selected campaigns"), permissions=["change"])
     def close(self, request, queryset):
-        _run_each(self, request, queryset, lifecycle.campaign_close, "Closed", actor=request.user)
+        _run_each(self, request, queryset, lifecycle.campaign_close, "closed", actor=request.user)
 
-    @admin.action(description="Unpublish the selected campaigns (with a reason)…", permissions=["change"])
+    @admin.action(description=_("Unpublish the selected campaigns (with a reason)…"), permissions=["change"])
     def unpublish(self, request, queryset):
         return _with_reason(
             self,
             request,
             queryset,
             action=lifecycle.campaign_unpublish,
-            verb="Unpublished",
-            title="Unpublish campaigns",
+            verb="unpublished",
+            title=_("Unpublish campaigns"),
             action_name="unpublish",
         )
 
@@ -126,13 +138,17 @@ class CampaignAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdm
         obj.story_html = render_markdown(obj.story)
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="Organizer", ordering="organizer__email")
+    @admin.display(description=_("Organizer"), ordering="organizer__email")
     def organizer_link(self, campaign):
         return organizer_link(campaign)
 
-    @admin.display(description="Goal", ordering="goal_minor")
+    @admin.display(description=_("Goal"), ordering="goal_minor")
     def goal(self, campaign):
-        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+        return (
+            format_money(campaign.goal_minor, campaign.currency, locale=visitor_locale())
+            if campaign.goal_minor
+            else "—"
+        )
 
 
 def organizer_link(campaign) -> str:
@@ -169,22 +185,28 @@ class ReviewQueueAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.Model
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Organizer", ordering="organizer__email")
+    @admin.display(description=_("Organizer"), ordering="organizer__email")
     def organizer_link(self, campaign):
         return organizer_link(campaign)
 
-    @admin.display(description="Goal")
+    @admin.display(description=_("Goal"))
     def goal(self, campaign):
-        return format_money(campaign.goal_minor, campaign.currency) if campaign.goal_minor else "—"
+        return (
+            format_money(campaign.goal_minor, campaign.currency, locale=visitor_locale())
+            if campaign.goal_minor
+            else "—"
+        )
 
-    @admin.display(description="Story")
+    @admin.display(description=_("Story"))
     def story_rendered(self, obj):
         # Rendered from the source now (sanitized SafeString), as the public page will show it.
         return format_html('<div class="campaign-story">{}</div>', render_markdown(obj.story))
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def public_preview(self, obj):
-        return format_html('<a href="{}" target="_blank">Preview</a>', reverse("campaigns:preview", args=[obj.slug]))
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', reverse("campaigns:preview", args=[obj.slug]), _("Preview")
+        )
 
 
 @admin.register(CampaignUpdate)
@@ -222,13 +244,13 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ["body_html", "hidden_at", "hidden_by", "deleted_at", "edited_at"]
     actions = ["hide", "restore"]
 
-    @admin.action(description="Hide the selected comments", permissions=["change"])
+    @admin.action(description=_("Hide the selected comments"), permissions=["change"])
     def hide(self, request, queryset):
-        _run_comment_action(self, request, queryset, comments.comment_hide, "Hid", actor=request.user)
+        _run_comment_action(self, request, queryset, comments.comment_hide, "hid", actor=request.user)
 
-    @admin.action(description="Restore the selected comments", permissions=["change"])
+    @admin.action(description=_("Restore the selected comments"), permissions=["change"])
     def restore(self, request, queryset):
-        _run_comment_action(self, request, queryset, comments.comment_unhide, "Restored", moderator=request.user)
+        _run_comment_action(self, request, queryset, comments.comment_unhide, "restored", moderator=request.user)
 
 
 def _run_comment_action(modeladmin, request, queryset, action, verb: str, **kwargs) -> None:
@@ -238,4 +260,4 @@ def _run_comment_action(modeladmin, request, queryset, action, verb: str, **kwar
             action(comment=comment, **kwargs)
         done += call.ok
     if done:
-        modeladmin.message_user(request, f"{verb} {done} comment{'s' if done != 1 else ''}.", messages.SUCCESS)
+        modeladmin.message_user(request, DONE[verb] % {"count": done}, messages.SUCCESS)

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext
 
 from campaigns import policies, selectors
 from campaigns.models import Campaign, CampaignRevision
 from campaigns.services import lifecycle
 from causeweb.core.boundary import flash_errors
 from causeweb.core.markdown import render_markdown
-from causeweb.core.money import format_money
+from causeweb.core.money import format_money, visitor_locale
 
 
 def story_diff(revision: CampaignRevision) -> list[tuple[str, str]]:
@@ -62,15 +63,21 @@ class CampaignReviewMixin:
                     "campaign": obj,
                     "review": review,
                     "story_html": render_markdown(obj.story),
-                    "goal_display": format_money(obj.goal_minor, obj.currency) if obj.goal_minor else "",
+                    "goal_display": format_money(obj.goal_minor, obj.currency, locale=visitor_locale())
+                    if obj.goal_minor
+                    else "",
                     "revisions": [
                         {
                             "revision": revision,
                             "diff": story_diff(revision),
-                            "goal_before": format_money(revision.goal_before_minor, revision.currency)
+                            "goal_before": format_money(
+                                revision.goal_before_minor, revision.currency, locale=visitor_locale()
+                            )
                             if revision.goal_before_minor
                             else "none",
-                            "goal_after": format_money(revision.goal_after_minor, revision.currency)
+                            "goal_after": format_money(
+                                revision.goal_after_minor, revision.currency, locale=visitor_locale()
+                            )
                             if revision.goal_after_minor
                             else "none",
                         }
@@ -98,7 +105,7 @@ class CampaignReviewMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         campaign = self._campaign_for_review(request, object_id)
-        with flash_errors(request, success=success.format(campaign=campaign)):
+        with flash_errors(request, success=success % {"campaign": campaign}):
             action(campaign)
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", campaign.pk)
 
@@ -106,7 +113,7 @@ class CampaignReviewMixin:
         return self._review_action(
             request,
             object_id,
-            success="Approved “{campaign}”: it is live and the organizer was told.",
+            success=gettext("Approved “%(campaign)s”: it is live and the organizer was told."),
             action=lambda campaign: lifecycle.campaign_approve(campaign=campaign, moderator=request.user),
         )
 
@@ -115,7 +122,7 @@ class CampaignReviewMixin:
         return self._review_action(
             request,
             object_id,
-            success="Rejected “{campaign}”: the organizer was sent your reason.",
+            success=gettext("Rejected “%(campaign)s”: the organizer was sent your reason."),
             action=lambda campaign: lifecycle.campaign_reject(campaign=campaign, moderator=request.user, reason=reason),
         )
 
@@ -123,7 +130,7 @@ class CampaignReviewMixin:
         return self._review_action(
             request,
             object_id,
-            success="Marked the edits of “{campaign}” as seen; it stays live.",
+            success=gettext("Marked the edits of “%(campaign)s” as seen; it stays live."),
             action=lambda campaign: lifecycle.campaign_revisions_mark_reviewed(
                 campaign=campaign, moderator=request.user
             ),

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from campaigns.hooks import campaign_currency_locks
 from campaigns.models import Campaign, CampaignRevision, Cause, Tag
@@ -32,7 +33,7 @@ def _tags_from_names(names) -> list[Tag]:
         if slug and slug not in cleaned:
             cleaned[slug] = name.lower()
     if len(cleaned) > MAX_TAGS:
-        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags."})
+        raise ValidationError({"tags": gettext("Use at most %(max)d tags.") % {"max": MAX_TAGS}})
     tags = []
     for slug, name in cleaned.items():
         tag = Tag.objects.filter(slug=slug).first()
@@ -116,7 +117,7 @@ def campaign_create(
     cover_alt: str = "",
 ) -> Campaign:
     """A new draft owned by `organizer`."""
-    require_signed_in(organizer, "start a campaign")
+    require_signed_in(organizer, gettext("Sign in to start a campaign."))
     campaign = Campaign(organizer=organizer, status=Campaign.Status.DRAFT)
     _apply_fields(
         campaign,
@@ -158,12 +159,12 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
     require_organizer(actor, campaign)
     campaign = lock(campaign)
     if not campaign.is_editable:
-        raise Conflict("A closed campaign can no longer be edited.", code="closed")
+        raise Conflict(gettext("A closed campaign can no longer be edited."), code="closed")
     if fields.get("currency", campaign.currency) != campaign.currency and campaign_currency_locks.any(
         campaign_id=campaign.pk
     ):
         raise ValidationError(
-            {"currency": "This campaign has received donations, so its currency can no longer change."},
+            {"currency": gettext("This campaign has received donations, so its currency can no longer change.")},
             code="currency_locked",
         )
     story_before, goal_before, was_published = campaign.story, campaign.goal_minor, campaign.is_open

@@ -13,7 +13,8 @@ import io
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from campaigns import tasks
 from campaigns.models import Campaign, DecisionMaker, PetitionDelivery, Signature
@@ -26,42 +27,58 @@ from causeweb.core.validators import validate_single_line
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify, notify_bulk
 
-ANONYMOUS = "Anonymous"
+ANONYMOUS = gettext_lazy("Anonymous")
 PETITION_HEADER = ["name", "comment", "signed_on"]
 
 
 def _require_public(campaign: Campaign) -> None:
     if not campaign.is_public:
-        raise ValidationError("Deliver the petition once the campaign is published.", code="not_public")
+        raise ValidationError(gettext("Deliver the petition once the campaign is published."), code="not_public")
 
 
-def _single_line(value: str, *, field: str, label: str, max_length: int, required: bool) -> str:
+# Whole sentences per field (a translator never sees "{label} is required" with a label glued in).
+SINGLE_LINE_ERRORS = {
+    "name": {
+        "required": gettext_lazy("The name is required."),
+        "too_long": gettext_lazy("The name is at most %(max)d characters."),
+        "one_line": gettext_lazy("The name must be one line."),
+    },
+    "role": {
+        "required": gettext_lazy("The role is required."),
+        "too_long": gettext_lazy("The role is at most %(max)d characters."),
+        "one_line": gettext_lazy("The role must be one line."),
+    },
+}
+
+
+def _single_line(value: str, *, field: str, max_length: int, required: bool) -> str:
     value = (value or "").strip()
+    errors = SINGLE_LINE_ERRORS[field]
     if required and not value:
-        raise ValidationError({field: f"{label} is required."})
+        raise ValidationError({field: str(errors["required"])})
     if len(value) > max_length:
-        raise ValidationError({field: f"{label} is at most {max_length} characters."})
+        raise ValidationError({field: str(errors["too_long"]) % {"max": max_length}})
     try:
         validate_single_line(value)
     except ValidationError:
-        raise ValidationError({field: f"{label} must be one line."})
+        raise ValidationError({field: str(errors["one_line"])})
     return value
 
 
 @transaction.atomic
 def decision_maker_add(*, campaign: Campaign, actor, name: str, role: str = "", email: str = "") -> DecisionMaker:
     require_organizer(actor, campaign)
-    name = _single_line(name, field="name", label="The name", max_length=120, required=True)
-    role = _single_line(role, field="role", label="The role", max_length=160, required=False)
+    name = _single_line(name, field="name", max_length=120, required=True)
+    role = _single_line(role, field="role", max_length=160, required=False)
     email = (email or "").strip()
     if email:
         from_field = DecisionMaker._meta.get_field("email")
         try:
             from_field.run_validators(email)
         except ValidationError:
-            raise ValidationError({"email": "Enter a valid email address, or leave it empty."})
+            raise ValidationError({"email": gettext("Enter a valid email address, or leave it empty.")})
     if campaign.decision_makers.count() >= 20:
-        raise ValidationError("A campaign names at most 20 decision-makers.")
+        raise ValidationError(gettext("A campaign names at most 20 decision-makers."))
     return DecisionMaker.objects.create(campaign=campaign, name=name, role=role, email=email)
 
 
@@ -69,7 +86,7 @@ def decision_maker_add(*, campaign: Campaign, actor, name: str, role: str = "", 
 def decision_maker_remove(*, decision_maker: DecisionMaker, actor) -> None:
     require_organizer(actor, decision_maker.campaign)
     if decision_maker.deliveries.exists():
-        raise Conflict("The petition was delivered to them; that record stays.")
+        raise Conflict(gettext("The petition was delivered to them; that record stays."))
     decision_maker.delete()
 
 
@@ -82,7 +99,7 @@ def petition_rows(*, campaign: Campaign):
         .values_list("name", "is_public", "comment", "confirmed_at")
     )
     for name, is_public, comment, confirmed_at in signatures.iterator(chunk_size=2000):
-        yield (name if is_public else ANONYMOUS, comment, confirmed_at.date().isoformat())
+        yield (name if is_public else str(ANONYMOUS), comment, confirmed_at.date().isoformat())
 
 
 def petition_csv(*, campaign: Campaign) -> bytes:
@@ -107,7 +124,7 @@ def petition_deliver(*, campaign: Campaign, decision_maker: DecisionMaker, actor
     require_organizer(actor, campaign)
     _require_public(campaign)
     if decision_maker.campaign_id != campaign.pk:
-        raise ValidationError("That decision-maker is not on this campaign.")
+        raise ValidationError(gettext("That decision-maker is not on this campaign."))
     ratelimits.enforce_user(
         "petition_delivery_user", actor, message="You delivered the petition several times just now; wait a while."
     )
@@ -139,27 +156,40 @@ def petition_delivery_email(*, delivery_id: int, note: str = "") -> bool:
         if delivery is None or delivery.emailed_at is not None or not delivery.emailed_to:
             return False
         campaign = delivery.campaign
-        organizer = delivery.delivered_by.public_name if delivery.delivered_by else "The organizer"
-        count = delivery.signature_count
-        signatures = f"{count} signature{'s' if count != 1 else ''}"
-        body = (
-            f"Dear {delivery.decision_maker.name},\n\n"
-            f"{organizer} delivers to you the petition “{campaign.title}”, with {signatures}. "
-            "The signers' names (as each chose to be shown) and comments are attached.\n\n"
-            + (f"{note}\n\n" if note else "")
-            + f"The campaign: {settings.SITE_URL}{campaign.get_absolute_url()}\n\n-- \n{settings.SITE_NAME}"
-        )
-        message = EmailMessage(
-            subject=f"Petition: {campaign.title} ({signatures})",
-            body=body,
-            to=[delivery.emailed_to],
-            reply_to=[delivery.delivered_by.email] if delivery.delivered_by else None,
-        )
-        message.attach(petition_filename(campaign), petition_csv(campaign=campaign), "text/csv")
+        # The decision-maker's language is unknown: write in the organizer's (they address them).
+        language = getattr(delivery.delivered_by, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = _petition_email(delivery, campaign, note)
+            message.attach(petition_filename(campaign), petition_csv(campaign=campaign), "text/csv")
         message.send()
         delivery.emailed_at = timezone.now()
         delivery.save(update_fields=["emailed_at"])
         return True
+
+
+def _petition_email(delivery: PetitionDelivery, campaign: Campaign, note: str) -> EmailMessage:
+    organizer = delivery.delivered_by.public_name if delivery.delivered_by else gettext("The organizer")
+    count = delivery.signature_count
+    signatures = ngettext("%(count)d signature", "%(count)d signatures", count) % {"count": count}
+    body = (
+        gettext("Dear %(name)s,") % {"name": delivery.decision_maker.name}
+        + "\n\n"
+        + gettext(
+            "%(organizer)s delivers to you the petition “%(title)s”, with %(signatures)s. "
+            "The signers' names (as each chose to be shown) and comments are attached."
+        )
+        % {"organizer": organizer, "title": campaign.title, "signatures": signatures}
+        + "\n\n"
+        + (f"{note}\n\n" if note else "")
+        + gettext("The campaign: %(url)s") % {"url": f"{settings.SITE_URL}{campaign.get_absolute_url()}"}
+        + f"\n\n-- \n{settings.SITE_NAME}"
+    )
+    return EmailMessage(
+        subject=gettext("Petition: %(title)s (%(signatures)s)") % {"title": campaign.title, "signatures": signatures},
+        body=body,
+        to=[delivery.emailed_to],
+        reply_to=[delivery.delivered_by.email] if delivery.delivered_by else None,
+    )
 
 
 @transaction.atomic
@@ -168,9 +198,9 @@ def petition_response_record(*, delivery: PetitionDelivery, actor, response: str
     require_organizer(actor, delivery.campaign)
     response = (response or "").strip()
     if not response:
-        raise ValidationError({"response": "Write what they answered."})
+        raise ValidationError({"response": gettext("Write what they answered.")})
     if len(response) > 5000:
-        raise ValidationError({"response": "Keep it under 5,000 characters."})
+        raise ValidationError({"response": gettext("Keep it under 5,000 characters.")})
     delivery.response = response
     delivery.responded_at = timezone.now()
     delivery.save(update_fields=["response", "responded_at"])
@@ -191,8 +221,10 @@ def campaign_mark_won(*, campaign: Campaign, actor, response: str = "") -> Campa
     locked.won_at = timezone.now()
     locked.save(update_fields=["won_at", "updated_at"])
     context = {
-        "title": f"{locked.title}: we won!",
-        "body": "The decision-maker said yes." + (f" Their answer: {response[:1000]}" if response else ""),
+        "title": gettext("%(title)s: we won!") % {"title": locked.title},
+        "body": gettext("The decision-maker said yes. Their answer: %(answer)s") % {"answer": response[:1000]}
+        if response
+        else gettext("The decision-maker said yes."),
         "url": locked.get_absolute_url(),
         "campaign": locked.title,
         "campaign_id": locked.pk,

@@ -4,10 +4,11 @@ unpublishing by moderators and closing at the deadline."""
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns import policies
 from campaigns.models import Campaign, CampaignRevision
-from campaigns.services._common import lock, require_moderator, require_organizer
+from campaigns.services._common import language_of, lock, require_moderator, require_organizer
 from campaigns.services.trending import trending_welcome
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation.services import moderation_action_record
@@ -21,9 +22,9 @@ def campaign_submit_for_review(*, campaign: Campaign, actor) -> Campaign:
     require_organizer(actor, campaign)
     campaign = lock(campaign)
     if campaign.status == Campaign.Status.PENDING_REVIEW:
-        raise Conflict("This campaign is already waiting for review.", code="already_pending")
+        raise Conflict(gettext("This campaign is already waiting for review."), code="already_pending")
     if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.REJECTED):
-        raise Conflict("Only drafts can be submitted for review.", code="not_draft")
+        raise Conflict(gettext("Only drafts can be submitted for review."), code="not_draft")
     campaign.status = Campaign.Status.PENDING_REVIEW
     campaign.submitted_at = timezone.now()
     campaign.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -36,9 +37,9 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
     require_moderator(moderator)
     campaign = lock(campaign)
     if campaign.status == Campaign.Status.PUBLISHED:
-        raise Conflict("This campaign is already published.", code="already_published")
+        raise Conflict(gettext("This campaign is already published."), code="already_published")
     if campaign.status != Campaign.Status.PENDING_REVIEW:
-        raise ValidationError("Only campaigns waiting for review can be approved.", code="not_pending")
+        raise ValidationError(gettext("Only campaigns waiting for review can be approved."), code="not_pending")
     now = timezone.now()
     campaign.status = Campaign.Status.PUBLISHED
     first_publication = campaign.published_at is None
@@ -57,17 +58,20 @@ def campaign_approve(*, campaign: Campaign, moderator) -> Campaign:
         before={"status": Campaign.Status.PENDING_REVIEW},
         after={"status": campaign.status},
     )
-    notify(
-        recipient=campaign.organizer,
-        kind=Kind.CAMPAIGN_APPROVED,
-        context={
-            "title": f"Your campaign “{campaign.title}” is live",
-            "body": "Every share link is tracked, so your campaign's stats show which channels bring people.",
-            "url": campaign.get_absolute_url(),
-            "campaign_id": campaign.pk,
-        },
-        dedupe_key=f"campaign-approved:{campaign.pk}:{int(now.timestamp())}",
-    )
+    with language_of(campaign.organizer):
+        notify(
+            recipient=campaign.organizer,
+            kind=Kind.CAMPAIGN_APPROVED,
+            context={
+                "title": gettext("Your campaign “%(title)s” is live") % {"title": campaign.title},
+                "body": gettext(
+                    "Every share link is tracked, so your campaign's stats show which channels bring people."
+                ),
+                "url": campaign.get_absolute_url(),
+                "campaign_id": campaign.pk,
+            },
+            dedupe_key=f"campaign-approved:{campaign.pk}:{int(now.timestamp())}",
+        )
     return campaign
 
 
@@ -77,10 +81,10 @@ def campaign_reject(*, campaign: Campaign, moderator, reason: str) -> Campaign:
     require_moderator(moderator)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Tell the organizer why, so they can fix it."})
+        raise ValidationError({"reason": gettext("Tell the organizer why, so they can fix it.")})
     campaign = lock(campaign)
     if campaign.status != Campaign.Status.PENDING_REVIEW:
-        raise ValidationError("Only campaigns waiting for review can be rejected.", code="not_pending")
+        raise ValidationError(gettext("Only campaigns waiting for review can be rejected."), code="not_pending")
     campaign.status = Campaign.Status.REJECTED
     campaign.rejection_reason = reason
     campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
@@ -93,18 +97,22 @@ def campaign_reject(*, campaign: Campaign, moderator, reason: str) -> Campaign:
         before={"status": Campaign.Status.PENDING_REVIEW},
         after={"status": campaign.status},
     )
-    notify(
-        recipient=campaign.organizer,
-        kind=Kind.CAMPAIGN_REJECTED,
-        context={
-            "title": f"Your campaign “{campaign.title}” needs changes",
-            "body": f"A moderator's note: {reason}\n\nEdit the campaign and submit it again when it is ready.",
-            "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
-            "campaign_id": campaign.pk,
-            "reason": reason,
-        },
-        dedupe_key=f"campaign-rejected:{campaign.pk}:{int(timezone.now().timestamp())}",
-    )
+    with language_of(campaign.organizer):
+        notify(
+            recipient=campaign.organizer,
+            kind=Kind.CAMPAIGN_REJECTED,
+            context={
+                "title": gettext("Your campaign “%(title)s” needs changes") % {"title": campaign.title},
+                "body": gettext(
+                    "A moderator's note: %(reason)s\n\nEdit the campaign and submit it again when it is ready."
+                )
+                % {"reason": reason},
+                "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
+                "campaign_id": campaign.pk,
+                "reason": reason,
+            },
+            dedupe_key=f"campaign-rejected:{campaign.pk}:{int(timezone.now().timestamp())}",
+        )
     return campaign
 
 
@@ -128,12 +136,12 @@ def campaign_revisions_mark_reviewed(*, campaign: Campaign, moderator) -> int:
 def campaign_close(*, campaign: Campaign, actor, reason: str = "") -> Campaign:
     """published -> closed by its organizer or a moderator (or the deadline task, actor=None)."""
     if actor is not None and not policies.user_can_manage(actor, campaign):
-        raise PermissionDenied("Only the organizer or a moderator can close this campaign.")
+        raise PermissionDenied(gettext("Only the organizer or a moderator can close this campaign."))
     campaign = lock(campaign)
     if campaign.status == Campaign.Status.CLOSED:
-        raise Conflict("This campaign is already closed.", code="already_closed")
+        raise Conflict(gettext("This campaign is already closed."), code="already_closed")
     if campaign.status != Campaign.Status.PUBLISHED:
-        raise Conflict("Only published campaigns can be closed.", code="not_published")
+        raise Conflict(gettext("Only published campaigns can be closed."), code="not_published")
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at", "updated_at"])
@@ -149,26 +157,27 @@ def campaign_unpublish(*, campaign: Campaign, moderator, reason: str) -> Campaig
     require_moderator(moderator)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the campaign is taken down."})
+        raise ValidationError({"reason": gettext("Say why the campaign is taken down.")})
     campaign = lock(campaign)
     if not campaign.is_public:
-        raise ValidationError("Only public campaigns can be unpublished.", code="not_public")
+        raise ValidationError(gettext("Only public campaigns can be unpublished."), code="not_public")
     campaign.status = Campaign.Status.DRAFT
     campaign.rejection_reason = reason
     campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
     moderation_action_record(moderator=moderator, action="campaign_unpublish", target=campaign, reason=reason)
-    notify(
-        recipient=campaign.organizer,
-        kind=Kind.CAMPAIGN_REJECTED,
-        context={
-            "title": f"Your campaign “{campaign.title}” was unpublished",
-            "body": f"A moderator's note: {reason}",
-            "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
-            "campaign_id": campaign.pk,
-            "reason": reason,
-        },
-        dedupe_key=f"campaign-unpublished:{campaign.pk}:{int(timezone.now().timestamp())}",
-    )
+    with language_of(campaign.organizer):
+        notify(
+            recipient=campaign.organizer,
+            kind=Kind.CAMPAIGN_REJECTED,
+            context={
+                "title": gettext("Your campaign “%(title)s” was unpublished") % {"title": campaign.title},
+                "body": gettext("A moderator's note: %(reason)s") % {"reason": reason},
+                "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
+                "campaign_id": campaign.pk,
+                "reason": reason,
+            },
+            dedupe_key=f"campaign-unpublished:{campaign.pk}:{int(timezone.now().timestamp())}",
+        )
     return campaign
 
 

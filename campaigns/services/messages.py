@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from campaigns.hooks import MessageSegment, campaign_message_segments
 from campaigns.models import Campaign, CampaignMessage, CampaignMessageClick, Follow, Signature
@@ -51,9 +52,9 @@ def campaign_message_segments_for(*, campaign: Campaign) -> list[MessageSegment]
     """The segments an organizer may write to: all who opted in, followers, signers, then what
     other apps provide (donors, each event's RSVPs)."""
     segments = [
-        MessageSegment(ALL, "Everyone who asked for this campaign's news", lambda: ((), ())),
-        MessageSegment("followers", "Followers", _followers(campaign)),
-        MessageSegment("signers", "Signers who asked to be kept updated", _signers(campaign)),
+        MessageSegment(ALL, gettext("Everyone who asked for this campaign's news"), lambda: ((), ())),
+        MessageSegment("followers", gettext("Followers"), _followers(campaign)),
+        MessageSegment("signers", gettext("Signers who asked to be kept updated"), _signers(campaign)),
     ]
     for _key, provided in campaign_message_segments.call_each(campaign=campaign):
         segments.extend(provided)
@@ -64,7 +65,7 @@ def _segment(campaign: Campaign, key: str) -> MessageSegment:
     for segment in campaign_message_segments_for(campaign=campaign):
         if segment.key == key:
             return segment
-    raise ValidationError({"segment": "Choose who the message is for."})
+    raise ValidationError({"segment": gettext("Choose who the message is for.")})
 
 
 def campaign_message_recipients(*, campaign: Campaign, segment_key: str, author):
@@ -109,7 +110,7 @@ def campaign_message_create(*, campaign: Campaign, author, segment: str, subject
     """A draft message, previewed before it is sent."""
     require_organizer(author, campaign)
     if not campaign.is_public:
-        raise ValidationError("Write to supporters once the campaign is published.", code="not_public")
+        raise ValidationError(gettext("Write to supporters once the campaign is published."), code="not_public")
     subject, body = _clean(subject, body)
     chosen = _segment(campaign, segment)
     return CampaignMessage.objects.create(
@@ -143,7 +144,9 @@ def _context(message: CampaignMessage) -> dict:
 
 def _rate_limit(actor) -> None:
     ratelimits.enforce_user(
-        "campaign_message_user", actor, message="You have sent many messages in a short time; please wait a while."
+        "campaign_message_user",
+        actor,
+        message=gettext("You have sent many messages in a short time; please wait a while."),
     )
 
 
@@ -152,11 +155,11 @@ def campaign_message_send_test(*, message: CampaignMessage, actor, now=None) -> 
     """The draft to the organizer's own address, as the supporters will see it."""
     require_organizer(actor, message.campaign)
     if message.is_sent:
-        raise Conflict("This message was already sent.")
+        raise Conflict(gettext("This message was already sent."))
     _rate_limit(actor)
     now = now or timezone.now()
     context = _context(message)
-    context["title"] = f"[Test] {context['title']}"
+    context["title"] = gettext("[Test] %(title)s") % {"title": context["title"]}
     notify(
         recipient=actor,
         kind=Kind.CAMPAIGN_UPDATE,
@@ -180,11 +183,16 @@ def campaign_message_send(*, message: CampaignMessage, actor, now=None) -> Campa
     lock(campaign)
     message = CampaignMessage.objects.select_for_update().select_related("campaign").get(pk=message.pk)
     if message.is_sent:
-        raise Conflict("This message was already sent.")
+        raise Conflict(gettext("This message was already sent."))
     cap = settings.CAMPAIGN_MESSAGES_PER_DAY
     if messages_sent_today(campaign=campaign, now=now) >= cap:
         raise RateLimited(
-            f"A campaign sends at most {cap} message{'s' if cap != 1 else ''} a day; try again tomorrow.",
+            ngettext(
+                "A campaign sends at most %(cap)d message a day; try again tomorrow.",
+                "A campaign sends at most %(cap)d messages a day; try again tomorrow.",
+                cap,
+            )
+            % {"cap": cap},
             limit="campaign_messages_per_day",
             retry_after=3600,
         )
@@ -209,7 +217,7 @@ def campaign_message_delete(*, message: CampaignMessage, actor) -> None:
     """Discard a draft; a sent message stays (its counts are the record)."""
     require_organizer(actor, message.campaign)
     if message.is_sent:
-        raise Conflict("A sent message cannot be discarded.")
+        raise Conflict(gettext("A sent message cannot be discarded."))
     message.delete()
 
 

@@ -5,9 +5,11 @@ site moderator decides (registered in CampaignsConfig.ready())."""
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.models import Campaign, Comment
 from campaigns.page_scopes import TAG_CLOUD_SCOPE, campaign_changed
+from campaigns.services._common import language_of
 from causeweb.core import page_cache
 from causeweb.core.exceptions import ValidationError
 from causeweb.moderation.services import flag_create
@@ -39,14 +41,17 @@ def campaign_hide_by_site_moderator(campaign: Campaign, *, moderator, reason: st
     if not campaign.is_public:
         return
     campaign.status = Campaign.Status.DRAFT
-    campaign.rejection_reason = reason or "Reported by visitors and taken down by a moderator."
+    with language_of(campaign.organizer):
+        campaign.rejection_reason = reason or gettext("Reported by visitors and taken down by a moderator.")
+        title = gettext("Your campaign “%(title)s” was taken down") % {"title": campaign.title}
+        body = gettext("A moderator's note: %(reason)s") % {"reason": campaign.rejection_reason}
     campaign.save(update_fields=["status", "rejection_reason", "updated_at"])
     notify(
         recipient=campaign.organizer,
         kind=Kind.CAMPAIGN_REJECTED,
         context={
-            "title": f"Your campaign “{campaign.title}” was taken down",
-            "body": f"A moderator's note: {campaign.rejection_reason}",
+            "title": title,
+            "body": body,
             "url": reverse("campaigns:edit", kwargs={"slug": campaign.slug}),
             "campaign_id": campaign.pk,
         },
@@ -83,5 +88,5 @@ def campaign_author(campaign: Campaign):
 def campaign_flag(*, campaign: Campaign, reporter, reason: str, note: str = ""):
     """Anyone signed in may report a public campaign to the moderators."""
     if not campaign.is_public:
-        raise ValidationError("Only public campaigns can be reported.", code="not_public")
+        raise ValidationError(gettext("Only public campaigns can be reported."), code="not_public")
     return flag_create(reporter=reporter, target=campaign, reason=reason, note=note)

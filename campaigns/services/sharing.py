@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.models import Campaign, ShareClick, ShareLink
 from campaigns.policies import share_target_is_shareable
@@ -28,7 +29,7 @@ def share_link_get_or_create(*, campaign: Campaign, user=None, referral_link_id:
     signed-in sharer's new link records it as its `parent`, so the next generation's actions can
     be credited up the chain. Set once, when the link is made; the shared anonymous link has none."""
     if not campaign.is_public:
-        raise ValidationError("Only published campaigns can be shared.", code="not_public")
+        raise ValidationError(gettext("Only published campaigns can be shared."), code="not_public")
     sharer = user if getattr(user, "is_authenticated", False) else None
     existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
     if existing is not None:
@@ -51,14 +52,14 @@ def share_link_get_or_create(*, campaign: Campaign, user=None, referral_link_id:
             existing = ShareLink.objects.filter(campaign=campaign, created_by=sharer).first()
             if existing is not None:  # created concurrently by another request
                 return existing
-    raise Conflict("Could not create a share link; try again.", code="share_code_exhausted")
+    raise Conflict(gettext("Could not create a share link; try again."), code="share_code_exhausted")
 
 
 def share_link_get_or_create_for_target(*, target: models.Model, user=None) -> ShareLink:
     """The sharer's tracked link to another app's page (one per signed-in person and target, one
     for everyone else), so events and groups count shares the way campaigns do."""
     if target.pk is None or not share_target_is_shareable(target):
-        raise ValidationError("This page cannot be shared.", code="not_shareable")
+        raise ValidationError(gettext("This page cannot be shared."), code="not_shareable")
     sharer = user if getattr(user, "is_authenticated", False) else None
     target_type = ContentType.objects.get_for_model(target)
     lookup = {"target_type": target_type, "target_id": target.pk, "created_by": sharer}
@@ -73,7 +74,7 @@ def share_link_get_or_create_for_target(*, target: models.Model, user=None) -> S
             existing = ShareLink.objects.filter(**lookup).first()
             if existing is not None:  # created concurrently by another request
                 return existing
-    raise Conflict("Could not create a share link; try again.", code="share_code_exhausted")
+    raise Conflict(gettext("Could not create a share link; try again."), code="share_code_exhausted")
 
 
 _PREVIEW_BOT_MARKERS = (

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.models import Campaign, ShareLink, Signature, WebhookEndpoint
 from campaigns.services import webhooks  # a module: webhooks -> tasks -> signatures is a cycle
@@ -63,7 +64,7 @@ def signature_create(
     (their address is verified); a guest's counts when they follow the emailed link.
     The unique constraint on (campaign, lower(email)) makes concurrent duplicates impossible; the
     counter is an F() update in the same transaction, so it never double counts."""
-    require_published(campaign, "sign it")
+    require_published(campaign, gettext("This campaign is not open, so you cannot sign it."))
     signed_in = bool(getattr(user, "is_authenticated", False))
     if signed_in:
         email = user.email
@@ -110,7 +111,9 @@ def signature_create(
                 "This email address has already signed; check your inbox for the link to confirm it.",
                 code="already_signed_unconfirmed",
             )
-        raise Conflict("This email address has already signed this petition. Thank you!", code="already_signed")
+        raise Conflict(
+            gettext("This email address has already signed this petition. Thank you!"), code="already_signed"
+        )
     if signed_in:
         _count_signature(signature)
     else:
@@ -127,9 +130,11 @@ def signature_create(
             email=email,
             kind=Kind.SIGNATURE_CONFIRM,
             context={
-                "title": f"Confirm your signature on “{campaign.title}”",
-                "body": "Follow the link to confirm your signature; it counts once you do. "
-                "If you did not sign, ignore this email.",
+                "title": gettext("Confirm your signature on “%(title)s”") % {"title": campaign.title},
+                "body": gettext(
+                    "Follow the link to confirm your signature; it counts once you do. "
+                    "If you did not sign, ignore this email."
+                ),
                 "url": url,
                 "campaign_id": campaign.pk,
             },
@@ -144,12 +149,14 @@ def signature_from_token(*, token: str) -> Signature:
             token, max_age=SIGNATURE_CONFIRM_MAX_AGE.total_seconds()
         )
     except signing.SignatureExpired:
-        raise ValidationError("This confirmation link has expired; sign again to get a new one.", code="expired")
+        raise ValidationError(
+            gettext("This confirmation link has expired; sign again to get a new one."), code="expired"
+        )
     except signing.BadSignature:
-        raise ValidationError("This confirmation link is not valid.", code="invalid")
+        raise ValidationError(gettext("This confirmation link is not valid."), code="invalid")
     signature = Signature.objects.select_related("campaign").filter(pk=int(pk)).first()
     if signature is None:
-        raise ValidationError("This signature no longer exists.", code="gone")
+        raise ValidationError(gettext("This signature no longer exists."), code="gone")
     return signature
 
 
@@ -161,7 +168,7 @@ def signature_confirm(*, token: str) -> Signature:
     if signature.is_confirmed:
         return signature
     if signature.campaign.status != Campaign.Status.PUBLISHED:
-        raise ValidationError("This campaign is closed; it no longer takes signatures.", code="not_open")
+        raise ValidationError(gettext("This campaign is closed; it no longer takes signatures."), code="not_open")
     _count_signature(signature)
     return signature
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from campaigns.hooks import campaign_update_audiences
 from campaigns.models import Campaign, CampaignUpdate, Signature
@@ -20,13 +21,13 @@ def campaign_update_create(*, campaign: Campaign, author, title: str, body: str)
     """The organizer posts news; every follower is notified in batched inserts."""
     require_organizer(author, campaign)
     if not campaign.is_public:
-        raise Conflict("Post updates once the campaign is published.", code="not_public")
+        raise Conflict(gettext("Post updates once the campaign is published."), code="not_public")
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
-        errors["title"] = "Give the update a title."
+        errors["title"] = gettext("Give the update a title.")
     elif len(title) > 120:
-        errors["title"] = "Keep the title under 120 characters."
+        errors["title"] = gettext("Keep the title under 120 characters.")
     if not body:
         errors["body"] = "Write the update."
     if errors:

@@ -29,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns import policies, tasks
 from campaigns.models import Campaign, WebhookDelivery, WebhookEndpoint
@@ -51,26 +52,26 @@ def _refuse_url(url: str) -> None:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except Exception:
-        raise ValidationError({"url": "Enter a full URL, like https://example.org/hooks/causeweb."})
+        raise ValidationError({"url": gettext("Enter a full URL, like https://example.org/hooks/causeweb.")})
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "https" and not settings.WEBHOOKS_ALLOW_HTTP:
-        raise ValidationError({"url": "Use an https:// URL."})
+        raise ValidationError({"url": gettext("Use an https:// URL.")})
     if parts.username or parts.password:
-        raise ValidationError({"url": "Put no credentials in the URL; verify our signature instead."})
+        raise ValidationError({"url": gettext("Put no credentials in the URL; verify our signature instead.")})
     if settings.WEBHOOKS_ALLOW_PRIVATE:
         return
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
     except (OSError, UnicodeError):
-        raise ValidationError({"url": "That host name does not resolve."})
+        raise ValidationError({"url": gettext("That host name does not resolve.")})
     for address in addresses:
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise ValidationError({"url": "That URL points to a private or local address."})
+            raise ValidationError({"url": gettext("That URL points to a private or local address.")})
 
 
 def _require_organizer(campaign: Campaign, actor) -> None:
     if not policies.is_organizer(actor, campaign):
-        raise PermissionDenied("Only the campaign's organizer manages its webhooks.")
+        raise PermissionDenied(gettext("Only the campaign's organizer manages its webhooks."))
 
 
 @transaction.atomic
@@ -80,14 +81,17 @@ def webhook_endpoint_create(*, campaign: Campaign, actor, url: str, event_types)
     url = (url or "").strip()
     event_types = sorted(set(event_types or []))
     if not event_types or not set(event_types) <= set(WebhookEndpoint.EventType.values):
-        raise ValidationError({"event_types": "Choose at least one of the events."})
+        raise ValidationError({"event_types": gettext("Choose at least one of the events.")})
     _refuse_url(url)
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # one count at a time
     active = WebhookEndpoint.objects.filter(campaign=campaign, is_active=True)
     if active.count() >= MAX_ENDPOINTS_PER_CAMPAIGN:
-        raise Conflict(f"A campaign has at most {MAX_ENDPOINTS_PER_CAMPAIGN} webhooks.", code="too_many_webhooks")
+        raise Conflict(
+            gettext("A campaign has at most %(max)d webhooks.") % {"max": MAX_ENDPOINTS_PER_CAMPAIGN},
+            code="too_many_webhooks",
+        )
     if active.filter(url=url).exists():
-        raise Conflict("This URL is already registered for this campaign.", code="duplicate_webhook")
+        raise Conflict(gettext("This URL is already registered for this campaign."), code="duplicate_webhook")
     return WebhookEndpoint.objects.create(
         campaign=campaign,
         url=url,

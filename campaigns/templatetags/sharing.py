@@ -6,6 +6,8 @@ records which channel a visitor came through; on a plain URL the parameter is ha
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -60,12 +62,21 @@ def share_targets(share_url: str, share_title: str = "", share_text: str = "") -
         },
         {
             "channel": "email",
-            "label": "Email",
+            "label": gettext("Email"),
             "href": "mailto:?"
             + urlencode({"subject": title, "body": f"{text}\n\n{url_for('email')}"}, quote_via=_quote),
             "same_tab": True,
         },
     ]
+
+
+@register.simple_tag
+def embed_code(src: str, title: str) -> str:
+    """The <iframe> snippet an organizer pastes on their site (shown as text in a textarea; code,
+    not words, so it is built here rather than written in the template)."""
+    return format_html(
+        '<iframe src="{}" width="340" height="230" style="border:0" title="{}" loading="lazy"></iframe>', src, title
+    )
 
 
 def _quote(value, safe="", encoding=None, errors=None):

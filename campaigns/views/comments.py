@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import policies, selectors
@@ -50,7 +51,7 @@ def comment_create(request, slug: str):
         if parent is not None:
             return redirect(f"{campaign.get_absolute_url()}#comment-{parent.pk}")
     elif parent is not None:
-        messages.error(request, "Write something first.")
+        messages.error(request, gettext("Write something first."))
         return redirect(f"{campaign.get_absolute_url()}#comment-{parent.pk}")
     return render(request, "campaigns/detail.html", detail_context(request, campaign, comment_form=form), status=400)
 
@@ -61,7 +62,7 @@ def comment_edit(request, slug: str, comment_id: int):
     campaign = public_or_404(slug)
     comment = comment_or_404(campaign, comment_id)
     if not policies.is_comment_author(request.user, comment):
-        raise PermissionDenied("Only the author can edit this comment.")
+        raise PermissionDenied(gettext("Only the author can edit this comment."))
     form = CommentForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
         with form_errors(form) as call:
@@ -76,7 +77,7 @@ def comment_edit(request, slug: str, comment_id: int):
 def comment_delete(request, slug: str, comment_id: int):
     campaign = public_or_404(slug)
     comment = comment_or_404(campaign, comment_id)
-    with flash_errors(request, success="Comment deleted."):
+    with flash_errors(request, success=gettext("Comment deleted.")):
         comments.comment_delete(comment=comment, actor=request.user)
     return redirect(f"{campaign.get_absolute_url()}#comments")
 
@@ -86,7 +87,7 @@ def comment_delete(request, slug: str, comment_id: int):
 def comment_hide(request, slug: str, comment_id: int):
     campaign = public_or_404(slug)
     comment = comment_or_404(campaign, comment_id)
-    with flash_errors(request, success="Comment hidden."):
+    with flash_errors(request, success=gettext("Comment hidden.")):
         comments.comment_hide(comment=comment, actor=request.user, reason=request.POST.get("reason", "")[:500])
     return redirect(f"{campaign.get_absolute_url()}#comments")
 

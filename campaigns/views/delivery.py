@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import outreach_selectors as selectors
@@ -31,7 +32,7 @@ def delivery_page(request, slug):
         with form_errors(form) as call:
             delivery_services.decision_maker_add(campaign=campaign, actor=request.user, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Decision-maker added.")
+            messages.success(request, gettext("Decision-maker added."))
             return redirect("campaigns:delivery", slug=campaign.slug)
     return render(
         request,
@@ -54,9 +55,11 @@ def petition_deliver(request, slug, decision_maker_id):
     if decision_maker is None:
         raise Http404("No such decision-maker.")
     success = (
-        f"The petition is on its way to {decision_maker.name} ({decision_maker.email})."
+        gettext("The petition is on its way to %(name)s (%(email)s).")
+        % {"name": decision_maker.name, "email": decision_maker.email}
         if decision_maker.email
-        else f"Delivery to {decision_maker.name} recorded; download the file to hand it over."
+        else gettext("Delivery to %(name)s recorded; download the file to hand it over.")
+        % {"name": decision_maker.name}
     )
     with flash_errors(request, success=success):
         delivery_services.petition_deliver(
@@ -72,7 +75,7 @@ def decision_maker_remove(request, slug, decision_maker_id):
     decision_maker = selectors.campaign_decision_maker_get(campaign=campaign, decision_maker_id=decision_maker_id)
     if decision_maker is None:
         raise Http404("No such decision-maker.")
-    with flash_errors(request, success="Removed."):
+    with flash_errors(request, success=gettext("Removed.")):
         delivery_services.decision_maker_remove(decision_maker=decision_maker, actor=request.user)
     return redirect("campaigns:delivery", slug=campaign.slug)
 
@@ -86,10 +89,10 @@ def petition_response(request, slug, delivery_id):
         raise Http404("No such delivery.")
     form = PetitionResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write what they answered.")
+        messages.error(request, gettext("Write what they answered."))
         return redirect("campaigns:delivery", slug=campaign.slug)
     won = form.cleaned_data["won"]
-    with flash_errors(request, success="We won! Supporters are being told." if won else "Answer recorded."):
+    with flash_errors(request, success=gettext("We won! Supporters are being told.") if won else "Answer recorded."):
         delivery_services.petition_response_record(
             delivery=delivery, actor=request.user, response=form.cleaned_data["response"], won=won
         )

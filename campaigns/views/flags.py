@@ -5,6 +5,7 @@ campaigns.services.moderation, which hands the report to the generic flag servic
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from campaigns.forms import FlagForm
@@ -27,7 +28,7 @@ def _flag_form(request, *, campaign, comment, report, back_to: str):
                 messages.info(request, exc.message)
                 return redirect(back_to)
         if call.ok:
-            messages.success(request, "Thank you — moderators will look at it.")
+            messages.success(request, gettext("Thank you — moderators will look at it."))
             return redirect(back_to)
     return render(request, "campaigns/comment_flag.html", {"campaign": campaign, "comment": comment, "form": form})
 

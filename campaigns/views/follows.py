@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from campaigns.services import follows
@@ -13,7 +14,7 @@ from causeweb.core.boundary import flash_errors
 @require_POST
 def follow(request, slug: str):
     campaign = public_or_404(slug)
-    with flash_errors(request, success="You follow this campaign: we will tell you when there is news."):
+    with flash_errors(request, success=gettext("You follow this campaign: we will tell you when there is news.")):
         follows.campaign_follow(campaign=campaign, user=request.user)
     return redirect(campaign.get_absolute_url())
 
@@ -22,6 +23,6 @@ def follow(request, slug: str):
 @require_POST
 def unfollow(request, slug: str):
     campaign = public_or_404(slug)
-    with flash_errors(request, success="You no longer follow this campaign."):
+    with flash_errors(request, success=gettext("You no longer follow this campaign.")):
         follows.campaign_unfollow(campaign=campaign, user=request.user)
     return redirect(campaign.get_absolute_url())

@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns import outreach_selectors as selectors
@@ -55,17 +56,21 @@ def message_preview(request, slug, message_id):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "test":
-            with flash_errors(request, success=f"A test is on its way to {request.user.email}."):
+            with flash_errors(
+                request, success=gettext("A test is on its way to %(email)s.") % {"email": request.user.email}
+            ):
                 message_services.campaign_message_send_test(message=message, actor=request.user)
         elif action == "send":
             with flash_errors(request) as call:
                 sent = message_services.campaign_message_send(message=message, actor=request.user)
             if call.ok:
                 flash.success(
-                    request, f"Sent to {sent.recipient_count} supporter{'s' if sent.recipient_count != 1 else ''}."
+                    request,
+                    ngettext("Sent to %(count)d supporter.", "Sent to %(count)d supporters.", sent.recipient_count)
+                    % {"count": sent.recipient_count},
                 )
         elif action == "discard":
-            with flash_errors(request, success="Draft discarded.") as call:
+            with flash_errors(request, success=gettext("Draft discarded.")) as call:
                 message_services.campaign_message_delete(message=message, actor=request.user)
             if call.ok:
                 return redirect("campaigns:messages", slug=campaign.slug)

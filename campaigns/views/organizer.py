@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from campaigns import policies, selectors
@@ -52,7 +53,7 @@ def campaign_create(request):
             lambda: authoring.campaign_create(organizer=request.user, **form.service_kwargs()),
         )
         if campaign is not None:
-            messages.success(request, "Draft saved. Preview it, then submit it for review when it is ready.")
+            messages.success(request, gettext("Draft saved. Preview it, then submit it for review when it is ready."))
             return redirect("campaigns:preview", slug=campaign.slug)
     return render(request, "campaigns/form.html", {"form": form, "campaign": None, "form_sections": sections})
 
@@ -75,11 +76,12 @@ def campaign_edit(request, slug: str):
         if saved is not None and was_public and saved.status == saved.Status.PENDING_REVIEW:
             # CAMPAIGN_EDIT_REVIEW = "resubmit": the story or goal changed, so it waits for a moderator.
             messages.info(
-                request, "Changes saved. A moderator reviews the new story or goal before the campaign is back online."
+                request,
+                gettext("Changes saved. A moderator reviews the new story or goal before the campaign is back online."),
             )
             return redirect("campaigns:preview", slug=saved.slug)
         if saved is not None:
-            messages.success(request, "Changes saved.")
+            messages.success(request, gettext("Changes saved."))
             target = "campaigns:detail" if saved.is_public else "campaigns:preview"
             return redirect(target, slug=saved.slug)
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign, "form_sections": sections})
@@ -89,7 +91,7 @@ def campaign_edit(request, slug: str):
 @require_POST
 def campaign_submit(request, slug: str):
     campaign = managed_or_404(request, slug)
-    with flash_errors(request, success="Submitted. A moderator will review it soon; we will email you."):
+    with flash_errors(request, success=gettext("Submitted. A moderator will review it soon; we will email you.")):
         lifecycle.campaign_submit_for_review(campaign=campaign, actor=request.user)
     return redirect("campaigns:preview", slug=slug)
 
@@ -98,7 +100,7 @@ def campaign_submit(request, slug: str):
 @require_POST
 def campaign_close(request, slug: str):
     campaign = managed_or_404(request, slug)
-    with flash_errors(request, success="The campaign is closed. Thank you for all you did."):
+    with flash_errors(request, success=gettext("The campaign is closed. Thank you for all you did.")):
         lifecycle.campaign_close(campaign=campaign, actor=request.user)
     return redirect("campaigns:detail", slug=slug)
 
@@ -133,10 +135,10 @@ def update_create(request, slug: str):
                 campaign=campaign, author=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
             )
         if call.ok:
-            messages.success(request, "Update posted; followers are being notified.")
+            messages.success(request, gettext("Update posted; followers are being notified."))
             return redirect(f"{campaign.get_absolute_url()}#update-{update.pk}")
     if not campaign.is_public:
-        messages.error(request, "Post updates once the campaign is published.")
+        messages.error(request, gettext("Post updates once the campaign is published."))
         return redirect("campaigns:preview", slug=slug)
     return render(request, "campaigns/detail.html", detail_context(request, campaign, update_form=form), status=400)
 

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -60,4 +61,6 @@ def campaign_qr(request, slug: str):
     share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
     url = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=qr"
     download = f"{campaign.slug}-qr.svg" if request.GET.get("download") else None
-    return qr_svg_response(url, title=f"QR code for {campaign.title}", download_name=download)
+    return qr_svg_response(
+        url, title=gettext("QR code for %(title)s") % {"title": campaign.title}, download_name=download
+    )

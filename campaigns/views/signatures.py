@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from campaigns import selectors
@@ -57,12 +58,13 @@ def sign(request, slug: str):
                 request.session[GUEST_SIGNATURES_SESSION_KEY] = signed
             if signature.is_confirmed:
                 messages.success(
-                    request, "Thank you — your name is on the petition. Now pass it on!", extra_tags=AT_SHARE
+                    request, gettext("Thank you — your name is on the petition. Now pass it on!"), extra_tags=AT_SHARE
                 )
             else:
                 messages.success(
                     request,
-                    f"Almost done: we sent a link to {signature.email}. Your signature counts once you confirm.",
+                    gettext("Almost done: we sent a link to %(email)s. Your signature counts once you confirm.")
+                    % {"email": signature.email},
                     extra_tags=AT_SHARE,
                 )
             return redirect(f"{campaign.get_absolute_url()}#share")
@@ -86,6 +88,6 @@ def signature_confirm(request, token: str):
                 {"error": exc.messages[0], "signature": signature},
                 status=400,
             )
-        messages.success(request, "Confirmed — your signature now counts. Thank you!", extra_tags=AT_SHARE)
+        messages.success(request, gettext("Confirmed — your signature now counts. Thank you!"), extra_tags=AT_SHARE)
         return redirect(f"{signature.campaign.get_absolute_url()}#share")
     return render(request, "campaigns/signature_confirm.html", {"signature": signature, "token": token})

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import policies, selectors
@@ -39,7 +40,7 @@ def webhook_settings(request, slug: str):
                 event_types=form.cleaned_data["event_types"],
             )
         if call.ok:
-            messages.success(request, "Webhook added. Verify our signature with its secret (below).")
+            messages.success(request, gettext("Webhook added. Verify our signature with its secret (below)."))
             return redirect("campaigns:webhooks", slug=campaign.slug)
     context = {
         "campaign": campaign,
@@ -55,6 +56,6 @@ def webhook_settings(request, slug: str):
 def webhook_disable(request, slug: str, endpoint_id: int):
     campaign = _own_campaign(request, slug)
     endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id, campaign=campaign)
-    with flash_errors(request, success="Webhook disabled; nothing more is sent to it."):
+    with flash_errors(request, success=gettext("Webhook disabled; nothing more is sent to it.")):
         webhooks.webhook_endpoint_disable(endpoint=endpoint, actor=request.user)
     return redirect("campaigns:webhooks", slug=campaign.slug)
