@@ -188,7 +188,9 @@ def comment_reaction_add(*, user, comment: Comment, kind: str) -> CommentReactio
     if kind not in CommentReaction.Kind.values:
         raise ValidationError({"kind": REACTION_CHOICE_MESSAGE})
     comment = _reactable(comment, user)
-    ratelimits.enforce_user("comment_reaction_user", user, message=gettext("You are reacting very fast; please wait a minute."))
+    ratelimits.enforce_user(
+        "comment_reaction_user", user, message=gettext("You are reacting very fast; please wait a minute.")
+    )
     try:
         with transaction.atomic():
             reaction, _ = CommentReaction.objects.get_or_create(comment=comment, user=user, kind=kind)
