@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
 from causeweb.moderation import policies, selectors, services
@@ -38,11 +40,11 @@ class FlagAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(flags_on_target_count=Subquery(same_target))
 
-    @admin.display(description="Flags on this content", ordering="flags_on_target_count")
+    @admin.display(description=_("Flags on this content"), ordering="flags_on_target_count")
     def flags_on_target(self, flag):
         return flag.flags_on_target_count
 
-    @admin.display(description="Content")
+    @admin.display(description=_("Content"))
     def target_link(self, flag):
         target = flag.target
         if target is None:
@@ -58,7 +60,7 @@ class FlagAdmin(admin.ModelAdmin):
         return [queue, *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "title": "Flags (the grouped queue is at Moderation queue)"}
+        extra_context = {**(extra_context or {}), "title": gettext("Flags (the grouped queue is at Moderation queue)")}
         return super().changelist_view(request, extra_context)
 
     def queue_view(self, request):
@@ -78,7 +80,7 @@ class FlagAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/moderation/queue.html", context)
 
     def _resolve_item(self, request) -> None:
-        app_label, _, model = request.POST.get("content_type", "").partition(".")
+        app_label, _dot, model = request.POST.get("content_type", "").partition(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
         object_id = request.POST.get("object_id", "")
         flag = (
@@ -87,13 +89,15 @@ class FlagAdmin(admin.ModelAdmin):
             and selectors.open_flag_for(content_type_id=content_type.pk, object_id=int(object_id))
         )
         if not flag:
-            self.message_user(request, "That item has no open flags any more.", messages.WARNING)
+            self.message_user(request, gettext("That item has no open flags any more."), messages.WARNING)
             return
         resolution, reason = request.POST.get("resolution"), request.POST.get("reason", "")
         with flash_errors(request, prefix=str(flag)):
             if resolution == "dismiss":
                 services.flag_dismiss(flag=flag, moderator=request.user, reason=reason)
-                self.message_user(request, f"Dismissed the flags on {flag}.", messages.SUCCESS)
+                self.message_user(
+                    request, gettext("Dismissed the flags on %(item)s.") % {"item": flag}, messages.SUCCESS
+                )
             elif resolution in ("hide", "hide_and_suspend"):
                 suspend = resolution == "hide_and_suspend"
                 services.flag_uphold(
@@ -103,20 +107,38 @@ class FlagAdmin(admin.ModelAdmin):
                     suspend_author=suspend,
                     suspend_until=suspension_end(request.POST.get("suspend_days", "30")) if suspend else None,
                 )
-                done = "Hid it and suspended its author" if suspend else "Hid it"
-                self.message_user(request, f"{done} ({flag}).", messages.SUCCESS)
+                done = (
+                    gettext("Hid it and suspended its author (%(item)s).") if suspend else gettext("Hid it (%(item)s).")
+                )
+                self.message_user(request, done % {"item": flag}, messages.SUCCESS)
 
-    def _resolve(self, request, queryset, service, verb):
+    def _resolve(self, request, queryset, service, done_message):
+        """`done_message(count)`: what to say after acting on `count` items."""
         done = 0
         for flag in queryset:
             with flash_errors(request, prefix=str(flag)):
                 done += service(flag=flag, moderator=request.user) and 1
-        self.message_user(request, f"{verb} {done} flagged item(s).", messages.SUCCESS)
+        self.message_user(request, done_message(done), messages.SUCCESS)
 
-    @admin.action(description="Uphold: hide the content and close its flags")
+    @admin.action(description=_("Uphold: hide the content and close its flags"))
     def uphold_and_hide(self, request, queryset):
-        self._resolve(request, queryset.filter(status=Flag.Status.OPEN), services.flag_uphold, "Hid")
+        self._resolve(
+            request,
+            queryset.filter(status=Flag.Status.OPEN),
+            services.flag_uphold,
+            lambda n: ngettext("Hid %(count)s flagged item(s).", "Hid %(count)s flagged item(s).", n) % {"count": n},
+        )
 
-    @admin.action(description="Dismiss: keep the content and close its flags")
+    @admin.action(description=_("Dismiss: keep the content and close its flags"))
     def dismiss(self, request, queryset):
-        self._resolve(request, queryset.filter(status=Flag.Status.OPEN), services.flag_dismiss, "Dismissed flags on")
+        self._resolve(
+            request,
+            queryset.filter(status=Flag.Status.OPEN),
+            services.flag_dismiss,
+            lambda n: (
+                ngettext(
+                    "Dismissed flags on %(count)s flagged item(s).", "Dismissed flags on %(count)s flagged item(s).", n
+                )
+                % {"count": n}
+            ),
+        )

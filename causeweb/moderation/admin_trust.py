@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
 from causeweb.core.csv_export import csv_stream_response
@@ -25,7 +27,7 @@ from causeweb.moderation.models import Appeal, ModerationAction, Suspension
 def suspension_end(days: str) -> datetime | None:
     """A duration choice ("7", "30", ..., "" for permanent) as the suspension's end."""
     if days not in dict(DURATION_CHOICES):
-        raise ValidationError({"suspend_days": "Choose how long the suspension lasts."})
+        raise ValidationError({"suspend_days": gettext("Choose how long the suspension lasts.")})
     return timezone.now() + timedelta(days=int(days)) if days else None
 
 
@@ -106,20 +108,24 @@ class SuspensionAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     actions = ["lift"]
 
-    @admin.display(boolean=True, description="Running")
+    @admin.display(boolean=True, description=_("Running"))
     def running(self, suspension):
         return suspension.is_active
 
     def has_lift_permission(self, request):
         return policies.can_suspend(request.user)
 
-    @admin.action(description="Lift: they can sign in again (and are told)", permissions=["lift"])
+    @admin.action(description=_("Lift: they can sign in again (and are told)"), permissions=["lift"])
     def lift(self, request, queryset):
         done = 0
         for suspension in queryset.select_related("user"):
             with flash_errors(request, prefix=str(suspension.user)):
                 done += services.user_reinstate(user=suspension.user, moderator=request.user, reason="Lifted in admin")
-        self.message_user(request, f"Lifted {done} suspension(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Lifted %(count)s suspension(s).", "Lifted %(count)s suspension(s).", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         suspend = path("suspend/", self.admin_site.admin_view(self.suspend_view), name="moderation_suspension_suspend")
@@ -146,11 +152,20 @@ class SuspensionAdmin(ReadOnlyAdmin):
                             hide_content=form.cleaned_data["hide_content"],
                         )
                     )
-            self.message_user(request, f"Suspended {done} account(s); they have been emailed.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "Suspended %(count)s account(s); they have been emailed.",
+                    "Suspended %(count)s account(s); they have been emailed.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
             return redirect("admin:moderation_suspension_changelist")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Suspend",
+            "title": gettext("Suspend"),
             "people": people,
             "form": form,
             "opts": self.model._meta,
@@ -172,28 +187,28 @@ class AppealAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     change_form_template = "admin/moderation/appeal/change_form.html"
 
-    @admin.display(description="Decision", ordering="decision__action")
+    @admin.display(description=_("Decision"), ordering="decision__action")
     def decision_outcome(self, appeal):
         return appeal.decision.outcome
 
-    @admin.display(description="Rule", ordering="decision__rule")
+    @admin.display(description=_("Rule"), ordering="decision__rule")
     def decision_rule(self, appeal):
         return appeal.decision.get_rule_display()
 
-    @admin.display(description="Decision appealed")
+    @admin.display(description=_("Decision appealed"))
     def decision_summary(self, appeal):
         decision = appeal.decision
         target = decision.target
         url = getattr(target, "get_absolute_url", None) if target is not None else None
         what = format_html('<a href="{}">{}</a>', url(), decision.target_repr) if url else decision.target_repr
         return format_html(
-            "{} ({}) on {} by {}: {}<br>Their note: {}",
-            decision.outcome,
-            decision.get_rule_display() or "no rule",
-            decision.created_at.strftime("%Y-%m-%d %H:%M"),
-            decision.moderator or "the system",
-            what,
-            decision.reason or "none",
+            gettext("{outcome} ({rule}) on {date} by {moderator}: {what}<br>Their note: {note}"),
+            outcome=decision.outcome,
+            rule=decision.get_rule_display() or gettext("no rule"),
+            date=decision.created_at.strftime("%Y-%m-%d %H:%M"),
+            moderator=decision.moderator or gettext("the system"),
+            what=what,
+            note=decision.reason or gettext("none"),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -209,8 +224,12 @@ class AppealAdmin(ReadOnlyAdmin):
             raise DjangoPermissionDenied
         appeal = get_object_or_404(Appeal, pk=pk)
         outcome = request.POST.get("outcome", "")
-        done = "Overturned: the decision is undone" if outcome == "overturn" else "Upheld: the decision stands"
-        with flash_errors(request, success=f"{done}, and the person has been told."):
+        done = (
+            gettext("Overturned: the decision is undone, and the person has been told.")
+            if outcome == "overturn"
+            else gettext("Upheld: the decision stands, and the person has been told.")
+        )
+        with flash_errors(request, success=done):
             services.appeal_decide(
                 appeal=appeal, moderator=request.user, outcome=outcome, note=request.POST.get("note", "")
             )

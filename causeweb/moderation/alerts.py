@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 
 from causeweb.moderation.models import Flag
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify_bulk
+from causeweb.notifications.texts import joined, message_plural
 
 
 def site_moderators():
@@ -67,11 +69,31 @@ def moderation_alert_waiting(*, now=None) -> int:
         recipients=site_moderators(),
         kind=Kind.MODERATION_ALERT,
         context={
-            "title": f"{count} reported item{'s' if count != 1 else ''} waiting for a moderator",
-            "body": (
-                f"{count} item{'s have' if count != 1 else ' has'} waited in the moderation queue longer than "
-                f"{_duration(settings.MODERATION_ALERT_AFTER)}; the oldest for about {hours} hour"
-                f"{'s' if hours != 1 else ''}."
+            # Messages (causeweb.notifications.texts): each moderator reads them in their language.
+            "title": message_plural(
+                ngettext_lazy(
+                    "%(count)s reported item waiting for a moderator",
+                    "%(count)s reported items waiting for a moderator",
+                    "count",
+                ),
+                count=count,
+            ),
+            "body": joined(
+                message_plural(
+                    ngettext_lazy(
+                        "%(count)s item has waited in the moderation queue longer than %(delay)s;",
+                        "%(count)s items have waited in the moderation queue longer than %(delay)s;",
+                        "count",
+                    ),
+                    count=count,
+                    delay=_duration(settings.MODERATION_ALERT_AFTER),
+                ),
+                message_plural(
+                    ngettext_lazy(
+                        " the oldest for about %(count)s hour.", " the oldest for about %(count)s hours.", "count"
+                    ),
+                    count=hours,
+                ),
             ),
             "url": reverse("admin:moderation_flag_queue"),
         },
@@ -80,8 +102,8 @@ def moderation_alert_waiting(*, now=None) -> int:
     return count
 
 
-def _duration(delta) -> str:
+def _duration(delta) -> dict:
     minutes = int(delta.total_seconds() // 60)
     if minutes % 60 == 0:
-        return f"{minutes // 60} hour{'s' if minutes != 60 else ''}"
-    return f"{minutes} minutes"
+        return message_plural(ngettext_lazy("%(count)s hour", "%(count)s hours", "count"), count=minutes // 60)
+    return message_plural(ngettext_lazy("%(count)s minute", "%(count)s minutes", "count"), count=minutes)

@@ -1,6 +1,7 @@
 """What moderation adds to the platform's hooks (registered in ModerationConfig.ready())."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from causeweb.core.hooks import AttentionItem
 from causeweb.moderation import policies, selectors, transparency
@@ -13,8 +14,8 @@ def admin_attention(*, user) -> list[AttentionItem] | None:
     counts = selectors.queue_counts()
     queue = reverse("admin:moderation_flag_queue")
     return [
-        AttentionItem("Reported items in the moderation queue", counts["items"], queue, "content"),
-        AttentionItem("…of which waiting longer than the alert delay", counts["overdue"], queue, "content"),
+        AttentionItem(gettext("Reported items in the moderation queue"), counts["items"], queue, "content"),
+        AttentionItem(gettext("…of which waiting longer than the alert delay"), counts["overdue"], queue, "content"),
     ]
 
 
@@ -23,7 +24,7 @@ def admin_attention_appeals(*, user) -> AttentionItem | None:
     if not policies.can_decide_appeals(user):
         return None
     return AttentionItem(
-        "Appeals waiting for a decision",
+        gettext("Appeals waiting for a decision"),
         transparency.appeals_pending_count(),
         reverse("admin:moderation_appeal_changelist") + "?status__exact=pending",
         "content",

@@ -3,22 +3,23 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Flag(models.Model):
     """Someone says a piece of content (a comment, a post, a campaign) breaks the rules."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Harassment or hate"
-        MISINFORMATION = "misinformation", "False or misleading"
-        FRAUD = "fraud", "Fraud or scam"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Harassment or hate")
+        MISINFORMATION = "misinformation", _("False or misleading")
+        FRAUD = "fraud", _("Fraud or scam")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UPHELD = "upheld", "Upheld (content hidden)"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld (content hidden)")
+        DISMISSED = "dismissed", _("Dismissed")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -73,15 +74,15 @@ class ModerationAction(models.Model):
 
     # The actions the public transparency log shows: decisions about content and accounts.
     DECISIONS = {
-        "hide": "Content hidden",
-        "auto_hide": "Hidden pending review",
-        "dismiss_flags": "Reports dismissed, content kept",
-        "suspend_user": "Account suspended",
+        "hide": _("Content hidden"),
+        "auto_hide": _("Hidden pending review"),
+        "dismiss_flags": _("Reports dismissed, content kept"),
+        "suspend_user": _("Account suspended"),
     }
     APPEALABLE = ("hide", "suspend_user")
 
     moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="staff member"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("staff member")
     )
     action = models.CharField(max_length=40, db_index=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
@@ -94,7 +95,7 @@ class ModerationAction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The person the decision is about (the author of hidden content, the suspended person).",
+        help_text=_("The person the decision is about (the author of hidden content, the suspended person)."),
     )
     rule = models.CharField(max_length=20, blank=True, choices=Flag.Reason.choices)
     reason = models.TextField(blank=True)
@@ -106,8 +107,8 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "audit log entry"
-        verbose_name_plural = "audit log"
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
 
     def __str__(self):
         return f"{self.action} {self.target_repr}"
@@ -122,7 +123,7 @@ class ModerationAction(models.Model):
 
     @property
     def outcome(self) -> str:
-        return self.DECISIONS.get(self.action, self.action.replace("_", " "))
+        return str(self.DECISIONS.get(self.action, self.action.replace("_", " ")))
 
 
 class Appeal(models.Model):
@@ -131,9 +132,9 @@ class Appeal(models.Model):
     suspension); the person is told either way."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a moderator"
-        UPHELD = "upheld", "Decision upheld"
-        OVERTURNED = "overturned", "Decision overturned"
+        PENDING = "pending", _("Waiting for a moderator")
+        UPHELD = "upheld", _("Decision upheld")
+        OVERTURNED = "overturned", _("Decision overturned")
 
     decision = models.OneToOneField(ModerationAction, on_delete=models.PROTECT, related_name="appeal")
     appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
@@ -144,11 +145,11 @@ class Appeal(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_note = models.TextField(blank=True, max_length=2000, help_text="Sent to the person with the outcome.")
+    decision_note = models.TextField(blank=True, max_length=2000, help_text=_("Sent to the person with the outcome."))
 
     class Meta:
         ordering = ["status", "created_at"]
-        permissions = [("decide_appeal", "Can uphold or overturn appeals (moderators)")]
+        permissions = [("decide_appeal", _("Can uphold or overturn appeals (moderators)"))]
 
     def __str__(self):
         return f"Appeal #{self.pk} against {self.decision.outcome.lower()}"
@@ -163,9 +164,9 @@ class Suspension(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
     rule = models.CharField(max_length=20, choices=Flag.Reason.choices)
-    note = models.TextField(blank=True, max_length=2000, help_text="Shown to the person with the rule.")
+    note = models.TextField(blank=True, max_length=2000, help_text=_("Shown to the person with the rule."))
     starts_at = models.DateTimeField(auto_now_add=True)
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: permanent.")
+    ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: permanent."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
@@ -174,7 +175,7 @@ class Suspension(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        permissions = [("suspend_user", "Can suspend and reinstate people (moderators)")]
+        permissions = [("suspend_user", _("Can suspend and reinstate people (moderators)"))]
         indexes = [models.Index(fields=["lifted_at", "ends_at"], name="moderation_suspension_active")]
 
     def __str__(self):

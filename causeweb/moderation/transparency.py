@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from causeweb.moderation.appeal_links import appeal_path
 from causeweb.moderation.models import Appeal, Flag, ModerationAction, Suspension
@@ -72,9 +73,9 @@ class PublicDecision:
 def _content_type_label(action: ModerationAction) -> str:
     content_type = action.content_type
     if content_type is None:
-        return "deleted content"
+        return gettext("deleted content")
     if (content_type.app_label, content_type.model) == ("moderation", "suspension"):
-        return "account"
+        return pgettext("moderated content type", "account")
     model = content_type.model_class()
     return str(model._meta.verbose_name) if model is not None else content_type.model
 
@@ -95,17 +96,21 @@ def public_decision(action: ModerationAction) -> PublicDecision:
         appeal_status = appeal.status
     else:
         appeal_status = "" if action.action in ModerationAction.APPEALABLE else "n/a"
-    appeal_labels = {**dict(Appeal.Status.choices), "": "Not appealed", "n/a": "Cannot be appealed"}
+    appeal_labels = {
+        **dict(Appeal.Status.choices),
+        "": gettext("Not appealed"),
+        "n/a": gettext("Cannot be appealed"),
+    }
     return PublicDecision(
         id=action.pk,
         content_type=_content_type_label(action),
         rule=action.rule,
-        rule_label=RULE_LABELS.get(action.rule, "Not given"),
+        rule_label=str(RULE_LABELS.get(action.rule, gettext("Not given"))),
         decided_at=action.created_at,
         outcome=action.action,
         outcome_label=action.outcome,
         appeal=appeal_status or "none",
-        appeal_label=appeal_labels[appeal_status],
+        appeal_label=str(appeal_labels[appeal_status]),
     )
 
 

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from causeweb.core.boundary import flash_errors, form_errors
@@ -17,7 +18,7 @@ def flag(request, app_label: str, model: str, pk: int):
     target = selectors.flaggable_target_for(app_label=app_label, model=model, pk=pk, user=request.user)
     if target is None:
         raise Http404
-    with flash_errors(request, success="Thank you. Moderators will review it."):
+    with flash_errors(request, success=gettext("Thank you. Moderators will review it.")):
         services.flag_create(
             reporter=request.user,
             target=target,
@@ -55,7 +56,7 @@ def appeal(request, token: str):
     ids = appeal_links.read_appeal_token(token)
     decision = transparency.appealable_decision(decision_id=ids[0]) if ids else None
     if decision is None or decision.subject_id != ids[1]:
-        raise Http404("That appeal link is not valid or has expired.")
+        raise Http404(gettext("That appeal link is not valid or has expired."))
     return _appeal_page(request, decision=decision, appellant=decision.subject)
 
 

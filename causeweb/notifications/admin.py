@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
 from causeweb.notifications import services
@@ -8,11 +10,11 @@ from causeweb.notifications.models import DigestRun, GuestOptOut, Notification, 
 class DeliveryProblemFilter(admin.SimpleListFilter):
     """Failed emails, and claims that look stuck (a worker died; the sweep will re-send them)."""
 
-    title = "delivery problems"
+    title = _("delivery problems")
     parameter_name = "problem"
 
     def lookups(self, request, model_admin):
-        return [("failed", "Failed"), ("retrying", "Retrying (had an error)"), ("sending", "Sending now")]
+        return [("failed", _("Failed")), ("retrying", _("Retrying (had an error)")), ("sending", _("Sending now"))]
 
     def queryset(self, request, queryset):
         if self.value() == "failed":
@@ -35,7 +37,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = False
     actions = ["retry_failed_emails"]
 
-    @admin.action(description="Retry email delivery of the selected failed notifications")
+    @admin.action(description=_("Retry email delivery of the selected failed notifications"))
     def retry_failed_emails(self, request, queryset):
         with flash_errors(request) as call:
             count = services.notification_retry_failed(
@@ -46,8 +48,18 @@ class NotificationAdmin(admin.ModelAdmin):
         skipped = queryset.count() - count
         self.message_user(
             request,
-            f"Queued {count} email(s) again."
-            + (f" {skipped} selected were not failed and were left alone." if skipped else ""),
+            gettext("Queued %(count)s email(s) again.") % {"count": count}
+            + (
+                " "
+                + ngettext(
+                    "%(count)s selected were not failed and were left alone.",
+                    "%(count)s selected were not failed and were left alone.",
+                    skipped,
+                )
+                % {"count": skipped}
+                if skipped
+                else ""
+            ),
             messages.SUCCESS,
         )
 

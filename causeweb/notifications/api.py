@@ -3,6 +3,7 @@ the unread count, mark one / all read, and their email preferences. Same selecto
 as the HTML views; nobody ever sees someone else's notifications."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -19,6 +20,9 @@ from causeweb.notifications.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     is_read = serializers.SerializerMethodField()
+    # In the request's language when the caller stored a message (texts.py); else as stored.
+    title = serializers.CharField(source="display_title", read_only=True)
+    body = serializers.CharField(source="display_body", read_only=True)
 
     class Meta:
         model = Notification
@@ -32,7 +36,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 class PreferenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[(kind.value, kind.label) for kind in kinds.optional_kinds()],
-        error_messages={"invalid_choice": '"{input}" is not an optional kind: mandatory mail cannot be switched off.'},
+        error_messages={
+            "invalid_choice": _('"{input}" is not an optional kind: mandatory mail cannot be switched off.')
+        },
     )
     email = serializers.BooleanField()
     digest = serializers.BooleanField()

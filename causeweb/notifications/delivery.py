@@ -42,10 +42,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F
 from django.template.loader import render_to_string, select_template
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from causeweb.core.validators import one_line
-from causeweb.notifications import kinds
+from causeweb.notifications import kinds, texts
 from causeweb.notifications.models import GuestOptOut, Notification, NotificationPreference
 from causeweb.notifications.tokens import unsubscribe_path
 
@@ -123,6 +124,21 @@ def status_from_preference(preference: NotificationPreference | None) -> str:
     return Notification.EmailStatus.PENDING
 
 
+# --- Language -----------------------------------------------------------------------------------
+
+
+def recipient_language(notification: Notification) -> str:
+    """The language of this notification's email: the account's chosen language, else the
+    language the guest used on the page where they acted (stored by notify()), else the site's.
+    (No "last used" language is recorded for accounts that never chose one.)"""
+    user = notification.recipient if notification.recipient_id else None
+    return (user.language if user is not None else "") or notification.language or settings.LANGUAGE_CODE
+
+
+def recipient_timezone(user) -> str:
+    return (getattr(user, "timezone", "") if user is not None else "") or settings.TIME_ZONE
+
+
 # --- Rendering ----------------------------------------------------------------------------------
 
 
@@ -133,13 +149,17 @@ def _render_pair(kind: str, context: dict) -> tuple[str, str]:
 
 
 def email_context(notification: Notification) -> dict:
+    """What the templates see, rendered in the active language (build_message activates the
+    recipient's) and the recipient's time zone."""
+    tz = recipient_timezone(notification.recipient if notification.recipient_id else None)
+    stored = notification.context if isinstance(notification.context, dict) else {}
     context = {
-        **(notification.context if isinstance(notification.context, dict) else {}),
+        **texts.render_context(stored, tz=tz),
         "notification": notification,
         "kind": notification.kind,
         "kind_label": kinds.kind_label(notification.kind),
-        "title": notification.title,
-        "body": notification.body,
+        "title": notification.text("title", tz=tz),
+        "body": notification.text("body", tz=tz),
         "url": absolute_url(notification.url),
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
@@ -171,8 +191,11 @@ def email_subject(title: str) -> str:
 
 
 def build_message(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
-    context = email_context(notification)
-    text, html = _render_pair(notification.kind, context)
+    """The email in the recipient's language (recipient_language), subject included."""
+    with translation.override(recipient_language(notification)):
+        context = email_context(notification)
+        text, html = _render_pair(notification.kind, context)
+        subject = email_subject(context["title"])
     headers = {
         # Stable across resends, so a duplicate after a crash can be recognised downstream.
         "Message-ID": f"<notification-{notification.pk}@{_site_host()}>",
@@ -180,7 +203,7 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
         **unsubscribe_headers(context["unsubscribe_url"]),
     }
     message = EmailMultiAlternatives(
-        subject=email_subject(notification.title),
+        subject=subject,
         body=text,
         to=[notification.email],
         headers=headers,
@@ -194,11 +217,23 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
 
 
 def build_digest_message(*, user, items: list[Notification], date, connection=None) -> EmailMultiAlternatives:
+    """The daily digest in `user`'s language and time zone."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return _digest_message(user=user, items=items, date=date, connection=connection)
+
+
+def _digest_message(*, user, items: list[Notification], date, connection=None) -> EmailMultiAlternatives:
     unsubscribe_url = absolute_url(unsubscribe_path(email=user.email, kind=kinds.DIGEST, user_id=user.pk))
+    tz = recipient_timezone(user)
     context = {
         "user": user,
         "items": [
-            {"title": n.title, "body": n.body, "url": absolute_url(n.url), "kind_label": kinds.kind_label(n.kind)}
+            {
+                "title": n.text("title", tz=tz),
+                "body": n.text("body", tz=tz),
+                "url": absolute_url(n.url),
+                "kind_label": kinds.kind_label(n.kind),
+            }
             for n in items
         ],
         "date": date,
@@ -208,7 +243,10 @@ def build_digest_message(*, user, items: list[Notification], date, connection=No
         "preferences_url": absolute_url("/notifications/preferences/"),
     }
     message = EmailMultiAlternatives(
-        subject=email_subject(f"Your daily digest: {len(items)} new"),
+        subject=email_subject(
+            ngettext("Your daily digest: %(count)s new", "Your daily digest: %(count)s new", len(items))
+            % {"count": len(items)}
+        ),
         body=render_to_string("notifications/email/digest.txt", context),
         to=[user.email],
         headers={

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.notifications import kinds
 
@@ -12,10 +14,12 @@ class PreferencesForm(forms.Form):
         for kind in kinds.optional_kinds():
             choice = current.get(kind, {"email": True, "digest": False})
             self.fields[f"email_{kind.value}"] = forms.BooleanField(
-                required=False, initial=choice["email"], label=f"Email me: {kind.label}"
+                required=False, initial=choice["email"], label=format_lazy(_("Email me: {kind}"), kind=kind.label)
             )
             self.fields[f"digest_{kind.value}"] = forms.BooleanField(
-                required=False, initial=choice["digest"], label=f"Daily digest instead: {kind.label}"
+                required=False,
+                initial=choice["digest"],
+                label=format_lazy(_("Daily digest instead: {kind}"), kind=kind.label),
             )
 
     def rows(self):

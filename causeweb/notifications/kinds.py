@@ -11,32 +11,33 @@ optional extras when a caller passes them (all plain strings, already formatted)
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    DONATION_RECEIPT = "donation_receipt", "Donation receipts"
-    REFUND_ISSUED = "refund_issued", "Refunds"
-    PLEDGE_NOTICE = "pledge_notice", "Your pledges (saved, charged, released, payment needed)"
-    CAMPAIGN_APPROVED = "campaign_approved", "Your campaign was approved"
-    CAMPAIGN_REJECTED = "campaign_rejected", "Your campaign needs changes"
-    CAMPAIGN_UPDATE = "campaign_update", "Updates from campaigns you follow"
-    SIGNATURE_CONFIRM = "signature_confirm", "Confirm your signature"
-    RSVP_CONFIRMATION = "rsvp_confirmation", "RSVP confirmations"
-    WAITLIST_PROMOTION = "waitlist_promotion", "A spot opened up for you"
-    EVENT_REMINDER = "event_reminder", "Event reminders"
-    EVENT_CANCELLED = "event_cancelled", "Event cancellations"
-    EVENT_CONFIRMED = "event_confirmed", "Events that reached their turnout"
-    EVENT_MESSAGE = "event_message", "Messages from event hosts"
-    EVENT_REVIEWED = "event_reviewed", "Decisions on events you host for a campaign"
-    JOIN_REQUEST = "join_request", "Join requests to groups you moderate"
-    JOIN_REQUEST_DECIDED = "join_request_decided", "Decisions on your join requests"
-    THREAD_REPLY = "thread_reply", "Replies in discussions you take part in"
-    MENTION = "mention", "Mentions of you"
-    ANNOUNCEMENT = "announcement", "Announcements from your groups"
-    COMMENT_REPLY = "comment_reply", "Replies to your comments"
-    ORGANIZER_WEEKLY = "organizer_weekly", "Weekly numbers of the campaigns you organize"
-    SECURITY = "security", "Account and security"
-    MODERATION_ALERT = "moderation_alert", "Items waiting in the moderation queue (staff)"
+    DONATION_RECEIPT = "donation_receipt", _("Donation receipts")
+    REFUND_ISSUED = "refund_issued", _("Refunds")
+    PLEDGE_NOTICE = "pledge_notice", _("Your pledges (saved, charged, released, payment needed)")
+    CAMPAIGN_APPROVED = "campaign_approved", _("Your campaign was approved")
+    CAMPAIGN_REJECTED = "campaign_rejected", _("Your campaign needs changes")
+    CAMPAIGN_UPDATE = "campaign_update", _("Updates from campaigns you follow")
+    SIGNATURE_CONFIRM = "signature_confirm", _("Confirm your signature")
+    RSVP_CONFIRMATION = "rsvp_confirmation", _("RSVP confirmations")
+    WAITLIST_PROMOTION = "waitlist_promotion", _("A spot opened up for you")
+    EVENT_REMINDER = "event_reminder", _("Event reminders")
+    EVENT_CANCELLED = "event_cancelled", _("Event cancellations")
+    EVENT_CONFIRMED = "event_confirmed", _("Events that reached their turnout")
+    EVENT_MESSAGE = "event_message", _("Messages from event hosts")
+    EVENT_REVIEWED = "event_reviewed", _("Decisions on events you host for a campaign")
+    JOIN_REQUEST = "join_request", _("Join requests to groups you moderate")
+    JOIN_REQUEST_DECIDED = "join_request_decided", _("Decisions on your join requests")
+    THREAD_REPLY = "thread_reply", _("Replies in discussions you take part in")
+    MENTION = "mention", _("Mentions of you")
+    ANNOUNCEMENT = "announcement", _("Announcements from your groups")
+    COMMENT_REPLY = "comment_reply", _("Replies to your comments")
+    ORGANIZER_WEEKLY = "organizer_weekly", _("Weekly numbers of the campaigns you organize")
+    SECURITY = "security", _("Account and security")
+    MODERATION_ALERT = "moderation_alert", _("Items waiting in the moderation queue (staff)")
 
 
 # Transactional mail people cannot switch off.
@@ -58,8 +59,8 @@ def optional_kinds() -> list[Kind]:
 
 def kind_label(kind: str) -> str:
     if kind == DIGEST:
-        return "Daily digest"
+        return str(_("Daily digest"))
     try:
-        return Kind(kind).label
+        return str(Kind(kind).label)
     except ValueError:
         return kind

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from causeweb.notifications import texts
 from causeweb.notifications.kinds import Kind
 
 
@@ -18,12 +20,12 @@ class Notification(models.Model):
     """
 
     class EmailStatus(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        DIGEST = "digest", "Waiting for the daily digest"
-        SKIPPED = "skipped", "Skipped (preferences)"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        SKIPPED = "skipped", _("Skipped (preferences)")
+        FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
@@ -35,6 +37,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     context = models.JSONField(default=dict, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # The language of the page where a guest (no account) acted, when the caller knew it: their
+    # email's language. An account's own `User.language` wins (delivery.recipient_language).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
@@ -61,6 +66,22 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+    def text(self, field: str, *, tz: str | None = None) -> str:
+        """`title`, `body` or an extra, in the active language when the caller stored a message
+        (texts.py); the stored text otherwise (user content, callers that pass plain strings)."""
+        value = self.context.get(field) if isinstance(self.context, dict) else None
+        if texts.is_message(value):
+            return texts.render(value, tz=tz)
+        return getattr(self, field, "") if field in ("title", "body") else ("" if value is None else str(value))
+
+    @property
+    def display_title(self) -> str:
+        return self.text("title")
+
+    @property
+    def display_body(self) -> str:
+        return self.text("body")
 
 
 class NotificationPreference(models.Model):

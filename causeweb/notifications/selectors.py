@@ -3,7 +3,8 @@ from django.db.models import QuerySet
 from causeweb.notifications import kinds
 from causeweb.notifications.models import Notification, NotificationPreference
 
-LIST_FIELDS = ("id", "kind", "title", "body", "url", "created_at", "read_at")
+# `context` holds the messages (texts.py) the list renders in the reader's language.
+LIST_FIELDS = ("id", "kind", "title", "body", "url", "context", "created_at", "read_at")
 
 
 def failed_email_count() -> int:

@@ -25,11 +25,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 # services <-> tasks is a cycle Python resolves: each module uses the other only inside functions.
-from causeweb.notifications import delivery, kinds, tasks
+from causeweb.notifications import delivery, kinds, tasks, texts
 from causeweb.notifications.models import GuestOptOut, Notification, NotificationPreference
 from causeweb.notifications.tokens import unsubscribe_target
 
@@ -65,20 +66,39 @@ def _queue_email(notification_ids: list[int]) -> None:
 
 
 def _fields_from_context(context: dict) -> dict:
-    return {
-        "title": str(context.get("title", ""))[:200],
-        "body": str(context.get("body", "")),
-        "url": str(context.get("url", ""))[:500],
-    }
+    """The stored columns, in the source language (English): admin, search and the fallback.
+    Messages (texts.py) are rendered again in the reader's language when shown or mailed."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "title": texts.render(context.get("title", ""))[:200],
+            "body": texts.render(context.get("body", "")),
+            "url": str(context.get("url", ""))[:500],
+        }
 
 
-def notify(*, recipient=None, email: str = "", kind: str, context: dict, dedupe_key: str) -> Notification | None:
+def _language_code(language: str) -> str:
+    """One of settings.LANGUAGES (a page's "es-mx" is "es"), or blank when unknown."""
+    if not language:
+        return ""
+    try:
+        code = translation.get_supported_language_variant(language)
+    except LookupError:
+        return ""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def notify(
+    *, recipient=None, email: str = "", kind: str, context: dict, dedupe_key: str, language: str = ""
+) -> Notification | None:
     """Tell `recipient` (a User) or a guest `email` about something.
 
     `context` must be JSON-serialisable and carry `title` (one line), and may carry `body`
     (plain text) and `url` (path or absolute URL of the thing notified about), plus any
-    kind-specific keys the templates use (see kinds.py). Returns None when `dedupe_key` was
-    already used.
+    kind-specific keys the templates use (see kinds.py). `title`, `body` and the extras may be
+    messages (texts.message), rendered in the reader's language when read or mailed.
+    `language`: the language a guest used on the page where they acted (their email's language
+    when they have no account with one; an account's `User.language` wins). Returns None when
+    `dedupe_key` was already used.
     """
     address = email or (recipient.email if recipient else "")
     if not address and recipient is None:
@@ -93,6 +113,7 @@ def notify(*, recipient=None, email: str = "", kind: str, context: dict, dedupe_
                 context=context,
                 dedupe_key=dedupe_key[:200],
                 email_status=status,
+                language=_language_code(language),
                 **_fields_from_context(context),
             )
     except IntegrityError:
@@ -181,7 +202,7 @@ def notification_open(*, user, notification_id: int) -> str:
     site URL; the notification list otherwise). Someone else's notification: PermissionDenied."""
     notification = Notification.objects.filter(pk=notification_id).only("id", "recipient_id", "url").first()
     if notification is None or notification.recipient_id != user.pk:
-        raise PermissionDenied("That notification is not yours.")
+        raise PermissionDenied(gettext("That notification is not yours."))
     notification_mark_read(user=user, notification_id=notification_id)
     site_host = delivery._site_host()
     if notification.url and url_has_allowed_host_and_scheme(
@@ -201,9 +222,11 @@ def notification_preferences_update(*, user, choices: dict[str, dict[str, bool]]
     errors = {}
     for kind, choice in choices.items():
         if kind not in kinds.Kind.values:
-            errors[kind] = "Unknown kind of notification."
+            errors[kind] = gettext("Unknown kind of notification.")
         elif not kinds.is_optional(kind) and (not choice.get("email", True) or choice.get("digest", False)):
-            errors[kind] = f"{kinds.kind_label(kind)} are always emailed; they cannot be switched off."
+            errors[kind] = gettext("%(kind)s are always emailed; they cannot be switched off.") % {
+                "kind": kinds.kind_label(kind)
+            }
     if errors:
         raise ValidationError(errors)
     for kind, choice in choices.items():
@@ -228,11 +251,16 @@ def _resolve_token(token: str):
     try:
         target = unsubscribe_target(token)
     except signing.BadSignature:
-        raise ValidationError("This unsubscribe link is not valid. It may have been cut short; try copying it again.")
+        raise ValidationError(
+            gettext("This unsubscribe link is not valid. It may have been cut short; try copying it again.")
+        )
     if target.kind != kinds.DIGEST and target.kind not in kinds.Kind.values:
-        raise ValidationError("This unsubscribe link is not valid.")
+        raise ValidationError(gettext("This unsubscribe link is not valid."))
     if target.kind != kinds.DIGEST and not kinds.is_optional(target.kind):
-        raise ValidationError(f"{kinds.kind_label(target.kind)} are always emailed; they cannot be switched off.")
+        raise ValidationError(
+            gettext("%(kind)s are always emailed; they cannot be switched off.")
+            % {"kind": kinds.kind_label(target.kind)}
+        )
     user = None
     if target.user_id is not None:
         user = get_user_model().objects.filter(pk=target.user_id).first()
@@ -335,7 +363,7 @@ def notification_sweep_undelivered(*, limit: int = 5000) -> dict[str, int]:
 def notification_retry_failed(*, actor, notification_ids: Iterable[int]) -> int:
     """Staff put failed emails back in the queue with a fresh set of attempts."""
     if not getattr(actor, "is_staff", False):
-        raise PermissionDenied("Only staff can retry failed emails.")
+        raise PermissionDenied(gettext("Only staff can retry failed emails."))
     ids = list(
         Notification.objects.select_for_update()
         .filter(pk__in=list(notification_ids), email_status=Notification.EmailStatus.FAILED)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -70,7 +71,11 @@ def mark_read(request, pk: int):
 def mark_all_read(request):
     count = services.notification_mark_all_read(user=request.user)
     if count:
-        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+        messages.success(
+            request,
+            ngettext("Marked %(count)s notification as read.", "Marked %(count)s notifications as read.", count)
+            % {"count": count},
+        )
     return _back_to_list(request)
 
 
@@ -82,7 +87,7 @@ def preferences(request):
         with form_errors(form) as call:
             services.notification_preferences_update(user=request.user, choices=form.choices())
         if call.ok:
-            messages.success(request, "Your email preferences are saved.")
+            messages.success(request, gettext("Your email preferences are saved."))
             return redirect("notifications:preferences")
     mandatory = [kind.label for kind in kinds.Kind if not kinds.is_optional(kind)]
     return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory})
@@ -99,7 +104,7 @@ def unsubscribe(request, token: str):
             done = False
         elif request.POST.get("action") == "resubscribe":
             outcome = services.notification_resubscribe(token=token)
-            messages.success(request, "You are subscribed again.")
+            messages.success(request, gettext("You are subscribed again."))
             done = False
         else:
             outcome = services.notification_unsubscribe(token=token)

@@ -6,6 +6,7 @@ and restores what was hidden with it."""
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.moderation import policies
@@ -23,19 +24,21 @@ def appeal_create(*, decision: ModerationAction, appellant, statement: str) -> A
     """Refused for anyone but the person the decision is about, for decisions that cannot be
     appealed, and a second time for the same decision (Conflict, with a clear message)."""
     if not policies.can_appeal(appellant, decision):
-        raise PermissionDenied("Only the person this decision is about can appeal it.")
+        raise PermissionDenied(gettext("Only the person this decision is about can appeal it."))
     statement = (statement or "").strip()
     if not statement:
-        raise ValidationError({"statement": "Tell the moderators why the decision should change."})
+        raise ValidationError({"statement": gettext("Tell the moderators why the decision should change.")})
     if len(statement) > 4000:
-        raise ValidationError({"statement": "Keep it under 4,000 characters."})
+        raise ValidationError({"statement": gettext("Keep it under 4,000 characters.")})
     try:
         with transaction.atomic():
             return Appeal.objects.create(decision=decision, appellant=appellant, statement=statement)
     except IntegrityError:
         raise Conflict(
-            "You have already appealed this decision. Each decision can be appealed once; "
-            "you will be told the outcome by email.",
+            gettext(
+                "You have already appealed this decision. Each decision can be appealed once; "
+                "you will be told the outcome by email."
+            ),
             code="already_appealed",
         ) from None
 
@@ -62,15 +65,15 @@ def _restore(*, label: str, object_id: int, moderator, reason: str) -> bool:
 def appeal_decide(*, appeal: Appeal, moderator, outcome: str, note: str = "") -> Appeal:
     """`outcome` "uphold" or "overturn". Locks the appeal; deciding twice is a Conflict."""
     if not policies.can_decide_appeals(moderator):
-        raise PermissionDenied("Only site moderators decide appeals.")
+        raise PermissionDenied(gettext("Only site moderators decide appeals."))
     if outcome not in OUTCOMES:
-        raise ValidationError({"outcome": "Uphold or overturn."})
+        raise ValidationError({"outcome": gettext("Uphold or overturn.")})
     appeal = Appeal.objects.select_for_update().select_related("decision", "appellant").get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
-        raise Conflict("This appeal has already been decided.", code="already_decided")
+        raise Conflict(gettext("This appeal has already been decided."), code="already_decided")
     decision = appeal.decision
     if decision.moderator_id == moderator.pk and not moderator.is_superuser:
-        raise PermissionDenied("Another moderator must decide an appeal against your own decision.")
+        raise PermissionDenied(gettext("Another moderator must decide an appeal against your own decision."))
     note = (note or "").strip()[:2000]
     restored = []
     if outcome == "overturn":

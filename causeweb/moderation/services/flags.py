@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -25,12 +26,14 @@ from causeweb.moderation.services.suspensions import user_suspend
 def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag:
     """Anyone signed in may flag content they can see, once; a second flag of the same thing says so."""
     if not getattr(reporter, "is_authenticated", False):
-        raise PermissionDenied("Sign in to flag content.")
+        raise PermissionDenied(gettext("Sign in to flag content."))
     if not policies.can_flag(reporter, target):
-        raise PermissionDenied("You cannot flag this.")
+        raise PermissionDenied(gettext("You cannot flag this."))
     if reason not in Flag.Reason.values:
-        raise ValidationError({"reason": "Choose a reason."})
-    ratelimits.enforce_user("flag_user", reporter, message="You have sent many reports recently; please wait a while.")
+        raise ValidationError({"reason": gettext("Choose a reason.")})
+    ratelimits.enforce_user(
+        "flag_user", reporter, message=gettext("You have sent many reports recently; please wait a while.")
+    )
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
@@ -41,7 +44,7 @@ def flag_create(*, reporter, target: Model, reason: str, note: str = "") -> Flag
                 note=note.strip()[:1000],
             )
     except IntegrityError:
-        raise Conflict("You have already flagged this; moderators will look at it.", code="already_flagged")
+        raise Conflict(gettext("You have already flagged this; moderators will look at it."), code="already_flagged")
     _hide_pending_review_if_flagged_enough(target=target, flag=flag)
     return flag
 
@@ -86,7 +89,7 @@ def flag_uphold(
     `suspend_until` (None: permanently) for the flag's rule. Locks the flag row.
     Returns how many flags were closed (0 when another moderator got there first)."""
     if not policies.can_resolve_flags(moderator):
-        raise PermissionDenied("Only site moderators resolve flags.")
+        raise PermissionDenied(gettext("Only site moderators resolve flags."))
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.status != Flag.Status.OPEN:
         return 0
@@ -95,10 +98,13 @@ def flag_uphold(
         Flag.objects.filter(pk=flag.pk).update(status=Flag.Status.DISMISSED, resolved_at=timezone.now())
         return 0
     if not policies.can_hide_from_flag_queue(target):
-        raise ValidationError(f"{target._meta.verbose_name} cannot be hidden from here; act on it in its own admin.")
+        raise ValidationError(
+            gettext("%(kind)s cannot be hidden from here; act on it in its own admin.")
+            % {"kind": target._meta.verbose_name}
+        )
     author = author_of(target)
     if suspend_author and (author is None or not policies.can_suspend(moderator)):
-        raise PermissionDenied("You cannot suspend the author of this content.")
+        raise PermissionDenied(gettext("You cannot suspend the author of this content."))
     moderatable_for(target).hide(target, moderator=moderator, reason=reason or flag.get_reason_display())
     closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.UPHELD)
     decision = moderation_action_record(
@@ -112,7 +118,7 @@ def flag_uphold(
         after={"hidden": True, "open_flags": 0},
     )
     if author is not None:
-        notices.content_hidden_notice(decision=decision, author=author, kind_label=str(target._meta.verbose_name))
+        notices.content_hidden_notice(decision=decision, author=author, kind_label=target._meta.verbose_name)
     if suspend_author:
         user_suspend(user=author, moderator=moderator, rule=flag.reason, note=reason, ends_at=suspend_until)
     return closed
@@ -122,7 +128,7 @@ def flag_uphold(
 def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
     """The content stays; every open flag on it is closed."""
     if not policies.can_resolve_flags(moderator):
-        raise PermissionDenied("Only site moderators resolve flags.")
+        raise PermissionDenied(gettext("Only site moderators resolve flags."))
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.status != Flag.Status.OPEN:
         return 0
@@ -146,9 +152,9 @@ def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
 @transaction.atomic
 def content_restore(*, target: Model, moderator, reason: str = "") -> None:
     if not is_site_moderator(moderator):
-        raise PermissionDenied("Only site moderators restore content.")
+        raise PermissionDenied(gettext("Only site moderators restore content."))
     if not policies.can_hide_from_flag_queue(target):
-        raise ValidationError(f"{target._meta.verbose_name} cannot be restored from here.")
+        raise ValidationError(gettext("%(kind)s cannot be restored from here.") % {"kind": target._meta.verbose_name})
     moderatable_for(target).restore(target, moderator=moderator)
     moderation_action_record(
         moderator=moderator,

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.accounts.services import api_tokens_revoke_all
 from causeweb.core.exceptions import PermissionDenied, ValidationError
@@ -50,7 +51,7 @@ def user_hide_public_content(*, user, moderator, rule: str, reason: str) -> list
     registry's `authored_by`; each item is audited as its own decision. Returns [[label, id], ...]
     so that overturning the suspension can restore exactly these."""
     if not policies.can_suspend(moderator):
-        raise PermissionDenied("Only site moderators hide a person's content.")
+        raise PermissionDenied(gettext("Only site moderators hide a person's content."))
     hidden = []
     for label, entry, queryset in registry.content_authored_by(user):
         for target in queryset:
@@ -76,15 +77,15 @@ def user_suspend(
     """Suspend `user` until `ends_at` (None: permanently) for `rule` (one of the flag reasons).
     Locks the user row, so two moderators cannot both suspend; returns None when they already are."""
     if not policies.can_suspend(moderator):
-        raise PermissionDenied("Only site moderators suspend people.")
+        raise PermissionDenied(gettext("Only site moderators suspend people."))
     if user.pk == moderator.pk:
-        raise ValidationError("You cannot suspend yourself.")
+        raise ValidationError(gettext("You cannot suspend yourself."))
     if user.is_superuser:
-        raise PermissionDenied("Administrators cannot be suspended here.")
+        raise PermissionDenied(gettext("Administrators cannot be suspended here."))
     if rule not in Flag.Reason.values:
-        raise ValidationError({"rule": "Choose the rule they broke."})
+        raise ValidationError({"rule": gettext("Choose the rule they broke.")})
     if ends_at is not None and ends_at <= timezone.now():
-        raise ValidationError({"ends_at": "The end must be in the future (or leave it empty: permanent)."})
+        raise ValidationError({"ends_at": gettext("The end must be in the future (or leave it empty: permanent).")})
     user_model = get_user_model()
     user_model.objects.select_for_update().filter(pk=user.pk).first()
     if active_suspension_locked(user.pk) is not None:
@@ -138,7 +139,7 @@ def _lift(*, suspension: Suspension, moderator, action: str, reason: str) -> Non
 def user_reinstate(*, user, moderator, reason: str = "") -> bool:
     """Lift `user`'s running suspension; False if they had none."""
     if not policies.can_suspend(moderator):
-        raise PermissionDenied("Only site moderators reinstate people.")
+        raise PermissionDenied(gettext("Only site moderators reinstate people."))
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     suspension = active_suspension_locked(user.pk)
     if suspension is None:
