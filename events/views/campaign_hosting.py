@@ -12,6 +12,9 @@ from events.services.campaign_hosting import campaign_hosting_set, event_campaig
 from events.views._common import event_or_404
 
 
+REVIEW_DECISIONS = {"1": True, "0": False, "approve": True, "reject": False}
+
+
 def _back_to_actions(campaign) -> str:
     return f"{campaign.get_absolute_url()}#actions"
 
@@ -37,10 +40,12 @@ def campaign_hosting(request, slug):
 @require_POST
 def event_review(request, slug):
     event = event_or_404(slug, request.user)
-    decision = request.POST.get("decision")
-    if decision not in ("approve", "reject") or event.campaign_id is None:
+    # "1"/"0" from the buttons (a button's value is read out, so it carries no English word);
+    # "approve"/"reject" still accepted from pages rendered before.
+    decision = REVIEW_DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None or event.campaign_id is None:
         raise Http404("No such review.")
-    approve = decision == "approve"
+    approve = decision
     with flash_errors(request, success=f"{event.title}: {'approved' if approve else 'rejected'}."):
         event_campaign_review(event=event, actor=request.user, approve=approve)
     return redirect(_back_to_actions(event.campaign))
