@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.notifications.services import notify, notify_bulk
@@ -12,6 +13,7 @@ from events import policies
 from events.calendar import event_location
 from events.models import RSVP, Event
 from events.services.links import rsvp_confirm_url, rsvp_manage_url
+from events.timezones import format_local
 
 HOLD_EXPIRED = "hold_expired"
 
@@ -28,33 +30,33 @@ def _hold_until(rsvp: RSVP, *, now: datetime) -> datetime | None:
 
 def _hold_line(event: Event, rsvp: RSVP) -> str:
     local = timezone.localtime(rsvp.hold_expires_at, event.zone)
-    return (
-        f" Confirm your email by {local:%H:%M} ({event.timezone}) to keep your spot, or it is released:"
-        f" {rsvp_confirm_url(rsvp)}"
-    )
+    return " " + gettext("Confirm your email by %(time)s (%(zone)s) to keep your spot, or it is released: %(url)s") % {
+        "time": f"{local:%H:%M}",
+        "zone": event.timezone,
+        "url": rsvp_confirm_url(rsvp),
+    }
 
 
 def _require_host(event: Event, actor) -> None:
     if not policies.is_host(event, actor):
-        raise PermissionDenied("Only the event's host can do that.")
+        raise PermissionDenied(gettext("Only the event's host can do that."))
 
 
 def _lock_event(event_id: int) -> Event:
     try:
         return Event.objects.select_for_update().get(pk=event_id)
     except Event.DoesNotExist:
-        raise ValidationError("This event does not exist.")
+        raise ValidationError(gettext("This event does not exist."))
 
 
 def _event_context(event: Event, **extra) -> dict:
     """What the notification templates show: `event`, `starts_at` (in the event's own zone),
     `location`, and `url` (the event page unless the caller points it at the RSVP's page)."""
 
-    local = timezone.localtime(event.starts_at, event.zone)
     return {
         "event_id": event.pk,
         "event": event.title,
-        "starts_at": f"{local:%A %d %B %Y, %H:%M} ({event.timezone})",
+        "starts_at": f"{format_local(event.starts_at, event.zone, gettext('l d F Y, H:i'))} ({event.timezone})",
         "location": event_location(event),
         "url": event.get_absolute_url(),
         **extra,
@@ -64,7 +66,7 @@ def _event_context(event: Event, **extra) -> dict:
 def _online_line(event: Event, rsvp: RSVP) -> str:
     """The online link, for an email to `rsvp`'s own address when the policy lets them see it."""
     if policies.can_see_online_link(event, rsvp=rsvp, by_email=True):
-        return f" Join online: {event.online_url}"
+        return " " + gettext("Join online: %(url)s") % {"url": event.online_url}
     return ""
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.notifications.kinds import Kind
 from events.models import RSVP, Event
@@ -43,8 +44,9 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
             kind=Kind.EVENT_CONFIRMED,
             context=_event_context(
                 event,
-                title=f"It's on: {event.title}",
-                body=f"{committed} people committed (the minimum was {event.turnout_minimum}). See you there!",
+                title=gettext("It's on: %(event)s") % {"event": event.title},
+                body=gettext("%(committed)s people committed (the minimum was %(minimum)s). See you there!")
+                % {"committed": committed, "minimum": event.turnout_minimum},
             ),
             dedupe_key=f"event-confirmed:{event.pk}",
         )
@@ -52,7 +54,8 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
     event.save(update_fields=["turnout_decided_at", "updated_at"])
     _cancel_event_locked(
         event,
-        reason=f"Only {committed} of the {event.turnout_minimum} people needed committed by the deadline.",
+        reason=gettext("Only %(committed)s of the %(minimum)s people needed committed by the deadline.")
+        % {"committed": committed, "minimum": event.turnout_minimum},
         now=now,
     )
     return "cancelled"
@@ -105,7 +108,12 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
                 event = Event.objects.get(pk=event_id)
                 rsvps = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True)
                 rsvps = rsvps.select_related("user")
-                when = "tomorrow" if label == "24h" else "in an hour"
+                if label == "24h":
+                    title = gettext("Reminder: %(event)s starts tomorrow") % {"event": event.title}
+                    body = gettext("%(event)s starts tomorrow.") % {"event": event.title}
+                else:
+                    title = gettext("Reminder: %(event)s starts in an hour") % {"event": event.title}
+                    body = gettext("%(event)s starts in an hour.") % {"event": event.title}
                 # One batch per online-link line: those the policy lets see the link, and the rest
                 # (none today, as only the confirmed are reminded). Keys are per person.
                 batches: dict[str, list] = {}
@@ -117,8 +125,8 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
                         kind=Kind.EVENT_REMINDER,
                         context=_event_context(
                             event,
-                            title=f"Reminder: {event.title} starts {when}",
-                            body=f"{event.title} starts {when}." + online_line,
+                            title=title,
+                            body=body + online_line,
                         ),
                         dedupe_key=f"event-reminder-{label}:{event.pk}:{int(event.starts_at.timestamp())}",
                     )

@@ -105,7 +105,9 @@ def _share_context(request, event, *, now) -> dict:
         "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url())
         if shareable
         else "",
-        "embed_code": _embed_code(request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})), event),
+        "embed_code": _embed_code(
+            request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})), event
+        ),
     }
 
 

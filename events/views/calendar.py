@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from events import selectors
@@ -19,7 +20,7 @@ from events.services.calendar import calendar_feed_get_or_create, calendar_feed_
 def calendar_feed_page(request):
     if request.method == "POST":
         calendar_feed_reset(user=request.user)
-        messages.success(request, "Your calendar link was replaced; the old one no longer works.")
+        messages.success(request, gettext("Your calendar link was replaced; the old one no longer works."))
         return redirect("events:calendar")
     feed = calendar_feed_get_or_create(user=request.user)
     feed_url = f"{settings.SITE_URL}{reverse('events:calendar_feed', kwargs={'token': feed.token})}"
