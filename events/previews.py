@@ -24,7 +24,8 @@ def event_place_label(event: Event) -> str:
 
 def event_when_label(event: Event) -> str:
     """The start in the event's own zone, as people there will read it."""
-    return f"{format_local(event.starts_at, event.zone, gettext('D j M Y, H:i'))} ({event.timezone})"
+    starts_at = format_local(event.starts_at, event.zone, gettext("D j M Y, H:i"))
+    return f"{starts_at} ({event.timezone})"
 
 
 def event_card_text(event: Event) -> dict:

@@ -53,10 +53,11 @@ def _event_context(event: Event, **extra) -> dict:
     """What the notification templates show: `event`, `starts_at` (in the event's own zone),
     `location`, and `url` (the event page unless the caller points it at the RSVP's page)."""
 
+    starts_at = format_local(event.starts_at, event.zone, gettext("l d F Y, H:i"))
     return {
         "event_id": event.pk,
         "event": event.title,
-        "starts_at": f"{format_local(event.starts_at, event.zone, gettext('l d F Y, H:i'))} ({event.timezone})",
+        "starts_at": f"{starts_at} ({event.timezone})",
         "location": event_location(event),
         "url": event.get_absolute_url(),
         **extra,
