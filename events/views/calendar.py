@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -45,7 +46,10 @@ def calendar_feed(request, token):
         raise Http404("Unknown calendar.")
     events = list(selectors.event_list_for_attendee(user=feed.user))
     going = selectors.rsvps_going_by_event(user=feed.user, event_ids=[event.pk for event in events])
-    body = calendar_ics(events, name=f"{settings.SITE_NAME}: my events", viewer=feed.user, viewer_rsvps=going)
+    # Calendar apps fetch the feed with no language of their own: it speaks its owner's.
+    with translation.override(feed.user.language or settings.LANGUAGE_CODE):
+        name = gettext("%(site)s: my events") % {"site": settings.SITE_NAME}
+        body = calendar_ics(events, name=name, viewer=feed.user, viewer_rsvps=going)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -48,7 +48,7 @@ def test_event_dates_use_the_languages_month_and_day_names(client):
     assert "الاثنين 1 يوليو 2030، 18:00" in _get(client, event.get_absolute_url(), "ar")
     # Built in Python (share text, embed, notifications) too, never strftime's English.
     with translation.override("es"):
-        assert previews.event_when_label(event) == "lun 1 Jul 2030, 18:00 (Europe/Madrid)"
+        assert previews.event_when_label(event) == "lun 1 jul 2030, 18:00 (Europe/Madrid)"
     with translation.override("en"):
         assert previews.event_when_label(event) == "Mon 1 Jul 2030, 18:00 (Europe/Madrid)"
 
@@ -89,3 +89,13 @@ def test_rsvp_refused_with_a_spanish_message(client):
         follow=True,
     )
     assert "Este evento se canceló." in response.content.decode()
+
+
+def test_calendar_feed_speaks_its_owners_language(client):
+    from events.services.calendar import calendar_feed_get_or_create
+    from tests.factories import UserFactory
+
+    owner = UserFactory(language="es")
+    feed = calendar_feed_get_or_create(user=owner)
+    body = client.get(f"/events/calendar/{feed.token}.ics", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "X-WR-CALNAME:Causeweb: mis eventos" in body
