@@ -256,6 +256,9 @@ class RSVP(models.Model):
         null=True, blank=True, help_text=_("The campaign share link that brought this person, if any.")
     )
     cancel_reason = models.CharField(max_length=40, blank=True)
+    # The language of the page they RSVPed on: what a guest (no account, so no User.language)
+    # is written to in afterwards (reminders, waitlist offers, changes).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

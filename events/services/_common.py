@@ -4,7 +4,7 @@ notifications about an event say. Internal to events.services."""
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from causeweb.core.exceptions import PermissionDenied, ValidationError
@@ -71,10 +71,32 @@ def _online_line(event: Event, rsvp: RSVP) -> str:
     return ""
 
 
-def _notify_rsvps(rsvps, *, kind: str, context: dict, dedupe_key: str) -> int:
+def rsvp_language(rsvp: RSVP) -> str:
+    """The language to write to an RSVP's person in: their account's choice, else the language of
+    the page they RSVPed on, else the site's."""
+    account_language = getattr(rsvp.user, "language", "") if rsvp.user_id else ""
+    return account_language or rsvp.language or settings.LANGUAGE_CODE
+
+
+def _notify_rsvps(rsvps, *, kind: str, context, dedupe_key: str) -> int:
     """Tell a set of RSVPs something: account holders in one batched insert, guests one by one.
-    Keys are per person, so a retry notifies nobody twice."""
+    Keys are per person, so a retry notifies nobody twice. `context` is a dict, or a function
+    returning one: then it is called once per language among the recipients, under that language,
+    so each person reads the title and body in theirs (a beat task has no language of its own)."""
     rsvps = list(rsvps)
+    if not callable(context):
+        return _notify_rsvps_in(rsvps, kind=kind, context=context, dedupe_key=dedupe_key)
+    by_language: dict[str, list[RSVP]] = {}
+    for rsvp in rsvps:
+        by_language.setdefault(rsvp_language(rsvp), []).append(rsvp)
+    sent = 0
+    for language, group in by_language.items():
+        with translation.override(language):
+            sent += _notify_rsvps_in(group, kind=kind, context=context(), dedupe_key=dedupe_key)
+    return sent
+
+
+def _notify_rsvps_in(rsvps: list[RSVP], *, kind: str, context: dict, dedupe_key: str) -> int:
     users = [r.user for r in rsvps if r.user_id]
     sent = notify_bulk(recipients=users, kind=kind, context=context, dedupe_key=dedupe_key) if users else 0
     for rsvp in rsvps:

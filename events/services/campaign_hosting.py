@@ -6,8 +6,9 @@ Campaigns knows nothing of events, so the setting lives here (`CampaignHosting`)
 organizer's controls reach the campaign page through `campaigns.hooks.campaign_page_sections`.
 """
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -69,28 +70,29 @@ def event_campaign_review(*, event: Event, actor, approve: bool, now=None) -> Ev
     locked.campaign_reviewed_at = now
     locked.save(update_fields=["campaign_review", "campaign_reviewed_by", "campaign_reviewed_at", "updated_at"])
     campaign_title = locked.campaign.title
-    notify(
-        recipient=locked.host,
-        kind=Kind.EVENT_REVIEWED,
-        context={
-            "title": (
-                gettext("%(event)s: approved by %(campaign)s")
-                if approve
-                else gettext("%(event)s: not accepted by %(campaign)s")
-            )
-            % {"event": locked.title, "campaign": campaign_title},
-            "body": (
-                gettext("Your event is now listed with the campaign “%(campaign)s”. Share it!")
-                if approve
-                else gettext(
-                    "The campaign “%(campaign)s” did not accept your event, so it is not listed."
-                    " You can edit it to remove the campaign and publish it on its own."
+    with translation.override(locked.host.language or settings.LANGUAGE_CODE):  # the host's, not the reviewer's
+        notify(
+            recipient=locked.host,
+            kind=Kind.EVENT_REVIEWED,
+            context={
+                "title": (
+                    gettext("%(event)s: approved by %(campaign)s")
+                    if approve
+                    else gettext("%(event)s: not accepted by %(campaign)s")
                 )
-            )
-            % {"campaign": campaign_title},
-            "url": locked.get_absolute_url(),
-            "event_id": locked.pk,
-        },
-        dedupe_key=f"event-campaign-review:{locked.pk}:{decision}",
-    )
+                % {"event": locked.title, "campaign": campaign_title},
+                "body": (
+                    gettext("Your event is now listed with the campaign “%(campaign)s”. Share it!")
+                    if approve
+                    else gettext(
+                        "The campaign “%(campaign)s” did not accept your event, so it is not listed."
+                        " You can edit it to remove the campaign and publish it on its own."
+                    )
+                )
+                % {"campaign": campaign_title},
+                "url": locked.get_absolute_url(),
+                "event_id": locked.pk,
+            },
+            dedupe_key=f"event-campaign-review:{locked.pk}:{decision}",
+        )
     return locked

@@ -164,16 +164,18 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
         _promote_waitlist(event, now=now)
     if old_logistics != [getattr(event, field) for field in LOGISTICS_FIELDS]:
         # People who said yes planned around the old time and place: tell them what changed.
-        context = _event_context(
-            event,
-            title=gettext("Changed: %(event)s") % {"event": event.title},
-            body=(
-                gettext("The host changed the time or place. It is now %(when)s at %(place)s.")
-                if event.address or event.venue_name
-                else gettext("The host changed the time or place. It is now %(when)s.")
+        def context():
+            return _event_context(
+                event,
+                title=gettext("Changed: %(event)s") % {"event": event.title},
+                body=(
+                    gettext("The host changed the time or place. It is now %(when)s at %(place)s.")
+                    if event.address or event.venue_name
+                    else gettext("The host changed the time or place. It is now %(when)s.")
+                )
+                % {"when": _event_context(event)["starts_at"], "place": _event_context(event)["location"]},
             )
-            % {"when": _event_context(event)["starts_at"], "place": _event_context(event)["location"]},
-        )
+
         _notify_rsvps(
             event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user"),
             kind=Kind.EVENT_MESSAGE,
@@ -189,16 +191,20 @@ def _cancel_event_locked(event: Event, *, reason: str, now: datetime) -> int:
     event.cancelled_at = now
     event.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
     rsvps = event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user")
-    body = gettext("%(event)s on %(when)s is cancelled.") % {
-        "event": event.title,
-        "when": _event_context(event)["starts_at"],
-    }
-    if reason:
-        body += f" {reason}"
+
+    def context():  # under each recipient's language
+        body = gettext("%(event)s on %(when)s is cancelled.") % {
+            "event": event.title,
+            "when": _event_context(event)["starts_at"],
+        }
+        if reason:
+            body += f" {reason}"
+        return _event_context(event, title=gettext("Cancelled: %(event)s") % {"event": event.title}, body=body)
+
     return _notify_rsvps(
         rsvps,
         kind=Kind.EVENT_CANCELLED,
-        context=_event_context(event, title=gettext("Cancelled: %(event)s") % {"event": event.title}, body=body),
+        context=context,
         dedupe_key=f"event-cancelled:{event.pk}",
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from causeweb.core.exceptions import Conflict, ValidationError
@@ -14,7 +14,7 @@ from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from events import selectors
 from events.models import RSVP, Event
-from events.services._common import _event_context, _lock_event, _require_host
+from events.services._common import _event_context, _lock_event, _require_host, rsvp_language
 from events.services._seats import (
     _add_seats,
     _new_code_for,
@@ -147,21 +147,22 @@ def rsvp_remove_by_host(*, event_id: int, rsvp_id: int, actor, reason: str = "",
     _release_rsvp(event, rsvp, reason="host", now=now)
     _promote_waitlist(event, now=now)
     reason = " ".join((reason or "").split())[:300]
-    body = gettext("The host removed your RSVP, so your spot has gone to someone else.")
-    if reason:
-        body += " " + gettext("Their reason: %(reason)s") % {"reason": reason}
-    notify(
-        recipient=rsvp.user,
-        email=rsvp.email,
-        kind=Kind.RSVP_CONFIRMATION,
-        context=_event_context(
-            event,
-            title=gettext("Your RSVP was removed: %(event)s") % {"event": event.title},
-            body=body,
-            url=event.get_absolute_url(),
-        ),
-        dedupe_key=f"rsvp-removed:{rsvp.pk}",
-    )
+    with translation.override(rsvp_language(rsvp)):  # the host's language is not theirs
+        body = gettext("The host removed your RSVP, so your spot has gone to someone else.")
+        if reason:
+            body += " " + gettext("Their reason: %(reason)s") % {"reason": reason}
+        notify(
+            recipient=rsvp.user,
+            email=rsvp.email,
+            kind=Kind.RSVP_CONFIRMATION,
+            context=_event_context(
+                event,
+                title=gettext("Your RSVP was removed: %(event)s") % {"event": event.title},
+                body=body,
+                url=event.get_absolute_url(),
+            ),
+            dedupe_key=f"rsvp-removed:{rsvp.pk}",
+        )
     return rsvp
 
 

@@ -61,7 +61,7 @@ def event_message_deliver(*, message_id: int, now: datetime | None = None) -> in
     count = _notify_rsvps(
         rsvps,
         kind=Kind.EVENT_MESSAGE,
-        context=_event_context(event, title=f"{event.title}: {message.subject}", body=plain_text(message.body)),
+        context=lambda: _event_context(event, title=f"{event.title}: {message.subject}", body=plain_text(message.body)),
         dedupe_key=f"event-message:{message.pk}",
     )
     message.sent_at = now or timezone.now()

@@ -4,10 +4,11 @@ release lapsed guest holds. Every seat change happens under the event's row lock
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from campaigns.services.webhooks import RSVP_CANCELLED, RSVP_CREATED, webhook_event_emit
@@ -35,6 +36,12 @@ from events.services._seats import (
     _release_rsvp,
 )
 from events.services.links import rsvp_confirm_url, rsvp_id_from_confirm_token, rsvp_id_from_token, rsvp_manage_url
+
+
+def _page_language() -> str:
+    """The active language (the page the RSVP came from), when it is one of the site's."""
+    language = translation.get_language() or ""
+    return language if language in dict(settings.LANGUAGES) else ""
 
 
 def _holds_link(rsvp: RSVP, manage_token: str) -> bool:
@@ -116,6 +123,7 @@ def rsvp_create(
         show_publicly=bool(show_publicly),
         keep_updated=bool(keep_updated) and event.campaign_id is not None,
         referral_share_link_id=referral_share_link_id if event.campaign_id is not None else None,
+        language=_page_language(),
         check_in_code=_new_code_for(event),
     )
     if fits:

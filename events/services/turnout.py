@@ -1,6 +1,7 @@
 """Time-driven event writes: the minimum-turnout decision at the commitment deadline, and the
 reminders before the start. Each is safe to run from overlapping beats."""
 
+import functools
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -42,7 +43,7 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
         _notify_rsvps(
             rsvps,
             kind=Kind.EVENT_CONFIRMED,
-            context=_event_context(
+            context=lambda: _event_context(
                 event,
                 title=gettext("It's on: %(event)s") % {"event": event.title},
                 body=gettext("%(committed)s people committed (the minimum was %(minimum)s). See you there!")
@@ -85,6 +86,17 @@ REMINDER_WINDOWS = (
 )
 
 
+def _reminder_context(event: Event, *, label: str, rsvp: RSVP) -> dict:
+    """A reminder's text in the active language; `rsvp` stands for its batch's online-link line."""
+    if label == "24h":
+        title = gettext("Reminder: %(event)s starts tomorrow") % {"event": event.title}
+        body = gettext("%(event)s starts tomorrow.") % {"event": event.title}
+    else:
+        title = gettext("Reminder: %(event)s starts in an hour") % {"event": event.title}
+        body = gettext("%(event)s starts in an hour.") % {"event": event.title}
+    return _event_context(event, title=title, body=body + _online_line(event, rsvp))
+
+
 def event_reminders_send(*, now: datetime | None = None) -> int:
     """Remind those going 24 hours and 1 hour before the start. Each event's reminder is claimed
     with a conditional UPDATE (only one run can flip the flag from empty) inside the transaction
@@ -108,26 +120,17 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
                 event = Event.objects.get(pk=event_id)
                 rsvps = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True)
                 rsvps = rsvps.select_related("user")
-                if label == "24h":
-                    title = gettext("Reminder: %(event)s starts tomorrow") % {"event": event.title}
-                    body = gettext("%(event)s starts tomorrow.") % {"event": event.title}
-                else:
-                    title = gettext("Reminder: %(event)s starts in an hour") % {"event": event.title}
-                    body = gettext("%(event)s starts in an hour.") % {"event": event.title}
                 # One batch per online-link line: those the policy lets see the link, and the rest
                 # (none today, as only the confirmed are reminded). Keys are per person.
                 batches: dict[str, list] = {}
                 for rsvp in rsvps:
                     batches.setdefault(_online_line(event, rsvp), []).append(rsvp)
-                for online_line, batch in batches.items():
+                for batch in batches.values():
                     sent += _notify_rsvps(
                         batch,
                         kind=Kind.EVENT_REMINDER,
-                        context=_event_context(
-                            event,
-                            title=title,
-                            body=body + online_line,
-                        ),
+                        # Called under each recipient language (the beat has none of its own).
+                        context=functools.partial(_reminder_context, event, label=label, rsvp=batch[0]),
                         dedupe_key=f"event-reminder-{label}:{event.pk}:{int(event.starts_at.timestamp())}",
                     )
     return sent

@@ -99,3 +99,31 @@ def test_calendar_feed_speaks_its_owners_language(client):
     feed = calendar_feed_get_or_create(user=owner)
     body = client.get(f"/events/calendar/{feed.token}.ics", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "X-WR-CALNAME:Causeweb: mis eventos" in body
+
+
+def test_reminders_from_the_beat_reach_each_person_in_their_language():
+    """The beat runs in English; a Spanish guest (the page they RSVPed on) and an Arabic member
+    (their account's choice) each get the reminder in theirs, an English member in English."""
+    from django.utils import timezone
+
+    from causeweb.notifications.kinds import Kind
+    from causeweb.notifications.models import Notification
+    from events.services.links import rsvp_confirm_token
+    from events.services.rsvps import rsvp_confirm_email
+    from events.services.turnout import event_reminders_send
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    event = EventFactory(starts_at=now + timedelta(hours=23), ends_at=now + timedelta(hours=25), title="Big rally")
+    with translation.override("es"):
+        guest = rsvp_create(event_id=event.pk, name="Ana", email="ana@example.org", now=now)
+    rsvp_confirm_email(token=rsvp_confirm_token(guest), now=now)
+    arabic, english = UserFactory(language="ar"), UserFactory(language="")
+    rsvp_create(event_id=event.pk, user=arabic, now=now)
+    rsvp_create(event_id=event.pk, user=english, now=now)
+    with translation.override("en"):
+        assert event_reminders_send(now=now) == 3
+    titles = {(n.recipient_id, n.email): n.title for n in Notification.objects.filter(kind=Kind.EVENT_REMINDER)}
+    assert titles[(None, "ana@example.org")] == "Recordatorio: Big rally empieza mañana"
+    assert titles[(arabic.pk, arabic.email)] == "تذكير: تبدأ Big rally غدًا"
+    assert titles[(english.pk, english.email)] == "Reminder: Big rally starts tomorrow"
