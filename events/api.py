@@ -2,6 +2,7 @@
 and, for signed-in people, RSVP and cancel through the same services as the HTML views."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
@@ -250,14 +251,14 @@ class EventViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
         ratelimits.enforce_ip(
             "rsvp_guest_ip",
             request,
-            message="Too many RSVPs from your connection in the last hour; please try again later.",
+            message=gettext("Too many RSVPs from your connection in the last hour; please try again later."),
         )
         data = GuestRSVPInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ratelimits.enforce_email(
             "rsvp_email",
             data.validated_data["email"],
-            message="We have already sent several emails to this address; please try again later.",
+            message=gettext("We have already sent several emails to this address; please try again later."),
         )
         rsvp = rsvps.rsvp_create(event_id=event.pk, user=None, **data.validated_data)
         return Response(GuestRSVPSerializer(rsvp).data, status=status.HTTP_201_CREATED)

@@ -4,6 +4,7 @@ RSVPs. Through the same services as the host's pages (events/views/host.py, chec
 event someone else hosts is a 404."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -58,11 +59,11 @@ class EventInputSerializer(serializers.Serializer):
         if fields.get("campaign"):
             fields["campaign"] = campaign_selectors.campaign_get_public(slug=fields["campaign"])
             if fields["campaign"] is None:
-                raise serializers.ValidationError({"campaign": ["No such published campaign."]})
+                raise serializers.ValidationError({"campaign": [gettext("No such published campaign.")]})
         if fields.get("group"):
             fields["group"] = group_selectors.group_get_by_slug(slug=fields["group"])
             if fields["group"] is None:
-                raise serializers.ValidationError({"group": ["No such group."]})
+                raise serializers.ValidationError({"group": [gettext("No such group.")]})
         return fields
 
 
@@ -205,7 +206,7 @@ class HostedEventViewSet(
         data = CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not data.validated_data["code"] and not data.validated_data["rsvp"]:
-            raise serializers.ValidationError({"code": ["Give the attendee's code or the RSVP id."]})
+            raise serializers.ValidationError({"code": [gettext("Give the attendee's code or the RSVP id.")]})
         rsvp = hosting.rsvp_check_in(
             event_id=event.pk, actor=request.user, code=data.validated_data["code"], rsvp_id=data.validated_data["rsvp"]
         )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "events"
-    verbose_name = "Event mobilization"
+    verbose_name = _("Event mobilization")
 
     def ready(self):
         from campaigns.hooks import (

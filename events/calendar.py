@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from causeweb.core.markdown import plain_text
 from events import policies
@@ -44,14 +45,14 @@ def _stamp(moment: datetime) -> str:
 def event_location(event) -> str:
     parts = [event.venue_name, event.address, event.city]
     place = ", ".join(p for p in parts if p)
-    return place or ("Online" if event.online_url else "")
+    return place or (gettext("Online") if event.online_url else "")
 
 
 def _vevent(event, *, include_online_link: bool) -> list[str]:
     url = f"{settings.SITE_URL}{event.get_absolute_url()}"
     description = plain_text(event.description, limit=1000)
     if include_online_link and event.online_url:
-        description = f"Join online: {event.online_url}\n\n{description}"
+        description = gettext("Join online: %(url)s") % {"url": event.online_url} + f"\n\n{description}"
     lines = [
         "BEGIN:VEVENT",
         f"UID:event-{event.pk}@{settings.SITE_URL.split('://', 1)[-1]}",

@@ -3,6 +3,8 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core.converters import POSITIVE_INT_MAX
@@ -50,54 +52,73 @@ def _public_campaigns():
 class EventForm(forms.Form):
     """Times are typed as wall-clock times in the event's own zone and stored in UTC."""
 
-    title = forms.CharField(max_length=140, validators=[validate_single_line])
-    kind = forms.ChoiceField(choices=Event.Kind.choices)
-    description = forms.CharField(widget=forms.Textarea, max_length=20_000, help_text="Markdown.")
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", help_text="Where the event happens.")
-    starts_at = WallClockDateTimeField(label="Starts (local time)")
-    ends_at = WallClockDateTimeField(label="Ends (local time)")
-    venue_name = forms.CharField(max_length=140, required=False, validators=[validate_single_line])
-    address = forms.CharField(max_length=300, required=False, validators=[validate_single_line])
-    city = forms.CharField(max_length=100, required=False, validators=[validate_single_line])
-    latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    title = forms.CharField(label=_("Title"), max_length=140, validators=[validate_single_line])
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, max_length=20_000, help_text=_("Markdown.")
+    )
+    timezone = forms.ChoiceField(
+        label=_("Timezone"), choices=TIMEZONE_CHOICES, initial="UTC", help_text=_("Where the event happens.")
+    )
+    starts_at = WallClockDateTimeField(label=_("Starts (local time)"))
+    ends_at = WallClockDateTimeField(label=_("Ends (local time)"))
+    venue_name = forms.CharField(
+        label=_("Venue name"), max_length=140, required=False, validators=[validate_single_line]
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False, validators=[validate_single_line])
+    city = forms.CharField(label=_("City"), max_length=100, required=False, validators=[validate_single_line])
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     online_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        label="Online link",
-        help_text="Only confirmed attendees and you see it.",
+        label=_("Online link"),
+        help_text=_("Only confirmed attendees and you see it."),
         validators=[validate_single_line],  # also refuses bidi controls (a reversed "gnp.exe")
     )
     accessibility_notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, validators=[validate_no_bidi]
+        label=_("Accessibility notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        validators=[validate_no_bidi],
     )
     capacity = forms.IntegerField(
-        required=False, min_value=1, max_value=POSITIVE_INT_MAX, help_text="Leave empty for unlimited."
-    )
-    max_guests_per_rsvp = forms.IntegerField(min_value=0, max_value=20, initial=2, label="Guests each person may bring")
-    rsvp_deadline = WallClockDateTimeField(
-        required=False,
-        label="RSVPs close (local time)",
-        help_text="Empty: at the start.",
-    )
-    waitlist_mode = forms.ChoiceField(choices=Event.WaitlistMode.choices, initial=Event.WaitlistMode.AUTO)
-    claim_window_hours = forms.IntegerField(min_value=1, max_value=168, initial=24, label="Claim window (hours)")
-    turnout_minimum = forms.IntegerField(
+        label=_("Capacity"),
         required=False,
         min_value=1,
         max_value=POSITIVE_INT_MAX,
-        help_text="This happens only if this many people commit by the deadline.",
+        help_text=_("Leave empty for unlimited."),
     )
-    commitment_deadline = WallClockDateTimeField(required=False, label="Commitment deadline (local time)")
+    max_guests_per_rsvp = forms.IntegerField(
+        min_value=0, max_value=20, initial=2, label=_("Guests each person may bring")
+    )
+    rsvp_deadline = WallClockDateTimeField(
+        required=False,
+        label=_("RSVPs close (local time)"),
+        help_text=_("Empty: at the start."),
+    )
+    waitlist_mode = forms.ChoiceField(
+        label=_("Waitlist mode"), choices=Event.WaitlistMode.choices, initial=Event.WaitlistMode.AUTO
+    )
+    claim_window_hours = forms.IntegerField(min_value=1, max_value=168, initial=24, label=_("Claim window (hours)"))
+    turnout_minimum = forms.IntegerField(
+        label=_("Turnout minimum"),
+        required=False,
+        min_value=1,
+        max_value=POSITIVE_INT_MAX,
+        help_text=_("This happens only if this many people commit by the deadline."),
+    )
+    commitment_deadline = WallClockDateTimeField(required=False, label=_("Commitment deadline (local time)"))
     campaign = forms.ModelChoiceField(
-        queryset=campaign_selectors.campaign_list_published_for_choices().none(), required=False
+        label=_("Campaign"), queryset=campaign_selectors.campaign_list_published_for_choices().none(), required=False
     )
-    cause = forms.ModelChoiceField(queryset=campaign_selectors.cause_list().none(), required=False)
+    cause = forms.ModelChoiceField(label=_("Cause"), queryset=campaign_selectors.cause_list().none(), required=False)
     group = forms.ModelChoiceField(
         queryset=community_selectors.group_list_hostable_by(user=None).none(),
         required=False,
-        label="Hosting group",
-        help_text="Groups you moderate.",
+        label=_("Hosting group"),
+        help_text=_("Groups you moderate."),
     )
 
     LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline", "commitment_deadline")
@@ -140,7 +161,9 @@ class EventForm(forms.Form):
         so the event is found by a search near that place; a name nobody knows stays as typed."""
         if data.get("latitude") is not None or data.get("longitude") is not None:
             if data.get("latitude") is None or data.get("longitude") is None:
-                self.add_error("longitude", "Give both latitude and longitude, or neither to look the place up.")
+                self.add_error(
+                    "longitude", gettext("Give both latitude and longitude, or neither to look the place up.")
+                )
             return
         for query in (", ".join(p for p in (data.get("address"), data.get("city")) if p), data.get("city")):
             place = geocode(query) if query else None
@@ -156,14 +179,14 @@ class EventForm(forms.Form):
 
 
 class RSVPForm(forms.Form):
-    name = forms.CharField(max_length=120, required=False, label="Your name", validators=[validate_single_line])
-    email = forms.EmailField(required=False, label="Your email", help_text="We send your confirmation here.")
-    guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False, label="Guests you bring")
-    show_publicly = forms.BooleanField(required=False, label="Show my name on the event page")
+    name = forms.CharField(max_length=120, required=False, label=_("Your name"), validators=[validate_single_line])
+    email = forms.EmailField(required=False, label=_("Your email"), help_text=_("We send your confirmation here."))
+    guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False, label=_("Guests you bring"))
+    show_publicly = forms.BooleanField(required=False, label=_("Show my name on the event page"))
     keep_updated = forms.BooleanField(
         required=False,
-        label="Keep me updated about this campaign by email",
-        help_text="Unsubscribe with one click from any of these emails.",
+        label=_("Keep me updated about this campaign by email"),
+        help_text=_("Unsubscribe with one click from any of these emails."),
     )
 
     def __init__(self, *args, signed_in: bool = False, event: Event | None = None, **kwargs):
@@ -189,34 +212,35 @@ class RSVPForm(forms.Form):
 
 
 class EventFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Event.Kind.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", _("Any kind")), *Event.Kind.choices], required=False, label=_("Kind"))
     campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
         queryset=campaign_selectors.campaign_list_published_for_choices().none(),
         required=False,
-        empty_label="Any campaign",
+        empty_label=_("Any campaign"),
     )
-    cause = forms.ChoiceField(choices=(), required=False)
+    cause = forms.ChoiceField(label=_("Cause"), choices=(), required=False)
     mode = forms.ChoiceField(
-        choices=[("", "Online or in person"), ("in_person", "In person"), ("online", "Online")],
+        choices=[("", _("Online or in person")), ("in_person", _("In person")), ("online", _("Online"))],
         required=False,
-        label="Where",
+        label=_("Where"),
     )
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("From"))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To"))
     place = forms.CharField(
         max_length=120,
         required=False,
-        label="Near",
+        label=pgettext_lazy("near a place", "Near"),
         widget=forms.TextInput(
-            attrs={"placeholder": "A city, e.g. Lisbon", "list": "place-suggestions", "autocomplete": "off"}
+            attrs={"placeholder": _("A city, e.g. Lisbon"), "list": "place-suggestions", "autocomplete": "off"}
         ),
-        help_text='Add the country or US state to pick another: "Lisbon, Ohio".',
+        help_text=_('Add the country or US state to pick another: "Lisbon, Ohio".'),
         validators=[validate_single_line],
     )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
-    radius_km = forms.FloatField(required=False, min_value=1, max_value=20_000, initial=50, label="Within (km)")
-    past = forms.BooleanField(required=False, label="Include past events")
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, label=_("Latitude"))
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, label=_("Longitude"))
+    radius_km = forms.FloatField(required=False, min_value=1, max_value=20_000, initial=50, label=_("Within (km)"))
+    past = forms.BooleanField(required=False, label=_("Include past events"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,17 +255,23 @@ class EventFilterForm(forms.Form):
             if extra:
                 offered = [extra, *offered]
         field.widget.choices = [("", field.empty_label), *offered]
-        self.fields["cause"].choices = [("", "Any cause"), *campaign_selectors.cause_list().values_list("slug", "name")]
+        self.fields["cause"].choices = [
+            ("", gettext("Any cause")),
+            *campaign_selectors.cause_list().values_list("slug", "name"),
+        ]
 
     def clean(self):
         data = super().clean()
         if (data.get("lat") is None) != (data.get("lng") is None):
-            raise forms.ValidationError("Give both latitude and longitude to search near a point.")
+            raise forms.ValidationError(gettext("Give both latitude and longitude to search near a point."))
         self.place_name = ""
         if data.get("place"):  # a typed place wins over coordinates left from "use my location"
             place = geocode(data["place"])
             if place is None:
-                self.add_error("place", f"We could not find “{data['place']}”. Try a nearby larger city.")
+                self.add_error(
+                    "place",
+                    gettext("We could not find “%(place)s”. Try a nearby larger city.") % {"place": data["place"]},
+                )
             else:
                 data["lat"], data["lng"] = place.latitude, place.longitude
                 self.place_name = data["place"].partition(",")[0].strip()
@@ -265,42 +295,46 @@ class EventFilterForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(max_length=12, label="Check-in code")
+    code = forms.CharField(max_length=12, label=_("Check-in code"))
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(max_length=120, validators=[validate_single_line])
-    email = forms.EmailField(required=False)
-    guests = forms.IntegerField(min_value=0, max_value=20, initial=0, required=False)
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_single_line])
+    email = forms.EmailField(label=_("Email"), required=False)
+    guests = forms.IntegerField(label=_("Guests"), min_value=0, max_value=20, initial=0, required=False)
     over_capacity = forms.BooleanField(
-        required=False, label="Admit over capacity", help_text="Only when the event is full and there is room anyway."
+        required=False,
+        label=_("Admit over capacity"),
+        help_text=_("Only when the event is full and there is room anyway."),
     )
 
 
 class RemoveRSVPForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, required=False, label="Reason (sent to them)", validators=[validate_single_line]
+        max_length=300, required=False, label=_("Reason (sent to them)"), validators=[validate_single_line]
     )
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=140, validators=[validate_single_line])
-    body = forms.CharField(widget=forms.Textarea, max_length=5000, label="Message")
+    subject = forms.CharField(label=_("Subject"), max_length=140, validators=[validate_single_line])
+    body = forms.CharField(widget=forms.Textarea, max_length=5000, label=_("Message"))
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, required=False, label="Reason (sent to everyone)", validators=[validate_single_line]
+        max_length=300, required=False, label=_("Reason (sent to everyone)"), validators=[validate_single_line]
     )
 
 
 class DuplicateForm(forms.Form):
-    starts_at = WallClockDateTimeField(label="New start (local time)")
+    starts_at = WallClockDateTimeField(label=_("New start (local time)"))
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["starts_at"].help_text = f"In {event.timezone}; same duration and details."
+        self.fields["starts_at"].help_text = gettext("In %(zone)s; same duration and details.") % {
+            "zone": event.timezone
+        }
 
     def clean_starts_at(self):
         return local_to_utc(self.cleaned_data["starts_at"], self.event.timezone, field="starts_at")

@@ -2,7 +2,7 @@
 
 import functools
 
-from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.hooks import MessageSegment
 from causeweb.core import page_cache
@@ -11,6 +11,7 @@ from events import policies, selectors
 from events.maps import event_map_markers
 from events.models import Event
 from events.services.links import rsvp_manage_url
+from events.timezones import format_local
 
 
 def home_section(*, request) -> PageSection:
@@ -74,11 +75,11 @@ def campaign_message_segments(*, campaign) -> list[MessageSegment]:
     (`campaigns.hooks.campaign_message_segments`); campaigns keeps only those who opted in."""
     segments = []
     for event in selectors.campaign_events_for_messages(campaign_id=campaign.pk):
-        local = timezone.localtime(event.starts_at, event.zone)
         segments.append(
             MessageSegment(
                 key=f"rsvps:{event.pk}",
-                label=f"RSVPs of {event.title} ({local:%-d %b})",
+                label=gettext("RSVPs of %(event)s (%(date)s)")
+                % {"event": event.title, "date": format_local(event.starts_at, event.zone, gettext("j M"))},
                 members=functools.partial(selectors.event_rsvp_members, event_id=event.pk),
             )
         )

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 # Short codes read out at the door: no 0/O, 1/I/L.
@@ -32,29 +34,29 @@ def new_feed_token() -> str:
 
 class Event(models.Model):
     class Kind(models.TextChoices):
-        RALLY = "rally", "Rally"
-        MARCH = "march", "March"
-        TOWN_HALL = "town_hall", "Town hall"
-        MEETING = "meeting", "Meeting"
-        PHONE_BANK = "phone_bank", "Phone bank"
-        CANVASS = "canvass", "Canvass"
-        ONLINE = "online", "Online action"
+        RALLY = "rally", _("Rally")
+        MARCH = "march", pgettext_lazy("event kind", "March")
+        TOWN_HALL = "town_hall", _("Town hall")
+        MEETING = "meeting", _("Meeting")
+        PHONE_BANK = "phone_bank", _("Phone bank")
+        CANVASS = "canvass", _("Canvass")
+        ONLINE = "online", _("Online action")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CONFIRMED = "confirmed", "Confirmed (turnout reached)"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CONFIRMED = "confirmed", _("Confirmed (turnout reached)")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     class CampaignReview(models.TextChoices):
         # An event under a campaign by someone other than its organizer waits for the campaign's
         # review (events/services/campaign_hosting.py) and appears nowhere public until approved.
-        APPROVED = "approved", "Approved"
-        PENDING = "pending", "Awaiting the campaign's review"
-        REJECTED = "rejected", "Not accepted by the campaign"
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Awaiting the campaign's review")
+        REJECTED = "rejected", _("Not accepted by the campaign")
 
     class WaitlistMode(models.TextChoices):
-        AUTO = "auto", "Promote the next person automatically"
-        CLAIM = "claim", "Offer the spot; they confirm within a claim window"
+        AUTO = "auto", _("Promote the next person automatically")
+        CLAIM = "claim", _("Offer the spot; they confirm within a claim window")
 
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_events")
     group = models.ForeignKey(
@@ -75,7 +77,7 @@ class Event(models.Model):
     )
     title = models.CharField(max_length=140)
     slug = models.SlugField(max_length=160, unique=True)
-    description = models.TextField(max_length=20_000, help_text="Markdown.")
+    description = models.TextField(max_length=20_000, help_text=_("Markdown."))
     description_html = models.TextField(blank=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RALLY, db_index=True)
 
@@ -89,12 +91,12 @@ class Event(models.Model):
     city = models.CharField(max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    online_url = models.URLField(blank=True, help_text="Shown only to confirmed attendees and the host.")
+    online_url = models.URLField(blank=True, help_text=_("Shown only to confirmed attendees and the host."))
     accessibility_notes = models.TextField(blank=True, max_length=2000)
 
-    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text=_("Empty: unlimited."))
     max_guests_per_rsvp = models.PositiveSmallIntegerField(default=2)
-    rsvp_deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: RSVPs close at the start.")
+    rsvp_deadline = models.DateTimeField(null=True, blank=True, help_text=_("Empty: RSVPs close at the start."))
     waitlist_mode = models.CharField(max_length=10, choices=WaitlistMode.choices, default=WaitlistMode.AUTO)
     claim_window_hours = models.PositiveSmallIntegerField(default=24)
 
@@ -218,10 +220,10 @@ class Event(models.Model):
 
 class RSVP(models.Model):
     class Status(models.TextChoices):
-        GOING = "going", "Going"
-        WAITLISTED = "waitlisted", "On the waitlist"
-        OFFERED = "offered", "Offered a spot (to confirm)"
-        CANCELLED = "cancelled", "Cancelled"
+        GOING = "going", _("Going")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        OFFERED = "offered", _("Offered a spot (to confirm)")
+        CANCELLED = "cancelled", pgettext_lazy("RSVP status", "Cancelled")
 
     ACTIVE_STATUSES = (Status.GOING, Status.WAITLISTED, Status.OFFERED)
 
@@ -232,10 +234,10 @@ class RSVP(models.Model):
     # The attendee's name and address: the account's for signed-in people, typed in for guests.
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
-    guests = models.PositiveSmallIntegerField(default=0, help_text="People coming along, besides the attendee.")
+    guests = models.PositiveSmallIntegerField(default=0, help_text=_("People coming along, besides the attendee."))
     status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
     waitlist_position = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Ticket number in the waitlist (order of joining)."
+        null=True, blank=True, help_text=_("Ticket number in the waitlist (order of joining).")
     )
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     # A guest's seats are held only until this moment unless their email is confirmed (then it is
@@ -245,15 +247,18 @@ class RSVP(models.Model):
     check_in_code = models.CharField(max_length=12, default=new_check_in_code)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     is_walk_in = models.BooleanField(default=False)
-    show_publicly = models.BooleanField(default=False, help_text="Show my name on the event page.")
+    show_publicly = models.BooleanField(default=False, help_text=_("Show my name on the event page."))
     # Opted in to the updates of the event's campaign (guests once their address is confirmed).
     keep_updated = models.BooleanField(default=False)
     # The share link of the event's campaign that brought this person (the session's referral
     # when they RSVPed: last touch), as signatures and donations keep it; check-ins inherit it.
     referral_share_link_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The campaign share link that brought this person, if any."
+        null=True, blank=True, help_text=_("The campaign share link that brought this person, if any.")
     )
     cancel_reason = models.CharField(max_length=40, blank=True)
+    # The language of the page they RSVPed on: what a guest (no account, so no User.language)
+    # is written to in afterwards (reminders, waitlist offers, changes).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,8 @@ queries here; callers pass what they already loaded.
 
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from campaigns import policies as campaign_policies
 from causeweb.moderation.policies import is_site_moderator
 from events.models import RSVP, Event
@@ -84,11 +86,11 @@ def can_host_for_group(access) -> bool:
 def rsvp_refusal(event: Event, *, now: datetime) -> str | None:
     """Why nobody can RSVP to the event now, or None when RSVPs are open."""
     if event.is_cancelled:
-        return "This event was cancelled."
+        return gettext("This event was cancelled.")
     if event.campaign_review != Event.CampaignReview.APPROVED:
-        return "This event is waiting for the campaign's review."
+        return gettext("This event is waiting for the campaign's review.")
     if not event.rsvp_open(now):
-        return "RSVPs for this event are closed."
+        return gettext("RSVPs for this event are closed.")
     return None
 
 

@@ -4,8 +4,10 @@ its schema.org `Event` data for search engines. Pure functions over a loaded eve
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from events.models import Event
+from events.timezones import format_local
 
 _SCHEMA_STATUS = {
     Event.Status.SCHEDULED: "https://schema.org/EventScheduled",
@@ -16,14 +18,14 @@ _SCHEMA_STATUS = {
 
 def event_place_label(event: Event) -> str:
     if event.is_online:
-        return "Online"
+        return gettext("Online")
     return ", ".join(part for part in (event.venue_name, event.city) if part) or event.address
 
 
 def event_when_label(event: Event) -> str:
     """The start in the event's own zone, as people there will read it."""
-    local = timezone.localtime(event.starts_at, event.zone)
-    return f"{local:%a %-d %b %Y, %H:%M} ({event.timezone})"
+    starts_at = format_local(event.starts_at, event.zone, gettext("D j M Y, H:i"))
+    return f"{starts_at} ({event.timezone})"
 
 
 def event_card_text(event: Event) -> dict:
@@ -32,7 +34,7 @@ def event_card_text(event: Event) -> dict:
     if event.cause_id:
         eyebrow = f"{eyebrow} · {event.cause.name}"
     if event.is_cancelled:
-        eyebrow = f"Cancelled · {eyebrow}"
+        eyebrow = gettext("Cancelled · %(eyebrow)s") % {"eyebrow": eyebrow}
     details = [event_when_label(event)]
     place = event_place_label(event)
     if place:

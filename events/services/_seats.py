@@ -4,14 +4,23 @@ the event's row lock. Internal to events.services."""
 from datetime import datetime, timedelta
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext
 
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from events.models import RSVP, Event, new_check_in_code
 from events.page_scopes import event_changed
-from events.services._common import HOLD_EXPIRED, _event_context, _hold_line, _hold_until, _online_line
+from events.services._common import (
+    HOLD_EXPIRED,
+    _event_context,
+    _hold_line,
+    _hold_until,
+    _online_line,
+    rsvp_language,
+)
 from events.services.links import rsvp_manage_url
+from events.timezones import format_local
 
 
 def _new_code_for(event: Event) -> str:
@@ -71,36 +80,39 @@ def _promote_waitlist(event: Event, *, now: datetime) -> list[RSVP]:
     for rsvp in waiting:
         if event.capacity is not None and event.capacity - event.seats_taken < rsvp.seats:
             break
-        if event.waitlist_mode == Event.WaitlistMode.CLAIM:
-            rsvp.status = RSVP.Status.OFFERED
-            rsvp.offer_expires_at = min(now + timedelta(hours=event.claim_window_hours), event.starts_at)
-            rsvp.save(update_fields=["status", "offer_expires_at", "updated_at"])
-            _add_seats(event, offered=rsvp.seats)
-            local_expiry = timezone.localtime(rsvp.offer_expires_at, event.zone)
-            title = f"A spot opened up: {event.title}"
-            body = (
-                f"It is held for you: confirm it before {local_expiry:%A %d %B, %H:%M} ({event.timezone}), "
-                "or it passes to the next person."
+        # Written in the person's language, whoever's request (or the beat) freed the seat.
+        with translation.override(rsvp_language(rsvp)):
+            if event.waitlist_mode == Event.WaitlistMode.CLAIM:
+                rsvp.status = RSVP.Status.OFFERED
+                rsvp.offer_expires_at = min(now + timedelta(hours=event.claim_window_hours), event.starts_at)
+                rsvp.save(update_fields=["status", "offer_expires_at", "updated_at"])
+                _add_seats(event, offered=rsvp.seats)
+                local_expiry = format_local(rsvp.offer_expires_at, event.zone, gettext("l d F, H:i"))
+                title = gettext("A spot opened up: %(event)s") % {"event": event.title}
+                body = gettext(
+                    "It is held for you: confirm it before %(until)s (%(zone)s), or it passes to the next person."
+                ) % {"until": local_expiry, "zone": event.timezone}
+                key = f"waitlist-offer:{rsvp.pk}"
+            else:
+                rsvp.status = RSVP.Status.GOING
+                rsvp.hold_expires_at = _hold_until(rsvp, now=now)
+                rsvp.save(update_fields=["status", "hold_expires_at", "updated_at"])
+                _add_seats(event, going=rsvp.seats)
+                title = gettext("You're in: %(event)s") % {"event": event.title}
+                body = gettext("You moved from the waitlist to the attendee list. See you there!") + _online_line(
+                    event, rsvp
+                )
+                if rsvp.is_unconfirmed:
+                    body += _hold_line(event, rsvp)
+                key = f"waitlist-promotion:{rsvp.pk}"
+            manage_url = rsvp_manage_url(rsvp)
+            notify(
+                recipient=rsvp.user,
+                email=rsvp.email,
+                kind=Kind.WAITLIST_PROMOTION,
+                context=_event_context(event, title=title, body=body, url=manage_url, manage_url=manage_url),
+                dedupe_key=key,
             )
-            key = f"waitlist-offer:{rsvp.pk}"
-        else:
-            rsvp.status = RSVP.Status.GOING
-            rsvp.hold_expires_at = _hold_until(rsvp, now=now)
-            rsvp.save(update_fields=["status", "hold_expires_at", "updated_at"])
-            _add_seats(event, going=rsvp.seats)
-            title = f"You're in: {event.title}"
-            body = "You moved from the waitlist to the attendee list. See you there!" + _online_line(event, rsvp)
-            if rsvp.is_unconfirmed:
-                body += _hold_line(event, rsvp)
-            key = f"waitlist-promotion:{rsvp.pk}"
-        manage_url = rsvp_manage_url(rsvp)
-        notify(
-            recipient=rsvp.user,
-            email=rsvp.email,
-            kind=Kind.WAITLIST_PROMOTION,
-            context=_event_context(event, title=title, body=body, url=manage_url, manage_url=manage_url),
-            dedupe_key=key,
-        )
         promoted.append(rsvp)
     return promoted
 

@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import PermissionDenied
 from events.models import CalendarFeed
@@ -11,7 +12,7 @@ from events.models import CalendarFeed
 @transaction.atomic
 def calendar_feed_get_or_create(*, user) -> CalendarFeed:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("Sign in to get your calendar feed.")
+        raise PermissionDenied(gettext("Sign in to get your calendar feed."))
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 

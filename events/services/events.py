@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.services.webhooks import EVENT_CANCELLED, webhook_event_emit
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -55,40 +56,40 @@ def _validate_event(event: Event, *, now: datetime, starts_changed: bool, actor)
         errors.setdefault(field, []).append(message)
 
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
-        add("ends_at", "The event must end after it starts.")
+        add("ends_at", gettext("The event must end after it starts."))
     if starts_changed and event.starts_at and event.starts_at <= now:
-        add("starts_at", "The start must be in the future.")
+        add("starts_at", gettext("The start must be in the future."))
     if event.kind == Event.Kind.ONLINE and not event.online_url:
-        add("online_url", "An online action needs a link.")
+        add("online_url", gettext("An online action needs a link."))
     if not event.online_url and not (event.address or event.venue_name):
-        add("address", "Give a venue and address, or an online link.")
+        add("address", gettext("Give a venue and address, or an online link."))
     if (event.latitude is None) != (event.longitude is None):
-        add("latitude", "Give both latitude and longitude, or neither.")
+        add("latitude", gettext("Give both latitude and longitude, or neither."))
     if event.latitude is not None and not -90 <= event.latitude <= 90:
-        add("latitude", "Latitude is between -90 and 90.")
+        add("latitude", gettext("Latitude is between -90 and 90."))
     if event.longitude is not None and not -180 <= event.longitude <= 180:
-        add("longitude", "Longitude is between -180 and 180.")
+        add("longitude", gettext("Longitude is between -180 and 180."))
     if event.capacity is not None and event.capacity < 1:
-        add("capacity", "Capacity is at least 1 (leave it empty for unlimited).")
+        add("capacity", gettext("Capacity is at least 1 (leave it empty for unlimited)."))
     if event.rsvp_deadline and event.starts_at and event.rsvp_deadline > event.starts_at:
-        add("rsvp_deadline", "RSVPs must close before the event starts.")
+        add("rsvp_deadline", gettext("RSVPs must close before the event starts."))
     if event.turnout_minimum is not None:
         if event.turnout_minimum < 1:
-            add("turnout_minimum", "The minimum turnout is at least 1.")
+            add("turnout_minimum", gettext("The minimum turnout is at least 1."))
         if not event.commitment_deadline:
-            add("commitment_deadline", "A minimum turnout needs a commitment deadline.")
+            add("commitment_deadline", gettext("A minimum turnout needs a commitment deadline."))
         elif event.starts_at and event.commitment_deadline > event.starts_at:
-            add("commitment_deadline", "The commitment deadline must be before the start.")
+            add("commitment_deadline", gettext("The commitment deadline must be before the start."))
         if event.capacity is not None and event.turnout_minimum > event.capacity:
-            add("turnout_minimum", "The minimum turnout cannot exceed the capacity.")
+            add("turnout_minimum", gettext("The minimum turnout cannot exceed the capacity."))
     elif event.commitment_deadline:
-        add("turnout_minimum", "Set the minimum turnout the deadline is for.")
+        add("turnout_minimum", gettext("Set the minimum turnout the deadline is for."))
     if not 1 <= (event.claim_window_hours or 0) <= 168:
-        add("claim_window_hours", "The claim window is between 1 and 168 hours.")
+        add("claim_window_hours", gettext("The claim window is between 1 and 168 hours."))
     if event.max_guests_per_rsvp is not None and event.max_guests_per_rsvp > 20:
-        add("max_guests_per_rsvp", "At most 20 guests per RSVP.")
+        add("max_guests_per_rsvp", gettext("At most 20 guests per RSVP."))
     if event.campaign_id and not event.campaign.is_public:
-        add("campaign", "Link a published campaign.")
+        add("campaign", gettext("Link a published campaign."))
     if event.group_id and not policies.can_host_for_group(group_access(group=event.group, user=actor)):
         add("group", "Only the group's owners and moderators can host events for it.")
     if errors:
@@ -103,7 +104,7 @@ def _validate_event(event: Event, *, now: datetime, starts_changed: bool, actor)
 def event_create(*, host, now: datetime | None = None, **fields) -> Event:
     """Anyone signed in may host an event."""
     if not policies.can_host_events(host):
-        raise PermissionDenied("Sign in to host an event.")
+        raise PermissionDenied(gettext("Sign in to host an event."))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown event fields: {sorted(unknown)}")
@@ -136,7 +137,7 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
     event = _lock_event(event_id)
     _require_host(event, actor)
     if event.is_cancelled:
-        raise Conflict("This event was cancelled; it can no longer be edited.")
+        raise Conflict(gettext("This event was cancelled; it can no longer be edited."))
     holds_released = _release_expired_holds(event, now=now)
     old_starts_at, old_capacity = event.starts_at, event.capacity
     old_turnout = (event.turnout_minimum, event.commitment_deadline)
@@ -149,7 +150,7 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
             {"capacity": f"{event.seats_taken} seats are already taken; the capacity cannot be lower than that."}
         )
     if event.turnout_decided_at and (event.turnout_minimum, event.commitment_deadline) != old_turnout:
-        raise ValidationError({"turnout_minimum": "The turnout was already decided; it cannot change now."})
+        raise ValidationError({"turnout_minimum": gettext("The turnout was already decided; it cannot change now.")})
     _validate_event(event, now=now, starts_changed=event.starts_at != old_starts_at, actor=actor)
     if event.campaign_id != old_campaign_id:  # a new campaign reviews the event afresh
         event.campaign_review = campaign_review_for_link(event, host=actor)
@@ -164,12 +165,18 @@ def event_update(*, event_id: int, actor, now: datetime | None = None, **changes
         _promote_waitlist(event, now=now)
     if old_logistics != [getattr(event, field) for field in LOGISTICS_FIELDS]:
         # People who said yes planned around the old time and place: tell them what changed.
-        context = _event_context(
-            event,
-            title=f"Changed: {event.title}",
-            body=f"The host changed the time or place. It is now {_event_context(event)['starts_at']}"
-            + (f" at {_event_context(event)['location']}." if event.address or event.venue_name else "."),
-        )
+        def context():
+            return _event_context(
+                event,
+                title=gettext("Changed: %(event)s") % {"event": event.title},
+                body=(
+                    gettext("The host changed the time or place. It is now %(when)s at %(place)s.")
+                    if event.address or event.venue_name
+                    else gettext("The host changed the time or place. It is now %(when)s.")
+                )
+                % {"when": _event_context(event)["starts_at"], "place": _event_context(event)["location"]},
+            )
+
         _notify_rsvps(
             event.rsvps.filter(status__in=RSVP.ACTIVE_STATUSES).select_related("user"),
             kind=Kind.EVENT_MESSAGE,
@@ -199,13 +206,20 @@ def _cancel_event_locked(event: Event, *, reason: str, now: datetime) -> int:
         },
         event_key=f"event:{event.pk}",
     )
-    body = f"{event.title} on {_event_context(event)['starts_at']} is cancelled."
-    if reason:
-        body += f" {reason}"
+
+    def context():  # under each recipient's language
+        body = gettext("%(event)s on %(when)s is cancelled.") % {
+            "event": event.title,
+            "when": _event_context(event)["starts_at"],
+        }
+        if reason:
+            body += f" {reason}"
+        return _event_context(event, title=gettext("Cancelled: %(event)s") % {"event": event.title}, body=body)
+
     return _notify_rsvps(
         rsvps,
         kind=Kind.EVENT_CANCELLED,
-        context=_event_context(event, title=f"Cancelled: {event.title}", body=body),
+        context=context,
         dedupe_key=f"event-cancelled:{event.pk}",
     )
 
@@ -216,7 +230,7 @@ def event_cancel(*, event_id: int, actor, reason: str = "", now: datetime | None
     event = _lock_event(event_id)
     _require_host(event, actor)
     if event.is_cancelled:
-        raise Conflict("This event is already cancelled.")
+        raise Conflict(gettext("This event is already cancelled."))
     _cancel_event_locked(event, reason=reason, now=now or timezone.now())
     return event
 

@@ -6,14 +6,15 @@ from datetime import datetime
 
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from events import selectors
 from events.models import RSVP, Event
-from events.services._common import _event_context, _lock_event, _require_host
+from events.services._common import _event_context, _lock_event, _require_host, rsvp_language
 from events.services._seats import (
     _add_seats,
     _new_code_for,
@@ -37,15 +38,25 @@ def rsvp_check_in(
         normalized = "".join((code or "").split()).upper()
         rsvp = rsvps.filter(check_in_code=normalized).first() if normalized else None
     if rsvp is None:
-        raise ValidationError({"code": "No RSVP with that code for this event."})
+        raise ValidationError({"code": gettext("No RSVP with that code for this event.")})
     if rsvp.status != RSVP.Status.GOING:
-        raise ValidationError({"code": f"{rsvp.name} is not confirmed ({rsvp.get_status_display().lower()})."})
+        raise ValidationError(
+            {
+                "code": gettext("%(name)s is not confirmed (%(status)s).")
+                % {"name": rsvp.name, "status": rsvp.get_status_display().lower()}
+            }
+        )
     if rsvp.checked_in_at:
         local = timezone.localtime(rsvp.checked_in_at, event.zone)
-        raise Conflict(f"{rsvp.name} was already checked in at {local:%H:%M}.", code="already_checked_in")
+        raise Conflict(
+            gettext("%(name)s was already checked in at %(time)s.") % {"name": rsvp.name, "time": f"{local:%H:%M}"},
+            code="already_checked_in",
+        )
     now = now or timezone.now()
     if rsvp.is_unconfirmed and rsvp.hold_expires_at <= now:
-        raise ValidationError({"code": f"{rsvp.name} never confirmed their email and their hold ran out."})
+        raise ValidationError(
+            {"code": gettext("%(name)s never confirmed their email and their hold ran out.") % {"name": rsvp.name}}
+        )
     rsvp.checked_in_at = now
     # The host sees them at the door: that confirms an unconfirmed guest as well as an email would.
     rsvp.hold_expires_at = None
@@ -73,28 +84,37 @@ def rsvp_add_walk_in(
     event = _lock_event(event_id)
     _require_host(event, actor)
     if event.is_cancelled:
-        raise ValidationError("This event was cancelled.")
+        raise ValidationError(gettext("This event was cancelled."))
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
-        raise ValidationError({"name": "Give the walk-in's name."})
+        raise ValidationError({"name": gettext("Give the walk-in's name.")})
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise ValidationError({"email": "That email address is not valid."})
+            raise ValidationError({"email": gettext("That email address is not valid.")})
         if event.rsvps.filter(email__iexact=email, status__in=RSVP.ACTIVE_STATUSES).exists():
-            raise Conflict("That person already has an RSVP; check them in by their code.")
+            raise Conflict(gettext("That person already has an RSVP; check them in by their code."))
     try:
         guests = int(guests or 0)
     except (TypeError, ValueError):
-        raise ValidationError({"guests": "The number of guests must be a whole number."})
+        raise ValidationError({"guests": gettext("The number of guests must be a whole number.")})
     if not 0 <= guests <= event.max_guests_per_rsvp:
-        raise ValidationError({"guests": f"Each person may bring up to {event.max_guests_per_rsvp} guests."})
+        raise ValidationError(
+            {
+                "guests": ngettext(
+                    "Each person may bring up to %(count)d guest.",
+                    "Each person may bring up to %(count)d guests.",
+                    event.max_guests_per_rsvp,
+                )
+                % {"count": event.max_guests_per_rsvp}
+            }
+        )
     if _release_expired_holds(event, now=now):
         _promote_waitlist(event, now=now)
     seats = 1 + guests
     if event.capacity is not None and event.capacity - event.seats_taken < seats and not over_capacity:
-        raise Conflict("The event is full. Tick “Admit over capacity” to let them in anyway.", code="full")
+        raise Conflict(gettext("The event is full. Tick “Admit over capacity” to let them in anyway."), code="full")
     if event.capacity is not None and event.capacity - event.seats_taken < seats:
         event.capacity = event.seats_taken + seats
         event.save(update_fields=["capacity", "updated_at"])
@@ -121,24 +141,28 @@ def rsvp_remove_by_host(*, event_id: int, rsvp_id: int, actor, reason: str = "",
     _require_host(event, actor)
     rsvp = RSVP.objects.select_for_update().filter(pk=rsvp_id, event=event).first()
     if rsvp is None:
-        raise ValidationError("This RSVP is not on this event's list.")
+        raise ValidationError(gettext("This RSVP is not on this event's list."))
     if rsvp.status == RSVP.Status.CANCELLED:
-        raise Conflict("This RSVP is already cancelled.")
+        raise Conflict(gettext("This RSVP is already cancelled."))
     _release_rsvp(event, rsvp, reason="host", now=now)
     _promote_waitlist(event, now=now)
     reason = " ".join((reason or "").split())[:300]
-    body = "The host removed your RSVP, so your spot has gone to someone else."
-    if reason:
-        body += f" Their reason: {reason}"
-    notify(
-        recipient=rsvp.user,
-        email=rsvp.email,
-        kind=Kind.RSVP_CONFIRMATION,
-        context=_event_context(
-            event, title=f"Your RSVP was removed: {event.title}", body=body, url=event.get_absolute_url()
-        ),
-        dedupe_key=f"rsvp-removed:{rsvp.pk}",
-    )
+    with translation.override(rsvp_language(rsvp)):  # the host's language is not theirs
+        body = gettext("The host removed your RSVP, so your spot has gone to someone else.")
+        if reason:
+            body += " " + gettext("Their reason: %(reason)s") % {"reason": reason}
+        notify(
+            recipient=rsvp.user,
+            email=rsvp.email,
+            kind=Kind.RSVP_CONFIRMATION,
+            context=_event_context(
+                event,
+                title=gettext("Your RSVP was removed: %(event)s") % {"event": event.title},
+                body=body,
+                url=event.get_absolute_url(),
+            ),
+            dedupe_key=f"rsvp-removed:{rsvp.pk}",
+        )
     return rsvp
 
 
@@ -182,5 +206,6 @@ def _export_row(rsvp: RSVP, event: Event) -> list:
 
 def _confirmation_label(rsvp: RSVP, event: Event) -> str:
     if rsvp.is_unconfirmed:
-        return f"unconfirmed (hold until {timezone.localtime(rsvp.hold_expires_at, event.zone):%H:%M})"
+        local = timezone.localtime(rsvp.hold_expires_at, event.zone)
+        return gettext("unconfirmed (hold until %(time)s)") % {"time": f"{local:%H:%M}"}
     return ""

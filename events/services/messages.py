@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core import outbox
 from causeweb.core.exceptions import ValidationError
@@ -28,17 +29,19 @@ def event_message_create(*, event_id: int, actor, subject: str, body: str, now: 
     subject, body = (subject or "").strip(), (body or "").strip()
     errors = {}
     if not subject:
-        errors["subject"] = ["Give the message a subject."]
+        errors["subject"] = [gettext("Give the message a subject.")]
     if not body:
-        errors["body"] = ["Write a message."]
+        errors["body"] = [gettext("Write a message.")]
     if errors:
         raise ValidationError(errors)
     recent = event.messages.filter(created_at__gte=now - timedelta(days=1)).values_list("created_at", flat=True)
     recent = list(recent)
     if len(recent) >= MESSAGES_PER_DAY:
-        raise ValidationError(f"You can send at most {MESSAGES_PER_DAY} messages a day to attendees.")
+        raise ValidationError(
+            gettext("You can send at most %(count)s messages a day to attendees.") % {"count": MESSAGES_PER_DAY}
+        )
     if any(sent > now - MESSAGE_MIN_INTERVAL for sent in recent):
-        raise ValidationError("You just sent a message; wait a few minutes before the next one.")
+        raise ValidationError(gettext("You just sent a message; wait a few minutes before the next one."))
     message = EventMessage.objects.create(event=event, sender=actor, subject=subject[:140], body=body[:5000])
     # created_at is auto_now_add; make the rate limit use the caller's clock in tests and tasks.
     EventMessage.objects.filter(pk=message.pk).update(created_at=now)
@@ -58,7 +61,7 @@ def event_message_deliver(*, message_id: int, now: datetime | None = None) -> in
     count = _notify_rsvps(
         rsvps,
         kind=Kind.EVENT_MESSAGE,
-        context=_event_context(event, title=f"{event.title}: {message.subject}", body=plain_text(message.body)),
+        context=lambda: _event_context(event, title=f"{event.title}: {message.subject}", body=plain_text(message.body)),
         dedupe_key=f"event-message:{message.pk}",
     )
     message.sent_at = now or timezone.now()

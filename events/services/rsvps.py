@@ -4,10 +4,12 @@ release lapsed guest holds. Every seat change happens under the event's row lock
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from campaigns.services.webhooks import RSVP_CANCELLED, RSVP_CREATED, webhook_event_emit
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -34,6 +36,12 @@ from events.services._seats import (
     _release_rsvp,
 )
 from events.services.links import rsvp_confirm_url, rsvp_id_from_confirm_token, rsvp_id_from_token, rsvp_manage_url
+
+
+def _page_language() -> str:
+    """The active language (the page the RSVP came from), when it is one of the site's."""
+    language = translation.get_language() or ""
+    return language if language in dict(settings.LANGUAGES) else ""
 
 
 def _holds_link(rsvp: RSVP, manage_token: str) -> bool:
@@ -71,17 +79,17 @@ def rsvp_create(
         name, email = (name or "").strip(), (email or "").strip().lower()
         errors = {}
         if not name:
-            errors["name"] = ["Tell the host your name."]
+            errors["name"] = [gettext("Tell the host your name.")]
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = ["Give an email address so we can confirm your spot."]
+            errors["email"] = [gettext("Give an email address so we can confirm your spot.")]
         if errors:
             raise ValidationError(errors)
     try:
         guests = int(guests or 0)
     except (TypeError, ValueError):
-        raise ValidationError({"guests": "The number of guests must be a whole number."})
+        raise ValidationError({"guests": gettext("The number of guests must be a whole number.")})
 
     event = _lock_event(event_id)
     refusal = policies.rsvp_refusal(event, now=now)
@@ -90,10 +98,19 @@ def rsvp_create(
     if _release_expired_holds(event, now=now):
         _promote_waitlist(event, now=now)
     if not 0 <= guests <= event.max_guests_per_rsvp:
-        raise ValidationError({"guests": f"You can bring up to {event.max_guests_per_rsvp} guests."})
+        raise ValidationError(
+            {
+                "guests": ngettext(
+                    "You can bring up to %(count)d guest.",
+                    "You can bring up to %(count)d guests.",
+                    event.max_guests_per_rsvp,
+                )
+                % {"count": event.max_guests_per_rsvp}
+            }
+        )
     same_person = Q(email__iexact=email) | (Q(user=user) if user is not None else Q(pk__in=[]))
     if event.rsvps.filter(same_person, status__in=RSVP.ACTIVE_STATUSES).exists():
-        raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
+        raise Conflict(gettext("You have already RSVPed to this event."), code="duplicate_rsvp")
 
     seats = 1 + guests
     fits = _fits(event, seats)
@@ -106,6 +123,7 @@ def rsvp_create(
         show_publicly=bool(show_publicly),
         keep_updated=bool(keep_updated) and event.campaign_id is not None,
         referral_share_link_id=referral_share_link_id if event.campaign_id is not None else None,
+        language=_page_language(),
         check_in_code=_new_code_for(event),
     )
     if fits:
@@ -118,22 +136,29 @@ def rsvp_create(
         with transaction.atomic():
             rsvp.save()
     except IntegrityError:
-        raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
+        raise Conflict(gettext("You have already RSVPed to this event."), code="duplicate_rsvp")
     if fits:
         _add_seats(event, going=seats)
 
     if rsvp.is_unconfirmed:
         # The code and link go only to the typed address, so whoever reads them controls it.
-        title = f"Confirm your spot: {event.title}"
-        body = f"Your check-in code is {rsvp.check_in_code}." + _hold_line(event, rsvp) + _online_line(event, rsvp)
+        title = gettext("Confirm your spot: %(event)s") % {"event": event.title}
+        body = (
+            gettext("Your check-in code is %(code)s.") % {"code": rsvp.check_in_code}
+            + _hold_line(event, rsvp)
+            + _online_line(event, rsvp)
+        )
     elif rsvp.status == RSVP.Status.GOING:
-        title = f"You're going: {event.title}"
-        body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}." + _online_line(event, rsvp)
+        title = gettext("You're going: %(event)s") % {"event": event.title}
+        body = gettext("Your spot is confirmed. Your check-in code is %(code)s.") % {
+            "code": rsvp.check_in_code
+        } + _online_line(event, rsvp)
     else:
         place = rsvp_waitlist_place(rsvp)
-        title, body = f"Waitlisted: {event.title}", f"The event is full; you are number {place} on the waitlist."
+        title = gettext("Waitlisted: %(event)s") % {"event": event.title}
+        body = gettext("The event is full; you are number %(place)s on the waitlist.") % {"place": place}
     manage_url = rsvp_manage_url(rsvp)
-    body += " Keep your RSVP's manage link private: anyone who has it can change or cancel your RSVP."
+    body += " " + gettext("Keep your RSVP's manage link private: anyone who has it can change or cancel your RSVP.")
     notify(
         recipient=user,
         email=email,
@@ -163,7 +188,7 @@ def rsvp_confirm_email(*, token: str, now: datetime | None = None) -> RSVP:
     rsvp_id = rsvp_id_from_confirm_token(token)
     event_id = RSVP.objects.filter(pk=rsvp_id).values_list("event_id", flat=True).first() if rsvp_id else None
     if event_id is None:
-        raise ValidationError("This confirmation link is not valid.")
+        raise ValidationError(gettext("This confirmation link is not valid."))
     event = _lock_event(event_id)
     if _release_expired_holds(event, now=now):
         _promote_waitlist(event, now=now)
@@ -175,13 +200,13 @@ def rsvp_confirm_email(*, token: str, now: datetime | None = None) -> RSVP:
             rsvp.save(update_fields=["email_confirmed_at", "hold_expires_at", "updated_at"])
         return rsvp
     if rsvp.cancel_reason != HOLD_EXPIRED:
-        raise ValidationError("This RSVP was cancelled. RSVP again from the event page.")
+        raise ValidationError(gettext("This RSVP was cancelled. RSVP again from the event page."))
     rsvp.email_confirmed_at = now
     refusal = policies.rsvp_refusal(event, now=now)
     if refusal:
         raise ValidationError(refusal)
     if event.rsvps.filter(email__iexact=rsvp.email, status__in=RSVP.ACTIVE_STATUSES).exists():
-        raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
+        raise Conflict(gettext("You have already RSVPed to this event."), code="duplicate_rsvp")
     fits = _fits(event, rsvp.seats)
     rsvp.cancel_reason, rsvp.cancelled_at = "", None
     if fits:
@@ -192,15 +217,19 @@ def rsvp_confirm_email(*, token: str, now: datetime | None = None) -> RSVP:
         with transaction.atomic():
             rsvp.save()
     except IntegrityError:
-        raise Conflict("You have already RSVPed to this event.", code="duplicate_rsvp")
+        raise Conflict(gettext("You have already RSVPed to this event."), code="duplicate_rsvp")
     if fits:
         _add_seats(event, going=rsvp.seats)
-        title = f"You're going: {event.title}"
-        body = f"Your spot is confirmed. Your check-in code is {rsvp.check_in_code}." + _online_line(event, rsvp)
+        title = gettext("You're going: %(event)s") % {"event": event.title}
+        body = gettext("Your spot is confirmed. Your check-in code is %(code)s.") % {
+            "code": rsvp.check_in_code
+        } + _online_line(event, rsvp)
     else:
         place = rsvp_waitlist_place(rsvp)
-        title = f"Waitlisted: {event.title}"
-        body = f"Your hold ran out and the event filled up; you are number {place} on the waitlist."
+        title = gettext("Waitlisted: %(event)s") % {"event": event.title}
+        body = gettext("Your hold ran out and the event filled up; you are number %(place)s on the waitlist.") % {
+            "place": place
+        }
     manage_url = rsvp_manage_url(rsvp)
     notify(
         email=rsvp.email,
@@ -228,13 +257,13 @@ def rsvp_cancel(*, rsvp_id: int, actor=None, manage_token: str = "", now: dateti
     now = now or timezone.now()
     event_id = RSVP.objects.filter(pk=rsvp_id).values_list("event_id", flat=True).first()
     if event_id is None:
-        raise ValidationError("This RSVP does not exist.")
+        raise ValidationError(gettext("This RSVP does not exist."))
     event = _lock_event(event_id)
     rsvp = RSVP.objects.select_for_update().get(pk=rsvp_id)
     if not policies.can_cancel_rsvp(rsvp, event, actor=actor, holds_manage_link=_holds_link(rsvp, manage_token)):
-        raise PermissionDenied("You cannot change this RSVP.")
+        raise PermissionDenied(gettext("You cannot change this RSVP."))
     if rsvp.status == RSVP.Status.CANCELLED:
-        raise Conflict("This RSVP is already cancelled.")
+        raise Conflict(gettext("This RSVP is already cancelled."))
     _release_rsvp(
         event,
         rsvp,
@@ -268,17 +297,17 @@ def rsvp_claim_offer(*, rsvp_id: int, actor=None, manage_token: str = "", now: d
     now = now or timezone.now()
     event_id = RSVP.objects.filter(pk=rsvp_id).values_list("event_id", flat=True).first()
     if event_id is None:
-        raise ValidationError("This RSVP does not exist.")
+        raise ValidationError(gettext("This RSVP does not exist."))
     event = _lock_event(event_id)
     rsvp = RSVP.objects.select_for_update().get(pk=rsvp_id)
     if not policies.can_manage_rsvp(rsvp, actor=actor, holds_manage_link=_holds_link(rsvp, manage_token)):
-        raise PermissionDenied("You cannot change this RSVP.")
+        raise PermissionDenied(gettext("You cannot change this RSVP."))
     if rsvp.status == RSVP.Status.GOING:
-        raise Conflict("Your spot is already confirmed.")
+        raise Conflict(gettext("Your spot is already confirmed."))
     if rsvp.status != RSVP.Status.OFFERED:
-        raise ValidationError("There is no spot waiting for you to claim.")
+        raise ValidationError(gettext("There is no spot waiting for you to claim."))
     if rsvp.offer_expires_at <= now:
-        raise ValidationError("Sorry, the time to claim this spot has run out.")
+        raise ValidationError(gettext("Sorry, the time to claim this spot has run out."))
     rsvp.status = RSVP.Status.GOING
     rsvp.offer_expires_at = None
     # The manage link that claims is also shown in the browser, so a guest still confirms by email.
@@ -290,7 +319,9 @@ def rsvp_claim_offer(*, rsvp_id: int, actor=None, manage_token: str = "", now: d
             email=rsvp.email,
             kind=Kind.RSVP_CONFIRMATION,
             context=_event_context(
-                event, title=f"Confirm your spot: {event.title}", body=_hold_line(event, rsvp).strip()
+                event,
+                title=gettext("Confirm your spot: %(event)s") % {"event": event.title},
+                body=_hold_line(event, rsvp).strip(),
             ),
             dedupe_key=f"rsvp-claim-hold:{rsvp.pk}",
         )
@@ -338,7 +369,7 @@ def rsvp_release_expired_holds(*, now: datetime | None = None) -> int:
 def rsvp_set_visibility(*, rsvp_id: int, show_publicly: bool, actor=None, manage_token: str = "") -> RSVP:
     rsvp = RSVP.objects.select_for_update().get(pk=rsvp_id)
     if not policies.can_manage_rsvp(rsvp, actor=actor, holds_manage_link=_holds_link(rsvp, manage_token)):
-        raise PermissionDenied("You cannot change this RSVP.")
+        raise PermissionDenied(gettext("You cannot change this RSVP."))
     rsvp.show_publicly = bool(show_publicly)
     rsvp.save(update_fields=["show_publicly", "updated_at"])
     return rsvp

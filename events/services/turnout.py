@@ -1,10 +1,12 @@
 """Time-driven event writes: the minimum-turnout decision at the commitment deadline, and the
 reminders before the start. Each is safe to run from overlapping beats."""
 
+import functools
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.notifications.kinds import Kind
 from events.models import RSVP, Event
@@ -41,10 +43,11 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
         _notify_rsvps(
             rsvps,
             kind=Kind.EVENT_CONFIRMED,
-            context=_event_context(
+            context=lambda: _event_context(
                 event,
-                title=f"It's on: {event.title}",
-                body=f"{committed} people committed (the minimum was {event.turnout_minimum}). See you there!",
+                title=gettext("It's on: %(event)s") % {"event": event.title},
+                body=gettext("%(committed)s people committed (the minimum was %(minimum)s). See you there!")
+                % {"committed": committed, "minimum": event.turnout_minimum},
             ),
             dedupe_key=f"event-confirmed:{event.pk}",
         )
@@ -52,7 +55,8 @@ def event_turnout_decide(*, event_id: int, now: datetime | None = None) -> str |
     event.save(update_fields=["turnout_decided_at", "updated_at"])
     _cancel_event_locked(
         event,
-        reason=f"Only {committed} of the {event.turnout_minimum} people needed committed by the deadline.",
+        reason=gettext("Only %(committed)s of the %(minimum)s people needed committed by the deadline.")
+        % {"committed": committed, "minimum": event.turnout_minimum},
         now=now,
     )
     return "cancelled"
@@ -82,6 +86,17 @@ REMINDER_WINDOWS = (
 )
 
 
+def _reminder_context(event: Event, *, label: str, rsvp: RSVP) -> dict:
+    """A reminder's text in the active language; `rsvp` stands for its batch's online-link line."""
+    if label == "24h":
+        title = gettext("Reminder: %(event)s starts tomorrow") % {"event": event.title}
+        body = gettext("%(event)s starts tomorrow.") % {"event": event.title}
+    else:
+        title = gettext("Reminder: %(event)s starts in an hour") % {"event": event.title}
+        body = gettext("%(event)s starts in an hour.") % {"event": event.title}
+    return _event_context(event, title=title, body=body + _online_line(event, rsvp))
+
+
 def event_reminders_send(*, now: datetime | None = None) -> int:
     """Remind those going 24 hours and 1 hour before the start. Each event's reminder is claimed
     with a conditional UPDATE (only one run can flip the flag from empty) inside the transaction
@@ -105,21 +120,17 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
                 event = Event.objects.get(pk=event_id)
                 rsvps = event.rsvps.filter(status=RSVP.Status.GOING, hold_expires_at__isnull=True)
                 rsvps = rsvps.select_related("user")
-                when = "tomorrow" if label == "24h" else "in an hour"
                 # One batch per online-link line: those the policy lets see the link, and the rest
                 # (none today, as only the confirmed are reminded). Keys are per person.
                 batches: dict[str, list] = {}
                 for rsvp in rsvps:
                     batches.setdefault(_online_line(event, rsvp), []).append(rsvp)
-                for online_line, batch in batches.items():
+                for batch in batches.values():
                     sent += _notify_rsvps(
                         batch,
                         kind=Kind.EVENT_REMINDER,
-                        context=_event_context(
-                            event,
-                            title=f"Reminder: {event.title} starts {when}",
-                            body=f"{event.title} starts {when}." + online_line,
-                        ),
+                        # Called under each recipient language (the beat has none of its own).
+                        context=functools.partial(_reminder_context, event, label=label, rsvp=batch[0]),
                         dedupe_key=f"event-reminder-{label}:{event.pk}:{int(event.starts_at.timestamp())}",
                     )
     return sent

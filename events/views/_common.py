@@ -1,6 +1,7 @@
 """Lookups shared by the events views."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import PermissionDenied
 from events import policies, selectors
@@ -18,5 +19,5 @@ def event_or_404(slug: str, user=None) -> Event:
 def host_event_or_403(request, slug: str) -> Event:
     event = event_or_404(slug)
     if not policies.is_host(event, request.user):
-        raise PermissionDenied("Only the event's host can see this page.")
+        raise PermissionDenied(gettext("Only the event's host can see this page."))
     return event

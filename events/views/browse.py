@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from causeweb.core import page_cache
@@ -104,8 +105,18 @@ def _share_context(request, event, *, now) -> dict:
         "share_url": request.build_absolute_uri(event_share_link(event=event, actor=request.user).get_absolute_url())
         if shareable
         else "",
-        "embed_url": request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})),
+        "embed_code": _embed_code(
+            request.build_absolute_uri(reverse("events:embed", kwargs={"slug": event.slug})), event
+        ),
     }
+
+
+def _embed_code(embed_url: str, event) -> str:
+    """The <iframe> a site owner pastes (plain text: the template escapes it into the textarea)."""
+    return (
+        f'<iframe src="{escape(embed_url)}" width="440" height="220" style="border:0"'
+        f' title="{escape(event.title)}" loading="lazy"></iframe>'
+    )
 
 
 @require_safe

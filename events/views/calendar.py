@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from events import selectors
@@ -19,7 +21,7 @@ from events.services.calendar import calendar_feed_get_or_create, calendar_feed_
 def calendar_feed_page(request):
     if request.method == "POST":
         calendar_feed_reset(user=request.user)
-        messages.success(request, "Your calendar link was replaced; the old one no longer works.")
+        messages.success(request, gettext("Your calendar link was replaced; the old one no longer works."))
         return redirect("events:calendar")
     feed = calendar_feed_get_or_create(user=request.user)
     feed_url = f"{settings.SITE_URL}{reverse('events:calendar_feed', kwargs={'token': feed.token})}"
@@ -44,7 +46,10 @@ def calendar_feed(request, token):
         raise Http404("Unknown calendar.")
     events = list(selectors.event_list_for_attendee(user=feed.user))
     going = selectors.rsvps_going_by_event(user=feed.user, event_ids=[event.pk for event in events])
-    body = calendar_ics(events, name=f"{settings.SITE_NAME}: my events", viewer=feed.user, viewer_rsvps=going)
+    # Calendar apps fetch the feed with no language of their own: it speaks its owner's.
+    with translation.override(feed.user.language or settings.LANGUAGE_CODE):
+        name = gettext("%(site)s: my events") % {"site": settings.SITE_NAME}
+        body = calendar_ics(events, name=name, viewer=feed.user, viewer_rsvps=going)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -4,12 +4,15 @@ buttons are in the events section of the campaign page, events/_campaign_section
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core.boundary import flash_errors
 from events.services.campaign_hosting import campaign_hosting_set, event_campaign_review
 from events.views._common import event_or_404
+
+REVIEW_DECISIONS = {"1": True, "0": False, "approve": True, "reject": False}
 
 
 def _back_to_actions(campaign) -> str:
@@ -24,9 +27,9 @@ def campaign_hosting(request, slug):
         raise Http404("No such campaign.")
     open_to_anyone = request.POST.get("open_to_anyone") == "1"
     success = (
-        "Anyone can now host an event for this campaign; you review each one before it appears."
+        gettext("Anyone can now host an event for this campaign; you review each one before it appears.")
         if open_to_anyone
-        else "Only you host events for this campaign now."
+        else gettext("Only you host events for this campaign now.")
     )
     with flash_errors(request, success=success):
         campaign_hosting_set(campaign=campaign, actor=request.user, open_to_anyone=open_to_anyone)
@@ -37,10 +40,16 @@ def campaign_hosting(request, slug):
 @require_POST
 def event_review(request, slug):
     event = event_or_404(slug, request.user)
-    decision = request.POST.get("decision")
-    if decision not in ("approve", "reject") or event.campaign_id is None:
+    # "1"/"0" from the buttons (a button's value is read out, so it carries no English word);
+    # "approve"/"reject" still accepted from pages rendered before.
+    decision = REVIEW_DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None or event.campaign_id is None:
         raise Http404("No such review.")
-    approve = decision == "approve"
-    with flash_errors(request, success=f"{event.title}: {'approved' if approve else 'rejected'}."):
+    approve = decision
+    with flash_errors(
+        request,
+        success=(gettext("%(event)s: approved.") if approve else gettext("%(event)s: rejected."))
+        % {"event": event.title},
+    ):
         event_campaign_review(event=event, actor=request.user, approve=approve)
     return redirect(_back_to_actions(event.campaign))

@@ -4,6 +4,7 @@ live counter the page polls."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,18 +27,18 @@ def event_check_in(request, slug):
             try:
                 rsvp_id = parse_id(request.POST["rsvp_id"])
             except ValueError:
-                messages.error(request, "Unknown RSVP.")
+                messages.error(request, gettext("Unknown RSVP."))
             else:
                 with form_errors(form) as call:
                     rsvp = rsvp_check_in(event_id=event.pk, actor=request.user, rsvp_id=rsvp_id)
                 if call.ok:
-                    messages.success(request, f"{rsvp.name} is checked in.")
+                    messages.success(request, gettext("%(name)s is checked in.") % {"name": rsvp.name})
                     return redirect("events:check_in", slug=slug)
         elif form.is_valid():
             with form_errors(form) as call:
                 rsvp = rsvp_check_in(event_id=event.pk, actor=request.user, code=form.cleaned_data["code"])
             if call.ok:
-                messages.success(request, f"{rsvp.name} is checked in.")
+                messages.success(request, gettext("%(name)s is checked in.") % {"name": rsvp.name})
                 return redirect("events:check_in", slug=slug)
     return _render_check_in(request, event, form=form)
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from causeweb.core.boundary import form_errors
@@ -29,12 +30,13 @@ def event_create(request):
         if call.ok:
             if event.campaign_review == event.CampaignReview.PENDING:
                 messages.success(
-                    request, "Thank you! The campaign's organizer reviews your event; it appears once approved."
+                    request,
+                    gettext("Thank you! The campaign's organizer reviews your event; it appears once approved."),
                 )
             else:
-                messages.success(request, "Your event is live. Share it!")
+                messages.success(request, gettext("Your event is live. Share it!"))
             return redirect(event)
-    return render(request, "events/form.html", {"form": form, "heading": "Host an event"})
+    return render(request, "events/form.html", {"form": form, "heading": gettext("Host an event")})
 
 
 @login_required
@@ -46,9 +48,13 @@ def event_edit(request, slug):
         with form_errors(form) as call:
             events.event_update(event_id=event.pk, actor=request.user, **form.service_kwargs())
         if call.ok:
-            messages.success(request, "Event updated.")
+            messages.success(request, gettext("Event updated."))
             return redirect(event)
-    return render(request, "events/form.html", {"form": form, "heading": f"Edit {event.title}", "event": event})
+    return render(
+        request,
+        "events/form.html",
+        {"form": form, "heading": gettext("Edit %(event)s") % {"event": event.title}, "event": event},
+    )
 
 
 @login_required
@@ -60,7 +66,7 @@ def event_cancel(request, slug):
         with form_errors(form) as call:
             events.event_cancel(event_id=event.pk, actor=request.user, reason=form.cleaned_data["reason"])
         if call.ok:
-            messages.success(request, "The event is cancelled and everyone who RSVPed has been told.")
+            messages.success(request, gettext("The event is cancelled and everyone who RSVPed has been told."))
             return redirect(event)
     return render(request, "events/cancel.html", {"form": form, "event": event})
 
@@ -76,7 +82,7 @@ def event_duplicate(request, slug):
                 event_id=event.pk, actor=request.user, starts_at=form.cleaned_data["starts_at"]
             )
         if call.ok:
-            messages.success(request, "Event duplicated. Check the details, then share it.")
+            messages.success(request, gettext("Event duplicated. Check the details, then share it."))
             return redirect("events:edit", slug=copy.slug)
     return render(request, "events/duplicate.html", {"form": form, "event": event})
 
@@ -91,7 +97,7 @@ def event_manage(request, slug):
         with form_errors(form) as call:
             event_message_create(event_id=event.pk, actor=request.user, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Your message is on its way to everyone going.")
+            messages.success(request, gettext("Your message is on its way to everyone going."))
             return redirect("events:manage", slug=slug)
     return render(
         request,
@@ -131,6 +137,8 @@ def event_rsvp_remove(request, slug, rsvp_id):
                 event_id=event.pk, rsvp_id=rsvp.pk, actor=request.user, reason=form.cleaned_data["reason"]
             )
         if call.ok:
-            messages.success(request, f"{rsvp.name}'s RSVP is removed and they have been told.")
+            messages.success(
+                request, gettext("%(name)s's RSVP is removed and they have been told.") % {"name": rsvp.name}
+            )
             return redirect("events:manage", slug=slug)
     return render(request, "events/rsvp_remove.html", {"event": event, "rsvp": rsvp, "form": form})

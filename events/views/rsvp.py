@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -46,14 +47,14 @@ def event_rsvp(request, slug):
             ratelimits.enforce_ip(
                 "rsvp_guest_ip",
                 request,
-                message="Too many RSVPs from your connection in the last hour; please try again later.",
+                message=gettext("Too many RSVPs from your connection in the last hour; please try again later."),
                 scope=ratelimits.scope_for(event),
             )
             if form.is_valid():
                 ratelimits.enforce_email(
                     "rsvp_email",
                     form.cleaned_data.get("email", ""),
-                    message="We have already sent several emails to this address; please try again later.",
+                    message=gettext("We have already sent several emails to this address; please try again later."),
                 )
         if not limited.ok:
             return redirect(event)
@@ -76,12 +77,14 @@ def event_rsvp(request, slug):
             )
         if call.ok:
             if rsvp.is_unconfirmed:
-                messages.info(request, "Check your email: follow the link in it to keep your spot.")
+                messages.info(request, gettext("Check your email: follow the link in it to keep your spot."))
             elif rsvp.status == RSVP.Status.GOING:
-                messages.success(request, "You're going! We've sent you a confirmation.")
+                messages.success(request, gettext("You're going! We've sent you a confirmation."))
             else:
                 place = rsvps.rsvp_waitlist_place(rsvp)
-                messages.info(request, f"The event is full: you are number {place} on the waitlist.")
+                messages.info(
+                    request, gettext("The event is full: you are number %(place)s on the waitlist.") % {"place": place}
+                )
             return redirect(rsvp_manage_url(rsvp))
     for field_errors in form.errors.values():
         for error in field_errors:
@@ -109,18 +112,18 @@ def rsvp_manage(request, token):
             # One stray tap must not give a seat away: the page asks first.
             confirm_cancel = True
         elif action == "cancel":
-            with flash_errors(request, success="Your RSVP is cancelled. Thanks for letting the host know."):
+            with flash_errors(request, success=gettext("Your RSVP is cancelled. Thanks for letting the host know.")):
                 rsvps.rsvp_cancel(rsvp_id=rsvp.pk, manage_token=token)
         elif action == "claim":
-            with flash_errors(request, success="The spot is yours. See you there!"):
+            with flash_errors(request, success=gettext("The spot is yours. See you there!")):
                 rsvps.rsvp_claim_offer(rsvp_id=rsvp.pk, manage_token=token)
         elif action == "visibility":
             show = request.POST.get("show_publicly") == "on"
-            shown = "Your name is shown on the event page." if show else "Your name is hidden."
+            shown = gettext("Your name is shown on the event page.") if show else gettext("Your name is hidden.")
             with flash_errors(request, success=shown):
                 rsvps.rsvp_set_visibility(rsvp_id=rsvp.pk, show_publicly=show, manage_token=token)
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, gettext("Unknown action."))
         if not confirm_cancel:
             return redirect("events:rsvp_manage", token=token)
     event = rsvp.event
@@ -153,12 +156,16 @@ def rsvp_confirm(request, token):
             rsvp = rsvps.rsvp_confirm_email(token=token)
         if call.ok:
             if rsvp.status == RSVP.Status.GOING:
-                messages.success(request, "Thanks, your email is confirmed and your spot is yours.")
+                messages.success(request, gettext("Thanks, your email is confirmed and your spot is yours."))
             elif rsvp.status == RSVP.Status.WAITLISTED:
                 place = rsvps.rsvp_waitlist_place(rsvp)
-                messages.info(request, f"Your hold had run out and the event is full: you are number {place} in line.")
+                messages.info(
+                    request,
+                    gettext("Your hold had run out and the event is full: you are number %(place)s in line.")
+                    % {"place": place},
+                )
             else:
-                messages.success(request, "Thanks, your email is confirmed.")
+                messages.success(request, gettext("Thanks, your email is confirmed."))
         return redirect(rsvp_manage_url(rsvp))
     return render(request, "events/rsvp_confirm.html", {"rsvp": rsvp, "event": rsvp.event})
 
@@ -176,7 +183,7 @@ def rsvp_qr(request, token):
         raise Http404("Only confirmed RSVPs have a check-in code.")
     buffer = io.BytesIO()
     segno.make(_check_in_url(rsvp), error="m").save(
-        buffer, kind="svg", scale=6, border=2, title=f"Check-in code {rsvp.check_in_code}"
+        buffer, kind="svg", scale=6, border=2, title=gettext("Check-in code %(code)s") % {"code": rsvp.check_in_code}
     )
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"

@@ -5,6 +5,7 @@ share link's target)."""
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -36,7 +37,9 @@ def event_qr(request, slug: str):
     event = event_or_404(slug)
     download = f"{event.slug}-qr.svg" if request.GET.get("download") else None
     return qr_svg_response(
-        _tracked_url(request, event, "qr"), title=f"QR code for {event.title}", download_name=download
+        _tracked_url(request, event, "qr"),
+        title=gettext("QR code for %(event)s") % {"event": event.title},
+        download_name=download,
     )
 
 

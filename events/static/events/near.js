@@ -1,20 +1,22 @@
 // "Use my location": fill the latitude/longitude filters from the browser's geolocation.
 (function () {
+  // Django's JavaScript catalogue (djangojs) when the page loads it; English otherwise.
+  var gettext = window.gettext || function (text) { return text; };
   var button = document.getElementById("use-my-location");
   if (!button) return;
   var status = document.getElementById("location-status");
   if (!navigator.geolocation) { button.hidden = true; return; }
   button.addEventListener("click", function () {
-    status.textContent = "Finding you…";
+    status.textContent = gettext("Finding you…");
     navigator.geolocation.getCurrentPosition(function (position) {
       document.getElementById("id_lat").value = position.coords.latitude.toFixed(5);
       document.getElementById("id_lng").value = position.coords.longitude.toFixed(5);
       var place = document.getElementById("id_place");
       if (place) place.value = "";  // a typed place would win over the coordinates
-      status.textContent = "Location set.";
+      status.textContent = gettext("Location set.");
       document.getElementById("event-filters").submit();
     }, function () {
-      status.textContent = "Could not get your location; type a city instead.";
+      status.textContent = gettext("Could not get your location; type a city instead.");
     }, { timeout: 10000 });
   });
 })();
