@@ -1,5 +1,7 @@
 """Browsing groups, starting one, its settings (owners) and the group page."""
 
+import html
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -127,5 +129,15 @@ def _share_context(request, group) -> dict:
             group, url=canonical_url, image_url=card_url, logo_url=logo_url
         ),
         "share_url": request.build_absolute_uri(group_share_link(group=group, actor=request.user).get_absolute_url()),
-        "embed_url": request.build_absolute_uri(reverse("communities:embed", kwargs={"slug": group.slug})),
+        "embed_code": _embed_code(request, group),
     }
+
+
+def _embed_code(request, group) -> str:
+    """The iframe snippet an organiser pastes on their site, as text (the template escapes it once
+    more to show it in a textarea); code, so it stays out of the templates' translatable text."""
+    embed_url = request.build_absolute_uri(reverse("communities:embed", kwargs={"slug": group.slug}))
+    return (
+        f'<iframe src="{html.escape(embed_url)}" width="440" height="180" style="border:0" '
+        f'title="{html.escape(group.name)}" loading="lazy"></iframe>'
+    )
