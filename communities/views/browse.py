@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from causeweb.core import page_cache
 from causeweb.core.boundary import form_errors
@@ -55,7 +56,7 @@ def group_create(request):
         with form_errors(form) as call:
             group = group_services.group_create(creator=request.user, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Your group is ready. Invite people to join!")
+            messages.success(request, gettext("Your group is ready. Invite people to join!"))
             return redirect(group)
     return render(request, "communities/group_form.html", {"form": form, "creating": True})
 
@@ -64,7 +65,7 @@ def group_create(request):
 @with_group
 def group_edit(request, group, access):
     if not access.is_owner:
-        raise PermissionDenied("Only the group's owners can change its settings.")
+        raise PermissionDenied(gettext("Only the group's owners can change its settings."))
     initial = {
         "name": group.name,
         "description": group.description,
@@ -80,7 +81,7 @@ def group_edit(request, group, access):
         with form_errors(form) as call:
             group_services.group_update(actor=request.user, group=group, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             return redirect(group)
     return render(
         request, "communities/group_form.html", {"form": form, "group": group, "access": access, "creating": False}
