@@ -37,7 +37,7 @@ INVITATION_MAX_DAYS = 90
 def _check_code_of_conduct(group: Group, accepted: bool) -> None:
     if group.code_of_conduct and not accepted:
         raise ValidationError(
-            {"accept_code_of_conduct": "Please read and accept the group's code of conduct."},
+            {"accept_code_of_conduct": gettext("Please read and accept the group's code of conduct.")},
             code="code_of_conduct",
         )
 
