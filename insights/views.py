@@ -2,11 +2,13 @@
 organizer's dashboard."""
 
 import base64
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -65,8 +67,14 @@ COLUMN_LABELS = {
 
 
 def _shown_tables(tables: dict[str, tuple[list, list]]) -> dict[str, tuple[list, list]]:
-    """The same tables with headings people read in their language."""
-    return {name: ([COLUMN_LABELS.get(h, h) for h in header], rows) for name, (header, rows) in tables.items()}
+    """The same tables for the page: headings in the reader's language and days in their
+    locale's short date format (the CSV keeps ISO dates)."""
+    shown = {}
+    for name, (header, rows) in tables.items():
+        if header and header[0] == "day":
+            rows = [[formats.date_format(date.fromisoformat(row[0]), "SHORT_DATE_FORMAT"), *row[1:]] for row in rows]
+        shown[name] = ([COLUMN_LABELS.get(h, h) for h in header], rows)
+    return shown
 
 
 def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:

@@ -62,6 +62,7 @@ def test_dashboard_in_spanish_with_money_and_chart_dates_per_locale(client, camp
     today = timezone.localdate()
     assert f">{day_label(today)}</text>" in html
     assert '<th scope="col">Día</th>' in html  # the on-screen table's heading
+    assert f"<td>{today:%d/%m/%Y}</td>" in html  # its days in the Spanish short date format
 
 
 def test_dashboard_in_arabic(client, campaign):
