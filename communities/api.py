@@ -3,6 +3,7 @@ are public (members-only otherwise; private groups do not exist for outsiders), 
 signed-in people (join, post, react) through the same services as the HTML views."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -159,7 +160,7 @@ def _readable(group, user):
 
 def _require_reader(access):
     if not access.can_read_discussions:
-        raise PermissionDenied("Only members can read this group's discussions.")
+        raise PermissionDenied(gettext("Only members can read this group's discussions."))
 
 
 class GroupViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
@@ -265,7 +266,7 @@ class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
         if data.validated_data["parent"]:
             parent = selectors.post_get(group=thread.group, post_id=data.validated_data["parent"])
             if parent is None:
-                raise serializers.ValidationError({"parent": "No such post in this group."})
+                raise serializers.ValidationError({"parent": gettext("No such post in this group.")})
         post = discussion_services.post_create(
             author=request.user, thread=thread, body=data.validated_data["body"], parent=parent
         )

@@ -6,6 +6,7 @@ services as the group's pages (communities/views/browse.py and membership.py); a
 caller cannot see is a 404, one they may not manage a 403."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -98,10 +99,10 @@ class MyGroupViewSet(MethodFirstMixin, GroupAccessActions, mixins.ListModelMixin
     def _group(self, slug):
         group = selectors.group_get_by_slug(slug=slug)
         if group is None:
-            raise Http404("No such group.")
+            raise Http404(gettext("No such group."))
         access = selectors.group_access(group=group, user=self.request.user)
         if not access.can_view_group:
-            raise Http404("No such group.")
+            raise Http404(gettext("No such group."))
         return group, access
 
     def _answer(self, group, code=status.HTTP_200_OK):
@@ -141,14 +142,14 @@ class MyGroupViewSet(MethodFirstMixin, GroupAccessActions, mixins.ListModelMixin
         """Owners, then moderators, then members (members of the group only)."""
         group, access = self._group(slug)
         if not access.can_read_discussions:
-            raise PermissionDenied("Only members can see who is in this group.")
+            raise PermissionDenied(gettext("Only members can see who is in this group."))
         site_moderator_read_record(access=access, what="members")
         return Response(MemberSerializer(selectors.membership_list(group=group), many=True).data)
 
     def _membership(self, group, membership_id):
         membership = Membership.objects.select_related("user").filter(pk=id_or_404(membership_id), group=group).first()
         if membership is None:
-            raise Http404("No such member.")
+            raise Http404(gettext("No such member."))
         membership.group = group
         return membership
 
@@ -178,7 +179,7 @@ class MyGroupViewSet(MethodFirstMixin, GroupAccessActions, mixins.ListModelMixin
         """Pending requests to join (the group's moderators)."""
         group, access = self._group(slug)
         if not access.can_moderate:
-            raise PermissionDenied("Only the group's owners and moderators can see join requests.")
+            raise PermissionDenied(gettext("Only the group's owners and moderators can see join requests."))
         site_moderator_read_record(access=access, what="join_requests", moderators_only=True)
         return Response(JoinRequestSerializer(selectors.join_request_list_pending(group=group), many=True).data)
 
@@ -191,7 +192,7 @@ class MyGroupViewSet(MethodFirstMixin, GroupAccessActions, mixins.ListModelMixin
         data.is_valid(raise_exception=True)
         join_request = JoinRequest.objects.select_related("user").filter(pk=id_or_404(id), group=group).first()
         if join_request is None:
-            raise Http404("No such request.")
+            raise Http404(gettext("No such request."))
         join_request.group = group
         join_request = membership_services.join_request_decide(
             actor=request.user, join_request=join_request, approve=data.validated_data["approve"]

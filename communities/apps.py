@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommunitiesConfig(AppConfig):
     name = "communities"
-    verbose_name = "Community groups"
+    verbose_name = _("Community groups")
 
     def ready(self):
         from campaigns.hooks import campaign_page_sections, share_link_targets

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import selectors as campaign_selectors
 from causeweb.core.converters import ID_MAX, POSITIVE_INT_MAX
@@ -8,11 +9,11 @@ from communities.models import Group, Membership, Reaction
 
 
 class GroupSearchForm(forms.Form):
-    q = forms.CharField(label="Name or topic", required=False, max_length=100)
+    q = forms.CharField(label=_("Name or topic"), required=False, max_length=100)
     cause = forms.ModelChoiceField(
-        queryset=campaign_selectors.cause_list(), required=False, to_field_name="slug", empty_label="Any cause"
+        queryset=campaign_selectors.cause_list(), required=False, to_field_name="slug", empty_label=_("Any cause")
     )
-    place = forms.CharField(label="Place", required=False, max_length=120)
+    place = forms.CharField(label=_("Place"), required=False, max_length=120)
 
     def clean(self):
         """A typed place that the geocoder knows also finds groups located near it (their
@@ -23,27 +24,44 @@ class GroupSearchForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=80, validators=[validate_single_line])
+    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_single_line])
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=10_000, help_text="Markdown is supported."
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=10_000,
+        help_text=_("Markdown is supported."),
     )
     cause = forms.ModelChoiceField(
-        queryset=campaign_selectors.cause_list(), required=False, empty_label="No particular cause"
+        label=_("Cause"), queryset=campaign_selectors.cause_list(), required=False, empty_label=_("No particular cause")
     )
     location = forms.CharField(
-        max_length=120, required=False, validators=[validate_single_line], help_text="A city, a region, or “Online”."
+        label=_("Location"),
+        max_length=120,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("A city, a region, or “Online”."),
     )
-    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90)
-    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180)
-    visibility = forms.ChoiceField(choices=Group.Visibility.choices, widget=forms.RadioSelect, initial="public")
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Group.Visibility.choices, widget=forms.RadioSelect, initial="public"
+    )
     code_of_conduct = forms.CharField(
+        label=_("Code of conduct"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=10_000,
-        help_text="Optional rules people accept when they join (Markdown).",
+        help_text=_("Optional rules people accept when they join (Markdown)."),
     )
     avatar = forms.FileField(
-        required=False, help_text="A square image works best (JPEG, PNG, WebP or GIF, at least 64×64, up to 5 MB)."
+        label=_("Avatar"),
+        required=False,
+        help_text=_("A square image works best (JPEG, PNG, WebP or GIF, at least 64×64, up to 5 MB)."),
     )
 
     def clean(self):
@@ -59,13 +77,13 @@ class GroupForm(forms.Form):
 
 class JoinForm(forms.Form):
     message = forms.CharField(
-        label="A message to the moderators (optional)",
+        label=_("A message to the moderators (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=1000,
     )
     accept_code_of_conduct = forms.BooleanField(
-        label="I have read and accept the group's code of conduct", required=False
+        label=_("I have read and accept the group's code of conduct"), required=False
     )
 
     def __init__(self, *args, group: Group, **kwargs):
@@ -77,48 +95,51 @@ class JoinForm(forms.Form):
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(max_length=160, validators=[validate_single_line])
+    title = forms.CharField(label=_("Title"), max_length=160, validators=[validate_single_line])
     body = forms.CharField(
-        label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000, help_text="Markdown is supported."
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+        help_text=_("Markdown is supported."),
     )
 
 
 class PostForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
     parent = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
 
 class PostEditForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
 
 
 class InvitationForm(forms.Form):
-    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=7)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=7)
     # The column is a PositiveIntegerField: above 2**31 - 1 Postgres refuses the row (a 500 before).
     max_uses = forms.IntegerField(
-        label="Maximum uses (empty: no limit)", min_value=1, max_value=POSITIVE_INT_MAX, required=False
+        label=_("Maximum uses (empty: no limit)"), min_value=1, max_value=POSITIVE_INT_MAX, required=False
     )
     note = forms.CharField(
-        label="Note (who it is for)", max_length=120, required=False, validators=[validate_single_line]
+        label=_("Note (who it is for)"), max_length=120, required=False, validators=[validate_single_line]
     )
 
 
 class AnnouncementForm(forms.Form):
-    subject = forms.CharField(max_length=140, validators=[validate_single_line])
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
+    subject = forms.CharField(label=_("Subject"), max_length=140, validators=[validate_single_line])
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
 class ReactionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Reaction.Kind.choices)
 
 
 class GroupCampaignForm(forms.Form):
     campaign = forms.CharField(
-        label="Campaign address", max_length=200, help_text="The campaign's link or its short name (slug)."
+        label=_("Campaign address"), max_length=200, help_text=_("The campaign's link or its short name (slug).")
     )
 
     def clean_campaign(self):

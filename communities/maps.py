@@ -1,5 +1,7 @@
 """Groups as map markers (causeweb.core.maps) for the group list."""
 
+from django.utils.translation import ngettext
+
 from causeweb.core.maps import map_marker, map_markers
 
 
@@ -7,7 +9,8 @@ def group_map_markers(groups) -> list[dict]:
     """A marker per listed group that has coordinates: its members and location."""
     markers = []
     for group in groups:
-        members = f"{group.member_count} member{'' if group.member_count == 1 else 's'}"
+        count = group.member_count
+        members = ngettext("%(count)s member", "%(count)s members", count) % {"count": count}
         markers.append(
             map_marker(
                 title=group.name,

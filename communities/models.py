@@ -13,22 +13,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Group(models.Model):
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public: anyone can join"
-        REQUEST = "request", "By request: moderators approve new members"
-        PRIVATE = "private", "Private: hidden, join by invitation only"
+        PUBLIC = "public", _("Public: anyone can join")
+        REQUEST = "request", _("By request: moderators approve new members")
+        PRIVATE = "private", _("Private: hidden, join by invitation only")
 
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True, max_length=10_000, help_text="Markdown.")
+    description = models.TextField(blank=True, max_length=10_000, help_text=_("Markdown."))
     description_html = models.TextField(blank=True, editable=False)
     cause = models.ForeignKey(
         "campaigns.Cause", null=True, blank=True, on_delete=models.SET_NULL, related_name="groups"
     )
-    location = models.CharField(max_length=120, blank=True, help_text="A city, region or 'Online'.")
+    location = models.CharField(max_length=120, blank=True, help_text=_("A city, region or 'Online'."))
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
@@ -45,7 +46,9 @@ class Group(models.Model):
     )
     avatar = models.ImageField(upload_to="groups/avatars/%Y/%m/", blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True)
-    code_of_conduct = models.TextField(blank=True, max_length=10_000, help_text="Markdown. Joining asks to accept it.")
+    code_of_conduct = models.TextField(
+        blank=True, max_length=10_000, help_text=_("Markdown. Joining asks to accept it.")
+    )
     code_of_conduct_html = models.TextField(blank=True, editable=False)
     member_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -99,9 +102,9 @@ class Group(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MODERATOR = "moderator", "Moderator"
-        MEMBER = "member", "Member"
+        OWNER = "owner", _("Owner")
+        MODERATOR = "moderator", _("Moderator")
+        MEMBER = "member", _("Member")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
@@ -140,10 +143,10 @@ class Ban(models.Model):
 
 class JoinRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_join_requests")
@@ -175,7 +178,7 @@ class Invitation(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(max_length=120, blank=True, help_text="Who this link is for (only moderators see it).")
+    note = models.CharField(max_length=120, blank=True, help_text=_("Who this link is for (only moderators see it)."))
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -226,7 +229,7 @@ class Thread(models.Model):
     title = models.CharField(max_length=160)
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
-    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator: only moderators see it.")
+    is_hidden = models.BooleanField(default=False, help_text=_("Hidden by a moderator: only moderators see it."))
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
@@ -256,8 +259,8 @@ class Post(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, help_text="Deleted by its author: a tombstone remains.")
-    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text=_("Deleted by its author: a tombstone remains."))
+    is_hidden = models.BooleanField(default=False, help_text=_("Hidden by a moderator."))
     hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -285,9 +288,9 @@ class Post(models.Model):
 
 class Reaction(models.Model):
     class Kind(models.TextChoices):
-        LIKE = "like", "Like"
-        SUPPORT = "support", "Support"
-        CELEBRATE = "celebrate", "Celebrate"
+        LIKE = "like", _("Like")
+        SUPPORT = "support", _("Support")
+        CELEBRATE = "celebrate", _("Celebrate")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reactions")

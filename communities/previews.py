@@ -3,18 +3,24 @@ its schema.org `Organization` data. Pure functions over a loaded group."""
 
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from communities.models import Group
 
 
 def group_members_label(group: Group) -> str:
-    return f"{group.member_count} member{'' if group.member_count == 1 else 's'}"
+    count = group.member_count
+    return ngettext("%(count)s member", "%(count)s members", count) % {"count": count}
 
 
 def group_card_text(group: Group) -> dict:
     """What the preview card says: the cause, the name, members and place."""
     details = [" · ".join(part for part in (group_members_label(group), group.location) if part)]
-    return {"eyebrow": group.cause.name if group.cause_id else "Group", "title": group.name, "details": details}
+    return {
+        "eyebrow": group.cause.name if group.cause_id else gettext("Group"),
+        "title": group.name,
+        "details": details,
+    }
 
 
 def group_share_description(group: Group) -> str:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InsightsConfig(AppConfig):
     name = "insights"
-    verbose_name = "Organizer insights"
+    verbose_name = _("Organizer insights")
 
     def ready(self):
         from campaigns.hooks import campaign_page_sections

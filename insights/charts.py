@@ -5,8 +5,14 @@ at 390 px as at 1280 px; the numbers are always also given as a table next to it
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_skeleton
+from babel.numbers import format_compact_decimal
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from causeweb.core.money import visitor_locale
 
 # Colour-blind-safe palette (Okabe-Ito), dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -38,11 +44,16 @@ def _n(value: float) -> str:
 
 
 def _short(value: int) -> str:
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+    """An axis label: the number in the active locale's digits and separators, big ones shortened
+    (Babel's compact forms: "12K", "1.5M" in English; "12 mil" in Spanish)."""
     if value >= 10_000:
-        return f"{value // 1000}k"
-    return str(value)
+        return format_compact_decimal(value, format_type="short", fraction_digits=1, locale=visitor_locale())
+    return formats.number_format(value)
+
+
+def day_label(day: date) -> str:
+    """An axis date, short, in the active language's words and order ("Nov 23", "23 nov")."""
+    return format_skeleton("MMMd", day, locale=visitor_locale())
 
 
 def line_chart(
@@ -88,20 +99,21 @@ def line_chart(
                     PAD_LEFT + index * step,
                     HEIGHT - 10,
                     anchor,
-                    days[index].strftime("%d %b"),
+                    day_label(days[index]),
                 )  # fmt: skip
             )
     if goal:
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#222" stroke-dasharray="6 4"/>'
-                '<text x="{}" y="{}" font-size="17" text-anchor="end" fill="#222">Goal</text>',
+                '<text x="{}" y="{}" font-size="17" text-anchor="end" fill="#222">{}</text>',
                 PAD_LEFT,
                 WIDTH - PAD_RIGHT,
                 y(goal),
                 y(goal),
                 WIDTH - PAD_RIGHT,
                 y(goal) - 6,
+                gettext("Goal"),
             )  # fmt: skip
         )
     for index, line in enumerate(lines):

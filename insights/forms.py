@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from insights.selectors import DateRange
 
@@ -18,9 +19,12 @@ class DateRangeForm(forms.Form):
         end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
-            raise forms.ValidationError("The start date must be on or before the end date.")
+            raise forms.ValidationError(gettext("The start date must be on or before the end date."))
         if (end - start).days >= MAX_DAYS:
-            raise forms.ValidationError(f"Choose at most {MAX_DAYS} days.")
+            raise forms.ValidationError(
+                ngettext("Choose at most %(count)d days.", "Choose at most %(count)d days.", MAX_DAYS)
+                % {"count": MAX_DAYS}
+            )
         data["period"] = DateRange(start, end)
         return data
 

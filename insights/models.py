@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignDailyViews(models.Model):
@@ -10,7 +11,7 @@ class CampaignDailyViews(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name_plural = "campaign daily views"
+        verbose_name_plural = _("campaign daily views")
         constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="campaigndailyviews_one_per_day")]
 
     def __str__(self):

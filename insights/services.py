@@ -2,10 +2,12 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from campaigns.models import Campaign
 from campaigns.services.sharing import is_link_preview_bot
@@ -34,18 +36,82 @@ def page_view_record(*, campaign_id: int, user_agent: str, day: date | None = No
     return True
 
 
+def _counted(text: str, count: int, **values) -> str:
+    """`text` is ngettext's choice for `count` (a literal call, so makemessages finds it)."""
+    return text % {"count": count, **values}
+
+
 def _digest_body(campaign: Campaign, totals: dict) -> str:
+    """The week's figures, one line per kind of action, in the active language (the organizer's)."""
+    locale = translation.get_language() or settings.LANGUAGE_CODE
+    # Translators: what separates the figures on one line of the weekly digest.
+    separator = gettext(", ")
     lines = [
-        f"{totals['page_views']} page views, {totals['share_clicks']} visits through share links",
-        f"{totals['signatures']} new signatures, {totals['follows']} new followers, {totals['comments']} comments",
+        separator.join(
+            [
+                _counted(
+                    ngettext("%(count)s page views", "%(count)s page views", totals["page_views"]), totals["page_views"]
+                ),
+                _counted(
+                    ngettext(
+                        "%(count)s visits through share links",
+                        "%(count)s visits through share links",
+                        totals["share_clicks"],
+                    ),
+                    totals["share_clicks"],
+                ),
+            ]
+        ),
+        separator.join(
+            [
+                _counted(
+                    ngettext("%(count)s new signatures", "%(count)s new signatures", totals["signatures"]),
+                    totals["signatures"],
+                ),
+                _counted(
+                    ngettext("%(count)s new followers", "%(count)s new followers", totals["follows"]), totals["follows"]
+                ),
+                _counted(ngettext("%(count)s comments", "%(count)s comments", totals["comments"]), totals["comments"]),
+            ]
+        ),
     ]
     if totals["donations"] or totals["pledges"]:
+        donated = format_money(totals["donated_minor"], campaign.currency, locale=locale)
+        pledged = format_money(totals["pledged_minor"], campaign.currency, locale=locale)
         lines.append(
-            f"{totals['donations']} donations ({format_money(totals['donated_minor'], campaign.currency)}), "
-            f"{totals['pledges']} pledges ({format_money(totals['pledged_minor'], campaign.currency)})"
+            separator.join(
+                [
+                    _counted(
+                        ngettext(
+                            "%(count)s donations (%(amount)s)", "%(count)s donations (%(amount)s)", totals["donations"]
+                        ),
+                        totals["donations"],
+                        amount=donated,
+                    ),
+                    _counted(
+                        ngettext("%(count)s pledges (%(amount)s)", "%(count)s pledges (%(amount)s)", totals["pledges"]),
+                        totals["pledges"],
+                        amount=pledged,
+                    ),
+                ]
+            )
         )
     if totals["rsvps"] or totals["check_ins"]:
-        lines.append(f"{totals['rsvps']} RSVPs, {totals['check_ins']} check-ins at your events")
+        lines.append(
+            separator.join(
+                [
+                    _counted(ngettext("%(count)s RSVPs", "%(count)s RSVPs", totals["rsvps"]), totals["rsvps"]),
+                    _counted(
+                        ngettext(
+                            "%(count)s check-ins at your events",
+                            "%(count)s check-ins at your events",
+                            totals["check_ins"],
+                        ),
+                        totals["check_ins"],
+                    ),
+                ]
+            )
+        )
     return "\n".join(lines)
 
 
@@ -65,12 +131,24 @@ def organizer_weekly_digest_send(*, week_start: date | None = None) -> int:
         if not any(totals.values()):
             continue
         dashboard = reverse("insights:campaign", args=[campaign.slug])
+        # Written in the organizer's language (their setting; the site's default when they chose none).
+        with translation.override(getattr(campaign.organizer, "language", "") or settings.LANGUAGE_CODE):
+            title = _counted(
+                ngettext(
+                    "Your week on %(campaign)s: %(count)s signatures",
+                    "Your week on %(campaign)s: %(count)s signatures",
+                    totals["signatures"],
+                ),
+                totals["signatures"],
+                campaign=campaign.title,
+            )
+            body = _digest_body(campaign, totals)
         notification = notify(
             recipient=campaign.organizer,
             kind=Kind.ORGANIZER_WEEKLY,
             context={
-                "title": f"Your week on {campaign.title}: {totals['signatures']} signatures",
-                "body": _digest_body(campaign, totals),
+                "title": title,
+                "body": body,
                 "url": f"{dashboard}?start={week.start.isoformat()}&end={week.end.isoformat()}",
                 "campaign": campaign.title,
             },

@@ -2,11 +2,15 @@
 organizer's dashboard."""
 
 import base64
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -33,10 +37,44 @@ def page_view(request, campaign_id: int):
 def _dashboard_or_403(request, slug: str):
     campaign = selectors.campaign_for_insights(slug=slug)
     if campaign is None:
-        raise Http404("No such campaign.")
+        raise Http404(gettext("No such campaign."))
     if not policies.can_view_campaign_insights(request.user, campaign):
-        raise PermissionDenied("Only the campaign's organizer and site staff can see its insights.")
+        raise PermissionDenied(gettext("Only the campaign's organizer and site staff can see its insights."))
     return campaign
+
+
+# The on-screen tables' column headings; the CSV files keep the column names, which are code.
+COLUMN_LABELS = {
+    "day": _("Day"),
+    "page_views": _("Page views"),
+    "share_clicks": _("Share clicks"),
+    "signatures": _("Signatures"),
+    "donations": _("Donations"),
+    "donated_minor": _("Donated (minor units)"),
+    "pledges": _("Pledges"),
+    "pledged_minor": _("Pledged (minor units)"),
+    "rsvps": _("RSVPs"),
+    "check_ins": _("Check-ins"),
+    "follows": _("New followers"),
+    "comments": _("Comments"),
+    "raised_and_pledged_minor": _("Raised and pledged (minor units)"),
+    "goal_minor": _("Goal (minor units)"),
+    "channel": _("Channel"),
+    "clicks": _("Clicks"),
+    "step": _("Step"),
+    "people": _("People"),
+}
+
+
+def _shown_tables(tables: dict[str, tuple[list, list]]) -> dict[str, tuple[list, list]]:
+    """The same tables for the page: headings in the reader's language and days in their
+    locale's short date format (the CSV keeps ISO dates)."""
+    shown = {}
+    for name, (header, rows) in tables.items():
+        if header and header[0] == "day":
+            rows = [[formats.date_format(date.fromisoformat(row[0]), "SHORT_DATE_FORMAT"), *row[1:]] for row in rows]
+        shown[name] = ([COLUMN_LABELS.get(h, h) for h in header], rows)
+    return shown
 
 
 def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
@@ -64,7 +102,7 @@ def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
             ["sharer", "generation_1_actions", "generation_2_actions", "generation_3_actions", "signatures"],
             [
                 [
-                    credit.sharer_name or "Anonymous supporter",
+                    credit.sharer_name or gettext("Anonymous supporter"),
                     *(
                         sum(credit.by_generation[g][a] for a in ("signatures", "donations", "pledges", "rsvps"))
                         for g in (1, 2, 3)
@@ -87,44 +125,44 @@ def campaign_dashboard(request, slug: str):
     wanted = request.GET.get("csv")
     if wanted:
         if wanted not in tables:
-            raise Http404("No such table.")
+            raise Http404(gettext("No such table."))
         header, rows = tables[wanted]
         name = f"{campaign.slug}-{wanted}-{period.start}-{period.end}.csv"
         return csv_stream_response(filename=name, header=header, rows=rows)
     activity = figures["activity"]
     series = activity["series"]
     action_lines = [
-        charts.Line("Signatures", series["signatures"]),
-        charts.Line("Donations", series["donations"]),
-        charts.Line("RSVPs", series["rsvps"]),
-        charts.Line("Share clicks", series["share_clicks"]),
+        charts.Line(gettext("Signatures"), series["signatures"]),
+        charts.Line(gettext("Donations"), series["donations"]),
+        charts.Line(gettext("RSVPs"), series["rsvps"]),
+        charts.Line(gettext("Share clicks"), series["share_clicks"]),
     ]
-    views_lines = [charts.Line("Page views", series["page_views"])]
-    funding_lines = [charts.Line("Raised and pledged", figures["funding"])]
+    views_lines = [charts.Line(gettext("Page views"), series["page_views"])]
+    funding_lines = [charts.Line(gettext("Raised and pledged"), figures["funding"])]
     channel_bars = [(label, n) for label, n in tables["channels"][1]]
     context = {
         "campaign": campaign,
         "form": form,
         "period": period,
         "figures": figures,
-        "tables": tables,
+        "tables": _shown_tables(tables),
         "totals": activity["totals"],
         "query": request.GET.urlencode(),
         "charts": {
-            "views": charts.line_chart(title="Page views per day", days=activity["days"], lines=views_lines),
+            "views": charts.line_chart(title=gettext("Page views per day"), days=activity["days"], lines=views_lines),
             "views_legend": charts.legend(views_lines),
-            "actions": charts.line_chart(title="Actions per day", days=activity["days"], lines=action_lines),
+            "actions": charts.line_chart(title=gettext("Actions per day"), days=activity["days"], lines=action_lines),
             "actions_legend": charts.legend(action_lines),
             "funding": charts.line_chart(
-                title="Raised and pledged against the goal",
+                title=gettext("Raised and pledged against the goal"),
                 days=activity["days"],
                 lines=funding_lines,
                 goal=figures["goal_minor"],
                 scale=100,
             ),
             "funding_legend": charts.legend(funding_lines),
-            "channels": charts.bar_chart(title="Share clicks by channel", bars=channel_bars),
-            "funnel": charts.bar_chart(title="Funnel", bars=figures["funnel"]),
+            "channels": charts.bar_chart(title=gettext("Share clicks by channel"), bars=channel_bars),
+            "funnel": charts.bar_chart(title=gettext("Funnel"), bars=figures["funnel"]),
         },
     }
     return render(request, "insights/dashboard.html", context)
@@ -134,7 +172,7 @@ def campaign_dashboard(request, slug: str):
 @require_safe
 def site_dashboard(request):
     if not policies.can_view_site_insights(request.user):
-        raise PermissionDenied("Only site staff can see the site-wide insights.")
+        raise PermissionDenied(gettext("Only site staff can see the site-wide insights."))
     form, period = period_from(request.GET)
     context = {
         "form": form,

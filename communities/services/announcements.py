@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from causeweb.core import outbox
 from causeweb.core.exceptions import ValidationError
@@ -25,12 +26,17 @@ def announcement_create(*, actor, group: Group, subject: str, body: str) -> Anno
     The email goes out from a Celery task after commit."""
     require_moderator(group, actor, action="announcement_create")
     group = lock_group(group)
-    subject = clean_text(subject, field="subject", label="The subject", max_length=140)
-    body = clean_text(body, field="body", label="The message", max_length=10_000)
+    subject = clean_text(subject, field="subject", label=gettext("The subject"), max_length=140)
+    body = clean_text(body, field="body", label=gettext("The message"), max_length=10_000)
     since = timezone.now() - timedelta(days=1)
     if Announcement.objects.filter(group=group, created_at__gte=since).count() >= ANNOUNCEMENTS_PER_DAY:
         raise ValidationError(
-            f"A group can send at most {ANNOUNCEMENTS_PER_DAY} announcements a day; try again tomorrow.",
+            ngettext(
+                "A group can send at most %(count)d announcements a day; try again tomorrow.",
+                "A group can send at most %(count)d announcements a day; try again tomorrow.",
+                ANNOUNCEMENTS_PER_DAY,
+            )
+            % {"count": ANNOUNCEMENTS_PER_DAY},
             code="rate_limited",
         )
     announcement = Announcement.objects.create(

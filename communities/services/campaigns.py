@@ -2,6 +2,7 @@
 for groups that are not private, on the campaign's page)."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from campaigns.selectors import campaign_get_public
 from causeweb.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ def group_campaign_add(*, actor, group: Group, campaign_slug: str) -> GroupCampa
     require_moderator(group, actor, action="campaign_add")
     campaign = campaign_get_public(slug=(campaign_slug or "").strip())
     if campaign is None:
-        raise ValidationError({"campaign": "No public campaign has that address."})
+        raise ValidationError({"campaign": gettext("No public campaign has that address.")})
     try:
         with transaction.atomic():
             link, _ = GroupCampaign.objects.get_or_create(group=group, campaign=campaign, defaults={"added_by": actor})

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -12,12 +13,14 @@ from causeweb.core.markdown import plain_text, render_markdown
 from causeweb.core.mentions import handle_expression, highlight_mentions, mention_handles
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
-from causeweb.notifications.services import notify, notify_bulk
+from causeweb.notifications.services import notify
 from communities.models import Group, Membership, Post, Reaction, Thread
 from communities.page_scopes import group_changed
 from communities.services._common import (
     access_of,
     clean_text,
+    in_language_of,
+    notify_bulk_in_their_languages,
     require_moderator,
     require_participant,
     require_user,
@@ -47,11 +50,16 @@ def _mentioned_members(group: Group, body: str, *, exclude_user_id: int):
 def _notify_mentions(post: Post, group: Group) -> set[int]:
     notified = set()
     for member in _mentioned_members(group, post.body, exclude_user_id=post.author_id):
+        with in_language_of(member):
+            title = gettext("%(person)s mentioned you in “%(thread)s”") % {
+                "person": post.author.public_name,
+                "thread": post.thread.title,
+            }
         notify(
             recipient=member,
             kind=Kind.MENTION,
             context={
-                "title": f"{post.author.public_name} mentioned you in “{post.thread.title}”",
+                "title": title,
                 "body": plain_text(post.body, 300),
                 "url": post.get_absolute_url(),
                 "group": group.name,
@@ -81,11 +89,12 @@ def _notify_participants(post: Post, group: Group, *, skip_user_ids: set[int]) -
         .exclude(pk__in={post.author_id, *skip_user_ids})
         .distinct()
     )
-    notify_bulk(
+    notify_bulk_in_their_languages(
         recipients=recipients,
         kind=Kind.THREAD_REPLY,
-        context={
-            "title": f"{post.author.public_name} replied in “{post.thread.title}”",
+        context=lambda: {
+            "title": gettext("%(person)s replied in “%(thread)s”")
+            % {"person": post.author.public_name, "thread": post.thread.title},
             "body": plain_text(post.body, 300),
             "url": post.get_absolute_url(),
             "group": group.name,
@@ -100,9 +109,11 @@ def _notify_participants(post: Post, group: Group, *, skip_user_ids: set[int]) -
 def thread_create(*, author, group: Group, title: str, body: str) -> Thread:
     """Members start a discussion: a title and an opening message (Markdown)."""
     require_participant(group, author)
-    ratelimits.enforce_user("thread_user", author, message="You have started many discussions recently; please wait.")
-    title = clean_text(title, field="title", label="The title", max_length=160)
-    body = clean_text(body, field="body", label="The message", max_length=20_000)
+    ratelimits.enforce_user(
+        "thread_user", author, message=gettext("You have started many discussions recently; please wait.")
+    )
+    title = clean_text(title, field="title", label=gettext("The title"), max_length=160)
+    body = clean_text(body, field="body", label=gettext("The message"), max_length=20_000)
     thread = Thread.objects.create(group=group, author=author, title=title)
     post = Post.objects.create(
         thread=thread, author=author, is_opening=True, body=body, body_html=highlight_mentions(render_markdown(body))
@@ -116,16 +127,18 @@ def post_create(*, author, thread: Thread, body: str, parent: Post | None = None
     """Reply to a thread, or to a reply (nested one level: a reply to a nested reply joins its branch)."""
     group = thread.group
     access = require_participant(group, author)
-    ratelimits.enforce_user("post_user", author, message="You are replying very fast; please wait a few minutes.")
+    ratelimits.enforce_user(
+        "post_user", author, message=gettext("You are replying very fast; please wait a few minutes.")
+    )
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if not access.can_see_thread(thread):
-        raise PermissionDenied("This discussion was hidden by the group's moderators.")
+        raise PermissionDenied(gettext("This discussion was hidden by the group's moderators."))
     if not access.can_reply_in(thread):
-        raise PermissionDenied("This discussion is locked.")
-    body = clean_text(body, field="body", label="The reply", max_length=20_000)
+        raise PermissionDenied(gettext("This discussion is locked."))
+    body = clean_text(body, field="body", label=gettext("The reply"), max_length=20_000)
     if parent is not None:
         if parent.thread_id != thread.pk:
-            raise ValidationError("You can only reply to a message in the same discussion.")
+            raise ValidationError(gettext("You can only reply to a message in the same discussion."))
         if parent.is_opening:
             parent = None  # replying to the opening message is a top-level reply
         elif parent.parent_id is not None:
@@ -152,14 +165,14 @@ def post_edit(*, actor, post: Post, body: str) -> Post:
     post = _lock_post(post)
     access = require_participant(post.thread.group, actor)
     if post.author_id != actor.pk:
-        raise PermissionDenied("You can only edit your own messages.")
+        raise PermissionDenied(gettext("You can only edit your own messages."))
     if post.is_deleted:
-        raise Conflict("This message was deleted.", code="deleted")
+        raise Conflict(gettext("This message was deleted."), code="deleted")
     if post.is_hidden:
-        raise PermissionDenied("This message was hidden by a moderator.")
+        raise PermissionDenied(gettext("This message was hidden by a moderator."))
     if not access.can_reply_in(post.thread):
-        raise PermissionDenied("This discussion is locked.")
-    body = clean_text(body, field="body", label="The message", max_length=20_000)
+        raise PermissionDenied(gettext("This discussion is locked."))
+    body = clean_text(body, field="body", label=gettext("The message"), max_length=20_000)
     if body == post.body:
         return post
     post.body, post.body_html, post.edited_at = body, highlight_mentions(render_markdown(body)), timezone.now()
@@ -174,7 +187,7 @@ def post_delete(*, actor, post: Post) -> Post:
     require_user(actor)
     post = _lock_post(post)
     if post.author_id != actor.pk:
-        raise PermissionDenied("You can only delete your own messages (moderators hide messages instead).")
+        raise PermissionDenied(gettext("You can only delete your own messages (moderators hide messages instead)."))
     if post.is_deleted:
         return post
     post.body, post.body_html, post.deleted_at = "", "", timezone.now()
@@ -248,10 +261,10 @@ def thread_edit(*, actor, thread: Thread, title: str) -> Thread:
     require_user(actor)
     access = access_of(thread.group, actor)
     if not access.can_retitle(thread):
-        raise PermissionDenied("Only the author or the group's moderators can retitle a discussion.")
+        raise PermissionDenied(gettext("Only the author or the group's moderators can retitle a discussion."))
     if thread.author_id != actor.pk:
         site_moderator_action_record(access, "thread_edit", target=thread)
-    thread.title = clean_text(title, field="title", label="The title", max_length=160)
+    thread.title = clean_text(title, field="title", label=gettext("The title"), max_length=160)
     thread.save(update_fields=["title"])
     return thread
 
@@ -263,13 +276,13 @@ def thread_edit(*, actor, thread: Thread, title: str) -> Thread:
 def reaction_add(*, user, post: Post, kind: str) -> Reaction:
     """React to a message; reacting twice with the same kind keeps one reaction."""
     if kind not in Reaction.Kind.values:
-        raise ValidationError({"kind": "Choose like, support or celebrate."})
+        raise ValidationError({"kind": gettext("Choose like, support or celebrate.")})
     post = Post.objects.select_related("thread__group").get(pk=post.pk)
     access = require_participant(post.thread.group, user)
     if post.is_deleted or post.is_hidden:
-        raise ValidationError("You cannot react to a deleted or hidden message.")
+        raise ValidationError(gettext("You cannot react to a deleted or hidden message."))
     if not access.can_see_thread(post.thread):
-        raise PermissionDenied("This discussion was hidden by the group's moderators.")
+        raise PermissionDenied(gettext("This discussion was hidden by the group's moderators."))
     try:
         with transaction.atomic():
             reaction, _ = Reaction.objects.get_or_create(post=post, user=user, kind=kind)
@@ -283,5 +296,5 @@ def reaction_remove(*, user, post: Post, kind: str) -> None:
     """Take a reaction back; doing it twice is harmless."""
     require_user(user)
     if kind not in Reaction.Kind.values:
-        raise ValidationError({"kind": "Choose like, support or celebrate."})
+        raise ValidationError({"kind": gettext("Choose like, support or celebrate.")})
     Reaction.objects.filter(post=post, user=user, kind=kind).delete()

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import ValidationError
 from causeweb.core.images import ImageRules, validate_image, web_version
@@ -33,18 +34,18 @@ def _coordinates(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
     if latitude in (None, "") and longitude in (None, ""):
         return None, None
     if latitude in (None, "") or longitude in (None, ""):
-        raise ValidationError({"latitude": "Give both latitude and longitude, or neither."})
+        raise ValidationError({"latitude": gettext("Give both latitude and longitude, or neither.")})
     try:
         lat, lng = (
             Decimal(str(latitude)).quantize(Decimal("0.000001")),
             Decimal(str(longitude)).quantize(Decimal("0.000001")),
         )
     except ArithmeticError:
-        raise ValidationError({"latitude": "Coordinates must be numbers."})
+        raise ValidationError({"latitude": gettext("Coordinates must be numbers.")})
     if not (-90 <= lat <= 90):
-        raise ValidationError({"latitude": "Latitude is between -90 and 90."})
+        raise ValidationError({"latitude": gettext("Latitude is between -90 and 90.")})
     if not (-180 <= lng <= 180):
-        raise ValidationError({"longitude": "Longitude is between -180 and 180."})
+        raise ValidationError({"longitude": gettext("Longitude is between -180 and 180.")})
     return lat, lng
 
 
@@ -73,14 +74,18 @@ def group_create(
 ) -> Group:
     """Anyone signed in starts a group and becomes its owner."""
     require_user(creator)
-    name = clean_text(name, field="name", label="The name", max_length=80)
+    name = clean_text(name, field="name", label=gettext("The name"), max_length=80)
     if visibility not in Group.Visibility.values:
-        raise ValidationError({"visibility": "Choose who can join."})
+        raise ValidationError({"visibility": gettext("Choose who can join.")})
     description = clean_text(
-        description, field="description", label="The description", max_length=10_000, required=False
+        description, field="description", label=gettext("The description"), max_length=10_000, required=False
     )
     code_of_conduct = clean_text(
-        code_of_conduct, field="code_of_conduct", label="The code of conduct", max_length=10_000, required=False
+        code_of_conduct,
+        field="code_of_conduct",
+        label=gettext("The code of conduct"),
+        max_length=10_000,
+        required=False,
     )
     lat, lng = _coordinates(latitude, longitude)
     group = Group(
@@ -90,7 +95,7 @@ def group_create(
         description_html=render_markdown(description),
         visibility=visibility,
         cause=cause,
-        location=clean_text(location, field="location", label="The location", max_length=120, required=False),
+        location=clean_text(location, field="location", label=gettext("The location"), max_length=120, required=False),
         latitude=lat,
         longitude=lng,
         code_of_conduct=code_of_conduct,
@@ -128,20 +133,26 @@ def group_update(
     """Owners change the group's settings."""
     require_owner(group, actor)
     group = lock_group(group)
-    group.name = clean_text(name, field="name", label="The name", max_length=80)
+    group.name = clean_text(name, field="name", label=gettext("The name"), max_length=80)
     if visibility not in Group.Visibility.values:
-        raise ValidationError({"visibility": "Choose who can join."})
+        raise ValidationError({"visibility": gettext("Choose who can join.")})
     group.visibility = visibility
     group.description = clean_text(
-        description, field="description", label="The description", max_length=10_000, required=False
+        description, field="description", label=gettext("The description"), max_length=10_000, required=False
     )
     group.description_html = render_markdown(group.description)
     group.code_of_conduct = clean_text(
-        code_of_conduct, field="code_of_conduct", label="The code of conduct", max_length=10_000, required=False
+        code_of_conduct,
+        field="code_of_conduct",
+        label=gettext("The code of conduct"),
+        max_length=10_000,
+        required=False,
     )
     group.code_of_conduct_html = render_markdown(group.code_of_conduct)
     group.cause = cause
-    group.location = clean_text(location, field="location", label="The location", max_length=120, required=False)
+    group.location = clean_text(
+        location, field="location", label=gettext("The location"), max_length=120, required=False
+    )
     group.latitude, group.longitude = _coordinates(latitude, longitude)
     if avatar:
         _set_avatar(group, avatar)

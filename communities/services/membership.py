@@ -6,13 +6,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from causeweb.core.markdown import plain_text
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
-from causeweb.notifications.services import notify, notify_bulk
+from causeweb.notifications.services import notify
 from communities.models import Ban, Group, Invitation, JoinRequest, Membership
 from communities.policies import GroupAccess
 from communities.services._common import (
@@ -20,8 +21,10 @@ from communities.services._common import (
     add_member,
     clean_text,
     drop_member,
+    in_language_of,
     lock_group,
     moderator_users,
+    notify_bulk_in_their_languages,
     owner_count,
     require_moderator,
     require_owner,
@@ -34,7 +37,7 @@ INVITATION_MAX_DAYS = 90
 def _check_code_of_conduct(group: Group, accepted: bool) -> None:
     if group.code_of_conduct and not accepted:
         raise ValidationError(
-            {"accept_code_of_conduct": "Please read and accept the group's code of conduct."},
+            {"accept_code_of_conduct": gettext("Please read and accept the group's code of conduct.")},
             code="code_of_conduct",
         )
 
@@ -51,11 +54,11 @@ def group_join(*, user, group: Group, accept_code_of_conduct: bool = False) -> M
     if access.is_member:
         return access.membership
     if access.is_banned:
-        raise PermissionDenied("You were banned from this group.")
+        raise PermissionDenied(gettext("You were banned from this group."))
     if group.visibility == Group.Visibility.REQUEST:
-        raise PermissionDenied("This group approves new members: send a request to join.")
+        raise PermissionDenied(gettext("This group approves new members: send a request to join."))
     if group.is_private:
-        raise PermissionDenied("This group is joined by invitation only.")
+        raise PermissionDenied(gettext("This group is joined by invitation only."))
     _check_code_of_conduct(group, accept_code_of_conduct)
     return add_member(group, user, accepted_at=timezone.now())
 
@@ -70,7 +73,7 @@ def group_leave(*, user, group: Group) -> None:
         return
     if membership.role == Membership.Role.OWNER and owner_count(group) <= 1:
         raise Conflict(
-            "You are the group's only owner: make another member an owner before you leave.", code="last_owner"
+            gettext("You are the group's only owner: make another member an owner before you leave."), code="last_owner"
         )
     drop_member(membership)
 
@@ -82,24 +85,24 @@ def join_request_create(*, user, group: Group, message: str = "", accept_code_of
     group = lock_group(group)
     access = access_of(group, user)
     if access.is_banned:
-        raise PermissionDenied("You were banned from this group.")
+        raise PermissionDenied(gettext("You were banned from this group."))
     if access.is_member:
-        raise Conflict("You are already a member of this group.", code="already_member")
+        raise Conflict(gettext("You are already a member of this group."), code="already_member")
     if group.is_private:
-        raise PermissionDenied("This group is joined by invitation only.")
+        raise PermissionDenied(gettext("This group is joined by invitation only."))
     if group.is_public:
-        raise ValidationError("This group is open: join it directly.")
+        raise ValidationError(gettext("This group is open: join it directly."))
     _check_code_of_conduct(group, accept_code_of_conduct)
-    message = clean_text(message, field="message", label="The message", max_length=1000, required=False)
+    message = clean_text(message, field="message", label=gettext("The message"), max_length=1000, required=False)
     existing = JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).first()
     if existing:
         return existing
     join_request = JoinRequest.objects.create(group=group, user=user, message=message)
-    notify_bulk(
+    notify_bulk_in_their_languages(
         recipients=moderator_users(group),
         kind=Kind.JOIN_REQUEST,
-        context={
-            "title": f"{user.public_name} asks to join {group.name}",
+        context=lambda: {
+            "title": gettext("%(person)s asks to join %(group)s") % {"person": user.public_name, "group": group.name},
             "body": plain_text(message, 300),
             "url": f"{group.get_absolute_url()}requests/",
             "group": group.name,
@@ -114,7 +117,7 @@ def join_request_create(*, user, group: Group, message: str = "", accept_code_of
 def join_request_withdraw(*, user, join_request: JoinRequest) -> None:
     require_user(user)
     if join_request.user_id != user.pk:
-        raise PermissionDenied("This is not your request.")
+        raise PermissionDenied(gettext("This is not your request."))
     JoinRequest.objects.filter(pk=join_request.pk, status=JoinRequest.Status.PENDING).update(
         status=JoinRequest.Status.WITHDRAWN, decided_at=timezone.now()
     )
@@ -127,21 +130,32 @@ def join_request_decide(*, actor, join_request: JoinRequest, approve: bool) -> J
     group = lock_group(join_request.group)
     join_request = JoinRequest.objects.select_for_update(of=("self",)).select_related("user").get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
-        raise Conflict(f"This request was already {join_request.get_status_display().lower()}.", code="decided")
+        already = {
+            JoinRequest.Status.APPROVED: gettext("This request was already approved."),
+            JoinRequest.Status.DECLINED: gettext("This request was already declined."),
+            JoinRequest.Status.WITHDRAWN: gettext("This request was already withdrawn."),
+        }
+        raise Conflict(already.get(join_request.status, gettext("This request was already decided.")), code="decided")
     if approve and Ban.objects.filter(group=group, user=join_request.user).exists():
-        raise Conflict("This person is banned from the group; unban them first.", code="banned")
+        raise Conflict(gettext("This person is banned from the group; unban them first."), code="banned")
     join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
     join_request.decided_at = timezone.now()
     join_request.decided_by = actor
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
     if approve:
         add_member(group, join_request.user, accepted_at=join_request.created_at)
+    with in_language_of(join_request.user):
+        if approve:
+            title = gettext("Welcome to %(group)s!") % {"group": group.name}
+            body = gettext("You can now read and join its discussions.")
+        else:
+            title, body = gettext("Your request to join %(group)s was declined") % {"group": group.name}, ""
     notify(
         recipient=join_request.user,
         kind=Kind.JOIN_REQUEST_DECIDED,
         context={
-            "title": (f"Welcome to {group.name}!" if approve else f"Your request to join {group.name} was declined"),
-            "body": "You can now read and join its discussions." if approve else "",
+            "title": title,
+            "body": body,
             "url": group.get_absolute_url(),
             "group": group.name,
             "approved": approve,
@@ -167,19 +181,23 @@ def join_request_decline(*, actor, join_request: JoinRequest) -> JoinRequest:
 def invitation_create(*, actor, group: Group, days: int = 7, max_uses: int | None = None, note: str = "") -> Invitation:
     """Owners and moderators make invitation links that expire and can be revoked."""
     require_moderator(group, actor, action="invitation_create")
-    ratelimits.enforce_user("invitation_user", actor, message="Too many invitation links recently; please wait.")
+    ratelimits.enforce_user(
+        "invitation_user", actor, message=gettext("Too many invitation links recently; please wait.")
+    )
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise ValidationError({"days": "Give a number of days."})
+        raise ValidationError({"days": gettext("Give a number of days.")})
     if not 1 <= days <= INVITATION_MAX_DAYS:
-        raise ValidationError({"days": f"A link lasts between 1 and {INVITATION_MAX_DAYS} days."})
+        raise ValidationError(
+            {"days": gettext("A link lasts between 1 and %(max)d days.") % {"max": INVITATION_MAX_DAYS}}
+        )
     if max_uses is not None and max_uses < 1:
-        raise ValidationError({"max_uses": "Allow at least one use, or leave it empty for no limit."})
+        raise ValidationError({"max_uses": gettext("Allow at least one use, or leave it empty for no limit.")})
     return Invitation.objects.create(
         group=group,
         created_by=actor,
-        note=clean_text(note, field="note", label="The note", max_length=120, required=False),
+        note=clean_text(note, field="note", label=gettext("The note"), max_length=120, required=False),
         expires_at=timezone.now() + timedelta(days=days),
         max_uses=max_uses,
     )
@@ -199,16 +217,16 @@ def invitation_accept(*, user, token: str, accept_code_of_conduct: bool = False)
     require_user(user)
     invitation = Invitation.objects.filter(token=token).select_related("group").first()
     if invitation is None:
-        raise ValidationError("This invitation link is not valid.", code="invalid")
+        raise ValidationError(gettext("This invitation link is not valid."), code="invalid")
     group = lock_group(invitation.group)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     access = access_of(group, user)
     if access.is_member:
         return access.membership
     if access.is_banned:
-        raise PermissionDenied("You were banned from this group.")
+        raise PermissionDenied(gettext("You were banned from this group."))
     if not invitation.is_usable(timezone.now()):
-        raise ValidationError("This invitation link has expired or was revoked.", code="expired")
+        raise ValidationError(gettext("This invitation link has expired or was revoked."), code="expired")
     _check_code_of_conduct(group, accept_code_of_conduct)
     membership = add_member(group, user, accepted_at=timezone.now())
     Invitation.objects.filter(pk=invitation.pk).update(use_count=F("use_count") + 1)
@@ -223,13 +241,13 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     """Owners promote and demote (to owner, moderator or member); a group always keeps an owner."""
     require_owner(membership.group, actor)
     if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose a role."})
+        raise ValidationError({"role": gettext("Choose a role.")})
     group = lock_group(membership.group)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == role:
         return membership
     if membership.role == Membership.Role.OWNER and owner_count(group) <= 1:
-        raise Conflict("A group always keeps an owner: make someone else an owner first.", code="last_owner")
+        raise Conflict(gettext("A group always keeps an owner: make someone else an owner first."), code="last_owner")
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -237,11 +255,11 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 
 def _check_can_act_on(access: GroupAccess, membership: Membership) -> None:
     if membership.user_id == access.user.pk:
-        raise ValidationError("You cannot do that to yourself; leave the group instead.")
+        raise ValidationError(gettext("You cannot do that to yourself; leave the group instead."))
     if membership.role == Membership.Role.OWNER:
-        raise PermissionDenied("Owners cannot be removed; an owner can demote them first.")
+        raise PermissionDenied(gettext("Owners cannot be removed; an owner can demote them first."))
     if membership.role == Membership.Role.MODERATOR and not (access.is_owner or access.is_site_moderator):
-        raise PermissionDenied("Only owners can remove moderators.")
+        raise PermissionDenied(gettext("Only owners can remove moderators."))
 
 
 @transaction.atomic
@@ -266,7 +284,7 @@ def member_ban(*, actor, group: Group, user, reason: str = "") -> Ban:
     if membership is not None:
         _check_can_act_on(access, membership)
     elif user.pk == actor.pk:
-        raise ValidationError("You cannot ban yourself.")
+        raise ValidationError(gettext("You cannot ban yourself."))
     ban, created = Ban.objects.get_or_create(
         group=group, user=user, defaults={"banned_by": actor, "reason": (reason or "").strip()[:300]}
     )

@@ -4,6 +4,7 @@ communities.views."""
 from functools import wraps
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import PermissionDenied
 from causeweb.moderation.selectors import flag_reason_choices
@@ -28,12 +29,12 @@ def with_group(view):
 
 def moderators_only(access) -> None:
     if not access.can_moderate:
-        raise PermissionDenied("Only the group's owners and moderators can see this page.")
+        raise PermissionDenied(gettext("Only the group's owners and moderators can see this page."))
 
 
 def require_reader(access) -> None:
     if not access.can_read_discussions:
-        raise PermissionDenied("Only members can read this group's discussions.")
+        raise PermissionDenied(gettext("Only members can read this group's discussions."))
 
 
 def thread_or_404(group, access, thread_id):

@@ -1,9 +1,12 @@
 """Browsing groups, starting one, its settings (owners) and the group page."""
 
+import html
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from causeweb.core import page_cache
 from causeweb.core.boundary import form_errors
@@ -53,7 +56,7 @@ def group_create(request):
         with form_errors(form) as call:
             group = group_services.group_create(creator=request.user, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Your group is ready. Invite people to join!")
+            messages.success(request, gettext("Your group is ready. Invite people to join!"))
             return redirect(group)
     return render(request, "communities/group_form.html", {"form": form, "creating": True})
 
@@ -62,7 +65,7 @@ def group_create(request):
 @with_group
 def group_edit(request, group, access):
     if not access.is_owner:
-        raise PermissionDenied("Only the group's owners can change its settings.")
+        raise PermissionDenied(gettext("Only the group's owners can change its settings."))
     initial = {
         "name": group.name,
         "description": group.description,
@@ -78,7 +81,7 @@ def group_edit(request, group, access):
         with form_errors(form) as call:
             group_services.group_update(actor=request.user, group=group, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             return redirect(group)
     return render(
         request, "communities/group_form.html", {"form": form, "group": group, "access": access, "creating": False}
@@ -127,5 +130,15 @@ def _share_context(request, group) -> dict:
             group, url=canonical_url, image_url=card_url, logo_url=logo_url
         ),
         "share_url": request.build_absolute_uri(group_share_link(group=group, actor=request.user).get_absolute_url()),
-        "embed_url": request.build_absolute_uri(reverse("communities:embed", kwargs={"slug": group.slug})),
+        "embed_code": _embed_code(request, group),
     }
+
+
+def _embed_code(request, group) -> str:
+    """The iframe snippet an organiser pastes on their site, as text (the template escapes it once
+    more to show it in a textarea); code, so it stays out of the templates' translatable text."""
+    embed_url = request.build_absolute_uri(reverse("communities:embed", kwargs={"slug": group.slug}))
+    return (
+        f'<iframe src="{html.escape(embed_url)}" width="440" height="180" style="border:0" '
+        f'title="{html.escape(group.name)}" loading="lazy"></iframe>'
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from causeweb.core import mentions
@@ -38,7 +39,7 @@ def thread_create(request, group, access):
         if call.ok:
             return redirect(thread)
     if not access.can_participate:
-        raise PermissionDenied("Join the group to start a discussion.")
+        raise PermissionDenied(gettext("Join the group to start a discussion."))
     return render(request, "communities/thread_form.html", {"group": group, "access": access, "form": form})
 
 
@@ -61,9 +62,9 @@ def thread_detail(request, group, access, thread_id, form=None):
             "flag_reasons": flag_reasons(),
             "can_reply": access.can_reply_in(thread),
             "thread_actions": [
-                ("unpin", "Unpin") if thread.is_pinned else ("pin", "Pin"),
-                ("unlock", "Unlock") if thread.is_locked else ("lock", "Lock"),
-                ("unhide", "Restore") if thread.is_hidden else ("hide", "Hide"),
+                ("unpin", gettext("Unpin")) if thread.is_pinned else ("pin", gettext("Pin")),
+                ("unlock", gettext("Unlock")) if thread.is_locked else ("lock", gettext("Lock")),
+                ("unhide", gettext("Restore")) if thread.is_hidden else ("hide", gettext("Hide")),
             ],
         },
         status=400 if form is not None else 200,
@@ -102,7 +103,7 @@ def post_edit(request, group, access, post_id):
         if call.ok:
             return redirect(post.get_absolute_url())
     if post.author_id != request.user.pk:
-        raise PermissionDenied("You can only edit your own messages.")
+        raise PermissionDenied(gettext("You can only edit your own messages."))
     return render(request, "communities/post_form.html", {"group": group, "access": access, "post": post, "form": form})
 
 
@@ -111,7 +112,7 @@ def post_edit(request, group, access, post_id):
 @with_group
 def post_delete(request, group, access, post_id):
     post = post_or_404(group, access, post_id)
-    with flash_errors(request, success="Your message was deleted."):
+    with flash_errors(request, success=gettext("Your message was deleted.")):
         discussion_services.post_delete(actor=request.user, post=post)
     return redirect(post.get_absolute_url())
 
@@ -126,7 +127,7 @@ def post_react(request, group, access, post_id):
     form = forms.ReactionForm(request.POST)
     status = 200
     if not form.is_valid():
-        messages.error(request, "Choose like, support or celebrate.")
+        messages.error(request, gettext("Choose like, support or celebrate."))
         status = 400
     else:
         kind = form.cleaned_data["kind"]
@@ -151,6 +152,6 @@ def post_react(request, group, access, post_id):
 def mention_suggestions(request, group, access):
     """The editor's "@" suggestions: members only, and only to people who can write here."""
     if not access.can_participate:
-        raise PermissionDenied("Only members can mention people in this group.")
+        raise PermissionDenied(gettext("Only members can mention people in this group."))
     people = selectors.group_mentionable_people(group=group)
     return JsonResponse({"results": mentions.mention_suggestions(people, request.GET.get("q", ""))})

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from causeweb.core.boundary import flash_errors, form_errors
@@ -38,10 +39,10 @@ def group_join(request, group, access):
                     user=request.user, group=group, message=form.cleaned_data.get("message", ""),
                     accept_code_of_conduct=accepted,
                 )  # fmt: skip
-                welcome = "Your request was sent. The moderators will let you know."
+                welcome = gettext("Your request was sent. The moderators will let you know.")
             else:
                 membership_services.group_join(user=request.user, group=group, accept_code_of_conduct=accepted)
-                welcome = f"Welcome to {group.name}!"
+                welcome = gettext("Welcome to %(group)s!") % {"group": group.name}
         if call.ok:
             messages.success(request, welcome)
             return redirect(group)
@@ -52,7 +53,7 @@ def group_join(request, group, access):
 @require_POST
 @with_group
 def group_leave(request, group, access):
-    with flash_errors(request, success=f"You left {group.name}."):
+    with flash_errors(request, success=gettext("You left %(group)s.") % {"group": group.name}):
         membership_services.group_leave(user=request.user, group=group)
     return redirect(group if not group.is_private else reverse("communities:list"))
 
@@ -64,7 +65,7 @@ def join_request_withdraw(request, group, access):
     join_request = selectors.join_request_pending_for(group=group, user=request.user)
     if join_request:
         membership_services.join_request_withdraw(user=request.user, join_request=join_request)
-        messages.success(request, "Your request was withdrawn.")
+        messages.success(request, gettext("Your request was withdrawn."))
     return redirect(group)
 
 
@@ -88,7 +89,7 @@ def invitation_accept(request, token):
                     accept_code_of_conduct=form.cleaned_data.get("accept_code_of_conduct", False),
                 )
             if call.ok:
-                messages.success(request, f"Welcome to {group.name}!")
+                messages.success(request, gettext("Welcome to %(group)s!") % {"group": group.name})
                 return redirect(group)
     return render(
         request,
@@ -109,7 +110,7 @@ def invitation_accept(request, token):
 @with_group
 def member_list(request, group, access):
     if not access.can_read_discussions:
-        raise PermissionDenied("Only members can see who is in this group.")
+        raise PermissionDenied(gettext("Only members can see who is in this group."))
     site_moderator_read_record(access=access, what="members")
     page = Paginator(selectors.membership_list(group=group), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -138,7 +139,7 @@ def _member_action(request, group, membership_id, action, *, success: str) -> No
 def member_role(request, group, access, membership_id):
     form = forms.RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role.")
+        messages.error(request, gettext("Choose a role."))
     else:
         _member_action(
             request,
@@ -147,7 +148,7 @@ def member_role(request, group, access, membership_id):
             lambda m: membership_services.membership_change_role(
                 actor=request.user, membership=m, role=form.cleaned_data["role"]
             ),
-            success="Role changed.",
+            success=gettext("Role changed."),
         )
     return redirect("communities:members", slug=group.slug)
 
@@ -161,7 +162,7 @@ def member_remove(request, group, access, membership_id):
         group,
         membership_id,
         lambda m: membership_services.membership_remove(actor=request.user, membership=m),
-        success="Removed from the group.",
+        success=gettext("Removed from the group."),
     )
     return redirect("communities:members", slug=group.slug)
 
@@ -176,7 +177,7 @@ def member_ban(request, group, access, membership_id):
         group,
         membership_id,
         lambda m: membership_services.member_ban(actor=request.user, group=group, user=m.user, reason=reason),
-        success="Banned from the group.",
+        success=gettext("Banned from the group."),
     )
     return redirect("communities:members", slug=group.slug)
 
@@ -186,7 +187,7 @@ def member_ban(request, group, access, membership_id):
 @with_group
 def member_unban(request, group, access, user_id):
     banned = get_object_or_404(get_user_model(), pk=user_id)
-    with flash_errors(request, success="Ban lifted."):
+    with flash_errors(request, success=gettext("Ban lifted.")):
         membership_services.member_unban(actor=request.user, group=group, user=banned)
     return redirect("communities:members", slug=group.slug)
 
@@ -227,7 +228,7 @@ def invitations(request, group, access):
         with form_errors(form) as call:
             membership_services.invitation_create(actor=request.user, group=group, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Invitation link created: copy it and send it to the people you invite.")
+            messages.success(request, gettext("Invitation link created: copy it and send it to the people you invite."))
             return redirect("communities:invitations", slug=group.slug)
     links = list(selectors.invitation_list(group=group))
     now = timezone.now()
@@ -244,6 +245,6 @@ def invitations(request, group, access):
 def invitation_revoke(request, group, access, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
     invitation.group = group
-    with flash_errors(request, success="The link no longer works."):
+    with flash_errors(request, success=gettext("The link no longer works.")):
         membership_services.invitation_revoke(actor=request.user, invitation=invitation)
     return redirect("communities:invitations", slug=group.slug)

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from causeweb.core.boundary import flash_errors, form_errors
@@ -16,12 +18,12 @@ from communities.services.site_moderation import site_moderator_read_record
 from communities.views._common import moderators_only, post_or_404, thread_or_404, with_group
 
 THREAD_ACTIONS = {
-    "pin": (discussion_services.thread_set_pinned, "pinned", True, "Pinned to the top."),
-    "unpin": (discussion_services.thread_set_pinned, "pinned", False, "Unpinned."),
-    "lock": (discussion_services.thread_set_locked, "locked", True, "Locked: no new replies."),
-    "unlock": (discussion_services.thread_set_locked, "locked", False, "Unlocked."),
-    "hide": (discussion_services.thread_set_hidden, "hidden", True, "Discussion hidden."),
-    "unhide": (discussion_services.thread_set_hidden, "hidden", False, "Discussion restored."),
+    "pin": (discussion_services.thread_set_pinned, "pinned", True, _("Pinned to the top.")),
+    "unpin": (discussion_services.thread_set_pinned, "pinned", False, _("Unpinned.")),
+    "lock": (discussion_services.thread_set_locked, "locked", True, _("Locked: no new replies.")),
+    "unlock": (discussion_services.thread_set_locked, "locked", False, _("Unlocked.")),
+    "hide": (discussion_services.thread_set_hidden, "hidden", True, _("Discussion hidden.")),
+    "unhide": (discussion_services.thread_set_hidden, "hidden", False, _("Discussion restored.")),
 }
 
 
@@ -31,7 +33,7 @@ THREAD_ACTIONS = {
 def post_hide(request, group, access, post_id):
     post = post_or_404(group, access, post_id)
     hidden = request.POST.get("hidden", "1") == "1"
-    with flash_errors(request, success="Message hidden." if hidden else "Message restored."):
+    with flash_errors(request, success=gettext("Message hidden.") if hidden else gettext("Message restored.")):
         discussion_services.post_set_hidden(
             actor=request.user, post=post, hidden=hidden, reason=request.POST.get("reason", "")
         )
@@ -60,7 +62,7 @@ def announce(request, group, access):
         with form_errors(form) as call:
             announcement_services.announcement_create(actor=request.user, group=group, **form.cleaned_data)
         if call.ok:
-            messages.success(request, "Your announcement is on its way to every member.")
+            messages.success(request, gettext("Your announcement is on its way to every member."))
             return redirect(group)
     return render(
         request,
@@ -75,7 +77,7 @@ def announce(request, group, access):
 def campaign_add(request, group, access):
     form = forms.GroupCampaignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the campaign's address.")
+        messages.error(request, gettext("Give the campaign's address."))
     else:
         with flash_errors(request) as call:
             link = group_campaign_services.group_campaign_add(

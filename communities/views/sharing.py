@@ -5,6 +5,7 @@ Private groups have none of these (404 for everyone, as their page is for outsid
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -44,7 +45,9 @@ def group_qr(request, slug: str):
     group = _shareable_group_or_404(slug)
     download = f"{group.slug}-qr.svg" if request.GET.get("download") else None
     return qr_svg_response(
-        _tracked_url(request, group, "qr"), title=f"QR code for {group.name}", download_name=download
+        _tracked_url(request, group, "qr"),
+        title=gettext("QR code for %(group)s") % {"group": group.name},
+        download_name=download,
     )
 
 

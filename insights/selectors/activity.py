@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.models import Comment, Follow, ShareClick, Signature
 from events.models import RSVP
@@ -136,9 +137,9 @@ def campaign_funnel(*, campaign_id: int, period: DateRange) -> list[tuple[str, i
         attended=Count("id", filter=Q(checked_in_at__gte=start, checked_in_at__lt=end)),
     )
     return [
-        ("Visitors", visitors),
-        ("Signers", signers),
-        ("Donors", len({email.lower() for email in donor_emails})),
-        ("RSVPs", rsvp_counts["rsvps"]),
-        ("Attended", rsvp_counts["attended"]),
+        (gettext("Visitors"), visitors),
+        (gettext("Signers"), signers),
+        (gettext("Donors"), len({email.lower() for email in donor_emails})),
+        (gettext("RSVPs"), rsvp_counts["rsvps"]),
+        (gettext("Attended"), rsvp_counts["attended"]),
     ]
