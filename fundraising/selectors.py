@@ -15,9 +15,10 @@ from django.db.models import BigIntegerField, Count, F, IntegerField, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
-from fundraising import policies, rules
+from fundraising import l10n, policies, rules
 from fundraising.models import (
     CampaignFunding,
     CampaignFundingShard,
@@ -254,24 +255,36 @@ def donation_charge_summary(*, donation: Donation, locale=None) -> dict:
     units (what the services pass to Stripe), formatted by Babel for the visitor's locale."""
     currency = donation.currency
     where = visitor_locale(locale)
-    total = format_money_exact(donation.total_minor, currency, locale=where)
-    text = f"You will be charged {total}"
-    if donation.fee_minor:
-        text += (
-            f" ({format_money_exact(donation.amount_minor, currency, locale=where)} donation"
-            f" + {format_money_exact(donation.fee_minor, currency, locale=where)} card processing fee)"
-        )
+    # One whole sentence per case (translators never see pieces); the money is Babel's for the
+    # visitor's locale, in the donation's own currency.
+    amounts = {
+        "total": format_money_exact(donation.total_minor, currency, locale=where),
+        "amount": format_money_exact(donation.amount_minor, currency, locale=where),
+        "fee": format_money_exact(donation.fee_minor, currency, locale=where),
+    }
     plan = MonthlyPlan.objects.filter(first_donation_id=donation.pk).first()
     if plan is not None:
         # A monthly gift says so in words before the card is used: today, then every month.
-        when = f"{plan.next_charge_at.day} {plan.next_charge_at:%b %Y}"
-        text += f" today, then {total} every month, next on {when}. Cancel any time"
+        amounts["when"] = l10n.local_date(plan.next_charge_at, localtime=False)
+        if donation.fee_minor:
+            text = gettext(
+                "You will be charged %(total)s (%(amount)s donation + %(fee)s card processing fee) today, "
+                "then %(total)s every month, next on %(when)s. Cancel any time."
+            )
+        else:
+            text = gettext(
+                "You will be charged %(total)s today, then %(total)s every month, next on %(when)s. Cancel any time."
+            )
+    elif donation.fee_minor:
+        text = gettext("You will be charged %(total)s (%(amount)s donation + %(fee)s card processing fee).")
+    else:
+        text = gettext("You will be charged %(total)s.")
     return {
         "amount_minor": donation.amount_minor,
         "fee_minor": donation.fee_minor,
         "total_minor": donation.total_minor,
         "currency": currency,
-        "text": text + ".",
+        "text": text % amounts,
     }
 
 

@@ -1,6 +1,7 @@
 """Stripe webhook events: status, attempts, retry."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
 from fundraising.admin._common import FinanceOnlyAdmin
@@ -16,7 +17,7 @@ class StripeEventAdmin(FinanceOnlyAdmin):
     readonly_fields = ("event_id", "type", "status", "error", "attempts", "received_at", "processed_at", "payload")
     actions = ["retry"]
 
-    @admin.action(description="Apply again (failed events, after fixing the cause)")
+    @admin.action(description=_("Apply again (failed events, after fixing the cause)"))
     def retry(self, request, queryset):
         retried = 0
         for event in queryset.filter(status=StripeEvent.Status.FAILED):
