@@ -42,7 +42,7 @@ def _giving_row(pledge: Pledge, now) -> dict:
         "amount_minor": pledge.amount_minor,
         "currency": pledge.currency,
         "state": pledge.get_state_display(),
-        "detail": gettext("Deadline %(date)s") % {"date": l10n.local_date(campaign.deadline, fmt="d M Y")}
+        "detail": gettext("Deadline %(date)s") % {"date": l10n.local_date(campaign.deadline, padded=True)}
         if campaign.deadline
         else "",
         "manage_url": detail_url,
@@ -53,7 +53,7 @@ def _giving_row(pledge: Pledge, now) -> dict:
     elif pledge.state == Pledge.State.PAYMENT_REQUIRED and not rules.pledge_payment_closed_reason(pledge, now=now):
         row["manage_url"] = reverse("fundraising:pledge_pay", kwargs={"public_id": pledge.public_id})
         row["manage_label"] = gettext("Pay now")
-        row["detail"] = gettext("Pay by %(date)s") % {"date": l10n.local_date(pledge.payment_due_at, fmt="d M Y")}
+        row["detail"] = gettext("Pay by %(date)s") % {"date": l10n.local_date(pledge.payment_due_at, padded=True)}
     return row
 
 

@@ -53,11 +53,13 @@ def test_posting_12_comma_50_on_a_euro_campaign_creates_a_donation_of_1250_cents
 
 
 @pytest.mark.stripe
-def test_german_visitor_typing_1_250_comma_00_gives_1250_euros(client, stripe_api, campaign):
-    response = start(client, campaign, amount="1.250,00", headers={"HTTP_ACCEPT_LANGUAGE": "de"})
+def test_spanish_visitor_typing_1_250_comma_00_gives_1250_euros(client, stripe_api, campaign):
+    # Was German: since issue 19 the active language is one of settings.LANGUAGES (en, es, ar),
+    # so a German browser gets English; Spanish writes amounts the same way ("1.250,00 €").
+    response = start(client, campaign, amount="1.250,00", headers={"HTTP_ACCEPT_LANGUAGE": "es"})
     assert response.status_code == 200, response.content
     assert Donation.objects.get().amount_minor == 125_000
-    assert response.json()["charge_summary"]["text"] == "You will be charged 1.250,00\xa0€."
+    assert response.json()["charge_summary"]["text"] == "Se te cobrarán 1.250,00\xa0€."
 
 
 @pytest.mark.parametrize(("amount", "language"), [("1,250", "en"), ("1.250", "de"), ("1,250", "fr")])
