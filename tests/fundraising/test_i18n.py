@@ -113,9 +113,7 @@ def test_decline_messages_follow_the_active_language():
 
 
 @pytest.mark.stripe
-def test_spanish_visitor_typing_12_comma_50_is_charged_1250_cents_and_reads_it_in_spanish(
-    client, stripe_api, campaign
-):
+def test_spanish_visitor_typing_12_comma_50_is_charged_1250_cents_and_reads_it_in_spanish(client, stripe_api, campaign):
     response = start(client, campaign, "es", amount="12,50")
     assert response.status_code == 200, response.content
     donation = Donation.objects.get()
@@ -126,9 +124,7 @@ def test_spanish_visitor_typing_12_comma_50_is_charged_1250_cents_and_reads_it_i
 
 
 @pytest.mark.stripe
-def test_arabic_visitor_reads_the_charge_summary_in_arabic_with_the_campaigns_currency(
-    client, stripe_api, campaign
-):
+def test_arabic_visitor_reads_the_charge_summary_in_arabic_with_the_campaigns_currency(client, stripe_api, campaign):
     response = start(client, campaign, "ar", amount="12.50", cover_fee="on")
     assert response.status_code == 200, response.content
     donation = Donation.objects.get()
