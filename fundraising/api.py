@@ -178,7 +178,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def create(self, request):
         """Create a donation intent: a pending donation and the SetupIntent to confirm."""
         # Each call creates a Stripe customer and SetupIntent: the same limits as the donation form.
-        message = "Too many donation attempts; please wait a few minutes and try again."
+        message = gettext("Too many donation attempts; please wait a few minutes and try again.")
         ratelimits.enforce_ip("donation_start_ip", request, message=message)
         ratelimits.enforce_user("donation_start_user", request.user, message=message)
         ratelimits.enforce_email("donation_start_email", request.user.email, message=message)

@@ -338,7 +338,7 @@ def campaign_pledge_panel(*, campaign) -> dict:
         "outcome": funding.get("pledge_outcome", CampaignFunding.PledgeOutcome.OPEN),
         "accepts_pledges": rules.campaign_accepts_pledges(campaign),
         "pledge_url": reverse("fundraising:pledge_new", kwargs={"slug": campaign.slug}),
-        "card_promise": (
+        "card_promise": gettext(
             "All or nothing: your card is saved now and charged only if the campaign reaches its goal "
             "by the deadline. If it does not, nothing is charged. You can change or cancel your pledge "
             "until the deadline."

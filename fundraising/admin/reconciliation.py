@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from causeweb.core import outbox
@@ -132,10 +132,13 @@ class DiscrepancyAdmin(FinanceOnlyAdmin):
     def resolve(self, request, queryset):
         done = 0
         for discrepancy in queryset.filter(status=Discrepancy.Status.OPEN):
-            with flash_errors(request, prefix=f"Discrepancy {discrepancy.pk}") as call:
+            with flash_errors(request, prefix=gettext("Discrepancy %(id)s") % {"id": discrepancy.pk}) as call:
                 reconciliation.discrepancy_resolve(
                     actor=request.user, discrepancy=discrepancy, note=f"Resolved in admin by {request.user}"
                 )
             if call.ok:
                 done += 1
-        self.message_user(request, f"Resolved {done} discrepanc{'ies' if done != 1 else 'y'}.")
+        self.message_user(
+            request,
+            ngettext("Resolved %(count)d discrepancy.", "Resolved %(count)d discrepancies.", done) % {"count": done},
+        )

@@ -1,6 +1,7 @@
 """Stripe webhook events: status, attempts, retry."""
 
 from django.contrib import admin
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
@@ -22,8 +23,11 @@ class StripeEventAdmin(FinanceOnlyAdmin):
         retried = 0
         for event in queryset.filter(status=StripeEvent.Status.FAILED):
             status = None
-            with flash_errors(request, prefix=f"Event {event.event_id}"):
+            with flash_errors(request, prefix=gettext("Event %(id)s") % {"id": event.event_id}):
                 status = webhooks.stripe_event_retry(actor=request.user, stripe_event_pk=event.pk)
             if status is not None:
                 retried += 1
-        self.message_user(request, f"Applied {retried} event{'s' if retried != 1 else ''} again.")
+        self.message_user(
+            request,
+            ngettext("Applied %(count)d event again.", "Applied %(count)d events again.", retried) % {"count": retried},
+        )
