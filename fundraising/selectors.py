@@ -210,7 +210,7 @@ def donor_row(*, donation: Donation, viewer_is_finance: bool) -> dict:
     hidden = donation.visibility == Donation.Visibility.ANONYMOUS and not viewer_is_finance
     return {
         "date": donation.succeeded_at,
-        "name": "Anonymous" if hidden else donation.donor_name,
+        "name": gettext("Anonymous") if hidden else donation.donor_name,
         "email": "" if hidden else donation.email,
         "visibility": donation.get_visibility_display(),
         "amount_minor": donation.amount_minor,
@@ -396,7 +396,7 @@ def donation_giving_row(donation: Donation) -> dict:
         "reference": str(donation.public_id),
         "receipt_url": receipt_url if donation.is_paid else "",
         "manage_url": receipt_url,
-        "manage_label": "Receipt" if donation.is_paid else "Details",
+        "manage_label": gettext("Receipt") if donation.is_paid else gettext("Details"),
     }
 
 

@@ -250,10 +250,10 @@ class Donation(models.Model):
     def public_name(self) -> str:
         """How the donor appears to the public and to the organizer."""
         if self.visibility == self.Visibility.ANONYMOUS:
-            return "Anonymous"
+            return gettext("Anonymous")
         if self.visibility == self.Visibility.FIRST_NAME:
-            return (self.donor_name.split() or ["Anonymous"])[0]
-        return self.donor_name or "Anonymous"
+            return (self.donor_name.split() or [gettext("Anonymous")])[0]
+        return self.donor_name or gettext("Anonymous")
 
 
 class Refund(models.Model):
