@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.exceptions import PermissionDenied, ValidationError
-from causeweb.core.money import format_money, parse_amount
-from fundraising import gateway, policies
+from causeweb.core.money import parse_amount
+from fundraising import gateway, l10n, policies
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link, stripe_dashboard_link
 from fundraising.models import Donation, Refund
 from fundraising.services import refunds
@@ -48,7 +48,7 @@ class RefundInline(admin.TabularInline):
 
     @admin.display(description=_("amount"))
     def amount(self, refund):
-        return format_money(refund.amount_minor, refund.currency)
+        return l10n.local_money(refund.amount_minor, refund.currency)
 
     @admin.display(description=_("Stripe refund"))
     def stripe_refund(self, refund):
@@ -118,19 +118,19 @@ class DonationAdmin(FinanceOnlyAdmin):
 
     @admin.display(description=_("amount"), ordering="amount_minor")
     def amount(self, donation):
-        return format_money(donation.amount_minor, donation.currency)
+        return l10n.local_money(donation.amount_minor, donation.currency)
 
     @admin.display(description=_("fee covered"))
     def fee(self, donation):
-        return format_money(donation.fee_minor, donation.currency)
+        return l10n.local_money(donation.fee_minor, donation.currency)
 
     @admin.display(description=_("charged"))
     def total(self, donation):
-        return format_money(donation.total_minor, donation.currency)
+        return l10n.local_money(donation.total_minor, donation.currency)
 
     @admin.display(description=_("refunded"))
     def refunded(self, donation):
-        return format_money(donation.refunded_minor, donation.currency) if donation.refunded_minor else "—"
+        return l10n.local_money(donation.refunded_minor, donation.currency) if donation.refunded_minor else "—"
 
     @admin.display(description=_("disputed"), boolean=True, ordering="disputed_at")
     def disputed(self, donation):
@@ -216,7 +216,7 @@ class DonationAdmin(FinanceOnlyAdmin):
                 **self.admin_site.each_context(request),
                 "title": gettext("Partial refund"),
                 "donation": donation,
-                "refundable": format_money(donation.refundable_minor, donation.currency),
+                "refundable": l10n.local_money(donation.refundable_minor, donation.currency),
                 "form": form,
                 "opts": self.model._meta,
                 "action": "refund_partially",
@@ -239,4 +239,4 @@ class RefundAdmin(FinanceOnlyAdmin):
 
     @admin.display(description=_("amount"), ordering="amount_minor")
     def amount(self, refund):
-        return format_money(refund.amount_minor, refund.currency)
+        return l10n.local_money(refund.amount_minor, refund.currency)

@@ -5,8 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.admin_export import export_as_csv
-from causeweb.core.money import format_money
-from fundraising import policies
+from fundraising import l10n, policies
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link, stripe_dashboard_link
 from fundraising.models import MonthlyCharge, MonthlyPlan
 
@@ -44,7 +43,7 @@ class MonthlyPlanAdmin(FinanceOnlyAdmin):
 
     @admin.display(description=_("each month"), ordering="amount_minor")
     def monthly(self, plan):
-        return format_money(plan.amount_minor, plan.currency)
+        return l10n.local_money(plan.amount_minor, plan.currency)
 
     @admin.display(description=_("Stripe customer"))
     def customer(self, plan):

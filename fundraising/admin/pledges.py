@@ -4,8 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.admin_export import export_as_csv
-from causeweb.core.money import format_money
-from fundraising import selectors
+from fundraising import l10n, selectors
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link
 from fundraising.models import CampaignFunding, Pledge
 
@@ -22,7 +21,7 @@ class CampaignFundingAdmin(FinanceOnlyAdmin):
 
     @admin.display(description=_("raised"), ordering="raised_total")
     def raised(self, funding):
-        return format_money(funding.raised_total, funding.currency)
+        return l10n.local_money(funding.raised_total, funding.currency)
 
     @admin.display(description=_("donors"), ordering="donor_total")
     def donors(self, funding):
@@ -63,7 +62,7 @@ class PledgeAdmin(FinanceOnlyAdmin):
 
     @admin.display(description=_("amount"))
     def amount(self, pledge):
-        return format_money(pledge.amount_minor, pledge.currency)
+        return l10n.local_money(pledge.amount_minor, pledge.currency)
 
     @admin.display(description=_("campaign"), ordering="campaign__title")
     def campaign_link(self, pledge):
