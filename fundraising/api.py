@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django_filters import rest_framework as django_filters
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
@@ -88,7 +89,7 @@ class DonationCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if ("amount_minor" in attrs) == ("amount" in attrs):
-            raise serializers.ValidationError({"amount": ["Give exactly one of amount or amount_minor."]})
+            raise serializers.ValidationError({"amount": [gettext("Give exactly one of amount or amount_minor.")]})
         return attrs
 
     def amount_minor_for(self, currency: str) -> int:
@@ -177,7 +178,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def create(self, request):
         """Create a donation intent: a pending donation and the SetupIntent to confirm."""
         # Each call creates a Stripe customer and SetupIntent: the same limits as the donation form.
-        message = "Too many donation attempts; please wait a few minutes and try again."
+        message = gettext("Too many donation attempts; please wait a few minutes and try again.")
         ratelimits.enforce_ip("donation_start_ip", request, message=message)
         ratelimits.enforce_user("donation_start_user", request.user, message=message)
         ratelimits.enforce_email("donation_start_email", request.user.email, message=message)
@@ -186,7 +187,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data = payload.validated_data
         campaign = campaign_selectors.campaign_get_public(slug=data["campaign"])
         if campaign is None:
-            raise serializers.ValidationError({"campaign": ["No such campaign."]})
+            raise serializers.ValidationError({"campaign": [gettext("No such campaign.")]})
         try:
             donation, setup = donations.donation_begin(
                 campaign=campaign,

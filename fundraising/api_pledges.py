@@ -7,6 +7,8 @@ pledge is a 404. Monthly gifts are not here yet (they are being built)."""
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -23,7 +25,7 @@ from fundraising.api import payment_unavailable, uuid_or_404
 from fundraising.models import Donation, Pledge
 from fundraising.services import pledges
 
-START_LIMIT_MESSAGE = "Too many attempts; please wait a few minutes and try again."
+START_LIMIT_MESSAGE = _("Too many attempts; please wait a few minutes and try again.")
 
 
 class PledgeSerializer(serializers.ModelSerializer):
@@ -107,7 +109,7 @@ class PledgeViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMode
         data = payload.validated_data
         campaign = campaign_selectors.campaign_get_public(slug=data["campaign"])
         if campaign is None:
-            raise serializers.ValidationError({"campaign": ["No such campaign."]})
+            raise serializers.ValidationError({"campaign": [gettext("No such campaign.")]})
         try:
             pledge, setup = pledges.pledge_begin(
                 campaign=campaign, actor=request.user, amount_minor=data["amount_minor"], visibility=data["visibility"]

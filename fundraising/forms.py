@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-from causeweb.core.money import format_money, parse_amount
+from causeweb.core.money import parse_amount
 from causeweb.core.validators import validate_single_line
-from fundraising import rules
+from fundraising import l10n, rules
 from fundraising.models import Donation
 
 
@@ -13,25 +15,25 @@ class DonationForm(forms.Form):
     ONCE, MONTHLY = "once", "monthly"
     # Monthly is never the default: the donor picks it (and the confirm step says "every month").
     frequency = forms.ChoiceField(
-        label="How often",
-        choices=[(ONCE, "Give once"), (MONTHLY, "Give every month")],
+        label=_("How often"),
+        choices=[(ONCE, _("Give once")), (MONTHLY, _("Give every month"))],
         required=False,
         widget=forms.RadioSelect,
     )
-    amount = forms.CharField(label="Amount", max_length=20)
-    cover_fee = forms.BooleanField(label="Cover the card processing fee", required=False)
-    donor_name = forms.CharField(label="Your name", max_length=120, validators=[validate_single_line])
-    email = forms.EmailField(label="Email for your receipt")
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    cover_fee = forms.BooleanField(label=_("Cover the card processing fee"), required=False)
+    donor_name = forms.CharField(label=_("Your name"), max_length=120, validators=[validate_single_line])
+    email = forms.EmailField(label=_("Email for your receipt"))
     visibility = forms.ChoiceField(
-        label="On the donor wall", choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME
+        label=_("On the donor wall"), choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME
     )
     message = forms.CharField(
-        label="Message (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     keep_updated = forms.BooleanField(
         required=False,
-        label="Keep me updated about this campaign by email",
-        help_text="Unsubscribe with one click from any of these emails.",
+        label=_("Keep me updated about this campaign by email"),
+        help_text=_("Unsubscribe with one click from any of these emails."),
     )
 
     def __init__(self, *args, currency: str, **kwargs):
@@ -40,7 +42,9 @@ class DonationForm(forms.Form):
         # Consent is unticked unless SUPPORTER_UPDATES_PRETICKED says the law allows otherwise.
         self.fields["keep_updated"].initial = settings.SUPPORTER_UPDATES_PRETICKED
         low, high = rules.donation_limits(currency)
-        self.fields["amount"].help_text = f"{format_money(low, currency)} to {format_money(high, currency)}"
+        self.fields["amount"].help_text = format_lazy(
+            _("{low} to {high}"), low=l10n.local_money(low, currency), high=l10n.local_money(high, currency)
+        )
 
     def clean_frequency(self) -> str:
         return self.cleaned_data.get("frequency") or self.ONCE
@@ -55,14 +59,17 @@ class DonationForm(forms.Form):
 class PledgeForm(forms.Form):
     """The amount of a pledge (also used to change it); limits are the service's."""
 
-    amount = forms.CharField(label="Amount to pledge", max_length=20)
+    amount = forms.CharField(label=_("Amount to pledge"), max_length=20)
     visibility = forms.ChoiceField(
-        label="On the campaign", choices=Donation.Visibility.choices, initial=Donation.Visibility.NAME, required=False
+        label=_("On the campaign"),
+        choices=Donation.Visibility.choices,
+        initial=Donation.Visibility.NAME,
+        required=False,
     )
     keep_updated = forms.BooleanField(
         required=False,
-        label="Keep me updated about this campaign by email",
-        help_text="Unsubscribe with one click from any of these emails.",
+        label=_("Keep me updated about this campaign by email"),
+        help_text=_("Unsubscribe with one click from any of these emails."),
     )
 
     def __init__(self, *args, currency: str, **kwargs):
@@ -76,17 +83,19 @@ class PledgeForm(forms.Form):
 
 class FundingModelForm(forms.Form):
     funding_model = forms.ChoiceField(
-        label="How this campaign raises money",
+        label=_("How this campaign raises money"),
         widget=forms.RadioSelect,
         choices=[
             (
                 "keep",
-                "Keep what you raise: every donation is charged at once and kept, whether or not the goal is met.",
+                _("Keep what you raise: every donation is charged at once and kept, whether or not the goal is met."),
             ),
             (
                 "all_or_nothing",
-                "All or nothing by the deadline: backers' cards are saved and charged only if the goal is met "
-                "by the deadline; if it is not, nobody is charged.",
+                _(
+                    "All or nothing by the deadline: backers' cards are saved and charged only if the goal is met "
+                    "by the deadline; if it is not, nobody is charged."
+                ),
             ),
         ],
     )
@@ -103,6 +112,6 @@ class CampaignFundingSectionForm(FundingModelForm):
         field = self.fields["funding_model"]
         field.required = False
         field.help_text = (
-            "Fixed once someone gave or pledged." if locked else "All or nothing needs a goal and a deadline."
+            _("Fixed once someone gave or pledged.") if locked else _("All or nothing needs a goal and a deadline.")
         )
         field.disabled = locked

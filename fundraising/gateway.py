@@ -24,13 +24,15 @@ from dataclasses import dataclass
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 # The library logs every request at INFO; keep our logs about money readable.
 logging.getLogger("stripe").setLevel(logging.WARNING)
 
 WEBHOOK_TOLERANCE_SECONDS = 300
-UNAVAILABLE_MESSAGE = "Payments are temporarily unavailable; please try again in a few minutes."
+UNAVAILABLE_MESSAGE = _("Payments are temporarily unavailable; please try again in a few minutes.")
 
 
 class GatewayError(Exception):
@@ -110,10 +112,10 @@ def _as_dict(obj) -> dict:
 def _raise(exc: stripe.StripeError):
     """Turn a Stripe library error into a GatewayError, keeping the donor-facing message."""
     if isinstance(exc, stripe.CardError):
-        raise GatewayError(exc.user_message or "Your card was declined.", code=exc.code or "", declined=True)
+        raise GatewayError(exc.user_message or gettext("Your card was declined."), code=exc.code or "", declined=True)
     if isinstance(exc, stripe.InvalidRequestError):
         raise GatewayError(
-            exc.user_message or "The payment request was refused.",
+            exc.user_message or gettext("The payment request was refused."),
             code=exc.code or "",
             missing=exc.code == "resource_missing" or exc.http_status == 404,
         )

@@ -3,6 +3,8 @@
 import functools
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.hooks import FormSection, MessageSegment
 from causeweb.core.hooks import AttentionItem, PageSection
@@ -43,6 +45,7 @@ def my_activity_section(*, user) -> PageSection:
         "fundraising/_my_activity.html", {"donations": [selectors.donation_giving_row(d) for d in recent]}
     )
 
+
 def campaign_form_funding_section(*, campaign, data) -> FormSection:
     """The organizer chooses keep what you raise or all or nothing while creating or editing the
     campaign (the same service as the separate funding page). Applied after the campaign is saved,
@@ -67,19 +70,19 @@ def admin_attention(*, user) -> list[AttentionItem] | None:
     counts = selectors.finance_attention_counts()
     return [
         AttentionItem(
-            "Reconciliation discrepancies open",
+            gettext("Reconciliation discrepancies open"),
             counts["discrepancies"],
             reverse("admin:fundraising_discrepancy_changelist") + "?status__exact=open",
             "money",
         ),
         AttentionItem(
-            "Disputed donations",
+            gettext("Disputed donations"),
             counts["disputes"],
             reverse("admin:fundraising_donation_changelist") + "?disputed=yes",
             "money",
         ),
         AttentionItem(
-            "Stripe events that failed to apply",
+            gettext("Stripe events that failed to apply"),
             counts["failed_events"],
             reverse("admin:fundraising_stripeevent_changelist") + "?status__exact=failed",
             "money",
@@ -100,7 +103,7 @@ def campaign_message_segments(*, campaign) -> list[MessageSegment]:
     return [
         MessageSegment(
             key="donors",
-            label="Donors",
+            label=_("Donors"),
             members=functools.partial(selectors.campaign_donor_members, campaign_id=campaign.pk),
         )
     ]

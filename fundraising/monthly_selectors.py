@@ -1,13 +1,12 @@
 """Reads for monthly giving: a plan's page, its next charge in words, and its "My giving" section
 (registered on selectors.MY_GIVING_SECTIONS by the app's ready())."""
 
-import calendar
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, pgettext
 
-from fundraising import rules
+from fundraising import l10n, rules
 from fundraising.models import MonthlyCharge, MonthlyPlan
 from fundraising.services import receipts
-
-monthly_month_names = list(calendar.month_name)[1:]
 
 
 def monthly_plan_get_by_public_id(*, public_id) -> MonthlyPlan | None:
@@ -17,11 +16,13 @@ def monthly_plan_get_by_public_id(*, public_id) -> MonthlyPlan | None:
 def monthly_plan_next_charge_text(plan: MonthlyPlan) -> str:
     """ "next on 5 Feb 2027" (a retry: "next try on ..."), or why there is none."""
     if plan.state == MonthlyPlan.State.CANCELLED:
-        return "Cancelled: nothing more will be charged"
+        return gettext("Cancelled: nothing more will be charged")
     if plan.state == MonthlyPlan.State.PAUSED:
-        return "Paused: update your card to continue"
-    when = f"{plan.next_charge_at.day} {plan.next_charge_at:%b %Y}"
-    return f"next try on {when}" if plan.failure_count else f"next on {when}"
+        return gettext("Paused: update your card to continue")
+    when = l10n.local_date(plan.next_charge_at, localtime=False)
+    if plan.failure_count:
+        return gettext("next try on %(date)s") % {"date": when}
+    return gettext("next on %(date)s") % {"date": when}
 
 
 def monthly_plan_page(*, plan: MonthlyPlan) -> dict:
@@ -36,7 +37,8 @@ def monthly_plan_page(*, plan: MonthlyPlan) -> dict:
         "charges": [
             {
                 "period": charge.period,
-                "period_label": f"{monthly_month_names[int(charge.period[5:]) - 1]} {charge.period[:4]}",
+                "period_label": pgettext("month and year", "%(month)s %(year)s")
+                % {"month": MONTHS[int(charge.period[5:])], "year": charge.period[:4]},
                 "state": charge.get_state_display(),
                 "attempts": charge.attempts,
                 "amount_minor": charge.donation.total_minor if charge.donation else None,
@@ -60,7 +62,7 @@ def monthly_giving_section(user) -> dict | None:
     if not plans:
         return None
     return {
-        "title": "Monthly gifts",
+        "title": gettext("Monthly gifts"),
         "rows": [
             {
                 "date": plan.created_at,
@@ -68,10 +70,12 @@ def monthly_giving_section(user) -> dict | None:
                 "campaign_url": plan.campaign.get_absolute_url(),
                 "amount_minor": plan.amount_minor,
                 "currency": plan.currency,
-                "state": f"{plan.get_state_display()}, every month",
+                "state": gettext("%(state)s, every month") % {"state": plan.get_state_display()},
                 "detail": monthly_plan_next_charge_text(plan),
                 "manage_url": receipts.plan_manage_path(plan),
-                "manage_label": "Change or cancel" if plan.state != MonthlyPlan.State.CANCELLED else "Details",
+                "manage_label": gettext("Change or cancel")
+                if plan.state != MonthlyPlan.State.CANCELLED
+                else gettext("Details"),
             }
             for plan in plans
         ],

@@ -8,6 +8,7 @@ import json
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from causeweb.core.boundary import flash_errors
@@ -72,7 +73,7 @@ def monthly_plan(request, public_id):
 @require_POST
 def monthly_plan_change(request, public_id):
     plan, token = _managed_plan(request, public_id)
-    with flash_errors(request, success="Your monthly amount is changed; it applies from the next charge."):
+    with flash_errors(request, success=gettext("Your monthly amount is changed; it applies from the next charge.")):
         amount_minor = parse_amount(request.POST.get("amount", ""), plan.currency)  # ValidationError: flashed
         monthly_manage.monthly_plan_change_amount(plan=plan, actor=request.user, token=token, amount_minor=amount_minor)
     return _back(plan, token)
@@ -81,7 +82,7 @@ def monthly_plan_change(request, public_id):
 @require_POST
 def monthly_plan_cancel(request, public_id):
     plan, token = _managed_plan(request, public_id)
-    with flash_errors(request, success="Your monthly gift is cancelled. Nothing more will be charged."):
+    with flash_errors(request, success=gettext("Your monthly gift is cancelled. Nothing more will be charged.")):
         monthly_manage.monthly_plan_cancel(plan=plan, actor=request.user, token=token)
     return _back(plan, token)
 

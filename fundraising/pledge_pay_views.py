@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from causeweb.core import ratelimits
@@ -21,7 +23,7 @@ from fundraising.models import Pledge
 from fundraising.services import pledge_payments
 from fundraising.services.receipts import donation_receipt_path
 
-PAY_LIMIT_MESSAGE = "Too many attempts; please wait a few minutes and try again."
+PAY_LIMIT_MESSAGE = _("Too many attempts; please wait a few minutes and try again.")
 
 
 def _own_pledge(request, public_id) -> Pledge:
@@ -49,9 +51,11 @@ def _answer(request, pledge: Pledge, outcome: pledge_payments.PledgePayment, *, 
             status=status,
         )
     if outcome.status == "collected":
-        messages.success(request, "Thank you: your pledge is paid. Your receipt is on its way.")
+        messages.success(request, gettext("Thank you: your pledge is paid. Your receipt is on its way."))
     elif outcome.status == "requires_action":
-        messages.warning(request, "Your bank asks you to confirm this payment; this needs JavaScript in the page.")
+        messages.warning(
+            request, gettext("Your bank asks you to confirm this payment; this needs JavaScript in the page.")
+        )
     elif outcome.message:
         messages.error(request, outcome.message)
     return redirect(pay_url)

@@ -6,8 +6,9 @@ import logging
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from fundraising import gateway, rules
+from fundraising import gateway, l10n, rules
 from fundraising.models import Donation, Pledge
 
 logger = logging.getLogger(__name__)
@@ -24,11 +25,11 @@ def pledge_saved_card_label(*, pledge: Pledge) -> str:
         card = gateway.payment_method_card(payment_method_id=pledge.stripe_payment_method_id)
     except gateway.GatewayError as exc:
         logger.warning("card of pledge %s not read: %s", pledge.pk, exc)
-        return "your saved card"
+        return gettext("your saved card")
     if not card.get("last4"):
-        return "your saved card"
+        return gettext("your saved card")
     brand = _BRANDS.get(card.get("brand", ""), (card.get("brand") or "card").replace("_", " ").title())
-    return f"{brand} ending {card['last4']}"
+    return gettext("%(brand)s ending %(last4)s") % {"brand": brand, "last4": card["last4"]}
 
 
 def _giving_row(pledge: Pledge, now) -> dict:
@@ -41,16 +42,18 @@ def _giving_row(pledge: Pledge, now) -> dict:
         "amount_minor": pledge.amount_minor,
         "currency": pledge.currency,
         "state": pledge.get_state_display(),
-        "detail": f"Deadline {timezone.localtime(campaign.deadline):%d %b %Y}" if campaign.deadline else "",
+        "detail": gettext("Deadline %(date)s") % {"date": l10n.local_date(campaign.deadline, padded=True)}
+        if campaign.deadline
+        else "",
         "manage_url": detail_url,
-        "manage_label": "Details",
+        "manage_label": gettext("Details"),
     }
     if pledge.state == Pledge.State.ACTIVE and rules.campaign_accepts_pledges(campaign):
-        row["manage_label"] = "Change or cancel"
+        row["manage_label"] = gettext("Change or cancel")
     elif pledge.state == Pledge.State.PAYMENT_REQUIRED and not rules.pledge_payment_closed_reason(pledge, now=now):
         row["manage_url"] = reverse("fundraising:pledge_pay", kwargs={"public_id": pledge.public_id})
-        row["manage_label"] = "Pay now"
-        row["detail"] = f"Pay by {timezone.localtime(pledge.payment_due_at):%d %b %Y}"
+        row["manage_label"] = gettext("Pay now")
+        row["detail"] = gettext("Pay by %(date)s") % {"date": l10n.local_date(pledge.payment_due_at, padded=True)}
     return row
 
 

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import selectors as campaign_selectors
@@ -53,7 +55,7 @@ def campaign_funding_settings(request, slug: str):
                 campaign=campaign, actor=request.user, funding_model=form.cleaned_data["funding_model"]
             )
         if call.ok:
-            messages.success(request, "Funding model saved.")
+            messages.success(request, gettext("Funding model saved."))
             return redirect(campaign.get_absolute_url())
     return render(request, "fundraising/funding_settings.html", {"campaign": campaign, "form": form})
 
@@ -78,7 +80,7 @@ def pledge_new(request, slug: str):
     )
 
 
-START_LIMIT_MESSAGE = "Too many attempts; please wait a few minutes and try again."
+START_LIMIT_MESSAGE = _("Too many attempts; please wait a few minutes and try again.")
 
 
 def _errors_json(exc) -> dict:
@@ -92,7 +94,7 @@ def pledge_start(request, slug: str):
     """Create the pledge and its SetupIntent; answer with the client secret (JSON). Nothing is charged."""
     campaign = _campaign(slug)
     if not request.user.is_authenticated:
-        return JsonResponse({"status": "error", "message": "Sign in to back this campaign."}, status=403)
+        return JsonResponse({"status": "error", "message": gettext("Sign in to back this campaign.")}, status=403)
     try:
         ratelimits.enforce_ip("donation_start_ip", request, message=START_LIMIT_MESSAGE)
         ratelimits.enforce_user("donation_start_user", request.user, message=START_LIMIT_MESSAGE)
@@ -174,7 +176,7 @@ def pledge_change(request, public_id):
             for error in errors:
                 messages.error(request, error)
     else:
-        with flash_errors(request, success="Your pledge was changed."):
+        with flash_errors(request, success=gettext("Your pledge was changed.")):
             pledges.pledge_change_amount(pledge=pledge, actor=request.user, amount_minor=form.cleaned_data["amount"])
     return redirect("fundraising:pledge", public_id=pledge.public_id)
 
@@ -183,7 +185,7 @@ def pledge_change(request, public_id):
 @require_POST
 def pledge_cancel(request, public_id):
     pledge = _own_pledge(request, public_id)
-    with flash_errors(request, success="Your pledge was canceled; your card will not be charged for it."):
+    with flash_errors(request, success=gettext("Your pledge was canceled; your card will not be charged for it.")):
         pledges.pledge_cancel(pledge=pledge, actor=request.user)
     return redirect("fundraising:pledge", public_id=pledge.public_id)
 

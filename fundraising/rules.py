@@ -10,8 +10,11 @@ from datetime import timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.money import SUPPORTED_CURRENCIES
+from fundraising import l10n
 
 # Per currency: smallest and largest one-time donation (minor units) and the preset amounts.
 DONATION_LIMITS = {
@@ -127,11 +130,11 @@ def funding_model_allowed(*, campaign, funding_model: str) -> str:
     a deadline: the goal decides, at the deadline, whether anyone is charged)."""
     if funding_model == ALL_OR_NOTHING:
         if not campaign.goal_minor:
-            return "All-or-nothing needs a fundraising goal."
+            return gettext("All-or-nothing needs a fundraising goal.")
         if not campaign.deadline:
-            return "All-or-nothing needs a deadline: pledges are charged only if the goal is met by then."
+            return gettext("All-or-nothing needs a deadline: pledges are charged only if the goal is met by then.")
         if campaign.deadline <= timezone.now():
-            return "The deadline has passed."
+            return gettext("The deadline has passed.")
     return ""
 
 
@@ -151,13 +154,16 @@ def pledge_payment_closed_reason(pledge, *, now=None) -> str:
     within its grace period), else what the pay page says instead."""
     now = now or timezone.now()
     if pledge.state == "collected":
-        return "This pledge is paid. Thank you!"
+        return gettext("This pledge is paid. Thank you!")
     due = pledge.payment_due_at
     if pledge.state == "lapsed" or (pledge.state == "payment_required" and due and due <= now):
-        when = f" on {timezone.localtime(due):%d %B %Y}" if due else ""
-        return f"The time to pay this pledge ended{when}. Nothing was charged, and the pledge has been withdrawn."
+        if due:
+            return gettext(
+                "The time to pay this pledge ended on %(date)s. Nothing was charged, and the pledge has been withdrawn."
+            ) % {"date": l10n.local_long_date(due)}
+        return gettext("The time to pay this pledge ended. Nothing was charged, and the pledge has been withdrawn.")
     if pledge.state != "payment_required":
-        return "This pledge has nothing to pay."
+        return gettext("This pledge has nothing to pay.")
     return ""
 
 
@@ -170,49 +176,60 @@ def pledge_goal_met(*, pledged_minor: int, goal_minor: int) -> bool:
 # differently because the donor does something different next: a decline (another card or the
 # bank), a security check that failed (try again and approve it), and a bank that wants the donor
 # to confirm (approve it on-session). Every message says that no money was taken.
-DECLINED_MESSAGE = (
+DECLINED_MESSAGE = _(
     "Your card was declined. No money was taken; please try another card, or ask your bank why it refused the payment."
 )
-AUTH_FAILED_MESSAGE = (
+AUTH_FAILED_MESSAGE = _(
     "The card's security check (3-D Secure) was not completed, so no money was taken. Try again and approve the "
     "payment in your bank's app or window when it opens, or use another card."
 )
-AUTH_REQUIRED_MESSAGE = (
+AUTH_REQUIRED_MESSAGE = _(
     "Your bank wants you to confirm this payment (3-D Secure) before it goes through. No money was taken yet: "
     "open the payment link we send you, or give again from the campaign page, and approve it in your bank's app."
 )
-CARD_NOT_SAVED_MESSAGE = (
+CARD_NOT_SAVED_MESSAGE = _(
     "Your card could not be used: it was declined, its details were incomplete or the security "
     "check was not completed. No money was taken."
 )
 AUTH_FAILED_CODES = frozenset({"payment_intent_authentication_failure", "setup_intent_authentication_failure"})
 AUTH_REQUIRED_CODES = frozenset({"authentication_required"})
-_NEW_CARD = "No money was taken; please use another card."
+# Lazy, whole sentences: each is read in the language active where it is shown or stored.
+_CARD_GONE = _("Your bank reports this card can no longer be used. No money was taken; please use another card.")
+_BAD_CVC = _(
+    "The card's security code (CVC) is incorrect. No money was taken; check the digits on the back of the card "
+    "and try again."
+)
+_BAD_NUMBER = _("The card number is incorrect. No money was taken; check it and try again.")
+_BAD_EXPIRY = _("The card's expiry date is incorrect. No money was taken; check it and try again.")
+_BANK_BUSY = _(
+    "Your bank could not process the payment just now. No money was taken; please try again in a few minutes."
+)
+_LIMIT = _(
+    "Your card has reached its spending limit. No money was taken; try another card or ask your bank to raise the "
+    "limit."
+)
 DECLINE_MESSAGES = {
-    "insufficient_funds": "Your card was declined for insufficient funds. No money was taken; try another card "
-    "or a smaller amount.",
-    "lost_card": f"Your bank reports this card can no longer be used. {_NEW_CARD}",
-    "stolen_card": f"Your bank reports this card can no longer be used. {_NEW_CARD}",
-    "pickup_card": f"Your bank reports this card can no longer be used. {_NEW_CARD}",
-    "expired_card": f"Your card has expired. {_NEW_CARD}",
-    "incorrect_cvc": "The card's security code (CVC) is incorrect. No money was taken; check the digits on the "
-    "back of the card and try again.",
-    "invalid_cvc": "The card's security code (CVC) is incorrect. No money was taken; check the digits on the "
-    "back of the card and try again.",
-    "incorrect_number": "The card number is incorrect. No money was taken; check it and try again.",
-    "invalid_number": "The card number is incorrect. No money was taken; check it and try again.",
-    "invalid_expiry_month": "The card's expiry date is incorrect. No money was taken; check it and try again.",
-    "invalid_expiry_year": "The card's expiry date is incorrect. No money was taken; check it and try again.",
-    "processing_error": "Your bank could not process the payment just now. No money was taken; please try "
-    "again in a few minutes.",
-    "try_again_later": "Your bank could not process the payment just now. No money was taken; please try "
-    "again in a few minutes.",
-    "card_velocity_exceeded": "Your card has reached its spending limit. No money was taken; try another card "
-    "or ask your bank to raise the limit.",
-    "withdrawal_count_limit_exceeded": "Your card has reached its spending limit. No money was taken; try "
-    "another card or ask your bank to raise the limit.",
-    "currency_not_supported": f"Your card cannot pay in this currency. {_NEW_CARD}",
-    "card_not_supported": f"Your card does not support this kind of payment. {_NEW_CARD}",
+    "insufficient_funds": _(
+        "Your card was declined for insufficient funds. No money was taken; try another card or a smaller amount."
+    ),
+    "lost_card": _CARD_GONE,
+    "stolen_card": _CARD_GONE,
+    "pickup_card": _CARD_GONE,
+    "expired_card": _("Your card has expired. No money was taken; please use another card."),
+    "incorrect_cvc": _BAD_CVC,
+    "invalid_cvc": _BAD_CVC,
+    "incorrect_number": _BAD_NUMBER,
+    "invalid_number": _BAD_NUMBER,
+    "invalid_expiry_month": _BAD_EXPIRY,
+    "invalid_expiry_year": _BAD_EXPIRY,
+    "processing_error": _BANK_BUSY,
+    "try_again_later": _BANK_BUSY,
+    "card_velocity_exceeded": _LIMIT,
+    "withdrawal_count_limit_exceeded": _LIMIT,
+    "currency_not_supported": _("Your card cannot pay in this currency. No money was taken; please use another card."),
+    "card_not_supported": _(
+        "Your card does not support this kind of payment. No money was taken; please use another card."
+    ),
     "card_declined": DECLINED_MESSAGE,
     "generic_decline": DECLINED_MESSAGE,
     "do_not_honor": DECLINED_MESSAGE,
@@ -223,14 +240,16 @@ def payment_failure_message(*, code: str = "", decline_code: str = "", stripe_me
     """The donor's message for a payment Stripe did not complete (see DECLINE_MESSAGES)."""
     codes = {code or "", decline_code or ""} - {""}
     if codes & AUTH_FAILED_CODES:
-        return AUTH_FAILED_MESSAGE
+        return str(AUTH_FAILED_MESSAGE)
     if codes & AUTH_REQUIRED_CODES:
-        return AUTH_REQUIRED_MESSAGE
+        return str(AUTH_REQUIRED_MESSAGE)
     for known in (decline_code, code):
         if known in DECLINE_MESSAGES:
-            return DECLINE_MESSAGES[known]
+            return str(DECLINE_MESSAGES[known])
     if not codes and "authentication" in (stripe_message or "").lower():
-        return AUTH_FAILED_MESSAGE  # an event without codes (older payloads): Stripe's text says it
+        return str(AUTH_FAILED_MESSAGE)  # an event without codes (older payloads): Stripe's text says it
     if stripe_message:
-        return f"{stripe_message.rstrip('.')}. No money was taken; please try another card."
-    return DECLINED_MESSAGE
+        return gettext("%(reason)s. No money was taken; please try another card.") % {
+            "reason": stripe_message.rstrip(".")
+        }
+    return str(DECLINED_MESSAGE)

@@ -70,7 +70,7 @@ def _donation_rows(rng, ids, plan, refunds):
             yield (
                 donation_id, uuid.UUID(int=rng.getrandbits(128), version=4), campaign_id, donor, name, email,
                 rng.choices(*VISIBILITY_MIX)[0], rng.choice(MESSAGES), amount, fee, currency, refunded, state,
-                DECLINED_MESSAGE if failed else "", f"pi_seed{donation_id}" if paid or failed else None,
+                str(DECLINED_MESSAGE) if failed else "", f"pi_seed{donation_id}" if paid or failed else None,
                 f"ch_seed{donation_id}" if paid else "", created, succeeded, failed, succeeded or failed or created,
             )  # fmt: skip
 

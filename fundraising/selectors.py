@@ -15,9 +15,10 @@ from django.db.models import BigIntegerField, Count, F, IntegerField, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.money import currency_exponent, format_money_exact, to_major, visitor_locale
-from fundraising import policies, rules
+from fundraising import l10n, policies, rules
 from fundraising.models import (
     CampaignFunding,
     CampaignFundingShard,
@@ -209,7 +210,7 @@ def donor_row(*, donation: Donation, viewer_is_finance: bool) -> dict:
     hidden = donation.visibility == Donation.Visibility.ANONYMOUS and not viewer_is_finance
     return {
         "date": donation.succeeded_at,
-        "name": "Anonymous" if hidden else donation.donor_name,
+        "name": gettext("Anonymous") if hidden else donation.donor_name,
         "email": "" if hidden else donation.email,
         "visibility": donation.get_visibility_display(),
         "amount_minor": donation.amount_minor,
@@ -254,24 +255,36 @@ def donation_charge_summary(*, donation: Donation, locale=None) -> dict:
     units (what the services pass to Stripe), formatted by Babel for the visitor's locale."""
     currency = donation.currency
     where = visitor_locale(locale)
-    total = format_money_exact(donation.total_minor, currency, locale=where)
-    text = f"You will be charged {total}"
-    if donation.fee_minor:
-        text += (
-            f" ({format_money_exact(donation.amount_minor, currency, locale=where)} donation"
-            f" + {format_money_exact(donation.fee_minor, currency, locale=where)} card processing fee)"
-        )
+    # One whole sentence per case (translators never see pieces); the money is Babel's for the
+    # visitor's locale, in the donation's own currency.
+    amounts = {
+        "total": format_money_exact(donation.total_minor, currency, locale=where),
+        "amount": format_money_exact(donation.amount_minor, currency, locale=where),
+        "fee": format_money_exact(donation.fee_minor, currency, locale=where),
+    }
     plan = MonthlyPlan.objects.filter(first_donation_id=donation.pk).first()
     if plan is not None:
         # A monthly gift says so in words before the card is used: today, then every month.
-        when = f"{plan.next_charge_at.day} {plan.next_charge_at:%b %Y}"
-        text += f" today, then {total} every month, next on {when}. Cancel any time"
+        amounts["when"] = l10n.local_date(plan.next_charge_at, localtime=False)
+        if donation.fee_minor:
+            text = gettext(
+                "You will be charged %(total)s (%(amount)s donation + %(fee)s card processing fee) today, "
+                "then %(total)s every month, next on %(when)s. Cancel any time."
+            )
+        else:
+            text = gettext(
+                "You will be charged %(total)s today, then %(total)s every month, next on %(when)s. Cancel any time."
+            )
+    elif donation.fee_minor:
+        text = gettext("You will be charged %(total)s (%(amount)s donation + %(fee)s card processing fee).")
+    else:
+        text = gettext("You will be charged %(total)s.")
     return {
         "amount_minor": donation.amount_minor,
         "fee_minor": donation.fee_minor,
         "total_minor": donation.total_minor,
         "currency": currency,
-        "text": text + ".",
+        "text": text % amounts,
     }
 
 
@@ -325,7 +338,7 @@ def campaign_pledge_panel(*, campaign) -> dict:
         "outcome": funding.get("pledge_outcome", CampaignFunding.PledgeOutcome.OPEN),
         "accepts_pledges": rules.campaign_accepts_pledges(campaign),
         "pledge_url": reverse("fundraising:pledge_new", kwargs={"slug": campaign.slug}),
-        "card_promise": (
+        "card_promise": gettext(
             "All or nothing: your card is saved now and charged only if the campaign reaches its goal "
             "by the deadline. If it does not, nothing is charged. You can change or cancel your pledge "
             "until the deadline."
@@ -383,7 +396,7 @@ def donation_giving_row(donation: Donation) -> dict:
         "reference": str(donation.public_id),
         "receipt_url": receipt_url if donation.is_paid else "",
         "manage_url": receipt_url,
-        "manage_label": "Receipt" if donation.is_paid else "Details",
+        "manage_label": gettext("Receipt") if donation.is_paid else gettext("Details"),
     }
 
 

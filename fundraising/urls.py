@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from fundraising import monthly_views, pledge_pay_views, pledge_views, views
 
@@ -24,6 +25,9 @@ urlpatterns = [
     path("<slug:slug>/pledges/", pledge_views.campaign_pledges, name="campaign_pledges"),
     # Two segments ending in "giving/": no campaign URL below has that shape, whatever the slug.
     path("me/giving/", views.my_giving, name="my_giving"),
+    # The donate, pledge and monthly scripts' messages (gettext in JS, catalogue domain djangojs);
+    # loaded as <script src> (the CSP forbids inline scripts). Before "<slug:slug>/".
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["fundraising"]), name="javascript_catalog"),
     path("<slug:slug>/", views.donate, name="donate"),
     path("<slug:slug>/start/", views.donation_start, name="start"),
     path("<slug:slug>/donations/", views.campaign_donations, name="campaign_donations"),

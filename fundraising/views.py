@@ -14,6 +14,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -117,7 +119,7 @@ def donate(request, slug: str):
     )
 
 
-START_LIMIT_MESSAGE = "Too many donation attempts; please wait a few minutes and try again."
+START_LIMIT_MESSAGE = _("Too many donation attempts; please wait a few minutes and try again.")
 
 
 def _submitted_without_script(request) -> bool:
@@ -278,7 +280,7 @@ def donation_thanks(request, public_id):
             "funding": selectors.campaign_funding_panel(campaign=campaign),
             "share_url": share_url,
             "share_title": campaign.title,
-            "share_text": f"I just gave to “{campaign.title}”. Will you join me?",
+            "share_text": gettext("I just gave to “%(title)s”. Will you join me?") % {"title": campaign.title},
             "has_share_buttons": _template_exists("includes/share_buttons.html"),
             "monthly_plan": plan,
             "monthly_next_charge": monthly_selectors.monthly_plan_next_charge_text(plan) if plan else "",
@@ -309,7 +311,7 @@ def _template_exists(name: str) -> bool:
 def _organizer_campaign(request, slug: str):
     campaign = _public_campaign(slug)
     if not policies.can_view_campaign_donations(campaign=campaign, user=request.user):
-        raise PermissionDenied("Only the organizer can see this campaign's donations.")
+        raise PermissionDenied(gettext("Only the organizer can see this campaign's donations."))
     return campaign
 
 

@@ -5,12 +5,14 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
 from causeweb.core.exceptions import PermissionDenied, ValidationError
-from causeweb.core.money import format_money, parse_amount
-from fundraising import gateway, policies
+from causeweb.core.money import parse_amount
+from fundraising import gateway, l10n, policies
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link, stripe_dashboard_link
 from fundraising.models import Donation, Refund
 from fundraising.services import refunds
@@ -21,7 +23,7 @@ class DisputedFilter(admin.SimpleListFilter):
     parameter_name = "disputed"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Disputed"), ("no", "Not disputed")]
+        return [("yes", _("Disputed")), ("no", _("Not disputed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -44,18 +46,18 @@ class RefundInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return policies.can_manage_refunds(request.user)
 
-    @admin.display(description="amount")
+    @admin.display(description=_("amount"))
     def amount(self, refund):
-        return format_money(refund.amount_minor, refund.currency)
+        return l10n.local_money(refund.amount_minor, refund.currency)
 
-    @admin.display(description="Stripe refund")
+    @admin.display(description=_("Stripe refund"))
     def stripe_refund(self, refund):
         return stripe_dashboard_link(refund.stripe_refund_id or "")
 
 
 class PartialRefundForm(forms.Form):
-    amount = forms.CharField(label="Amount to refund (in the donation's currency, e.g. 10.50)")
-    reason = forms.CharField(label="Reason (kept in the refund record)", required=False, max_length=200)
+    amount = forms.CharField(label=_("Amount to refund (in the donation's currency, e.g. 10.50)"))
+    reason = forms.CharField(label=_("Reason (kept in the refund record)"), required=False, max_length=200)
 
 
 @admin.register(Donation)
@@ -110,27 +112,27 @@ class DonationAdmin(FinanceOnlyAdmin):
         "dispute",
     )
 
-    @admin.display(description="campaign", ordering="campaign__title")
+    @admin.display(description=_("campaign"), ordering="campaign__title")
     def campaign_link(self, donation):
         return campaign_admin_link(donation.campaign)
 
-    @admin.display(description="amount", ordering="amount_minor")
+    @admin.display(description=_("amount"), ordering="amount_minor")
     def amount(self, donation):
-        return format_money(donation.amount_minor, donation.currency)
+        return l10n.local_money(donation.amount_minor, donation.currency)
 
-    @admin.display(description="fee covered")
+    @admin.display(description=_("fee covered"))
     def fee(self, donation):
-        return format_money(donation.fee_minor, donation.currency)
+        return l10n.local_money(donation.fee_minor, donation.currency)
 
-    @admin.display(description="charged")
+    @admin.display(description=_("charged"))
     def total(self, donation):
-        return format_money(donation.total_minor, donation.currency)
+        return l10n.local_money(donation.total_minor, donation.currency)
 
-    @admin.display(description="refunded")
+    @admin.display(description=_("refunded"))
     def refunded(self, donation):
-        return format_money(donation.refunded_minor, donation.currency) if donation.refunded_minor else "—"
+        return l10n.local_money(donation.refunded_minor, donation.currency) if donation.refunded_minor else "—"
 
-    @admin.display(description="disputed", boolean=True, ordering="disputed_at")
+    @admin.display(description=_("disputed"), boolean=True, ordering="disputed_at")
     def disputed(self, donation):
         return donation.disputed_at is not None
 
@@ -138,11 +140,11 @@ class DonationAdmin(FinanceOnlyAdmin):
     def payment_intent_link(self, donation):
         return stripe_dashboard_link(donation.stripe_payment_intent_id or "")
 
-    @admin.display(description="Charge")
+    @admin.display(description=_("Charge"))
     def charge_link(self, donation):
         return stripe_dashboard_link(donation.stripe_charge_id)
 
-    @admin.display(description="Customer")
+    @admin.display(description=_("Customer"))
     def customer_link(self, donation):
         return stripe_dashboard_link(donation.stripe_customer_id)
 
@@ -150,7 +152,7 @@ class DonationAdmin(FinanceOnlyAdmin):
     def setup_intent(self, donation):
         return donation.stripe_setup_intent_id or "—"
 
-    @admin.display(description="Dispute")
+    @admin.display(description=_("Dispute"))
     def dispute(self, donation):
         if not donation.disputed_at:
             return "—"
@@ -165,7 +167,10 @@ class DonationAdmin(FinanceOnlyAdmin):
         done = 0
         for donation in queryset:
             with flash_errors(
-                request, prefix=f"Donation {donation.pk}", level=messages.WARNING, also=(gateway.GatewayError,)
+                request,
+                prefix=gettext("Donation %(id)s") % {"id": donation.pk},
+                level=messages.WARNING,
+                also=(gateway.GatewayError,),
             ) as call:
                 refunds.donation_refund(
                     actor=request.user, donation_id=donation.pk, amount_minor=amount_for(donation), reason=reason
@@ -173,20 +178,26 @@ class DonationAdmin(FinanceOnlyAdmin):
             if call.ok:
                 done += 1
         if done:
-            self.message_user(request, f"Refunded {done} donation{'s' if done != 1 else ''}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("Refunded %(count)d donation.", "Refunded %(count)d donations.", done) % {"count": done},
+                messages.SUCCESS,
+            )
 
-    @admin.action(description="Refund in full through Stripe")
+    @admin.action(description=_("Refund in full through Stripe"))
     def refund_in_full(self, request, queryset):
         if not policies.can_manage_refunds(request.user):
             raise PermissionDenied
-        self._refund_each(request, queryset, lambda d: Donation.objects.get(pk=d.pk).refundable_minor, "Full refund")
+        self._refund_each(
+            request, queryset, lambda d: Donation.objects.get(pk=d.pk).refundable_minor, gettext("Full refund")
+        )
 
-    @admin.action(description="Refund part of one donation through Stripe…")
+    @admin.action(description=_("Refund part of one donation through Stripe…"))
     def refund_partially(self, request, queryset):
         if not policies.can_manage_refunds(request.user):
             raise PermissionDenied
         if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one donation for a partial refund.", messages.WARNING)
+            self.message_user(request, gettext("Choose exactly one donation for a partial refund."), messages.WARNING)
             return None
         donation = queryset.get()
         form = PartialRefundForm(request.POST if "apply" in request.POST else None)
@@ -203,9 +214,9 @@ class DonationAdmin(FinanceOnlyAdmin):
             "admin/fundraising/partial_refund.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Partial refund",
+                "title": gettext("Partial refund"),
                 "donation": donation,
-                "refundable": format_money(donation.refundable_minor, donation.currency),
+                "refundable": l10n.local_money(donation.refundable_minor, donation.currency),
                 "form": form,
                 "opts": self.model._meta,
                 "action": "refund_partially",
@@ -221,11 +232,11 @@ class RefundAdmin(FinanceOnlyAdmin):
     list_select_related = ("donation", "created_by")
     search_fields = ("stripe_refund_id", "donation__email")
 
-    @admin.display(description="donation", ordering="donation_id")
+    @admin.display(description=_("donation"), ordering="donation_id")
     def donation_link(self, refund):
         url = reverse("admin:fundraising_donation_change", args=[refund.donation_id])
         return format_html('<a href="{}">{}</a>', url, refund.donation)
 
-    @admin.display(description="amount", ordering="amount_minor")
+    @admin.display(description=_("amount"), ordering="amount_minor")
     def amount(self, refund):
-        return format_money(refund.amount_minor, refund.currency)
+        return l10n.local_money(refund.amount_minor, refund.currency)

@@ -2,10 +2,10 @@
 through fundraising.services.monthly (beat, the donor's signed link or account)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.admin_export import export_as_csv
-from causeweb.core.money import format_money
-from fundraising import policies
+from fundraising import l10n, policies
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link, stripe_dashboard_link
 from fundraising.models import MonthlyCharge, MonthlyPlan
 
@@ -37,15 +37,15 @@ class MonthlyPlanAdmin(FinanceOnlyAdmin):
     exclude = ("stripe_payment_method_id", "stripe_setup_intent_id", "stripe_customer_id")
     readonly_fields = ("customer",)
 
-    @admin.display(description="campaign", ordering="campaign__title")
+    @admin.display(description=_("campaign"), ordering="campaign__title")
     def campaign_link(self, plan):
         return campaign_admin_link(plan.campaign)
 
-    @admin.display(description="each month", ordering="amount_minor")
+    @admin.display(description=_("each month"), ordering="amount_minor")
     def monthly(self, plan):
-        return format_money(plan.amount_minor, plan.currency)
+        return l10n.local_money(plan.amount_minor, plan.currency)
 
-    @admin.display(description="Stripe customer")
+    @admin.display(description=_("Stripe customer"))
     def customer(self, plan):
         return stripe_dashboard_link(plan.stripe_customer_id)
 

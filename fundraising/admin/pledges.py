@@ -1,10 +1,10 @@
 """Campaign funding totals and pledges (all-or-nothing campaigns)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.admin_export import export_as_csv
-from causeweb.core.money import format_money
-from fundraising import selectors
+from fundraising import l10n, selectors
 from fundraising.admin._common import FinanceOnlyAdmin, campaign_admin_link
 from fundraising.models import CampaignFunding, Pledge
 
@@ -19,11 +19,11 @@ class CampaignFundingAdmin(FinanceOnlyAdmin):
         # The row alone misses what the shards hold since the last roll-up (split counters).
         return selectors.with_funding_totals(super().get_queryset(request))
 
-    @admin.display(description="raised", ordering="raised_total")
+    @admin.display(description=_("raised"), ordering="raised_total")
     def raised(self, funding):
-        return format_money(funding.raised_total, funding.currency)
+        return l10n.local_money(funding.raised_total, funding.currency)
 
-    @admin.display(description="donors", ordering="donor_total")
+    @admin.display(description=_("donors"), ordering="donor_total")
     def donors(self, funding):
         return funding.donor_total
 
@@ -60,10 +60,10 @@ class PledgeAdmin(FinanceOnlyAdmin):
         "updated_at",
     )
 
-    @admin.display(description="amount")
+    @admin.display(description=_("amount"))
     def amount(self, pledge):
-        return format_money(pledge.amount_minor, pledge.currency)
+        return l10n.local_money(pledge.amount_minor, pledge.currency)
 
-    @admin.display(description="campaign", ordering="campaign__title")
+    @admin.display(description=_("campaign"), ordering="campaign__title")
     def campaign_link(self, pledge):
         return campaign_admin_link(pledge.campaign)

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core import outbox
 from causeweb.core.admin_export import export_as_csv
@@ -88,7 +90,9 @@ class ReconciliationRunAdmin(FinanceOnlyAdmin):
         if not policies.can_run_reconciliation(request.user):
             raise PermissionDenied
         outbox.enqueue(tasks.reconciliation_run, trigger=str(ReconciliationRun.Trigger.ADMIN), actor_id=request.user.pk)
-        self.message_user(request, "Reconciliation queued on the payments queue; its run appears here when done.")
+        self.message_user(
+            request, gettext("Reconciliation queued on the payments queue; its run appears here when done.")
+        )
         return HttpResponseRedirect(reverse("admin:fundraising_reconciliationrun_changelist"))
 
     def changelist_view(self, request, extra_context=None):
@@ -124,14 +128,17 @@ class DiscrepancyAdmin(FinanceOnlyAdmin):
     def stripe_link(self, discrepancy):
         return stripe_dashboard_link(discrepancy.stripe_object_id)
 
-    @admin.action(description="Mark resolved (after fixing it in Stripe or the ledger)")
+    @admin.action(description=_("Mark resolved (after fixing it in Stripe or the ledger)"))
     def resolve(self, request, queryset):
         done = 0
         for discrepancy in queryset.filter(status=Discrepancy.Status.OPEN):
-            with flash_errors(request, prefix=f"Discrepancy {discrepancy.pk}") as call:
+            with flash_errors(request, prefix=gettext("Discrepancy %(id)s") % {"id": discrepancy.pk}) as call:
                 reconciliation.discrepancy_resolve(
                     actor=request.user, discrepancy=discrepancy, note=f"Resolved in admin by {request.user}"
                 )
             if call.ok:
                 done += 1
-        self.message_user(request, f"Resolved {done} discrepanc{'ies' if done != 1 else 'y'}.")
+        self.message_user(
+            request,
+            ngettext("Resolved %(count)d discrepancy.", "Resolved %(count)d discrepancies.", done) % {"count": done},
+        )

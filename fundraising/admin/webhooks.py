@@ -1,6 +1,8 @@
 """Stripe webhook events: status, attempts, retry."""
 
 from django.contrib import admin
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
 from fundraising.admin._common import FinanceOnlyAdmin
@@ -16,13 +18,16 @@ class StripeEventAdmin(FinanceOnlyAdmin):
     readonly_fields = ("event_id", "type", "status", "error", "attempts", "received_at", "processed_at", "payload")
     actions = ["retry"]
 
-    @admin.action(description="Apply again (failed events, after fixing the cause)")
+    @admin.action(description=_("Apply again (failed events, after fixing the cause)"))
     def retry(self, request, queryset):
         retried = 0
         for event in queryset.filter(status=StripeEvent.Status.FAILED):
             status = None
-            with flash_errors(request, prefix=f"Event {event.event_id}"):
+            with flash_errors(request, prefix=gettext("Event %(id)s") % {"id": event.event_id}):
                 status = webhooks.stripe_event_retry(actor=request.user, stripe_event_pk=event.pk)
             if status is not None:
                 retried += 1
-        self.message_user(request, f"Applied {retried} event{'s' if retried != 1 else ''} again.")
+        self.message_user(
+            request,
+            ngettext("Applied %(count)d event again.", "Applied %(count)d events again.", retried) % {"count": retried},
+        )

@@ -22,6 +22,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.money import CURRENCY_CHOICES
 
@@ -32,14 +34,14 @@ class CampaignFunding(models.Model):
     (pledges, charged only when the goal is met; see fundraising.services.pledges)."""
 
     class Model(models.TextChoices):
-        KEEP_WHAT_YOU_RAISE = "keep", "Keep what you raise"
-        ALL_OR_NOTHING = "all_or_nothing", "All or nothing by the deadline"
+        KEEP_WHAT_YOU_RAISE = "keep", _("Keep what you raise")
+        ALL_OR_NOTHING = "all_or_nothing", _("All or nothing by the deadline")
 
     class PledgeOutcome(models.TextChoices):
-        OPEN = "open", "Taking pledges"
-        COLLECTING = "collecting", "Goal met: charging pledges"
-        COLLECTED = "collected", "Goal met: pledges charged"
-        RELEASED = "released", "Goal missed: pledges released"
+        OPEN = "open", _("Taking pledges")
+        COLLECTING = "collecting", _("Goal met: charging pledges")
+        COLLECTED = "collected", _("Goal met: pledges charged")
+        RELEASED = "released", _("Goal missed: pledges released")
 
     campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="funding")
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
@@ -53,7 +55,7 @@ class CampaignFunding(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "campaign funding total"
+        verbose_name = _("campaign funding total")
         constraints = [
             models.CheckConstraint(condition=Q(raised_minor__gte=0), name="funding_raised_non_negative"),
             models.CheckConstraint(condition=Q(donor_count__gte=0), name="funding_donors_non_negative"),
@@ -83,7 +85,7 @@ class CampaignFundingShard(models.Model):
     donor_count = models.IntegerField(default=0)
 
     class Meta:
-        verbose_name = "campaign funding shard"
+        verbose_name = _("campaign funding shard")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "shard"], name="funding_shard_unique"),
             models.CheckConstraint(condition=Q(shard__lt=FUNDING_SHARDS), name="funding_shard_in_range"),
@@ -106,17 +108,17 @@ class StripeCustomer(models.Model):
 
 class Donation(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Failed"
-        CANCELED = "canceled", "Canceled"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Canceled")
 
     class Visibility(models.TextChoices):
-        NAME = "name", "Show my name"
-        FIRST_NAME = "first_name", "Show my first name only"
-        ANONYMOUS = "anonymous", "Anonymous"
+        NAME = "name", _("Show my name")
+        FIRST_NAME = "first_name", _("Show my first name only")
+        ANONYMOUS = "anonymous", _("Anonymous")
 
     # States in which the money was received (and, net of refunds, counts toward the total).
     PAID_STATES = (State.SUCCEEDED, State.PARTIALLY_REFUNDED, State.REFUNDED)
@@ -240,31 +242,31 @@ class Donation(models.Model):
         if not self.card_last4:
             return ""
         brand = {"amex": "American Express", "mastercard": "Mastercard", "visa": "Visa"}.get(
-            self.card_brand, self.card_brand.replace("_", " ").title() or "Card"
+            self.card_brand, self.card_brand.replace("_", " ").title() or gettext("Card")
         )
-        return f"{brand} ending {self.card_last4}"
+        return gettext("%(brand)s ending %(last4)s") % {"brand": brand, "last4": self.card_last4}
 
     @property
     def public_name(self) -> str:
         """How the donor appears to the public and to the organizer."""
         if self.visibility == self.Visibility.ANONYMOUS:
-            return "Anonymous"
+            return gettext("Anonymous")
         if self.visibility == self.Visibility.FIRST_NAME:
-            return (self.donor_name.split() or ["Anonymous"])[0]
-        return self.donor_name or "Anonymous"
+            return (self.donor_name.split() or [gettext("Anonymous")])[0]
+        return self.donor_name or gettext("Anonymous")
 
 
 class Refund(models.Model):
     class Source(models.TextChoices):
-        ADMIN = "admin", "Refunded by finance staff"
-        STRIPE = "stripe", "Refunded in the Stripe dashboard"
+        ADMIN = "admin", _("Refunded by finance staff")
+        STRIPE = "stripe", _("Refunded in the Stripe dashboard")
 
     class Status(models.TextChoices):
         # An admin refund is claimed (pending) under the donation's lock, asked of Stripe with no
         # lock or transaction held, then applied (fundraising.services.refunds).
-        PENDING = "pending", "Asked of Stripe"
-        APPLIED = "applied", "Refunded"
-        FAILED = "failed", "Stripe refused"
+        PENDING = "pending", _("Asked of Stripe")
+        APPLIED = "applied", _("Refunded")
+        FAILED = "failed", _("Stripe refused")
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
@@ -288,10 +290,10 @@ class StripeEvent(models.Model):
     """A webhook event as Stripe signed it. Stored once (unique id), applied by a task."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PROCESSED = "processed", "Processed"
-        IGNORED = "ignored", "Ignored"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
@@ -322,14 +324,14 @@ class Pledge(models.Model):
     """
 
     class State(models.TextChoices):
-        SETTING_UP = "setting_up", "Saving the card"
-        ACTIVE = "active", "Active"
-        CHARGING = "charging", "Being charged"
-        COLLECTED = "collected", "Charged"
-        PAYMENT_REQUIRED = "payment_required", "Payment required"
-        LAPSED = "lapsed", "Not paid in time"
-        CANCELED = "canceled", "Canceled"
-        RELEASED = "released", "Released (goal missed)"
+        SETTING_UP = "setting_up", _("Saving the card")
+        ACTIVE = "active", _("Active")
+        CHARGING = "charging", _("Being charged")
+        COLLECTED = "collected", _("Charged")
+        PAYMENT_REQUIRED = "payment_required", _("Payment required")
+        LAPSED = "lapsed", _("Not paid in time")
+        CANCELED = "canceled", _("Canceled")
+        RELEASED = "released", _("Released (goal missed)")
 
     # Count toward the pledged total on the campaign page.
     COUNTED_STATES = (State.ACTIVE, State.CHARGING, State.COLLECTED, State.PAYMENT_REQUIRED)
@@ -390,15 +392,15 @@ class ReconciliationRun(models.Model):
     run is `running` at a time (a partial unique constraint)."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Finished"
-        FAILED = "failed", "Failed"
-        ABANDONED = "abandoned", "Abandoned (worker lost)"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+        ABANDONED = "abandoned", _("Abandoned (worker lost)")
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Hourly schedule"
-        ADMIN = "admin", "Finance staff (run now)"
-        DEMO = "demo", "Demo"
+        SCHEDULE = "schedule", _("Hourly schedule")
+        ADMIN = "admin", _("Finance staff (run now)")
+        DEMO = "demo", _("Demo")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
@@ -442,19 +444,19 @@ class Discrepancy(models.Model):
     (amount or currency mismatch, a local success Stripe does not know) wait for finance staff."""
 
     class Kind(models.TextChoices):
-        PAYMENT_APPLIED = "payment_applied", "Lost payment applied"
-        REFUND_RECORDED = "refund_recorded", "Lost refund recorded"
-        CARD_DETAILS = "card_details", "Card details filled in"
-        FUNDING_DRIFT = "funding_drift", "Campaign total corrected"
-        AMOUNT_MISMATCH = "amount_mismatch", "Amount or currency differs"
-        REFUND_MISMATCH = "refund_mismatch", "Refunds differ"
-        UNKNOWN_CHARGE = "unknown_charge", "Stripe charge with no donation"
-        MISSING_CHARGE = "missing_charge", "Paid donation Stripe does not confirm"
+        PAYMENT_APPLIED = "payment_applied", _("Lost payment applied")
+        REFUND_RECORDED = "refund_recorded", _("Lost refund recorded")
+        CARD_DETAILS = "card_details", _("Card details filled in")
+        FUNDING_DRIFT = "funding_drift", _("Campaign total corrected")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amount or currency differs")
+        REFUND_MISMATCH = "refund_mismatch", _("Refunds differ")
+        UNKNOWN_CHARGE = "unknown_charge", _("Stripe charge with no donation")
+        MISSING_CHARGE = "missing_charge", _("Paid donation Stripe does not confirm")
 
     class Status(models.TextChoices):
-        REPAIRED = "repaired", "Repaired by the run"
-        OPEN = "open", "Open (finance staff to resolve)"
-        RESOLVED = "resolved", "Resolved by finance staff"
+        REPAIRED = "repaired", _("Repaired by the run")
+        OPEN = "open", _("Open (finance staff to resolve)")
+        RESOLVED = "resolved", _("Resolved by finance staff")
 
     run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="discrepancies")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -477,7 +479,7 @@ class Discrepancy(models.Model):
     resolution_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        verbose_name_plural = "discrepancies"
+        verbose_name_plural = _("discrepancies")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "-created_at"], name="discrepancy_status_latest")]
         constraints = [

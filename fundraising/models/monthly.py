@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.money import CURRENCY_CHOICES
 
@@ -21,10 +22,10 @@ class MonthlyPlan(models.Model):
     """
 
     class State(models.TextChoices):
-        SETTING_UP = "setting_up", "Starting"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused: card needs updating"
-        CANCELLED = "cancelled", "Cancelled"
+        SETTING_UP = "setting_up", _("Starting")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused: card needs updating")
+        CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="monthly_plans")
@@ -81,9 +82,9 @@ class MonthlyCharge(models.Model):
     failed in the ledger; a retry gets a new one). `claimed_at`: a worker is charging it now."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Being charged"
-        SUCCEEDED = "succeeded", "Paid"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being charged")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
 
     plan = models.ForeignKey(MonthlyPlan, on_delete=models.CASCADE, related_name="charges")
     period = models.CharField(max_length=7, help_text="YYYY-MM")

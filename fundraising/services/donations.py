@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, ValidationError
-from causeweb.core.money import format_money
-from fundraising import gateway, rules
+from fundraising import gateway, l10n, rules
 from fundraising.models import CampaignFunding, Donation, MonthlyPlan, StripeCustomer
 from fundraising.services.transitions import (
     CARD_NOT_SAVED_MESSAGE,
@@ -63,12 +63,15 @@ def donation_create(
 ) -> Donation:
     """A pending donation. No money moves yet: the page saves a card next (donation_start_payment)."""
     if not rules.campaign_accepts_donations(campaign):
-        raise ValidationError("This campaign is not taking donations.")
+        raise ValidationError(gettext("This campaign is not taking donations."))
     currency = campaign.currency
     low, high = rules.donation_limits(currency)
     errors = {}
     if not rules.amount_within_limits(amount_minor, currency):
-        errors["amount"] = f"Give between {format_money(low, currency)} and {format_money(high, currency)}."
+        errors["amount"] = gettext("Give between %(low)s and %(high)s.") % {
+            "low": l10n.local_money(low, currency),
+            "high": l10n.local_money(high, currency),
+        }
     if user is not None and getattr(user, "is_authenticated", False):
         email = email or user.email
         donor_name = donor_name or user.public_name
@@ -79,14 +82,14 @@ def donation_create(
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = "Enter the email address the receipt should go to."
+        errors["email"] = gettext("Enter the email address the receipt should go to.")
     if not donor_name:
-        errors["donor_name"] = "Enter your name (you can still give anonymously)."
+        errors["donor_name"] = gettext("Enter your name (you can still give anonymously).")
     if visibility not in Donation.Visibility.values:
-        errors["visibility"] = "Choose how you appear on the donor wall."
+        errors["visibility"] = gettext("Choose how you appear on the donor wall.")
     message = (message or "").strip()
     if len(message) > 500:
-        errors["message"] = "Keep the message under 500 characters."
+        errors["message"] = gettext("Keep the message under 500 characters.")
     if errors:
         raise ValidationError(errors)
     _funding_ensure(campaign_id=campaign.pk, currency=currency)
@@ -96,7 +99,8 @@ def donation_create(
         if Donation.objects.filter(campaign_id=campaign.pk).exclude(currency=currency).exists():
             # Totals in two currencies cannot be added up: the organizer must keep the first one.
             raise ValidationError(
-                f"This campaign raised money in {funding.currency}; it cannot take donations in {currency}."
+                gettext("This campaign raised money in %(raised)s; it cannot take donations in %(currency)s.")
+                % {"raised": funding.currency, "currency": currency}
             )
         funding.currency = currency
         funding.save(update_fields=["currency", "updated_at"])
@@ -194,7 +198,7 @@ def donation_start_payment(*, donation: Donation) -> dict:
     """Create the SetupIntent the page confirms with the Card element. Returns its client secret.
     Calling it again for the same pending donation returns a fresh secret of the same intent."""
     if donation.state != Donation.State.PENDING or donation.stripe_payment_intent_id:
-        raise Conflict("This donation is already being processed.", code="already_started")
+        raise Conflict(gettext("This donation is already being processed."), code="already_started")
     customer_id = donation.stripe_customer_id or _customer_for(donation)
     metadata = {"donation_id": str(donation.pk), "campaign_id": str(donation.campaign_id)}
     try:
@@ -256,9 +260,9 @@ def _claim_charge(donation: Donation, setup_intent_id: str, payment_method_id: s
             return locked, None
         if payment_method_id:
             if locked.stripe_setup_intent_id or not PAYMENT_METHOD_ID.fullmatch(payment_method_id):
-                raise ValidationError("This card does not belong to this donation.")
+                raise ValidationError(gettext("This card does not belong to this donation."))
         elif not setup_intent_id or setup_intent_id != locked.stripe_setup_intent_id:
-            raise ValidationError("This card confirmation does not belong to this donation.")
+            raise ValidationError(gettext("This card confirmation does not belong to this donation."))
         if locked.stripe_payment_intent_id:
             return locked, None
         now = timezone.now()
@@ -402,7 +406,7 @@ def donation_refresh(*, donation: Donation) -> tuple[Donation, str]:
     if current.state != Donation.State.PENDING:
         return current, ""
     if not current.stripe_payment_intent_id:
-        raise Conflict("This donation has no payment to check yet.", code="no_payment")
+        raise Conflict(gettext("This donation has no payment to check yet."), code="no_payment")
     intent = gateway.payment_intent_retrieve(payment_intent_id=current.stripe_payment_intent_id)
     return _apply_answer(current, intent)
 

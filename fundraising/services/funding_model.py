@@ -3,6 +3,7 @@ or all-or-nothing by the deadline (pledges, charged only if the goal is met; see
 The choice lives on the campaign's CampaignFunding row, so the campaigns app needs no field."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from fundraising import policies, rules
@@ -15,9 +16,9 @@ def campaign_funding_model_set(*, campaign, actor, funding_model: str) -> Campai
     """Set the funding model. Only the organizer, and only before anyone gave or pledged (a backer
     must never find the rules of their money changed afterwards). Locks the CampaignFunding row."""
     if not policies.can_set_funding_model(campaign=campaign, user=actor):
-        raise PermissionDenied("Only the organizer chooses how the campaign raises money.")
+        raise PermissionDenied(gettext("Only the organizer chooses how the campaign raises money."))
     if funding_model not in CampaignFunding.Model.values:
-        raise ValidationError({"funding_model": "Choose keep what you raise or all or nothing."})
+        raise ValidationError({"funding_model": gettext("Choose keep what you raise or all or nothing.")})
     problem = rules.funding_model_allowed(campaign=campaign, funding_model=funding_model)
     if problem:
         raise ValidationError({"funding_model": problem})

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import ValidationError
 from fundraising import gateway, rules
@@ -88,7 +89,7 @@ def monthly_plan_begin(
     now, on-session, as a one-time donation is) and the plan (`setting_up` until that donation
     succeeds). Returns (donation, plan, card step as donation_begin returns it)."""
     if not rules.campaign_accepts_monthly(campaign):
-        raise ValidationError("This campaign does not take monthly gifts.")
+        raise ValidationError(gettext("This campaign does not take monthly gifts."))
     with transaction.atomic():
         donation = donations.donation_create(
             campaign=campaign,
@@ -155,7 +156,7 @@ def _claim(plan_id: int):
             plan.state = MonthlyPlan.State.CANCELLED
             plan.cancelled_at = now
             plan.save(update_fields=["state", "cancelled_at", "updated_at"])
-            monthly_notices.plan_cancelled_send(plan, reason="The campaign is no longer taking donations, so ")
+            monthly_notices.plan_cancelled_send(plan, campaign_closed=True)
             return None
         charge, _ = MonthlyCharge.objects.get_or_create(plan=plan, period=plan.next_period)
         if charge.claimed_at and charge.claimed_at > now - CHARGE_CLAIM_TIMEOUT:

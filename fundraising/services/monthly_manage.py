@@ -4,10 +4,10 @@ a paused gift resumes). Each write locks the plan row. See fundraising/services/
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from causeweb.core.money import format_money
-from fundraising import gateway, rules
+from fundraising import gateway, l10n, rules
 from fundraising.models import MonthlyPlan
 from fundraising.services import monthly_notices
 from fundraising.services.receipts import plan_manage_token_valid
@@ -22,9 +22,9 @@ def _may_manage(plan: MonthlyPlan, *, actor, token: str) -> bool:
 def _lock_managed(plan: MonthlyPlan, *, actor, token: str) -> MonthlyPlan:
     locked = MonthlyPlan.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=plan.pk)
     if not _may_manage(locked, actor=actor, token=token):
-        raise PermissionDenied("This link does not let you change this monthly gift.")
+        raise PermissionDenied(gettext("This link does not let you change this monthly gift."))
     if locked.state == MonthlyPlan.State.CANCELLED:
-        raise Conflict("This monthly gift was cancelled.", code="plan_cancelled")
+        raise Conflict(gettext("This monthly gift was cancelled."), code="plan_cancelled")
     return locked
 
 
@@ -35,7 +35,10 @@ def monthly_plan_change_amount(*, plan: MonthlyPlan, actor, token: str = "", amo
     if not rules.amount_within_limits(amount_minor, locked.currency):
         low, high = rules.donation_limits(locked.currency)
         raise ValidationError(
-            {"amount": f"Give between {format_money(low, locked.currency)} and {format_money(high, locked.currency)}."}
+            {
+                "amount": gettext("Give between %(low)s and %(high)s.")
+                % {"low": l10n.local_money(low, locked.currency), "high": l10n.local_money(high, locked.currency)}
+            }
         )
     locked.amount_minor = amount_minor
     locked.save(update_fields=["amount_minor", "updated_at"])
@@ -48,7 +51,7 @@ def monthly_plan_cancel(*, plan: MonthlyPlan, actor, token: str = "") -> Monthly
     still lands in the ledger, with its receipt). Locks the plan. Cancelling twice is a no-op."""
     locked = MonthlyPlan.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=plan.pk)
     if not _may_manage(locked, actor=actor, token=token):
-        raise PermissionDenied("This link does not let you change this monthly gift.")
+        raise PermissionDenied(gettext("This link does not let you change this monthly gift."))
     if locked.state == MonthlyPlan.State.CANCELLED:
         return locked
     locked.state = MonthlyPlan.State.CANCELLED
@@ -64,9 +67,9 @@ def monthly_plan_card_update_start(*, plan: MonthlyPlan, actor, token: str = "")
     open; the plan is only read."""
     current = MonthlyPlan.objects.get(pk=plan.pk)
     if not _may_manage(current, actor=actor, token=token):
-        raise PermissionDenied("This link does not let you change this monthly gift.")
+        raise PermissionDenied(gettext("This link does not let you change this monthly gift."))
     if current.state not in (MonthlyPlan.State.ACTIVE, MonthlyPlan.State.PAUSED) or not current.stripe_customer_id:
-        raise Conflict("This monthly gift's card cannot be changed now.", code="plan_not_live")
+        raise Conflict(gettext("This monthly gift's card cannot be changed now."), code="plan_not_live")
     attempt = int(current.updated_at.timestamp())
     setup = gateway.setup_intent_create(
         customer_id=current.stripe_customer_id,
@@ -83,12 +86,14 @@ def monthly_plan_card_update_finish(*, plan: MonthlyPlan, actor, token: str = ""
     missed period is charged at the next run (failures start again from zero)."""
     current = MonthlyPlan.objects.get(pk=plan.pk)
     if not setup_intent_id or setup_intent_id != current.stripe_setup_intent_id:
-        raise ValidationError("This card confirmation does not belong to this monthly gift.")
+        raise ValidationError(gettext("This card confirmation does not belong to this monthly gift."))
     setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
     with transaction.atomic():
         locked = _lock_managed(current, actor=actor, token=token)
         if setup["status"] != "succeeded" or not setup["payment_method"]:
-            raise ValidationError(setup["error_message"] or "Your card could not be saved; please try another card.")
+            raise ValidationError(
+                setup["error_message"] or gettext("Your card could not be saved; please try another card.")
+            )
         locked.stripe_payment_method_id = setup["payment_method"]
         fields = ["stripe_payment_method_id", "updated_at"]
         if locked.state == MonthlyPlan.State.PAUSED:

@@ -4,10 +4,11 @@ the link to pay on-session and reminders), lapsed, and the organizer's pledged-v
 summary. Every notice has a dedupe key, so a retried task tells nobody twice."""
 
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from causeweb.core.money import format_money
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
+from fundraising import l10n
 from fundraising.models import Pledge
 
 
@@ -31,7 +32,7 @@ def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str, url: str = 
             "body": body,
             "url": url or pledge_path(pledge),
             "reference": str(pledge.public_id),
-            "amount": format_money(pledge.amount_minor, pledge.currency),
+            "amount": l10n.local_money(pledge.amount_minor, pledge.currency),
             "campaign": pledge.campaign.title,
         },
         dedupe_key=dedupe_key,
@@ -40,15 +41,17 @@ def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str, url: str = 
 
 def pledge_saved_send(pledge: Pledge) -> None:
     campaign = pledge.campaign
-    amount = format_money(pledge.amount_minor, pledge.currency)
+    amount = l10n.local_money(pledge.amount_minor, pledge.currency)
+    names = {"amount": amount, "campaign": campaign.title, "deadline": l10n.local_deadline(campaign.deadline)}
     _send(
         pledge,
-        title=f"You pledged {amount} to “{campaign.title}”",
-        body=(
-            f"Nothing has been charged. Your card will be charged {amount} only if “{campaign.title}” "
-            f"reaches its goal by {campaign.deadline:%d %B %Y %H:%M %Z}; if it does not, nothing is charged. "
-            "You can change the amount or cancel until the deadline."
-        ),
+        title=gettext("You pledged %(amount)s to “%(campaign)s”") % names,
+        body=gettext(
+            "Nothing has been charged. Your card will be charged %(amount)s only if “%(campaign)s” reaches its goal "
+            "by %(deadline)s; if it does not, nothing is charged. You can change the amount or cancel until the "
+            "deadline."
+        )
+        % names,
         dedupe_key=f"pledge-saved:{pledge.pk}",
     )
 
@@ -57,12 +60,15 @@ def pledge_released_send(pledge: Pledge, *, pledged_minor: int) -> None:
     campaign = pledge.campaign
     _send(
         pledge,
-        title=f"“{campaign.title}” did not reach its goal: you were not charged",
-        body=(
-            f"The campaign raised {format_money(pledged_minor, pledge.currency)} in pledges of its "
-            f"{format_money(campaign.goal_minor or 0, pledge.currency)} goal. It was all-or-nothing, so "
-            "your pledge is released and your card will not be charged."
-        ),
+        title=gettext("“%(campaign)s” did not reach its goal: you were not charged") % {"campaign": campaign.title},
+        body=gettext(
+            "The campaign raised %(pledged)s in pledges of its %(goal)s goal. It was all-or-nothing, so your pledge "
+            "is released and your card will not be charged."
+        )
+        % {
+            "pledged": l10n.local_money(pledged_minor, pledge.currency),
+            "goal": l10n.local_money(campaign.goal_minor or 0, pledge.currency),
+        },
         dedupe_key=f"pledge-released:{pledge.pk}",
     )
 
@@ -70,12 +76,17 @@ def pledge_released_send(pledge: Pledge, *, pledged_minor: int) -> None:
 def pledge_payment_required_send(pledge: Pledge) -> None:
     _send(
         pledge,
-        title=f"Your pledge to “{pledge.campaign.title}” could not be charged",
-        body=(
-            f"“{pledge.campaign.title}” reached its goal, but charging your card "
-            f"{format_money(pledge.amount_minor, pledge.currency)} did not work: {pledge.failure_message} "
-            f"Please pay by {pledge.payment_due_at:%d %B %Y} from the link below, or your pledge lapses."
-        ),
+        title=gettext("Your pledge to “%(campaign)s” could not be charged") % {"campaign": pledge.campaign.title},
+        body=gettext(
+            "“%(campaign)s” reached its goal, but charging your card %(amount)s did not work: %(reason)s "
+            "Please pay by %(date)s from the link below, or your pledge lapses."
+        )
+        % {
+            "campaign": pledge.campaign.title,
+            "amount": l10n.local_money(pledge.amount_minor, pledge.currency),
+            "reason": pledge.failure_message,
+            "date": l10n.local_long_date(pledge.payment_due_at),
+        },
         dedupe_key=f"pledge-payment-required:{pledge.pk}",
         url=pledge_pay_path(pledge),
     )
@@ -84,11 +95,13 @@ def pledge_payment_required_send(pledge: Pledge) -> None:
 def pledge_payment_reminder_send(pledge: Pledge, *, number: int) -> None:
     _send(
         pledge,
-        title=f"Reminder: your pledge to “{pledge.campaign.title}” still needs paying",
-        body=(
-            f"Your pledge of {format_money(pledge.amount_minor, pledge.currency)} could not be charged. "
-            f"Please pay by {pledge.payment_due_at:%d %B %Y} from the link below."
-        ),
+        title=gettext("Reminder: your pledge to “%(campaign)s” still needs paying")
+        % {"campaign": pledge.campaign.title},
+        body=gettext("Your pledge of %(amount)s could not be charged. Please pay by %(date)s from the link below.")
+        % {
+            "amount": l10n.local_money(pledge.amount_minor, pledge.currency),
+            "date": l10n.local_long_date(pledge.payment_due_at),
+        },
         dedupe_key=f"pledge-payment-reminder:{pledge.pk}:{number}",
         url=pledge_pay_path(pledge),
     )
@@ -97,8 +110,8 @@ def pledge_payment_reminder_send(pledge: Pledge, *, number: int) -> None:
 def pledge_lapsed_send(pledge: Pledge) -> None:
     _send(
         pledge,
-        title=f"Your pledge to “{pledge.campaign.title}” lapsed",
-        body="It was not paid within 7 days, so it has been withdrawn. Nothing was charged.",
+        title=gettext("Your pledge to “%(campaign)s” lapsed") % {"campaign": pledge.campaign.title},
+        body=gettext("It was not paid within 7 days, so it has been withdrawn. Nothing was charged."),
         dedupe_key=f"pledge-lapsed:{pledge.pk}",
     )
 
@@ -109,12 +122,20 @@ def campaign_collected_send(campaign, *, summary: dict) -> None:
         recipient=campaign.organizer,
         kind=Kind.PLEDGE_NOTICE,
         context={
-            "title": f"“{campaign.title}” met its goal: pledges charged",
-            "body": (
-                f"{format_money(summary['pledged'], currency)} was pledged by {summary['backers']} backers; "
-                f"{format_money(summary['collected'], currency)} has been collected. "
-                f"{summary['payment_required']} backers were asked to pay after their card was refused."
-            ),
+            "title": gettext("“%(campaign)s” met its goal: pledges charged") % {"campaign": campaign.title},
+            "body": ngettext(
+                "%(pledged)s was pledged by %(backers)s backers; %(collected)s has been collected. "
+                "%(count)s backers were asked to pay after their card was refused.",
+                "%(pledged)s was pledged by %(backers)s backers; %(collected)s has been collected. "
+                "%(count)s backers were asked to pay after their card was refused.",
+                summary["payment_required"],
+            )
+            % {
+                "pledged": l10n.local_money(summary["pledged"], currency),
+                "backers": summary["backers"],
+                "collected": l10n.local_money(summary["collected"], currency),
+                "count": summary["payment_required"],
+            },
             "url": reverse("fundraising:campaign_pledges", kwargs={"slug": campaign.slug}),
             "campaign": campaign.title,
         },

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from fundraising import gateway, policies, rules
@@ -46,7 +47,7 @@ class PledgePayment:
 
 def _check_payable(pledge: Pledge, actor) -> None:
     if not policies.can_manage_pledge(pledge=pledge, user=actor):
-        raise PermissionDenied("Only the backer can pay this pledge.")
+        raise PermissionDenied(gettext("Only the backer can pay this pledge."))
     problem = rules.pledge_payment_closed_reason(pledge)
     if problem:
         raise Conflict(problem, code="pledge_not_payable")
@@ -77,7 +78,7 @@ def _new_card(pledge: Pledge, setup_intent_id: str) -> str:
     """The payment method of a new card the page saved for this pledge (checked with Stripe)."""
     setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
     if setup["metadata"].get("pledge_id") != str(pledge.pk) or setup["customer"] != pledge.stripe_customer_id:
-        raise ValidationError("This card confirmation does not belong to this pledge.")
+        raise ValidationError(gettext("This card confirmation does not belong to this pledge."))
     if setup["status"] != "succeeded" or not setup["payment_method"]:
         raise ValidationError(
             rules.payment_failure_message(
@@ -256,11 +257,11 @@ def pledge_pay_refresh(*, pledge: Pledge, actor) -> PledgePayment:
     """After 3-D Secure in the page: ask Stripe how the attempt ended (the browser's word never
     counts) and apply it."""
     if not policies.can_manage_pledge(pledge=pledge, user=actor):
-        raise PermissionDenied("Only the backer can pay this pledge.")
+        raise PermissionDenied(gettext("Only the backer can pay this pledge."))
     current = Pledge.objects.select_related("donation").get(pk=pledge.pk)
     attempt = current.donation
     if attempt is None or not attempt.stripe_payment_intent_id:
-        raise Conflict("This pledge has no payment to check yet.", code="no_payment")
+        raise Conflict(gettext("This pledge has no payment to check yet."), code="no_payment")
     if attempt.is_paid:
         return PledgePayment("collected")
     intent = gateway.payment_intent_retrieve(payment_intent_id=attempt.stripe_payment_intent_id)

@@ -21,10 +21,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from causeweb.core.money import format_money
-from fundraising import gateway, policies, rules
+from fundraising import gateway, l10n, policies, rules
 from fundraising.models import CampaignFunding, Donation, Pledge, StripeCustomer
 from fundraising.services import pledge_notices
 from fundraising.services.transitions import _apply_intent, _funding_ensure, _lock
@@ -40,7 +40,10 @@ BATCH_SIZE = 25
 def _amount_errors(amount_minor: int, currency: str) -> dict:
     low, high = rules.donation_limits(currency)
     if not rules.amount_within_limits(amount_minor, currency):
-        return {"amount": f"Pledge between {format_money(low, currency)} and {format_money(high, currency)}."}
+        return {
+            "amount": gettext("Pledge between %(low)s and %(high)s.")
+            % {"low": l10n.local_money(low, currency), "high": l10n.local_money(high, currency)}
+        }
     return {}
 
 
@@ -58,16 +61,16 @@ def pledge_create(
     who already pledged changes the amount instead. A pledge left `setting_up` (card form
     abandoned) is reused, its referral updated to the latest (last touch, as for donations)."""
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("Sign in to back this campaign, so you can change or cancel your pledge later.")
+        raise PermissionDenied(gettext("Sign in to back this campaign, so you can change or cancel your pledge later."))
     if not rules.campaign_accepts_pledges(campaign):
-        raise ValidationError("This campaign is not taking pledges.")
+        raise ValidationError(gettext("This campaign is not taking pledges."))
     errors = _amount_errors(amount_minor, campaign.currency)
     if visibility not in Donation.Visibility.values:
-        errors["visibility"] = "Choose how you appear to the campaign."
+        errors["visibility"] = gettext("Choose how you appear to the campaign.")
     try:
         validate_email(actor.email)
     except ValidationError:
-        errors["__all__"] = "Your account needs an email address for the pledge's receipts."
+        errors["__all__"] = gettext("Your account needs an email address for the pledge's receipts.")
     if errors:
         raise ValidationError(errors)
     _funding_ensure(campaign_id=campaign.pk, currency=campaign.currency)
@@ -78,7 +81,9 @@ def pledge_create(
     )
     existing = live.first()
     if existing and existing.state != Pledge.State.SETTING_UP:
-        raise Conflict("You already back this campaign; change the amount of your pledge instead.", code="pledged")
+        raise Conflict(
+            gettext("You already back this campaign; change the amount of your pledge instead."), code="pledged"
+        )
     if existing:
         existing.amount_minor = amount_minor
         existing.visibility = visibility
@@ -119,7 +124,7 @@ def pledge_start_setup(*, pledge: Pledge) -> dict:
     """The SetupIntent (usage=off_session) the pledge page confirms with the card element. Nothing
     is charged. Returns {"setup_intent_id", "client_secret"}. Called with no transaction open."""
     if pledge.state != Pledge.State.SETTING_UP:
-        raise Conflict("This pledge's card is already saved.", code="already_saved")
+        raise Conflict(gettext("This pledge's card is already saved."), code="already_saved")
     customer_id = pledge.stripe_customer_id or _customer_for(pledge)
     attempt = Pledge.objects.filter(pk=pledge.pk).values_list("updated_at", flat=True).get()
     setup = gateway.setup_intent_create(
@@ -160,14 +165,16 @@ def pledge_confirm(*, pledge: Pledge, setup_intent_id: str) -> Pledge:
     """After the page confirmed the SetupIntent: ask Stripe whether the card was saved; if so the
     pledge becomes `active` (nothing charged) and the backer is told. Stripe first, then lock."""
     if not setup_intent_id or setup_intent_id != pledge.stripe_setup_intent_id:
-        raise ValidationError("This card confirmation does not belong to this pledge.")
+        raise ValidationError(gettext("This card confirmation does not belong to this pledge."))
     setup = gateway.setup_intent_retrieve(setup_intent_id=setup_intent_id)
     with transaction.atomic():
         locked = Pledge.objects.select_for_update().select_related("campaign").get(pk=pledge.pk)
         if locked.state != Pledge.State.SETTING_UP:
             return locked
         if setup["status"] != "succeeded" or not setup["payment_method"]:
-            raise ValidationError(setup["error_message"] or "Your card could not be saved; please try another card.")
+            raise ValidationError(
+                setup["error_message"] or gettext("Your card could not be saved; please try another card.")
+            )
         locked.state = Pledge.State.ACTIVE
         locked.stripe_payment_method_id = setup["payment_method"]
         locked.save(update_fields=["state", "stripe_payment_method_id", "updated_at"])
@@ -178,11 +185,11 @@ def pledge_confirm(*, pledge: Pledge, setup_intent_id: str) -> Pledge:
 def _lock_own(pledge: Pledge, actor) -> Pledge:
     locked = Pledge.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=pledge.pk)
     if not policies.can_manage_pledge(pledge=locked, user=actor):
-        raise PermissionDenied("Only the backer can change this pledge.")
+        raise PermissionDenied(gettext("Only the backer can change this pledge."))
     if locked.state not in (Pledge.State.ACTIVE, Pledge.State.SETTING_UP):
-        raise Conflict("This pledge can no longer be changed.", code="pledge_closed")
+        raise Conflict(gettext("This pledge can no longer be changed."), code="pledge_closed")
     if not rules.campaign_accepts_pledges(locked.campaign):
-        raise Conflict("The deadline has passed: pledges can no longer be changed.", code="deadline_passed")
+        raise Conflict(gettext("The deadline has passed: pledges can no longer be changed."), code="deadline_passed")
     return locked
 
 
@@ -332,7 +339,9 @@ def _pledge_apply(*, pledge_id: int, intent) -> str:
         return pledge.state  # processing: the webhook settles the donation, the next run the pledge
     else:
         pledge.state = Pledge.State.PAYMENT_REQUIRED
-        pledge.failure_message = (donation.failure_message or "Your bank asked you to confirm the payment.")[:300]
+        pledge.failure_message = (donation.failure_message or gettext("Your bank asked you to confirm the payment."))[
+            :300
+        ]
         pledge.payment_due_at = timezone.now() + rules.PLEDGE_GRACE_PERIOD
         pledge_notices.pledge_payment_required_send(pledge)
     pledge.charge_claimed_at = None

@@ -3,10 +3,11 @@ signed link to the donation's page that both carry (it works in any browser)."""
 
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from causeweb.core.money import format_money
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
+from fundraising import l10n
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan, Refund
 
 RECEIPT_SALT = "fundraising.donation-receipt"
@@ -55,34 +56,50 @@ def receipt_send(donation: Donation) -> None:
     """The receipt of a paid donation (sent after commit, once per donation)."""
     campaign = donation.campaign
     plan = monthly_plan_of(donation)
-    monthly_line = f" This is your monthly gift; change or cancel it any time: {plan_manage_path(plan)}" if plan else ""
+    amounts = {
+        "amount": l10n.local_money(donation.amount_minor, donation.currency),
+        "fee": l10n.local_money(donation.fee_minor, donation.currency),
+        "total": l10n.local_money(donation.total_minor, donation.currency),
+        "campaign": campaign.title,
+        "card": donation.card_label,
+        "date": f"{donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "",  # ISO: one form in every language
+        "reference": donation.public_id,
+    }
+    # Whole sentences, each with its own placeholders (translators never see pieces of one).
+    if donation.fee_minor:
+        received = gettext(
+            "Your donation of %(amount)s to “%(campaign)s” was received, plus %(fee)s to cover processing fees."
+        )
+    else:
+        received = gettext("Your donation of %(amount)s to “%(campaign)s” was received.")
+    if donation.card_label and donation.succeeded_at:
+        charged = gettext("Total charged: %(total)s to your %(card)s on %(date)s.")
+    elif donation.card_label:
+        charged = gettext("Total charged: %(total)s to your %(card)s.")
+    elif donation.succeeded_at:
+        charged = gettext("Total charged: %(total)s on %(date)s.")
+    else:
+        charged = gettext("Total charged: %(total)s.")
+    lines = [received % amounts, charged % amounts, gettext("Reference: %(reference)s.") % amounts]
+    if plan:
+        lines.append(
+            gettext("This is your monthly gift; change or cancel it any time: %(url)s")
+            % {"url": plan_manage_path(plan)}
+        )
     notify(
         recipient=donation.donor,
         email=donation.email,
         kind=Kind.DONATION_RECEIPT,
         context={
-            "title": f"Thank you for giving {format_money(donation.total_minor, donation.currency)}",
-            "body": (
-                f"Your donation of {format_money(donation.amount_minor, donation.currency)} to "
-                f"“{campaign.title}” was received"
-                + (
-                    f", plus {format_money(donation.fee_minor, donation.currency)} to cover processing fees"
-                    if donation.fee_minor
-                    else ""
-                )
-                + f". Total charged: {format_money(donation.total_minor, donation.currency)}"
-                + (f" to your {donation.card_label}" if donation.card_label else "")
-                + (f" on {donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "")
-                + f". Reference: {donation.public_id}."
-                + monthly_line
-            ),
+            "title": gettext("Thank you for giving %(total)s") % amounts,
+            "body": " ".join(lines),
             "url": donation_receipt_path(donation),
             "reference": str(donation.public_id),
-            "amount": format_money(donation.total_minor, donation.currency),
+            "amount": amounts["total"],
             "campaign": campaign.title,
             "card": donation.card_label,
-            "fee": format_money(donation.fee_minor, donation.currency),
-            "date": f"{donation.succeeded_at:%Y-%m-%d}" if donation.succeeded_at else "",
+            "fee": amounts["fee"],
+            "date": amounts["date"],
             **({"manage_url": plan_manage_path(plan)} if plan else {}),
         },
         dedupe_key=f"donation-receipt:{donation.pk}",
@@ -91,20 +108,21 @@ def receipt_send(donation: Donation) -> None:
 
 def refund_notice_send(donation: Donation, refund: Refund) -> None:
     """Tell the donor about one refund (once per Refund row)."""
+    refunded = l10n.local_money(refund.amount_minor, refund.currency)
     notify(
         recipient=donation.donor,
         email=donation.email,
         kind=Kind.REFUND_ISSUED,
         context={
-            "title": f"{format_money(refund.amount_minor, refund.currency)} refunded",
-            "body": (
-                f"We refunded {format_money(refund.amount_minor, refund.currency)} of your donation to "
-                f"“{donation.campaign.title}” to your card. It can take 5–10 days to appear. "
-                f"Reference: {donation.public_id}."
-            ),
+            "title": gettext("%(amount)s refunded") % {"amount": refunded},
+            "body": gettext(
+                "We refunded %(amount)s of your donation to “%(campaign)s” to your card. It can take 5–10 days to "
+                "appear. Reference: %(reference)s."
+            )
+            % {"amount": refunded, "campaign": donation.campaign.title, "reference": donation.public_id},
             "url": donation_receipt_path(donation),
             "reference": str(donation.public_id),
-            "amount": format_money(refund.amount_minor, refund.currency),
+            "amount": refunded,
             "campaign": donation.campaign.title,
         },
         dedupe_key=f"refund-issued:{refund.pk}",

@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied
 from causeweb.moderation.services import moderation_action_record
@@ -97,7 +98,7 @@ def reconciliation_run(*, trigger: str = ReconciliationRun.Trigger.SCHEDULE, act
     is in progress. A Stripe outage ends the run `failed` with the error (the window does not
     advance, so the next run reads it again); the run is returned either way."""
     if trigger == ReconciliationRun.Trigger.ADMIN and not policies.can_run_reconciliation(actor):
-        raise PermissionDenied("Only finance staff can run the reconciliation.")
+        raise PermissionDenied(gettext("Only finance staff can run the reconciliation."))
     run = _run_start(trigger=trigger, actor=actor)
     if run is None:
         raise ReconciliationBusy()
@@ -137,7 +138,7 @@ def discrepancy_resolve(*, actor, discrepancy: Discrepancy, note: str) -> Discre
     """Finance staff close an open discrepancy with a note of what they did. Locks the row; a
     discrepancy already resolved (or repaired by a run) is left as it is."""
     if not policies.can_resolve_discrepancies(actor):
-        raise PermissionDenied("Only finance staff can resolve discrepancies.")
+        raise PermissionDenied(gettext("Only finance staff can resolve discrepancies."))
     discrepancy = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
     if discrepancy.status != Discrepancy.Status.OPEN:
         return discrepancy

@@ -17,11 +17,11 @@ between 2 and 3, the webhook applies the pending row."""
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from causeweb.core.money import format_money
 from causeweb.moderation.services import moderation_action_record
-from fundraising import gateway, policies
+from fundraising import gateway, l10n, policies
 from fundraising.models import Donation, Refund
 from fundraising.services import receipts
 from fundraising.services.transitions import _apply_refund, _lock
@@ -37,9 +37,11 @@ def _refund_claim(*, actor, donation_id: int, amount_minor: int, reason: str) ->
     donation = _lock(donation_id)
     left = donation.refundable_minor - pending_refunds_minor(donation)
     if not donation.stripe_payment_intent_id or left <= 0:
-        raise Conflict("This donation has nothing left to refund.", code="nothing_to_refund")
+        raise Conflict(gettext("This donation has nothing left to refund."), code="nothing_to_refund")
     if not isinstance(amount_minor, int) or amount_minor <= 0 or amount_minor > left:
-        raise ValidationError({"amount": f"Refund between 1 and {format_money(left, donation.currency)}."})
+        raise ValidationError(
+            {"amount": gettext("Refund between 1 and %(left)s.") % {"left": l10n.local_money(left, donation.currency)}}
+        )
     return Refund.objects.create(
         donation=donation,
         status=Refund.Status.PENDING,
@@ -75,7 +77,7 @@ def donation_refund(*, actor, donation_id: int, amount_minor: int, reason: str =
     """Refund part or all of a donation through Stripe (finance staff only). No lock or
     transaction is held during the Stripe call (see the module docstring)."""
     if not policies.can_manage_refunds(actor):
-        raise PermissionDenied("Only finance staff can refund donations.")
+        raise PermissionDenied(gettext("Only finance staff can refund donations."))
     refund = _refund_claim(actor=actor, donation_id=donation_id, amount_minor=amount_minor, reason=reason)
     try:
         stripe_refund = gateway.refund_create(

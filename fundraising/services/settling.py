@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Run every 15 minutes (fundraising/tasks.py): worst case about 75 minutes pending.
 STALE_AFTER = timedelta(hours=1)
 
-EXPIRED_MESSAGE = "This donation was not completed in time and nothing was charged. Please start again."
+EXPIRED_MESSAGE = _("This donation was not completed in time and nothing was charged. Please start again.")
 
 
 def _settle_one(pk: int) -> bool:

@@ -6,6 +6,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from causeweb.core.exceptions import PermissionDenied
 from fundraising import policies
@@ -161,7 +162,7 @@ def _record_stripe_refund(donation: Donation, *, amount_minor: int, stripe_refun
         currency=donation.currency,
         stripe_refund_id=stripe_refund_id,
         source=Refund.Source.STRIPE,
-        reason="Refunded in Stripe",
+        reason=gettext("Refunded in Stripe"),
     )
     _apply_refund(donation, amount_minor=amount_minor)
     receipts.refund_notice_send(donation, refund)
@@ -226,7 +227,7 @@ def stripe_event_retry(*, actor, stripe_event_pk: int) -> str | None:
     pending and is processed now. Returns its new status, or None when the event was not failed
     (a processed, ignored or pending event is left alone)."""
     if not policies.can_retry_stripe_events(actor):
-        raise PermissionDenied("Only finance staff can apply Stripe events again.")
+        raise PermissionDenied(gettext("Only finance staff can apply Stripe events again."))
     with transaction.atomic():
         reset = StripeEvent.objects.filter(pk=stripe_event_pk, status=StripeEvent.Status.FAILED).update(
             status=StripeEvent.Status.PENDING, error=""

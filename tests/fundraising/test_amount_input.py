@@ -53,11 +53,13 @@ def test_posting_12_comma_50_on_a_euro_campaign_creates_a_donation_of_1250_cents
 
 
 @pytest.mark.stripe
-def test_german_visitor_typing_1_250_comma_00_gives_1250_euros(client, stripe_api, campaign):
-    response = start(client, campaign, amount="1.250,00", headers={"HTTP_ACCEPT_LANGUAGE": "de"})
+def test_spanish_visitor_typing_1_250_comma_00_gives_1250_euros(client, stripe_api, campaign):
+    # Was German: since issue 19 the active language is one of settings.LANGUAGES (en, es, ar),
+    # so a German browser gets English; Spanish writes amounts the same way ("1.250,00 €").
+    response = start(client, campaign, amount="1.250,00", headers={"HTTP_ACCEPT_LANGUAGE": "es"})
     assert response.status_code == 200, response.content
     assert Donation.objects.get().amount_minor == 125_000
-    assert response.json()["charge_summary"]["text"] == "You will be charged 1.250,00\xa0€."
+    assert response.json()["charge_summary"]["text"] == "Se te cobrarán 1.250,00\xa0€."
 
 
 @pytest.mark.parametrize(("amount", "language"), [("1,250", "en"), ("1.250", "de"), ("1,250", "fr")])
@@ -149,7 +151,9 @@ def test_what_the_form_passes_to_the_service_is_what_the_donor_saw(campaigns, cu
     assert donation.amount_minor == minor
     assert summary["total_minor"] == donation.total_minor  # what donation_charge sends to Stripe
     total_text = format_money_exact(donation.total_minor, currency, locale=translation.to_locale(language))
-    assert summary["text"].startswith(f"You will be charged {total_text}")
+    assert total_text in summary["text"]  # in the visitor's language (issue 19), the same minor units
+    if language == "en":
+        assert summary["text"].startswith(f"You will be charged {total_text}")
 
 
 # --- API -----------------------------------------------------------------------------------------

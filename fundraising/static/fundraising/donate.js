@@ -4,6 +4,12 @@
    happened from Stripe's answers; this script only relays and never parses money. */
 (function () {
   "use strict";
+  // Messages come from Django's JavaScriptCatalog (fundraising:javascript_catalog, loaded before
+  // this script); without it (a blocked request) the English source text is shown.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  };
   var form = document.getElementById("donation-form");
   if (!form || typeof Stripe === "undefined") { return; }
 
@@ -38,7 +44,7 @@
   function monthly() { return !!(monthlyChoice && monthlyChoice.checked); }
   form.querySelectorAll("input[name=frequency]").forEach(function (radio) {
     radio.addEventListener("change", function () {
-      submit.textContent = monthly() ? "Donate every month" : "Donate";
+      submit.textContent = monthly() ? gettext("Donate every month") : gettext("Donate");
       refresh();
     });
   });
@@ -50,11 +56,11 @@
     var preset = pressedPreset();
     if (!preset) {
       feeLabel.textContent = "";
-      totalLine.textContent = amountInput.value ? "You will see the exact amount and confirm it before your card is charged." : "";
+      totalLine.textContent = amountInput.value ? gettext("You will see the exact amount and confirm it before your card is charged.") : "";
       return;
     }
     feeLabel.textContent = "(+" + preset.dataset.fee + ")";
-    totalLine.textContent = "Your card will be charged " + (coverFee.checked ? preset.dataset.chargeWithFee : preset.dataset.charge) + ".";
+    totalLine.textContent = interpolate(gettext("Your card will be charged %(amount)s."), {amount: coverFee.checked ? preset.dataset.chargeWithFee : preset.dataset.charge}, true);
   }
   presets.forEach(function (button) {
     button.addEventListener("click", function () {
@@ -75,7 +81,7 @@
   // server every few seconds ("we are confirming your payment") and never offers to pay again.
   function post(url, body, afterCharge) {
     var unknown = afterCharge ? {status: "confirming", redirect: afterCharge}
-      : {status: "error", message: "Something went wrong. No money was taken; please try again."};
+      : {status: "error", message: gettext("Something went wrong. No money was taken; please try again.")};
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -113,7 +119,7 @@
         box.appendChild(p);
       });
     });
-    showErrors(general.length ? general : ["Please check the highlighted fields."]);
+    showErrors(general.length ? general : [gettext("Please check the highlighted fields.")]);
   }
   function busy(on, text) {
     submit.disabled = on;
@@ -122,17 +128,17 @@
   }
   function finish(result) {
     if (result.status === "succeeded") {
-      statusLine.textContent = "Thank you! Taking you to your receipt…";
+      statusLine.textContent = gettext("Thank you! Taking you to your receipt…");
       window.location.assign(result.redirect);
       return;
     }
     if (result.status === "pending" || result.status === "confirming") {
-      statusLine.textContent = "We are confirming your payment… please do not pay again.";
+      statusLine.textContent = gettext("We are confirming your payment… please do not pay again.");
       window.location.assign(result.redirect);
       return;
     }
     busy(false);
-    showErrors([result.message || "Your payment did not go through. No money was taken."]);
+    showErrors([result.message || gettext("Your payment did not go through. No money was taken.")]);
   }
 
   // The card as a PaymentMethod id for the server to charge. localstripe's fake Stripe.js (tests
@@ -183,24 +189,24 @@
     confirmButton.disabled = true;
     confirmBox.hidden = true;
     pending = null;
-    busy(true, "Checking your card…");
+    busy(true, gettext("Checking your card…"));
     cardPaymentMethod({name: data.get("donor_name"), email: data.get("email")}).then(function (made) {
       if (made.error || !made.id) { return post(start.setup_failed); }
-      busy(true, "Charging your card…");
+      busy(true, gettext("Charging your card…"));
       // One PaymentIntent, created and confirmed by the server: if the bank wants 3-D Secure, the
       // donor is asked once, here (not once to save the card and again to pay, as before).
       return post(start.charge, {payment_method_id: made.id}, start.thanks).then(function (charged) {
         if (charged.status !== "requires_action") { return charged; }
-        busy(true, "Your bank asks you to confirm…");
+        busy(true, gettext("Your bank asks you to confirm…"));
         return stripe.confirmCardPayment(charged.client_secret).then(function () {
-          busy(true, "Checking with your bank…");
+          busy(true, gettext("Checking with your bank…"));
           return post(start.refresh, {}, start.thanks);
         });
       });
     }).then(function (result) {
       if (!(result.status === "succeeded" || result.status === "pending" || result.status === "confirming")) { editable(true); }
       finish(result);
-    }).catch(function () { editable(true); busy(false); showErrors(["Something went wrong. Please try again."]); });
+    }).catch(function () { editable(true); busy(false); showErrors([gettext("Something went wrong. Please try again.")]); });
   });
 
   form.addEventListener("submit", function (event) {
@@ -208,16 +214,16 @@
     if (pending) { return; }
     clearFieldErrors();
     showErrors([]);
-    busy(true, "Checking the amount…");
+    busy(true, gettext("Checking the amount…"));
     var data = new FormData(form);
     fetch(form.action, {method: "POST", credentials: "same-origin", body: data, headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (start) {
         if (start.status === "invalid") { busy(false); fieldErrors(start.errors); return; }
-        if (start.status !== "setup" || !start.charge_summary) { busy(false); showErrors([start.message || start.detail || "Could not start the payment."]); return; }
+        if (start.status !== "setup" || !start.charge_summary) { busy(false); showErrors([start.message || start.detail || gettext("Could not start the payment.")]); return; }
         askToConfirm(start, data);
       })
-      .catch(function () { busy(false); showErrors(["Something went wrong. Please try again."]); });
+      .catch(function () { busy(false); showErrors([gettext("Something went wrong. Please try again.")]); });
   });
   refresh();
 })();

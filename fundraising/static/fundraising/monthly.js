@@ -3,6 +3,9 @@
    Stripe. Nothing is charged here; a paused gift resumes with the next run. */
 (function () {
   "use strict";
+  // Messages come from Django's JavaScriptCatalog (fundraising:javascript_catalog, loaded before
+  // this script); without it (a blocked request) the English source text is shown.
+  var gettext = window.gettext || function (text) { return text; };
   var form = document.getElementById("plan-card-form");
   if (!form || typeof Stripe === "undefined") { return; }
   var stripe = Stripe(form.dataset.stripeKey);
@@ -22,16 +25,16 @@
   }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    submit.disabled = true; errorsBox.hidden = true; statusLine.textContent = "Saving your card…";
+    submit.disabled = true; errorsBox.hidden = true; statusLine.textContent = gettext("Saving your card…");
     var token = form.dataset.token;
     post(form.dataset.start, {t: token}).then(function (start) {
-      if (start.status !== "setup") { return fail(start.message || "Could not start saving the card."); }
+      if (start.status !== "setup") { return fail(start.message || gettext("Could not start saving the card.")); }
       return stripe.confirmCardSetup(start.client_secret, {payment_method: {card: card}}).then(function (result) {
-        if (result.error) { return fail(result.error.message || "Your card could not be saved."); }
+        if (result.error) { return fail(result.error.message || gettext("Your card could not be saved.")); }
         return post(form.dataset.finish, {t: token, setup_intent_id: start.setup_intent_id}).then(function (done) {
-          if (done.status === "saved") { window.location.reload(); } else { fail(done.message || "Your card could not be saved."); }
+          if (done.status === "saved") { window.location.reload(); } else { fail(done.message || gettext("Your card could not be saved.")); }
         });
       });
-    }).catch(function () { fail("The connection failed; nothing was charged. Please try again."); });
+    }).catch(function () { fail(gettext("The connection failed; nothing was charged. Please try again.")); });
   });
 })();

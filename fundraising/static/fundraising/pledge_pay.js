@@ -4,6 +4,9 @@
    (SetupIntent), then paid the same way. */
 (function () {
   "use strict";
+  // Messages come from Django's JavaScriptCatalog (fundraising:javascript_catalog, loaded before
+  // this script); without it (a blocked request) the English source text is shown.
+  var gettext = window.gettext || function (text) { return text; };
   var saved = document.getElementById("pay-saved");
   var fresh = document.getElementById("pay-new");
   if (typeof Stripe === "undefined" || !fresh) { return; }
@@ -27,41 +30,41 @@
   function settle(answer, tries) {
     if (answer.status === "collected") { window.location = answer.redirect; return; }
     if (answer.status === "requires_action") {
-      statusLine.textContent = "Your bank asks you to confirm the payment…";
+      statusLine.textContent = gettext("Your bank asks you to confirm the payment…");
       return stripe.confirmCardPayment(answer.client_secret).then(function () {
         return post(answer.refresh).then(function (next) {
-          if (next.status === "requires_action") { return fail("The payment was not confirmed with your bank. Nothing was charged; please try again."); }
+          if (next.status === "requires_action") { return fail(gettext("The payment was not confirmed with your bank. Nothing was charged; please try again.")); }
           return settle(next, tries);
         });
       });
     }
     if (answer.status === "processing" && (tries || 0) < 10) {
-      statusLine.textContent = "Confirming your payment…";
+      statusLine.textContent = gettext("Confirming your payment…");
       return new Promise(function (r) { setTimeout(r, 1500); }).then(function () {
         return post(answer.refresh).then(function (next) { return settle(next, (tries || 0) + 1); });
       });
     }
-    return fail(answer.message || "The payment did not go through. Nothing was charged.");
+    return fail(answer.message || gettext("The payment did not go through. Nothing was charged."));
   }
   function pay(body) {
     return post(fresh.dataset.pay, body).then(function (answer) { return settle(answer, 0); });
   }
-  function broken() { fail("The connection failed. Please reload the page to see whether the payment went through."); }
+  function broken() { fail(gettext("The connection failed. Please reload the page to see whether the payment went through.")); }
   if (saved) {
     saved.addEventListener("submit", function (event) {
       event.preventDefault();
-      busy(true); errorsBox.hidden = true; statusLine.textContent = "Paying with your saved card…";
+      busy(true); errorsBox.hidden = true; statusLine.textContent = gettext("Paying with your saved card…");
       pay({}).catch(broken);
     });
   }
   fresh.addEventListener("submit", function (event) {
     event.preventDefault();
-    busy(true); errorsBox.hidden = true; statusLine.textContent = "Saving your card…";
+    busy(true); errorsBox.hidden = true; statusLine.textContent = gettext("Saving your card…");
     post(fresh.action).then(function (setup) {
-      if (setup.status !== "setup") { return fail(setup.message || "Something went wrong."); }
+      if (setup.status !== "setup") { return fail(setup.message || gettext("Something went wrong.")); }
       return stripe.confirmCardSetup(setup.client_secret, { payment_method: { card: card } }).then(function (result) {
         if (result.error) { return fail(result.error.message); }
-        statusLine.textContent = "Paying…";
+        statusLine.textContent = gettext("Paying…");
         return pay({ setup_intent_id: setup.setup_intent_id });
       });
     }).catch(broken);

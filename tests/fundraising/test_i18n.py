@@ -1,0 +1,170 @@
+"""Fundraising in Spanish and Arabic (issue 19): pages, form errors, the charge summary the donor
+confirms, money and dates per the visitor's locale, and the JavaScript catalogue. The campaign's
+currency never changes with the language; only how the amount is written does."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from fundraising import l10n, rules
+from fundraising.models import Donation, Pledge
+from fundraising.services import donations
+from tests.fundraising.factories import DonationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VISA = "4242424242424242"
+
+
+def start(client, campaign, language, **overrides):
+    data = {"amount": "25", "donor_name": "Ada Lovelace", "email": "ada@example.org", "visibility": "name"}
+    data.update(overrides)
+    url = reverse("fundraising:start", kwargs={"slug": campaign.slug})
+    return client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def donate_page(client, campaign, language) -> str:
+    url = reverse("fundraising:donate", kwargs={"slug": campaign.slug})
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_donate_page_in_spanish(client, campaign):
+    page = donate_page(client, campaign, "es")
+    assert '<html lang="es" dir="ltr">' in page
+    assert "Elige un importe (EUR)" in page and "Confirmar y pagar" in page
+    assert "No se cobra nada hasta que confirmes." in page
+    assert "Choose an amount" not in page and "Confirm and pay" not in page
+    assert "Mostrar mi nombre" in page  # the model's choices, translated
+    assert "10.000\xa0€" in page  # the goal, written the Spanish way, still in euros
+
+
+def test_donate_page_in_arabic_is_right_to_left(client, campaign):
+    page = donate_page(client, campaign, "ar")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "تأكيد والدفع" in page and "اختر مبلغًا (EUR)" in page
+    assert "Confirm and pay" not in page
+    assert "\u200f10,000\xa0€" in page  # Babel's 'ar' form of the goal, currency unchanged
+
+
+def test_the_donate_page_loads_the_javascript_catalogue_before_its_script(client, campaign):
+    page = donate_page(client, campaign, "es")
+    catalogue = reverse("fundraising:javascript_catalog")
+    assert f'<script src="{catalogue}"></script>' in page
+    assert page.index(catalogue) < page.index("fundraising/donate.js")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("es", "Se cobrarán %(amount)s en tu tarjeta."), ("ar", "سيُحصَّل %(amount)s من بطاقتك.")]
+)
+def test_javascript_catalogue_translates_the_scripts_messages(client, language, text):
+    response = client.get(reverse("fundraising:javascript_catalog"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert json.dumps(text)[1:-1] in response.content.decode()  # the catalogue is JSON inside the script
+
+
+def test_campaign_panel_plurals_in_arabic(client, campaign):
+    for _ in range(2):
+        donation = DonationFactory(campaign=campaign)
+        donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_i18n_{donation.pk}")
+    page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "<strong>2</strong> متبرعان" in page  # Arabic's dual, not the plural
+    page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<strong>2</strong> donantes" in page and "Últimas donaciones" in page
+
+
+# --- Errors --------------------------------------------------------------------------------------
+
+
+def test_a_service_error_in_spanish_uses_spanish_money(client, campaign):
+    response = start(client, campaign, "es", amount="0,50")
+    assert response.status_code == 400
+    assert response.json()["errors"]["amount"][0]["message"] == "Dona entre 1\xa0€ y 10.000\xa0€."
+    assert not Donation.objects.exists()
+
+
+def test_a_form_error_in_spanish(client, campaign):
+    response = start(client, campaign, "es", donor_name="")
+    assert response.status_code == 400
+    messages = [error["message"] for error in response.json()["errors"]["donor_name"]]
+    assert messages == ["Este campo es requerido."]  # Django's own catalogue, through our form
+
+
+def test_english_errors_are_unchanged(client, campaign):
+    response = start(client, campaign, "en", amount="0.50")
+    assert response.json()["errors"]["amount"][0]["message"] == "Give between €1 and €10,000."
+
+
+def test_decline_messages_follow_the_active_language():
+    with translation.override("es"):
+        assert rules.payment_failure_message(code="card_declined").startswith("Tu tarjeta fue rechazada.")
+    with translation.override("ar"):
+        assert rules.payment_failure_message(code="expired_card").startswith("انتهت صلاحية بطاقتك.")
+    with translation.override("en"):
+        assert rules.payment_failure_message(code="expired_card").startswith("Your card has expired.")
+
+
+# --- Money typed and confirmed -------------------------------------------------------------------
+
+
+@pytest.mark.stripe
+def test_spanish_visitor_typing_12_comma_50_is_charged_1250_cents_and_reads_it_in_spanish(client, stripe_api, campaign):
+    response = start(client, campaign, "es", amount="12,50")
+    assert response.status_code == 200, response.content
+    donation = Donation.objects.get()
+    assert (donation.amount_minor, donation.currency) == (1250, "EUR")
+    summary = response.json()["charge_summary"]
+    assert (summary["total_minor"], summary["currency"]) == (1250, "EUR")
+    assert summary["text"] == "Se te cobrarán 12,50\xa0€."
+
+
+@pytest.mark.stripe
+def test_arabic_visitor_reads_the_charge_summary_in_arabic_with_the_campaigns_currency(client, stripe_api, campaign):
+    response = start(client, campaign, "ar", amount="12.50", cover_fee="on")
+    assert response.status_code == 200, response.content
+    donation = Donation.objects.get()
+    assert donation.currency == "EUR" and donation.amount_minor == 1250 and donation.fee_minor > 0
+    text = response.json()["charge_summary"]["text"]
+    assert text.startswith("سيُحصَّل منك \u200f")
+    assert "\u200f12.50\xa0€" in text and "رسوم معالجة البطاقة" in text
+    assert "You will be charged" not in text
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+
+
+def test_dates_are_written_per_language():
+    day = datetime(2027, 1, 5, 12, 0, tzinfo=UTC)
+    with translation.override("en"):
+        assert l10n.local_date(day) == "5 Jan 2027"
+        assert l10n.local_long_date(day) == "05 January 2027"
+    with translation.override("es"):
+        assert l10n.local_date(day) == "5 Ene 2027"
+        assert l10n.local_long_date(day) == "5 de enero de 2027"
+    with translation.override("ar"):
+        assert l10n.local_long_date(day) == "5 يناير 2027"
+
+
+def test_my_pledges_row_in_spanish_has_a_spanish_date(client, aon_campaign):
+    backer = UserFactory()
+    Pledge.objects.create(
+        campaign=aon_campaign,
+        backer=backer,
+        backer_name=backer.public_name,
+        email=backer.email,
+        amount_minor=2500,
+        currency="EUR",
+        state=Pledge.State.ACTIVE,
+    )
+    client.force_login(backer)
+    page = client.get(reverse("fundraising:my_giving"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Mis donaciones" in page
+    with translation.override("es"):
+        deadline = l10n.local_date(aon_campaign.deadline, padded=True)
+    assert f"Fecha límite: {deadline}" in page
+    assert "Deadline" not in page
