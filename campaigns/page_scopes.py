@@ -4,7 +4,15 @@ order moves with signatures and comments)."""
 
 from django.db.models.signals import m2m_changed
 
-from campaigns.models import Campaign, CampaignUpdate, Comment, Follow, PendingCampaign, Signature
+from campaigns.models import (
+    Campaign,
+    CampaignTranslation,
+    CampaignUpdate,
+    Comment,
+    Follow,
+    PendingCampaign,
+    Signature,
+)
 from causeweb.core import page_cache
 
 # The campaign list's tag cloud (campaigns.selectors.tag_cloud): moves with a campaign's status or tags.
@@ -29,5 +37,5 @@ def watch_pages() -> None:
     page_cache.watch(Campaign, lambda row: (*campaign_scopes(row.pk), TAG_CLOUD_SCOPE))
     page_cache.watch(PendingCampaign, lambda row: (*campaign_scopes(row.pk), TAG_CLOUD_SCOPE))
     m2m_changed.connect(_tags_changed, sender=Campaign.tags.through, weak=False, dispatch_uid="page_cache:tags")
-    for model in (Signature, Comment, CampaignUpdate, Follow):
+    for model in (Signature, Comment, CampaignUpdate, Follow, CampaignTranslation):
         page_cache.watch(model, lambda row: campaign_scopes(row.campaign_id))

@@ -3,7 +3,7 @@
 
 from django.http import Http404
 
-from campaigns import policies, selectors
+from campaigns import content_selectors, policies, selectors
 from campaigns.forms import CommentForm, SignatureForm, UpdateForm
 from campaigns.hooks import campaign_page_sections
 from campaigns.models import COMMENT_EDIT_WINDOW, Campaign
@@ -46,6 +46,8 @@ def detail_context(request, campaign: Campaign, *, preview: bool = False, **form
         )
     return {
         "campaign": campaign,
+        # The version shown: ?lang= when it exists, else the visitor's language, else the original.
+        "content": content_selectors.campaign_content(campaign=campaign, requested=request.GET.get("lang", "")),
         "page": page,
         "preview": preview,
         "can_manage": policies.user_can_manage(user, campaign),
