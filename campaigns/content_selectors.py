@@ -18,6 +18,7 @@ from django.db.models import F, FilteredRelation, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import translation
+from django.utils.text import capfirst
 
 from campaigns.models import SEARCH_CONFIGS, Campaign, CampaignTranslation
 
@@ -145,7 +146,7 @@ def campaign_translation_get(*, campaign: Campaign, language: str) -> CampaignTr
 
 def _language_name(code: str) -> str:
     try:
-        return translation.get_language_info(code)["name_local"]
+        return capfirst(translation.get_language_info(code)["name_local"])
     except KeyError:
         return code
 
