@@ -154,7 +154,7 @@ class CampaignTranslationForm(forms.Form):
 class BrowseForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     cause = forms.SlugField(required=False)
-    tag = forms.SlugField(required=False)
+    tag = forms.SlugField(required=False, allow_unicode=True)  # an Arabic tag keeps its words
     location = forms.CharField(required=False, max_length=120)
     status = forms.ChoiceField(
         required=False, choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed"), ("won", "Won")]

@@ -16,7 +16,7 @@ from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.images import validate_image, web_version
 from causeweb.core.markdown import render_markdown
 from causeweb.core.money import SUPPORTED_CURRENCIES
-from causeweb.core.slugs import unique_slug
+from causeweb.core.slugs import ascii_slug, unique_slug
 
 RESERVED_SLUGS = {"new", "mine", "signatures"}  # URLs of ours under /campaigns/
 MAX_TAGS = 8
@@ -28,7 +28,9 @@ def _tags_from_names(names) -> list[Tag]:
     cleaned: dict[str, str] = {}
     for raw in names or []:
         name = " ".join(str(raw).split()).strip().lstrip("#")[:40]
-        slug = slugify(name)[:50]
+        # A tag is only ever in the list's ?tag= filter, never in a path: an Arabic tag keeps its
+        # letters in a Unicode slug rather than vanish; Latin ones are transliterated as before.
+        slug = (ascii_slug(name) or slugify(name, allow_unicode=True))[:50]
         if slug and slug not in cleaned:
             cleaned[slug] = name.lower()
     if len(cleaned) > MAX_TAGS:
