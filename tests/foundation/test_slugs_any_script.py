@@ -71,4 +71,9 @@ def test_arabic_events_and_groups_get_a_slug_their_urls_take(client, user):
     event = event_create(host=user, **base_fields(title="اجتماع الحي"))
     for thing, fallback in ((group, "group"), (event, "event")):
         assert re.fullmatch(rf"{fallback}-[0-9a-f]{{6}}", thing.slug), thing.slug
-        assert client.get(thing.get_absolute_url()).status_code == 200
+        page = client.get(thing.get_absolute_url())
+        assert page.status_code == 200
+        title = getattr(thing, "title", None) or thing.name
+        assert f'<meta property="og:title" content="{title}' in page.content.decode()
+        card = client.get(f"{thing.get_absolute_url()}card.png")
+        assert card.status_code == 200 and card.content.startswith(b"\x89PNG")
