@@ -64,4 +64,5 @@ urlpatterns = [
     path("<slug:slug>/delivery/response/<id:delivery_id>/", delivery.petition_response, name="petition_response"),
     path("<slug:slug>/embed/", sharing.campaign_embed, name="embed"),
     path("<slug:slug>/qr.svg", sharing.campaign_qr, name="qr"),
+    path("<slug:slug>/card.png", sharing.campaign_card, name="card"),
 ]

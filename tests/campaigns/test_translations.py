@@ -168,3 +168,15 @@ def test_admin_edits_translations_inline(client, staff_user, campaign):
     client.force_login(staff_user)
     page = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
     assert page.status_code == 200 and SPANISH["title"] in page.content.decode()
+
+
+def test_a_campaign_without_a_cover_previews_a_card_in_the_shown_language(client, campaign):
+    add(campaign, "ar", ARABIC)
+    page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    card_url = f"http://testserver{reverse('campaigns:card', args=[campaign.slug])}?lang=ar"
+    assert f'<meta property="og:image" content="{card_url}">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    arabic = client.get(card_url)
+    english = client.get(card_url.replace("lang=ar", "lang=en"))
+    assert arabic.status_code == english.status_code == 200 and arabic["Content-Type"] == "image/png"
+    assert arabic.content != english.content
