@@ -95,6 +95,10 @@ def with_shown_language(queryset: QuerySet[Campaign], *, language: str | None = 
     )
 
 
+# og:locale wants language_TERRITORY (Facebook's list names Arabic ar_AR); others pass as they are.
+OG_LOCALES = {"en": "en_US", "es": "es_ES", "ar": "ar_AR"}
+
+
 @dataclass
 class ShownContent:
     """What the campaign page shows of a campaign: the original or one translation."""
@@ -107,6 +111,10 @@ class ShownContent:
     is_translation: bool
     # Every other version on offer: (language code, language name in its own language).
     alternatives: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def og_locale(self) -> str:
+        return OG_LOCALES.get(self.language, self.language)
 
 
 def campaign_content(*, campaign: Campaign, language: str | None = None, requested: str = "") -> ShownContent:

@@ -86,6 +86,7 @@ def test_visitors_see_their_language_else_the_original(client, campaign):
     assert '<html lang="es"' in spanish and 'lang="es" dir="ltr"' in spanish
     assert f'<meta property="og:title" content="{SPANISH["title"]}">' in spanish
     assert f'<meta name="description" content="{SPANISH["summary"]}">' in spanish
+    assert '<meta property="og:locale" content="es_ES">' in spanish
     assert "Porque el agua es vida." in spanish
     # Arabic has no translation: the original, marked as English inside the right-to-left page.
     arabic = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
