@@ -49,23 +49,37 @@ MATCHING_IDS_SQL = (
     f"UNION SELECT {TRANSLATION_TABLE}.campaign_id FROM {TRANSLATION_TABLE} "
     f"WHERE {TRANSLATION_DOCUMENT_SQL} @@ {QUERY_SQL}"
 )
-_CONFIG = search_config_sql(CAMPAIGN_TABLE)
+
+
+def _weighted_rank(table: str, *, location: bool) -> str:
+    """ts_rank over a version's weighted vector (title A, summary B, story and place C)."""
+    config, story = search_config_sql(table), f"coalesce({table}.story, '')"
+    if location:
+        story += f" || ' ' || coalesce({table}.location, '')"
+    return (
+        f"ts_rank(setweight(to_tsvector({config}, coalesce({table}.title, '')), 'A') || "
+        f"setweight(to_tsvector({config}, coalesce({table}.summary, '')), 'B') || "
+        f"setweight(to_tsvector({config}, {story}), 'C'), {QUERY_SQL})"
+    )
+
+
+# The better of the original's rank and its best translation's (one row by the unique
+# (campaign, language) index per matched campaign), so a match in a translation ranks as well.
 RANK_SQL = (
-    f"ts_rank(setweight(to_tsvector({_CONFIG}, coalesce({CAMPAIGN_TABLE}.title, '')), 'A') || "
-    f"setweight(to_tsvector({_CONFIG}, coalesce({CAMPAIGN_TABLE}.summary, '')), 'B') || "
-    f"setweight(to_tsvector({_CONFIG}, coalesce({CAMPAIGN_TABLE}.story, '') || ' ' || "
-    f"coalesce({CAMPAIGN_TABLE}.location, '')), 'C'), {QUERY_SQL})"
+    f"GREATEST({_weighted_rank(CAMPAIGN_TABLE, location=True)}, coalesce((SELECT "  # noqa: S608
+    f"max({_weighted_rank(TRANSLATION_TABLE, location=False)}) FROM {TRANSLATION_TABLE} "
+    f"WHERE {TRANSLATION_TABLE}.campaign_id = {CAMPAIGN_TABLE}.id), 0))"
 )
 
 
 def full_text_search(queryset: QuerySet[Campaign], query: str) -> QuerySet[Campaign]:
     """The campaigns whose original or any translation matches `query`, annotated `search_rank`
-    (title > summary > story of the original; a match in a translation alone ranks 0)."""
+    (title > summary > story, of the original or of the best-matching translation)."""
     if connection.vendor == "postgresql":
         matches = RawSQL(  # noqa: S611 - constant SQL; the visitor's query is a bound parameter
             MATCHING_IDS_SQL, [query] * (2 * len(QUERY_CONFIGS))
         )
-        rank = RawSQL(RANK_SQL, [query] * len(QUERY_CONFIGS), output_field=FloatField())  # noqa: S611
+        rank = RawSQL(RANK_SQL, [query] * (2 * len(QUERY_CONFIGS)), output_field=FloatField())  # noqa: S611
         return queryset.filter(id__in=matches).annotate(search_rank=rank)
     # SQLite (embedded mode): every word must appear somewhere in the original or a translation.
     for word in query.split()[:8]:

@@ -113,3 +113,15 @@ def test_search_reads_both_gin_indexes(cause):
     assert "campaign_search_document" in plan and "campaign_translation_search_document" in plan, plan
     assert "Seq Scan on campaigns_campaign " not in plan, plan
     assert [c.title for c in queryset] == [target.title]
+
+
+@pytest.mark.postgres
+def test_a_match_in_a_translation_ranks_like_one_in_the_original(cause):
+    translated = CampaignFactory(cause=cause, title="Benches for the square", story="Seats.")
+    CampaignTranslation.objects.create(
+        campaign=translated, language="es", title="Bancos para la plaza", summary="Bancos.", story="Bancos."
+    )
+    mentioned = CampaignFactory(cause=cause, title="Trees", story="Un banco cerca.", language="es")
+    ranked = list(selectors.campaign_search(query="bancos"))
+    assert [c.title for c in ranked] == [translated.title, mentioned.title]
+    assert ranked[0].search_rank > ranked[1].search_rank > 0
