@@ -8,9 +8,9 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import selectors
+from campaigns import content_selectors, selectors
 from campaigns.comment_selectors import with_comment_reactions
-from campaigns.models import Campaign, CampaignUpdate, Comment, CommentReaction
+from campaigns.models import Campaign, CampaignTranslation, CampaignUpdate, Comment, CommentReaction
 from campaigns.services.comments import comment_create, comment_reaction_add, comment_reaction_remove
 from campaigns.services.follows import campaign_follow, campaign_unfollow
 from campaigns.services.signatures import signature_create
@@ -65,13 +65,33 @@ class UpdateSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "body_html", "created_at"]
 
 
+class TranslationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CampaignTranslation
+        fields = ["language", "title", "summary", "story_html"]
+
+
 class CampaignDetailSerializer(CampaignListSerializer):
     organizer = serializers.CharField(source="organizer.public_name", read_only=True)
     tags = serializers.SerializerMethodField()
     updates = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
 
     class Meta(CampaignListSerializer.Meta):
-        fields = [*CampaignListSerializer.Meta.fields, "story_html", "organizer", "follower_count", "tags", "updates"]
+        fields = [
+            *CampaignListSerializer.Meta.fields,
+            "story_html",
+            "organizer",
+            "follower_count",
+            "tags",
+            "updates",
+            "language",
+            "translations",
+        ]
+
+    def get_translations(self, campaign) -> list[dict]:
+        """The original's `language` and these: the campaign in each other language it is written in."""
+        return TranslationSerializer(content_selectors.campaign_translation_list(campaign=campaign), many=True).data
 
     def get_tags(self, campaign) -> list[str]:
         return [tag.slug for tag in campaign.tags.all()]

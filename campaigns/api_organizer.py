@@ -3,6 +3,7 @@ for review, close, post updates and read the signatures export as JSON. Through 
 and selectors as the organizer's pages (campaigns/views/organizer.py); someone else's campaign is
 a 404, as on the site. /api/v1/me/signatures/: the petitions the caller signed."""
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from campaigns import policies, selectors
 from campaigns.api import CampaignDetailSerializer, CampaignListSerializer, UpdateSerializer
 from campaigns.models import Campaign, Cause, Signature
-from campaigns.services import authoring, lifecycle, updates
+from campaigns.services import authoring, lifecycle, translations, updates
 from causeweb.core.api_pagination import NewestFirstCursor, OldestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import CURRENCY_CHOICES
@@ -47,6 +48,15 @@ class CampaignInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, required=False)
     deadline = serializers.DateTimeField(required=False, allow_null=True)
     cover_alt = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="The original's language (default: the request's)."
+    )
+
+
+class TranslationInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120, validators=[validate_single_line])
+    summary = serializers.CharField(max_length=280)
+    story = serializers.CharField(max_length=50_000, help_text="Markdown.")
 
 
 class UpdateInputSerializer(serializers.Serializer):
@@ -95,7 +105,7 @@ class MyCampaignViewSet(
     parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)
     permission_classes = [permissions.IsAuthenticated]
     queryset = Campaign.objects.none()
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -159,6 +169,21 @@ class MyCampaignViewSet(
         data.is_valid(raise_exception=True)
         update = updates.campaign_update_create(campaign=self.get_object(), author=request.user, **data.validated_data)
         return Response(UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TranslationInputSerializer, responses={200: MyCampaignSerializer})
+    @action(detail=True, methods=["put", "delete"], url_path=r"translations/(?P<language>[a-z]{2}(?:-[a-z]+)?)")
+    def translation(self, request, slug=None, language=None):
+        """PUT: add or replace the campaign's version in `language`; DELETE: remove it."""
+        campaign = self.get_object()
+        if request.method == "DELETE":
+            translations.campaign_translation_delete(campaign=campaign, actor=request.user, language=language)
+            return self._answer(campaign)
+        data = TranslationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        translations.campaign_translation_save(
+            campaign=campaign, actor=request.user, language=language, **data.validated_data
+        )
+        return self._answer(campaign)
 
     @extend_schema(responses=SignatureExportSerializer(many=True))
     @action(

@@ -66,6 +66,10 @@ class Campaign(models.Model):
         null=True, blank=True, help_text="Fundraising goal in the currency's minor unit (cents)."
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="EUR")
+    # The language the organizer wrote the original in (title, summary, story): the story's `lang`
+    # attribute, the full-text search configuration (SEARCH_CONFIGS) and what visitors see when no
+    # CampaignTranslation matches their language.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -130,6 +134,36 @@ class Campaign(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status != self.Status.CLOSED
+
+
+# The PostgreSQL text-search configuration for content in each language; any other language
+# (Arabic) is split into words without stemming by 'simple'. Used by the search indexes of
+# migration 0014 and by campaigns.selectors, which must write the same expression.
+SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+
+
+class CampaignTranslation(models.Model):
+    """The campaign's title, summary and story in another of the site's languages, written by its
+    organizer (campaigns.services.translations). Visitors whose language matches see it instead of
+    the original; search finds the campaign by it too."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=280)
+    story = models.TextField(help_text="Markdown.")
+    story_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="campaign_translation_unique_language")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"
 
 
 class PendingCampaign(Campaign):

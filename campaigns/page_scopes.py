@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed
 
 from campaigns.models import (
     Campaign,
+    CampaignTranslation,
     CampaignUpdate,
     Comment,
     CommentReaction,
@@ -37,7 +38,7 @@ def watch_pages() -> None:
     page_cache.watch(Campaign, lambda row: (*campaign_scopes(row.pk), TAG_CLOUD_SCOPE))
     page_cache.watch(PendingCampaign, lambda row: (*campaign_scopes(row.pk), TAG_CLOUD_SCOPE))
     m2m_changed.connect(_tags_changed, sender=Campaign.tags.through, weak=False, dispatch_uid="page_cache:tags")
-    for model in (Signature, Comment, CampaignUpdate, Follow):
+    for model in (Signature, Comment, CampaignUpdate, Follow, CampaignTranslation):
         page_cache.watch(model, lambda row: campaign_scopes(row.campaign_id))
     page_cache.watch(CommentReaction, _reaction_scopes)
 

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import page_scopes, policies
+from campaigns import content_selectors, page_scopes, policies
 from campaigns.comment_selectors import with_comment_reactions
 from campaigns.models import (
     Campaign,
@@ -42,7 +41,8 @@ SORTS = {
 
 
 def _card_queryset() -> QuerySet[Campaign]:
-    return Campaign.objects.select_related("cause").only(
+    """Cards show the version in the visitor's language (content_selectors.with_shown_language)."""
+    queryset = Campaign.objects.select_related("cause").only(
         "id",
         "slug",
         "title",
@@ -61,7 +61,9 @@ def _card_queryset() -> QuerySet[Campaign]:
         "cause__id",
         "cause__name",
         "cause__slug",
+        "language",
     )
+    return content_selectors.with_shown_language(queryset)
 
 
 def campaign_list_featured(*, limit: int = 6):
@@ -75,44 +77,6 @@ def campaign_get_public(*, slug: str) -> Campaign | None:
 
 def campaign_public_exists(*, campaign_id: int) -> bool:
     return Campaign.objects.filter(pk=campaign_id, status__in=PUBLIC_STATUSES).exists()
-
-
-# Must stay identical to the indexed expression in migration 0004 so Postgres uses the GIN index.
-SEARCH_DOCUMENT_SQL = (
-    "to_tsvector('english'::regconfig, coalesce({t}.title, '') || ' ' || coalesce({t}.summary, '') || ' ' || "
-    "coalesce({t}.story, '') || ' ' || coalesce({t}.location, ''))"
-).format(t='"campaigns_campaign"')
-
-
-def _full_text_search(queryset: QuerySet[Campaign], query: str) -> QuerySet[Campaign]:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-        from django.db.models import BooleanField
-        from django.db.models.expressions import RawSQL
-
-        # Match on the indexed document, then rank the matches with weights (title > summary > story).
-        matches = RawSQL(  # noqa: S611 - constant SQL; the user's query is a bound parameter
-            f"{SEARCH_DOCUMENT_SQL} @@ websearch_to_tsquery('english'::regconfig, %s)",
-            [query],
-            output_field=BooleanField(),
-        )
-        weighted = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("story", weight="C", config="english")
-            + SearchVector("location", weight="C", config="english")
-        )
-        search_query = SearchQuery(query, search_type="websearch", config="english")
-        return queryset.filter(matches).annotate(search_rank=SearchRank(weighted, search_query))
-    # SQLite (embedded mode): every word must appear somewhere in the text fields.
-    for word in query.split()[:8]:
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(story__icontains=word)
-            | Q(location__icontains=word)
-        )
-    return queryset.annotate(search_rank=Value(0.0))
 
 
 def campaign_search(
@@ -144,7 +108,7 @@ def campaign_search(
         queryset = queryset.filter(location__icontains=location.strip())
     query = " ".join(query.split())[:200]
     if query:
-        queryset = _full_text_search(queryset, query)
+        queryset = content_selectors.full_text_search(queryset, query)
     if sort not in SORTS:
         sort = "relevance" if query else "trending"
     if sort == "relevance":

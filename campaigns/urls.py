@@ -11,6 +11,7 @@ from campaigns.views import (
     page,
     sharing,
     signatures,
+    translations,
     webhooks,
 )
 
@@ -23,6 +24,12 @@ urlpatterns = [
     path("<slug:slug>/", page.campaign_detail, name="detail"),
     path("<slug:slug>/preview/", page.campaign_preview, name="preview"),
     path("<slug:slug>/edit/", organizer.campaign_edit, name="edit"),
+    path("<slug:slug>/translations/", translations.translation_list, name="translations"),
+    path(
+        "<slug:slug>/translations/<str:language>/delete/",
+        translations.translation_delete,
+        name="translation_delete",
+    ),
     path("<slug:slug>/submit/", organizer.campaign_submit, name="submit"),
     path("<slug:slug>/close/", organizer.campaign_close, name="close"),
     path("<slug:slug>/stats/", organizer.campaign_stats, name="stats"),
@@ -58,4 +65,5 @@ urlpatterns = [
     path("<slug:slug>/delivery/response/<id:delivery_id>/", delivery.petition_response, name="petition_response"),
     path("<slug:slug>/embed/", sharing.campaign_embed, name="embed"),
     path("<slug:slug>/qr.svg", sharing.campaign_qr, name="qr"),
+    path("<slug:slug>/card.png", sharing.campaign_card, name="card"),
 ]

@@ -11,7 +11,17 @@ from django.utils.translation import ngettext_lazy
 
 from campaigns.admin.review import CampaignReviewMixin
 from campaigns.forms import RejectForm
-from campaigns.models import Campaign, CampaignUpdate, Cause, Comment, PendingCampaign, ShareLink, Signature, Tag
+from campaigns.models import (
+    Campaign,
+    CampaignTranslation,
+    CampaignUpdate,
+    Cause,
+    Comment,
+    PendingCampaign,
+    ShareLink,
+    Signature,
+    Tag,
+)
 from campaigns.services import comments, lifecycle
 from causeweb.core.admin_export import export_as_csv
 from causeweb.core.boundary import flash_errors
@@ -113,8 +123,15 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CampaignTranslationInline(admin.StackedInline):
+    model = CampaignTranslation
+    extra = 0
+    fields = ["language", "title", "summary", "story"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdmin):
+    inlines = [CampaignTranslationInline]
     actions = [*CampaignModerationMixin.actions, export_as_csv]
     list_display = ["title", "organizer_link", "cause", "status", "goal", "signature_count", "published_at"]
     list_filter = ["status", "cause", "currency", ("goal_minor", admin.EmptyFieldListFilter)]
@@ -137,6 +154,16 @@ class CampaignAdmin(CampaignReviewMixin, CampaignModerationMixin, admin.ModelAdm
     def save_model(self, request, obj, form, change):
         obj.story_html = render_markdown(obj.story)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is CampaignTranslation:
+            for version in formset.save(commit=False):
+                version.story_html = render_markdown(version.story)
+                version.save()
+            for version in formset.deleted_objects:
+                version.delete()
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("Organizer"), ordering="organizer__email")
     def organizer_link(self, campaign):

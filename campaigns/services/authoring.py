@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -17,7 +17,7 @@ from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.images import validate_image, web_version
 from causeweb.core.markdown import render_markdown
 from causeweb.core.money import SUPPORTED_CURRENCIES
-from causeweb.core.slugs import unique_slug
+from causeweb.core.slugs import ascii_slug, unique_slug
 
 RESERVED_SLUGS = {"new", "mine", "signatures"}  # URLs of ours under /campaigns/
 MAX_TAGS = 8
@@ -29,7 +29,9 @@ def _tags_from_names(names) -> list[Tag]:
     cleaned: dict[str, str] = {}
     for raw in names or []:
         name = " ".join(str(raw).split()).strip().lstrip("#")[:40]
-        slug = slugify(name)[:50]
+        # A tag is only ever in the list's ?tag= filter, never in a path: an Arabic tag keeps its
+        # letters in a Unicode slug rather than vanish; Latin ones are transliterated as before.
+        slug = (ascii_slug(name) or slugify(name, allow_unicode=True))[:50]
         if slug and slug not in cleaned:
             cleaned[slug] = name.lower()
     if len(cleaned) > MAX_TAGS:
@@ -70,6 +72,7 @@ def _apply_fields(campaign: Campaign, fields: dict) -> None:
         "currency",
         "deadline",
         "cover_alt",
+        "language",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -89,6 +92,8 @@ def _apply_fields(campaign: Campaign, fields: dict) -> None:
         errors["currency"] = "Choose a supported currency."
     if campaign.goal_minor is not None and campaign.goal_minor <= 0:
         errors["goal_minor"] = "The fundraising goal must be more than zero."
+    if "language" in fields and campaign.pk and campaign.translations.filter(language=campaign.language).exists():
+        errors["language"] = "There is a translation in this language: remove it first, or choose another language."
     if campaign.petition_target is not None and campaign.petition_target <= 0:
         errors["petition_target"] = "The signature target must be more than zero."
     if campaign.deadline and campaign.deadline <= timezone.now() and "deadline" in fields:
@@ -97,6 +102,14 @@ def _apply_fields(campaign: Campaign, fields: dict) -> None:
         raise ValidationError(errors)
     campaign.story_html = render_markdown(campaign.story)
     campaign.full_clean(exclude=["organizer", "slug", "cover", "story_html", "tags"])
+
+
+def _active_site_language() -> str:
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    return (
+        active if active in codes else active.split("-")[0] if active.split("-")[0] in codes else settings.LANGUAGE_CODE
+    )
 
 
 @transaction.atomic
@@ -115,8 +128,10 @@ def campaign_create(
     deadline=None,
     cover: UploadedFile | None = None,
     cover_alt: str = "",
+    language: str = "",
 ) -> Campaign:
-    """A new draft owned by `organizer`."""
+    """A new draft owned by `organizer`, written in `language` (by default the organizer's
+    active language)."""
     require_signed_in(organizer, gettext("Sign in to start a campaign."))
     campaign = Campaign(organizer=organizer, status=Campaign.Status.DRAFT)
     _apply_fields(
@@ -132,6 +147,7 @@ def campaign_create(
             "currency": currency,
             "deadline": deadline,
             "cover_alt": cover_alt,
+            "language": language or _active_site_language(),
         },
     )
     tag_objects = _tags_from_names(tags)

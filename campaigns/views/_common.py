@@ -2,8 +2,9 @@
 (re-rendered with a bound form by the sign, comment and update views)."""
 
 from django.http import Http404
+from django.urls import reverse
 
-from campaigns import policies, selectors
+from campaigns import content_selectors, policies, selectors
 from campaigns.forms import CommentForm, SignatureForm, UpdateForm
 from campaigns.hooks import campaign_page_sections
 from campaigns.models import COMMENT_EDIT_WINDOW, Campaign
@@ -26,6 +27,11 @@ def managed_or_404(request, slug: str) -> Campaign:
     return campaign
 
 
+def _card_url(request, campaign: Campaign, content) -> str:
+    path = reverse("campaigns:card", kwargs={"slug": campaign.slug})
+    return request.build_absolute_uri(f"{path}?lang={content.language}")
+
+
 def detail_context(request, campaign: Campaign, *, preview: bool = False, **forms) -> dict:
     user = request.user
     page = selectors.campaign_page(campaign=campaign, viewer=user, comment_page=request.GET.get("comments") or 1)
@@ -34,6 +40,8 @@ def detail_context(request, campaign: Campaign, *, preview: bool = False, **form
         signature_id = request.session.get(GUEST_SIGNATURES_SESSION_KEY, {}).get(str(campaign.pk))
         if signature_id:
             page.my_signature = selectors.signature_get(signature_id=signature_id, campaign=campaign)
+    # The version shown: ?lang= when it exists, else the visitor's language, else the original.
+    content = content_selectors.campaign_content(campaign=campaign, requested=request.GET.get("lang", ""))
     canonical_url = request.build_absolute_uri(campaign.get_absolute_url())
     share_url = canonical_url
     if campaign.is_public and not preview:
@@ -46,6 +54,7 @@ def detail_context(request, campaign: Campaign, *, preview: bool = False, **form
         )
     return {
         "campaign": campaign,
+        "content": content,
         "page": page,
         "preview": preview,
         "can_manage": policies.user_can_manage(user, campaign),
@@ -57,6 +66,8 @@ def detail_context(request, campaign: Campaign, *, preview: bool = False, **form
         "canonical_url": canonical_url,
         "share_url": share_url,
         "cover_url": request.build_absolute_uri(campaign.cover.url) if campaign.cover else "",
+        # Without a cover, a drawn card in the shown language (campaigns.views.sharing.campaign_card).
+        "card_url": _card_url(request, campaign, content) if campaign.is_public and not campaign.cover else "",
         "signature_form": forms.get("signature_form") or SignatureForm(user=user),
         # An anonymous visitor's sign form (and its CSRF token) is loaded on its own, so the page
         # itself is the same for every visitor and cacheable (causeweb/core/page_cache.py); a

@@ -1,18 +1,20 @@
 """Sharing: the tracked /s/<code> redirect, the embeddable widget and the QR code."""
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from campaigns import selectors
+from campaigns import content_selectors, selectors
 from campaigns.hooks import campaign_embed_sections
 from campaigns.services import sharing
 from campaigns.views._common import public_or_404
 from causeweb.core.clientip import client_ip
 from causeweb.core.qr import qr_svg_response
 from causeweb.core.security_headers import embeddable
+from causeweb.core.share_cards import share_card_png
 
 
 def _visitor(request) -> str:
@@ -64,3 +66,19 @@ def campaign_qr(request, slug: str):
     return qr_svg_response(
         url, title=gettext("QR code for %(title)s") % {"title": campaign.title}, download_name=download
     )
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def campaign_card(request, slug: str):
+    """The preview image of a campaign without a cover: cause, title and place on the brand
+    background, in the version named by ?lang= (the page's og:image names the version it shows)."""
+    campaign = public_or_404(slug)
+    content = content_selectors.campaign_content(campaign=campaign, requested=request.GET.get("lang", ""))
+    png = share_card_png(
+        eyebrow=campaign.cause.name,
+        title=content.title,
+        details=[campaign.location] if campaign.location else [],
+        site_name=settings.SITE_NAME,
+    )
+    return HttpResponse(png, content_type="image/png")

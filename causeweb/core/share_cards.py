@@ -3,15 +3,22 @@ the brand background, so an event or a group without an uploaded picture still s
 its title and what, when and where when posted on WhatsApp, Facebook or X.
 
 Rendering takes ~20 ms; the bytes are cached under a hash of everything drawn, so a changed title
-or date draws a new card and an unchanged one is drawn once per cache lifetime."""
+or date draws a new card and an unchanged one is drawn once per cache lifetime.
+
+Any language: DejaVu Sans (Debian's fonts-dejavu-core, `fc-list :lang=ar`) has the Latin and Arabic
+glyphs, and Pillow's Raqm layout (HarfBuzz shaping, FriBiDi ordering, in Pillow's wheels) joins
+Arabic letters and orders them right to left; a line whose first strong character is right-to-left
+is drawn right-aligned. Without Raqm (a Pillow built without it) Arabic would come out as
+unjoined letters in the wrong order, so `ARABIC_SHAPING` says whether it is there (a test checks)."""
 
 import hashlib
 import io
 import textwrap
+import unicodedata
 from functools import lru_cache
 
 from django.core.cache import cache
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, features
 
 CARD_SIZE = (1200, 630)
 BRAND = (11, 110, 79)  # --brand in static/css/site.css
@@ -19,6 +26,8 @@ BRAND_DARK = (8, 81, 58)
 ACCENT = (251, 191, 36)
 WHITE = (255, 255, 255)
 CACHE_SECONDS = 24 * 3600
+ARABIC_SHAPING = bool(features.check("raqm"))
+MARGIN = 80
 _FONT_PATHS = {
     True: ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf"),
     False: ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"),
@@ -33,6 +42,25 @@ def _font(size: int, bold: bool = True):
         except OSError:
             continue
     return ImageFont.load_default(size=size)
+
+
+def is_right_to_left(text: str) -> bool:
+    """The text's first strong character is right-to-left (Arabic, Hebrew...)."""
+    for character in text:
+        direction = unicodedata.bidirectional(character)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def _draw_line(draw, y: int, text: str, *, font, fill) -> None:
+    """One line at height `y`, from the left margin, or from the right one for right-to-left text."""
+    if ARABIC_SHAPING and is_right_to_left(text):
+        draw.text((CARD_SIZE[0] - MARGIN, y), text, font=font, fill=fill, anchor="ra", direction="rtl")
+    else:
+        draw.text((MARGIN, y), text, font=font, fill=fill)
 
 
 def _wrapped_title(title: str) -> tuple[list[str], int]:
@@ -55,17 +83,17 @@ def render_share_card(*, eyebrow: str, title: str, details: list[str], site_name
     draw.rectangle([0, 0, 18, height], fill=ACCENT)
     y = 70
     if eyebrow:
-        draw.text((80, y), eyebrow.upper()[:60], font=_font(30), fill=ACCENT)
+        _draw_line(draw, y, eyebrow.upper()[:60], font=_font(30), fill=ACCENT)
         y += 60
     lines, size = _wrapped_title(title)
     for line in lines:
-        draw.text((80, y), line, font=_font(size), fill=WHITE)
+        _draw_line(draw, y, line, font=_font(size), fill=WHITE)
         y += int(size * 1.2)
     y += 20
     for detail in details[:2]:
-        draw.text((80, y), textwrap.shorten(detail, width=60, placeholder="…"), font=_font(34, bold=False), fill=WHITE)
+        _draw_line(draw, y, textwrap.shorten(detail, width=60, placeholder="…"), font=_font(34, bold=False), fill=WHITE)
         y += 48
-    draw.text((80, height - 78), site_name[:60], font=_font(34), fill=WHITE)
+    _draw_line(draw, height - 78, site_name[:60], font=_font(34), fill=WHITE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

@@ -12,6 +12,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign, Signature
@@ -141,3 +142,19 @@ def test_organizer_donations_tab_reads_its_partial_index_in_order(seeded):
     `donation_organizer_paid` partial index (the wall's indexes leave refunded donations out)."""
     plan = assert_bounded(fundraising_selectors.campaign_donations(campaign=popular_campaign())[:50])
     assert "donation_organizer_paid" in {n.get("Index Name") for n in nodes(plan)}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
+def test_campaign_search_in_any_language_reads_the_gin_indexes(seeded, language):
+    """A search (the visitor's words under every language's configuration, over originals and
+    translations, cards joined to the active language's translation) never scans campaigns: both
+    GIN indexes find the matches, the primary key fetches them."""
+    with translation.override(language):
+        queryset = campaign_selectors.campaign_search(query="campaña trees مدرسة", sort="newest")[:20]
+    plan = plan_of(queryset)
+    seq = [
+        n["Relation Name"] for n in nodes(plan) if n["Node Type"] == "Seq Scan" and n["Relation Name"] in LARGE_TABLES
+    ]
+    assert not seq, f"sequential scan of {seq}:\n{plan}"
+    used = {n.get("Index Name") for n in nodes(plan)}
+    assert {"campaign_search_document", "campaign_translation_search_document"} <= used, plan

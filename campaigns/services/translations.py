@@ -1,0 +1,67 @@
+"""A campaign's title, summary and story in other languages (CampaignTranslation), written by
+the people who may edit the campaign, under the same rules as an edit (docs/i18n-content.md)."""
+
+from django.conf import settings
+from django.db import transaction
+
+from campaigns.models import Campaign, CampaignTranslation
+from campaigns.services._common import lock, require_organizer
+from causeweb.core.exceptions import Conflict, ValidationError
+from causeweb.core.markdown import render_markdown
+
+SITE_LANGUAGES = dict(settings.LANGUAGES)
+
+
+def _check_language(campaign: Campaign, language: str) -> None:
+    if language not in SITE_LANGUAGES:
+        raise ValidationError({"language": "Choose one of the site's languages."}, code="language")
+    if language == campaign.language:
+        raise ValidationError(
+            {"language": "The campaign is already written in this language; edit the campaign instead."},
+            code="original_language",
+        )
+
+
+def _require_editable(*, campaign: Campaign, actor) -> Campaign:
+    require_organizer(actor, campaign)
+    campaign = lock(campaign)
+    if not campaign.is_editable:
+        raise Conflict("A closed campaign can no longer be edited.", code="closed")
+    return campaign
+
+
+@transaction.atomic
+def campaign_translation_save(
+    *, campaign: Campaign, actor, language: str, title: str, summary: str, story: str
+) -> CampaignTranslation:
+    """Add the campaign's version in `language`, or replace it. The story is Markdown, sanitized
+    like the original's. Locks the campaign row (as campaign_edit does), so two editors do not
+    both create the same language."""
+    campaign = _require_editable(campaign=campaign, actor=actor)
+    _check_language(campaign, language)
+    version = CampaignTranslation.objects.filter(campaign=campaign, language=language).first() or CampaignTranslation(
+        campaign=campaign, language=language
+    )
+    version.title, version.summary, version.story = title.strip(), summary.strip(), story.strip()
+    errors = {}
+    if not version.title:
+        errors["title"] = "Give the campaign a title."
+    if not version.summary:
+        errors["summary"] = "Write a one- or two-sentence summary."
+    if not version.story:
+        errors["story"] = "Tell the story of your campaign."
+    if errors:
+        raise ValidationError(errors)
+    version.story_html = render_markdown(version.story)
+    version.full_clean(exclude=["campaign", "story_html"], validate_unique=False)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def campaign_translation_delete(*, campaign: Campaign, actor, language: str) -> None:
+    """Remove the campaign's version in `language` (nothing to do if there is none). Locks the
+    campaign row."""
+    campaign = _require_editable(campaign=campaign, actor=actor)
+    for version in CampaignTranslation.objects.filter(campaign=campaign, language=language):
+        version.delete()  # through the model, so the page cache's watch sees it
