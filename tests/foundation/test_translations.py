@@ -175,3 +175,24 @@ def test_catalogue_is_complete(fresh_catalogues, unit, language):
             elif not entry.translated():
                 problems.append(f"untranslated: {entry.msgid[:60]!r}")
     assert problems == [], f"{unit} [{language}]: {len(problems)} problems: {problems[:20]}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_a_string_is_translated_the_same_way_in_every_catalogue(language):
+    """Django merges a language's catalogues into one (the first of LOCALE_PATHS wins), so two
+    apps translating the same msgid differently would show one app's wording in the other:
+    `scripts/i18n_unify.py` makes them agree."""
+    first: dict = {}
+    differing = []
+    for unit in CATALOGUE_APPS + ["."]:
+        path = BASE_DIR / unit / "locale" / language / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            key = (entry.msgctxt, entry.msgid)
+            value = (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+            if key not in first:
+                first[key] = (unit, value)
+            elif first[key][1] != value:
+                differing.append(f"{entry.msgid[:40]!r}: {first[key][0]} vs {unit}")
+    assert differing == [], "run scripts/i18n_unify.py: " + "; ".join(differing[:10])
