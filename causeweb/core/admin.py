@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from causeweb.core import abuse
 from causeweb.core.admin_export import export_as_csv
@@ -80,8 +81,8 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "limit":
-            choices = [("", "Every limit"), *((name, f"{name} ({rate})") for name, rate in _limits())]
-            return forms.ChoiceField(choices=choices, required=False, label="Limit")
+            choices = [("", gettext("Every limit")), *((name, f"{name} ({rate})") for name, rate in _limits())]
+            return forms.ChoiceField(choices=choices, required=False, label=gettext("Limit"))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

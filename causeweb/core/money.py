@@ -17,6 +17,7 @@ from babel.numbers import (
     parse_decimal,
 )
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 SUPPORTED_CURRENCIES = ("EUR", "USD", "GBP", "JPY")
 CURRENCY_CHOICES = [(code, code) for code in SUPPORTED_CURRENCIES]
@@ -139,13 +140,13 @@ def parse_amount(text, currency: str, *, locale: str | Locale | None = None) -> 
     where = visitor_locale(locale)
     typed = str(text if text is not None else "").translate(_BIDI_MARKS).strip()
     if not typed:
-        raise _invalid("Enter an amount.", "required")
+        raise _invalid(_("Enter an amount."), "required")
     if len(typed) > MAX_AMOUNT_TEXT:
-        raise _invalid("That is too long to be an amount.", "invalid")
+        raise _invalid(_("That is too long to be an amount."), "invalid")
     typed = _strip_currency(typed, currency, where)
     like = _example(currency, where, "25.50" if exponent else "3000")
     if any(sign in typed for sign in _MINUS_SIGNS):
-        raise _invalid("Enter a positive amount.", "negative")
+        raise _invalid(_("Enter a positive amount."), "negative")
 
     # Tokens: ASCII digits, "." and ",", G (group only), D (decimal only).
     tokens = []
@@ -181,9 +182,9 @@ def parse_amount(text, currency: str, *, locale: str | Locale | None = None) -> 
             raise _invalid(f"{currency} has no smaller unit: enter a whole amount, like {like}.", "decimals")
         raise _invalid(f"{currency} amounts have at most {exponent} decimals, like {like}.", "decimals")
     if minor == 0:
-        raise _invalid("Enter an amount greater than zero.", "zero")
+        raise _invalid(_("Enter an amount greater than zero."), "zero")
     if minor >= MAX_AMOUNT_MINOR:
-        raise _invalid("That amount is too large.", "too_large")
+        raise _invalid(_("That amount is too large."), "too_large")
     return int(minor)
 
 
