@@ -2,6 +2,7 @@
 minor units, so there is no conversion at the boundary; Babel knows each currency's exponent
 (JPY has none, EUR two) and formats for display."""
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -41,11 +42,21 @@ def to_minor(amount_major: Decimal | str | int, currency: str) -> int:
     return int(minor)
 
 
+def _whole_amount_pattern(locale: str) -> str:
+    """The locale's own currency pattern without its decimals: "¤#,##0" in English, "#,##0 ¤" in
+    Spanish, so a whole amount keeps the locale's order of sign and number ("$1,250", "1250 US$")."""
+    return re.sub(r"\.0+", "", Locale.parse(str(locale).replace("-", "_")).currency_formats["standard"].pattern)
+
+
 def format_money(amount_minor: int | None, currency: str, *, locale: str = "en") -> str:
     amount = to_major(amount_minor or 0, currency)
     whole = amount == amount.to_integral_value()
     return format_currency(
-        amount, currency.upper(), locale=locale, format="¤#,##0" if whole else None, currency_digits=not whole
+        amount,
+        currency.upper(),
+        locale=locale,
+        format=_whole_amount_pattern(locale) if whole else None,
+        currency_digits=not whole,
     )
 
 
