@@ -44,7 +44,7 @@ def to_minor(amount_major: Decimal | str | int, currency: str) -> int:
 
 def _whole_amount_pattern(locale: str) -> str:
     """The locale's own currency pattern without its decimals: "¤#,##0" in English, "#,##0 ¤" in
-    Spanish, so a whole amount keeps the locale's order of sign and number ("$1,250", "1250 US$")."""
+    Spanish, so a whole amount keeps the locale's order of sign and number ("$1,250", "1.250 US$")."""
     return re.sub(r"\.0+", "", Locale.parse(str(locale).replace("-", "_")).currency_formats["standard"].pattern)
 
 

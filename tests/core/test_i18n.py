@@ -198,3 +198,27 @@ def test_the_javascript_catalogue_is_served(client):
     response = client.get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 200
     assert "Copiado!" in response.content.decode()  # JSON: the ¡ is escaped
+
+
+def test_the_lockout_page_says_how_long_in_words_in_the_visitors_language(rf):
+    from datetime import timedelta
+
+    request = rf.get("/accounts/login/")
+    with translation.override("es"):
+        html = loader.render_to_string(
+            "lockout.html", {"cooloff_time": "PT15M", "cooloff_timedelta": timedelta(minutes=15)}, request=request
+        )
+    assert "Espera 15 minutos y vuelve a intentarlo" in html
+    assert "PT15M" not in html
+
+
+def test_money_and_numbers_follow_the_active_language():
+    from causeweb.core.templatetags.causeweb import money, number
+
+    with translation.override("en"):
+        assert money(125000, "USD") == "$1,250"
+        assert number(12500) == "12,500"
+    with translation.override("es"):
+        assert money(125000, "USD") == "1.250\xa0US$"
+        assert money(125050, "EUR") == "1.250,50\xa0€"
+        assert number(12500) == "12.500"

@@ -1,7 +1,9 @@
 import json
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from babel.dates import format_timedelta
 from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils.safestring import mark_safe
@@ -32,7 +34,7 @@ def link_host(url):
 @register.simple_tag
 def money(amount_minor, currency, locale=None):
     """`{% money amount_minor currency %}` in the viewer's language ("$1,250" in English,
-    "1250 US$" in Spanish, "‏1,250 US$" in Arabic); the currency is the campaign's, never the
+    "1.250 US$" in Spanish, "‏1,250 US$" in Arabic); the currency is the campaign's, never the
     viewer's. Pass `locale` only to pin one (an export, an email to someone else)."""
     return format_money(amount_minor, currency, locale=str(visitor_locale(locale)))
 
@@ -55,9 +57,18 @@ def number(value, digits=None):
 
 
 @register.filter
+def duration(value):
+    """`{{ timedelta|duration }}`: a length of time in words in the active language ("15 minutes",
+    "15 minutos", "15 دقيقة"), rounded to its largest unit (axes' `cooloff_timedelta`)."""
+    if not isinstance(value, timedelta):
+        return value
+    return format_timedelta(value, threshold=1.5, locale=visitor_locale())
+
+
+@register.filter
 def percent(value, digits=0):
-    """`{{ 0.425|percent }}`: a ratio as a percentage in the active language ("43%", "43 %",
-    "٤٣٪" is never used: Latin digits, as Babel's default for Arabic)."""
+    """`{{ 0.425|percent }}`: a ratio as a percentage in the active language ("42%"; Latin digits
+    in Arabic too, Babel's default); `{{ ratio|percent:1 }}` keeps one decimal."""
     try:
         ratio = Decimal(str(value or 0))
     except (InvalidOperation, ValueError):
