@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's saved language wins over the cookie and Accept-Language (docs/i18n.md).
+    "causeweb.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy and Permissions-Policy (settings at the end of this file).
@@ -372,6 +374,10 @@ from causeweb import settings_i18n  # noqa: E402
 
 LANGUAGES = settings_i18n.LANGUAGES
 LOCALE_PATHS = settings_i18n.locale_paths(BASE_DIR)
+LANGUAGE_COOKIE_NAME = settings_i18n.LANGUAGE_COOKIE_NAME
+LANGUAGE_COOKIE_AGE = settings_i18n.LANGUAGE_COOKIE_AGE
+LANGUAGE_COOKIE_SAMESITE = settings_i18n.LANGUAGE_COOKIE_SAMESITE
+LANGUAGE_COOKIE_SECURE = not LOCAL
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------------

@@ -16,6 +16,12 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 
+# The language switcher's choice for visitors (signed-in people also get it on their account).
+# No URL prefix: the language comes from the account, then this cookie, then Accept-Language.
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
 # The apps that carry a catalogue of their own (paths relative to the project root).
 CATALOGUE_APPS = [
     "causeweb/core",

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from causeweb.accounts.models import ApiToken, User
 from causeweb.core.boundary import flash_errors
@@ -30,18 +32,21 @@ class UserAdmin(BaseUserAdmin):
     def has_suspend_permission(self, request):
         return can_suspend(request.user)
 
-    @admin.action(description="Suspend… (choose the rule and the period)", permissions=["suspend"])
+    @admin.action(description=_("Suspend… (choose the rule and the period)"), permissions=["suspend"])
     def suspend(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:200])
         return redirect(f"{reverse('admin:moderation_suspension_suspend')}?users={ids}")
 
-    @admin.action(description="Lift their suspension (they are told)", permissions=["suspend"])
+    @admin.action(description=_("Lift their suspension (they are told)"), permissions=["suspend"])
     def reinstate(self, request, queryset):
         done = 0
         for user in queryset:
             with flash_errors(request, prefix=user.email):
                 done += user_reinstate(user=user, moderator=request.user, reason="Lifted from the user admin")
-        self.message_user(request, f"Reinstated {done} account(s).")
+        self.message_user(
+            request,
+            ngettext("Reinstated %(count)s account(s).", "Reinstated %(count)s account(s).", done) % {"count": done},
+        )
 
 
 @admin.register(ApiToken)

@@ -10,6 +10,7 @@ The token's scope is checked here, when it authenticates, and not by a permissio
 set their own `permission_classes`, and one that forgot the scope check would let a read token
 write. Here no view can forget it (rule: causeweb.accounts.policies.token_allows_method)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -31,7 +32,7 @@ class PersonalTokenAuthentication(BaseAuthentication):
         try:
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("That token is not valid.") from None
+            raise exceptions.AuthenticationFailed(_("That token is not valid.")) from None
         token = api_token_by_secret(secret=secret)
         if token is None or not policies.token_can_authenticate(token):
             # One answer for unknown, revoked and suspended: a stolen token reveals nothing more.
@@ -39,7 +40,9 @@ class PersonalTokenAuthentication(BaseAuthentication):
                 "That token is not valid (unknown, revoked, or its owner is suspended)."
             )
         if not policies.token_allows_method(token, request.method):
-            raise exceptions.PermissionDenied("This token has the read scope: it cannot write. Create a write token.")
+            raise exceptions.PermissionDenied(
+                _("This token has the read scope: it cannot write. Create a write token.")
+            )
         api_token_record_use(token=token)
         return token.user, token
 

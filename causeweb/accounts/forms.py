@@ -1,20 +1,44 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.accounts.models import TIMEZONE_CHOICES, ApiToken, User
 from causeweb.core.validators import validate_no_bidi, validate_single_line
 from causeweb.moderation.transparency import active_suspension_for
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """Each language named in its own language ("Español", "العربية"), as in the header."""
+    return [("", gettext("Use my browser's language"))] + [
+        (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+    ]
+
+
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[("", "Use my browser's time zone"), *TIMEZONE_CHOICES], required=False)
+    timezone = forms.ChoiceField(
+        label=_("Timezone"), choices=[("", _("Use my browser's time zone")), *TIMEZONE_CHOICES], required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=_("The language of the site and of the emails we send you."),
+    )
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "location", "timezone", "show_as_advocate"]
+        fields = ["display_name", "bio", "location", "timezone", "language", "show_as_advocate"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"display_name": "Shown next to what you write, sign or give (unless you choose otherwise)."}
+        labels = {
+            "display_name": _("Display name"),
+            "bio": _("Bio"),
+            "location": _("Location"),
+            "show_as_advocate": _("Show as advocate"),
+        }
+        help_texts = {"display_name": _("Shown next to what you write, sign or give (unless you choose otherwise).")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,10 +53,10 @@ class SignupExtraForm(forms.Form):
     others see would be the start of the email address ("Started by nora.new")."""
 
     display_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=80,
         validators=[validate_single_line],
-        help_text="Shown next to what you start, write, sign or give, unless you choose to stay anonymous.",
+        help_text=_("Shown next to what you start, write, sign or give, unless you choose to stay anonymous."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -48,13 +72,17 @@ class SignupExtraForm(forms.Form):
 
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
-        max_length=80, help_text='What will use it, so you can tell your tokens apart ("My phone", "Partner site").'
+        label=_("Name"),
+        max_length=80,
+        help_text=_('What will use it, so you can tell your tokens apart ("My phone", "Partner site").'),
     )
-    scope = forms.ChoiceField(choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ, widget=forms.RadioSelect)
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ, widget=forms.RadioSelect
+    )
 
 
 class ApiTokenRenameForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = forms.CharField(label=_("Name"), max_length=80)
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -70,13 +98,15 @@ class AdminLoginForm(AdminAuthenticationForm):
             suspension = active_suspension_for(user) if user is not None and user.check_password(password) else None
             if suspension is None:
                 raise
-            until = (
-                "until " + date_format(suspension.ends_at, "j F Y, H:i") + " (UTC)"
-                if suspension.ends_at
-                else "permanently"
-            )
-            raise forms.ValidationError(
-                f"This account is suspended {until} for breaking the rule “{suspension.get_rule_display()}”. "
-                "The email we sent you explains how to appeal.",
-                code="suspended",
-            ) from None
+            rule = suspension.get_rule_display()
+            if suspension.ends_at:
+                message = gettext(
+                    "This account is suspended until %(until)s (UTC) for breaking the rule “%(rule)s”. "
+                    "The email we sent you explains how to appeal."
+                ) % {"until": date_format(suspension.ends_at, "j F Y, H:i"), "rule": rule}
+            else:
+                message = gettext(
+                    "This account is suspended permanently for breaking the rule “%(rule)s”. "
+                    "The email we sent you explains how to appeal."
+                ) % {"rule": rule}
+            raise forms.ValidationError(message, code="suspended") from None

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -45,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     location = models.CharField(max_length=120, blank=True)
     show_as_advocate = models.BooleanField(
         default=False,
-        help_text="Show my name to organizers in the top advocates of campaigns I share (else: anonymous).",
+        help_text=_("Show my name to organizers in the top advocates of campaigns I share (else: anonymous)."),
     )
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, blank=True)
     # The language chosen in the header (or on the profile): pages after sign-in and every email
@@ -53,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(
-        default=True, help_text="Unticked for suspended people: they cannot sign in or post."
+        default=True, help_text=_("Unticked for suspended people: they cannot sign in or post.")
     )
     date_joined = models.DateTimeField(default=django_timezone.now)
 
@@ -86,8 +87,8 @@ class ApiToken(models.Model):
     shown once, when it is created (causeweb.accounts.services.api_token_create)."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read: look things up (GET only)"
-        WRITE = "write", "Write: read, and act as you (sign, comment, RSVP...)"
+        READ = "read", _("Read: look things up (GET only)")
+        WRITE = "write", _("Write: read, and act as you (sign, comment, RSVP...)")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=80)

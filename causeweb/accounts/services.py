@@ -4,10 +4,13 @@ end when they are suspended) and the users the seed and invitations create."""
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from causeweb.accounts import policies
 from causeweb.accounts.models import ApiToken, User
@@ -26,18 +29,51 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 @transaction.atomic
 def user_update_profile(
-    *, user: User, display_name: str, bio: str, location: str, timezone: str, show_as_advocate: bool | None = None
+    *,
+    user: User,
+    display_name: str,
+    bio: str,
+    location: str,
+    timezone: str,
+    show_as_advocate: bool | None = None,
+    language: str | None = None,
 ) -> User:
-    """`show_as_advocate`: named in campaigns' "top advocates" (insights); None leaves it as it is."""
+    """`show_as_advocate`: named in campaigns' "top advocates" (insights); None leaves it as it is.
+    `language`: one of settings.LANGUAGES or blank (the browser's); None leaves it as it is."""
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.location = location.strip()
     user.timezone = timezone
     if show_as_advocate is not None:
         user.show_as_advocate = bool(show_as_advocate)
+    if language is not None:
+        user.language = language
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "bio", "location", "timezone", "show_as_advocate"])
+    user.save(update_fields=["display_name", "bio", "location", "timezone", "show_as_advocate", "language"])
     return user
+
+
+def _supported_language(code: str | None) -> str:
+    """`code` if it is one of settings.LANGUAGES, else blank."""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def user_set_language(*, user: User, language: str) -> bool:
+    """Save the language chosen in the header's switcher (docs/i18n.md). A code outside
+    settings.LANGUAGES is ignored. One UPDATE, no lock: the last choice wins. True when it changed."""
+    language = _supported_language(language)
+    if not language or user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True
+
+
+def user_adopt_language_on_sign_in(*, user: User, chosen: str | None) -> None:
+    """At sign-in: a person who never chose a language keeps the one they chose as a visitor (the
+    language cookie); one who did keeps theirs (applied by causeweb.core.middleware)."""
+    if not user.language:
+        user_set_language(user=user, language=chosen or "")
 
 
 def user_get_or_create_demo_admin(*, email: str, password: str) -> tuple[User, bool]:
@@ -70,9 +106,9 @@ def user_create_verified(*, email: str, password: str | None = None, display_nam
 def _clean_token_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": 'Name the token after what will use it ("My phone", "Partner site").'})
+        raise ValidationError({"name": _('Name the token after what will use it ("My phone", "Partner site").')})
     if len(name) > ApiToken._meta.get_field("name").max_length:
-        raise ValidationError({"name": "Keep the name under 80 characters."})
+        raise ValidationError({"name": _("Keep the name under 80 characters.")})
     try:
         validate_single_line(name)
         validate_no_bidi(name)
@@ -88,16 +124,23 @@ def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, st
     (`api_token_create_user`); at most MAX_ACTIVE_API_TOKENS working tokens each. Locks the
     user's row so two concurrent creations cannot both pass the count."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise PermissionDenied("Sign in to create an API token.")
+        raise PermissionDenied(_("Sign in to create an API token."))
     name = _clean_token_name(name)
     if scope not in ApiToken.Scope.values:
-        raise ValidationError({"scope": "Choose read or write."})
+        raise ValidationError({"scope": _("Choose read or write.")})
     ratelimits.enforce_user(
-        "api_token_create_user", user, message="You have created many tokens recently; please wait a while."
+        "api_token_create_user", user, message=_("You have created many tokens recently; please wait a while.")
     )
     User.objects.select_for_update().filter(pk=user.pk).first()
     if api_tokens_for(user=user).count() >= MAX_ACTIVE_API_TOKENS:
-        raise ValidationError(f"You have {MAX_ACTIVE_API_TOKENS} working tokens; revoke one you no longer use first.")
+        raise ValidationError(
+            ngettext(
+                "You have %(count)s working token; revoke it first if you no longer use it.",
+                "You have %(count)s working tokens; revoke one you no longer use first.",
+                MAX_ACTIVE_API_TOKENS,
+            )
+            % {"count": MAX_ACTIVE_API_TOKENS}
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, scope=scope, prefix=secret[:PREFIX_SHOWN], key_hash=api_token_hash(secret)
@@ -108,9 +151,9 @@ def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, st
 @transaction.atomic
 def api_token_rename(*, token: ApiToken, actor: User, name: str) -> ApiToken:
     if not policies.can_manage_token(actor, token):
-        raise PermissionDenied("That is not your token.")
+        raise PermissionDenied(_("That is not your token."))
     if token.revoked_at is not None:
-        raise ValidationError("That token is revoked.")
+        raise ValidationError(_("That token is revoked."))
     token.name = _clean_token_name(name)
     token.save(update_fields=["name"])
     return token
@@ -120,7 +163,7 @@ def api_token_rename(*, token: ApiToken, actor: User, name: str) -> ApiToken:
 def api_token_revoke(*, token: ApiToken, actor: User) -> bool:
     """The token stops working at once; False if it was already revoked."""
     if not policies.can_manage_token(actor, token):
-        raise PermissionDenied("That is not your token.")
+        raise PermissionDenied(_("That is not your token."))
     now = django_timezone.now()
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
     if updated:

@@ -1,9 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER
+from django.views.i18n import set_language as django_set_language
 
 from causeweb.accounts import selectors, services
 from causeweb.accounts.forms import ApiTokenCreateForm, ApiTokenRenameForm, ProfileForm
@@ -30,7 +36,7 @@ def profile(request):
         with form_errors(form) as call:
             services.user_update_profile(user=request.user, **{k: form.cleaned_data[k] for k in form.fields})
         if call.ok:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
     return _render_profile(request, form=form)
 
@@ -60,7 +66,7 @@ def api_token_create(request):
 def _own_token(request, token_id: int):
     token = selectors.api_token_of(user=request.user, token_id=token_id)
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     return token
 
 
@@ -70,9 +76,9 @@ def api_token_rename(request, token_id: int):
     token = _own_token(request, token_id)
     rename_form = ApiTokenRenameForm(request.POST)
     if not rename_form.is_valid():
-        messages.error(request, "Give the token a name of up to 80 characters.")
+        messages.error(request, _("Give the token a name of up to 80 characters."))
         return redirect("accounts:profile")
-    with flash_errors(request, success="Token renamed."):
+    with flash_errors(request, success=_("Token renamed.")):
         services.api_token_rename(token=token, actor=request.user, name=rename_form.cleaned_data["name"])
     return redirect("accounts:profile")
 
@@ -81,6 +87,28 @@ def api_token_rename(request, token_id: int):
 @require_POST
 def api_token_revoke(request, token_id: int):
     token = _own_token(request, token_id)
-    with flash_errors(request, success=f"Token “{token.name}” revoked: it no longer works."):
+    with flash_errors(request, success=_("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}):
         services.api_token_revoke(token=token, actor=request.user)
     return redirect("accounts:profile")
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """The header's language switcher: Django's `set_language` (the language cookie, then a
+    redirect to `next` only when it is a safe same-site URL), and for a signed-in person the
+    choice saved on the account, applied on every later visit (causeweb.core.middleware).
+
+    A visitor's pages carry no CSRF token (it would set the CSRF cookie and make the shared
+    pages uncacheable, causeweb/core/http_cache.py), so the visitor's switch is exempt: the
+    worst a forged one does is change that visitor's language cookie. A signed-in person's
+    pages do carry the token, and their switch, which writes to the account, is checked."""
+    if request.user.is_authenticated:
+        rejected = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if rejected is not None:
+            return rejected
+    response = django_set_language(request)
+    language = request.POST.get(LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and check_for_language(language):
+        services.user_set_language(user=request.user, language=language)
+    return response

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core import abuse
 from causeweb.core.admin_export import export_as_csv
@@ -38,13 +40,13 @@ class RateLimitHitAdmin(admin.ModelAdmin):
             hashes.append(abuse.key_hash(abuse.ip_subject(term)))
         return results | queryset.filter(key_hash__in=hashes), True
 
-    @admin.display(description="Person", ordering="user__email")
+    @admin.display(description=_("Person"), ordering="user__email")
     def person(self, hit):
         if hit.user_id is None:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("admin:accounts_user_change", args=[hit.user_id]), hit.user)
 
-    @admin.display(description="Override")
+    @admin.display(description=_("Override"))
     def override_link(self, hit):
         """A prefilled override form: lift it for the person, or raise it for the scope."""
         initial = {"limit": hit.limit}
@@ -80,8 +82,8 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "limit":
-            choices = [("", "Every limit"), *((name, f"{name} ({rate})") for name, rate in _limits())]
-            return forms.ChoiceField(choices=choices, required=False, label="Limit")
+            choices = [("", gettext("Every limit")), *((name, f"{name} ({rate})") for name, rate in _limits())]
+            return forms.ChoiceField(choices=choices, required=False, label=gettext("Limit"))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -111,15 +113,15 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
         for override in queryset:
             self.delete_model(request, override)
 
-    @admin.display(description="Limit", ordering="limit")
+    @admin.display(description=_("Limit"), ordering="limit")
     def limit_label(self, override):
         return override.limit or "every limit"
 
-    @admin.display(description="For")
+    @admin.display(description=_("For"))
     def subject(self, override):
         return override.subject_label
 
-    @admin.display(description="Rate", ordering="rate")
+    @admin.display(description=_("Rate"), ordering="rate")
     def rate_label(self, override):
         return override.rate or "lifted (no limit)"
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.csv_export import csv_stream_response
 
@@ -23,7 +24,7 @@ def _cell(value) -> str:
     return strip_tags(str(value))
 
 
-@admin.action(description="Export the selected rows as CSV")
+@admin.action(description=_("Export the selected rows as CSV"))
 def export_as_csv(modeladmin, request, queryset):
     if not modeladmin.has_view_permission(request):
         raise PermissionDenied

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -65,7 +66,7 @@ def _validation_response(errors: dict[str, list[str]]) -> Response:
     if set(errors) == {NON_FIELD} and errors[NON_FIELD]:
         detail = errors[NON_FIELD][0]
     else:
-        detail = "Some fields are not valid: " + ", ".join(sorted(errors)) + "."
+        detail = _("Some fields are not valid: %(fields)s.") % {"fields": ", ".join(sorted(errors))}
     return Response(error_body(detail, code="invalid", errors=errors), status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -111,6 +112,6 @@ def exception_handler(exc, context):
     # Not a client's error: logged with the traceback, answered in the same JSON shape.
     logger.exception("Unhandled API error", exc_info=exc)
     return Response(
-        error_body("Something went wrong on our side; please try again.", code="server_error"),
+        error_body(_("Something went wrong on our side; please try again."), code="server_error"),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )

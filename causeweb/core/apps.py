@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "causeweb.core"
     label = "core"
-    verbose_name = "Platform core"
+    verbose_name = _("Platform core")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

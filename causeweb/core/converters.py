@@ -4,6 +4,7 @@ OverflowError (SQLite) / DataError (Postgres), a 500, when the ORM sends it to t
 Forms and serializers bound their integer fields with the constants below."""
 
 from django.urls import register_converter
+from django.utils.translation import gettext as _
 
 # BigAutoField primary keys (DEFAULT_AUTO_FIELD) and the PositiveBigIntegerField object ids.
 ID_MAX = 2**63 - 1
@@ -47,4 +48,4 @@ def id_or_404(value) -> int:
     try:
         return parse_id(value)
     except ValueError:
-        raise Http404("No such id.") from None
+        raise Http404(_("No such id.")) from None

@@ -6,6 +6,7 @@ Services use Django's own `ValidationError` (bad input, optionally per field) an
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 __all__ = ["DOMAIN_ERRORS", "Conflict", "PermissionDenied", "RateLimited", "ValidationError", "error_messages"]
 
@@ -29,7 +30,7 @@ def error_messages(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return list(exc.messages)
     message = getattr(exc, "message", None) or str(exc)
-    return [message or "You are not allowed to do that."]
+    return [message or _("You are not allowed to do that.")]
 
 
 class RateLimited(PermissionDenied):

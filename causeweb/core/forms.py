@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.utils.translation import gettext as _
 
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError, error_messages
 
@@ -16,7 +17,7 @@ def add_service_error(form: forms.Form, exc: Exception) -> None:
     elif isinstance(exc, Conflict):
         form.add_error(None, exc.message)
     elif isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or "You are not allowed to do that.")
+        form.add_error(None, str(exc) or _("You are not allowed to do that."))
     else:
         raise exc
 

@@ -83,6 +83,7 @@ home_page_sections = Hook("home page sections")
 # None to show nothing.
 my_activity_sections = Hook("my activity sections")
 
+
 @dataclass(frozen=True)
 class AttentionItem:
     """One line of the admin dashboard: what waits, how many, where to act on it. `area` groups

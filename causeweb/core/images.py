@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -39,27 +40,27 @@ def validate_image(upload, rules: ImageRules = ImageRules()) -> tuple[int, int]:
         with Image.open(upload) as image:
             width, height = image.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
-        raise ValidationError("This file is not an image we can read (use JPEG, PNG, WebP or GIF).", code="invalid")
+        raise ValidationError(_("This file is not an image we can read (use JPEG, PNG, WebP or GIF)."), code="invalid")
     finally:
         upload.seek(0)
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationError("Use a JPEG, PNG, WebP or GIF image.", code="format")
+        raise ValidationError(_("Use a JPEG, PNG, WebP or GIF image."), code="format")
     if width < rules.min_width or height < rules.min_height:
         raise ValidationError(
-            "The image is %(w)sx%(h)s pixels; it must be at least %(mw)sx%(mh)s.",
+            _("The image is %(w)sx%(h)s pixels; it must be at least %(mw)sx%(mh)s."),
             params={"w": width, "h": height, "mw": rules.min_width, "mh": rules.min_height},
             code="too_small",
         )
     if width > rules.max_width or height > rules.max_height:
         raise ValidationError(
-            "The image is %(w)sx%(h)s pixels; it must be at most %(mw)sx%(mh)s.",
+            _("The image is %(w)sx%(h)s pixels; it must be at most %(mw)sx%(mh)s."),
             params={"w": width, "h": height, "mw": rules.max_width, "mh": rules.max_height},
             code="too_big",
         )
     # Pillow only warns between MAX_IMAGE_PIXELS and twice that; 8000 x 8000 sides allow 64M pixels.
     if width * height > Image.MAX_IMAGE_PIXELS:
         raise ValidationError(
-            "The image is %(w)sx%(h)s pixels; it must have at most %(max)s million pixels.",
+            _("The image is %(w)sx%(h)s pixels; it must have at most %(max)s million pixels."),
             params={"w": width, "h": height, "max": Image.MAX_IMAGE_PIXELS // 1_000_000},
             code="too_big",
         )

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import _split_rate
 
 
@@ -17,17 +19,17 @@ class RateLimitHit(models.Model):
     flood is one row, not thousands). Addresses are stored only as a keyed hash."""
 
     class KeyKind(models.TextChoices):
-        IP = "ip", "Address"
-        USER = "user", "Person"
-        EMAIL = "email", "Email address"
+        IP = "ip", _("Address")
+        USER = "user", _("Person")
+        EMAIL = "email", _("Email address")
 
     limit = models.CharField(max_length=60)
     key_kind = models.CharField(max_length=10, choices=KeyKind.choices)
-    key_hash = models.CharField(max_length=64, help_text="Keyed hash of the address, person or email.")
+    key_hash = models.CharField(max_length=64, help_text=_("Keyed hash of the address, person or email."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    scope = models.CharField(max_length=120, blank=True, help_text="What was acted on, e.g. campaigns.campaign:12.")
+    scope = models.CharField(max_length=120, blank=True, help_text=_("What was acted on, e.g. campaigns.campaign:12."))
     hour = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
     last_at = models.DateTimeField()
@@ -94,9 +96,9 @@ class RateLimitOverride(models.Model):
         self.ip = self.ip or None  # the admin form gives "" for no address
         subjects = [self.user_id is not None, bool(self.ip), self.content_type_id is not None]
         if sum(subjects) != 1:
-            raise ValidationError("Choose exactly one of: a person, an address, or an object (type and id).")
+            raise ValidationError(gettext("Choose exactly one of: a person, an address, or an object (type and id)."))
         if self.content_type_id is not None and not self.object_id:
-            raise ValidationError({"object_id": "Give the id of the object."})
+            raise ValidationError({"object_id": gettext("Give the id of the object.")})
         if self.limit and self.limit not in settings.RATE_LIMITS:
             raise ValidationError({"limit": f"Unknown limit; one of {', '.join(sorted(settings.RATE_LIMITS))}."})
         if self.rate:

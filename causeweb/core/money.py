@@ -2,6 +2,7 @@
 minor units, so there is no conversion at the boundary; Babel knows each currency's exponent
 (JPY has none, EUR two) and formats for display."""
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from babel.numbers import (
     parse_decimal,
 )
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 SUPPORTED_CURRENCIES = ("EUR", "USD", "GBP", "JPY")
 CURRENCY_CHOICES = [(code, code) for code in SUPPORTED_CURRENCIES]
@@ -40,11 +42,21 @@ def to_minor(amount_major: Decimal | str | int, currency: str) -> int:
     return int(minor)
 
 
+def _whole_amount_pattern(locale: str) -> str:
+    """The locale's own currency pattern without its decimals: "¤#,##0" in English, "#,##0 ¤" in
+    Spanish, so a whole amount keeps the locale's order of sign and number ("$1,250", "1.250 US$")."""
+    return re.sub(r"\.0+", "", Locale.parse(str(locale).replace("-", "_")).currency_formats["standard"].pattern)
+
+
 def format_money(amount_minor: int | None, currency: str, *, locale: str = "en") -> str:
     amount = to_major(amount_minor or 0, currency)
     whole = amount == amount.to_integral_value()
     return format_currency(
-        amount, currency.upper(), locale=locale, format="¤#,##0" if whole else None, currency_digits=not whole
+        amount,
+        currency.upper(),
+        locale=locale,
+        format=_whole_amount_pattern(locale) if whole else None,
+        currency_digits=not whole,
     )
 
 
@@ -139,13 +151,13 @@ def parse_amount(text, currency: str, *, locale: str | Locale | None = None) -> 
     where = visitor_locale(locale)
     typed = str(text if text is not None else "").translate(_BIDI_MARKS).strip()
     if not typed:
-        raise _invalid("Enter an amount.", "required")
+        raise _invalid(_("Enter an amount."), "required")
     if len(typed) > MAX_AMOUNT_TEXT:
-        raise _invalid("That is too long to be an amount.", "invalid")
+        raise _invalid(_("That is too long to be an amount."), "invalid")
     typed = _strip_currency(typed, currency, where)
     like = _example(currency, where, "25.50" if exponent else "3000")
     if any(sign in typed for sign in _MINUS_SIGNS):
-        raise _invalid("Enter a positive amount.", "negative")
+        raise _invalid(_("Enter a positive amount."), "negative")
 
     # Tokens: ASCII digits, "." and ",", G (group only), D (decimal only).
     tokens = []
@@ -181,9 +193,9 @@ def parse_amount(text, currency: str, *, locale: str | Locale | None = None) -> 
             raise _invalid(f"{currency} has no smaller unit: enter a whole amount, like {like}.", "decimals")
         raise _invalid(f"{currency} amounts have at most {exponent} decimals, like {like}.", "decimals")
     if minor == 0:
-        raise _invalid("Enter an amount greater than zero.", "zero")
+        raise _invalid(_("Enter an amount greater than zero."), "zero")
     if minor >= MAX_AMOUNT_MINOR:
-        raise _invalid("That amount is too large.", "too_large")
+        raise _invalid(_("That amount is too large."), "too_large")
     return int(minor)
 
 

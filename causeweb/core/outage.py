@@ -21,6 +21,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.api_errors import json_error
 
@@ -28,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
-MESSAGE = "The site is briefly unavailable; please try again in a minute."
+# In the active language (LocaleMiddleware has run by the time a query can fail).
+MESSAGE = _("The site is briefly unavailable; please try again in a minute.")
 
 
 def is_database_outage(exc: BaseException | None) -> bool:

@@ -29,6 +29,7 @@ import time
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import _split_rate, get_usage
 
 from causeweb.core import abuse
@@ -43,7 +44,7 @@ _suspended: contextvars.ContextVar[bool] = contextvars.ContextVar("ratelimits_su
 _pending_hits: contextvars.ContextVar[list | None] = contextvars.ContextVar("ratelimits_pending_hits", default=None)
 LIFTED = abuse.LIFTED
 
-DEFAULT_MESSAGE = "You have done that too many times for now; please wait a while and try again."
+DEFAULT_MESSAGE = _("You have done that too many times for now; please wait a while and try again.")
 
 
 def rate_for(name: str) -> str:

@@ -10,6 +10,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 # Embedding/override (LRE RLE PDF LRO RLO), isolates (LRI RLI FSI PDI), marks (LRM RLM ALM).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -23,7 +24,7 @@ def _is_control(char: str) -> bool:
 
 @deconstructible
 class NoBidiControls:
-    message = "Remove the invisible text-direction characters."
+    message = _("Remove the invisible text-direction characters.")
     code = "bidi_control"
 
     def __call__(self, value) -> None:
@@ -38,7 +39,7 @@ class NoBidiControls:
 class SingleLine:
     """No line breaks, tabs or other control characters, and no bidi controls."""
 
-    message = "Use a single line of text, without line breaks or control characters."
+    message = _("Use a single line of text, without line breaks or control characters.")
     code = "control_character"
 
     def __call__(self, value) -> None:

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found as default_page_not_found
@@ -68,7 +69,7 @@ def page_not_found(request, exception):
     """404 for every URL the resolver does not know. Under /api/ a program gets the API's one error
     body (a malformed id such as `1.5` never reaches a viewset); people get the page."""
     if request.path.startswith("/api/"):
-        return json_error(404, "Not found.", code="not_found")
+        return json_error(404, _("Not found."), code="not_found")
     return default_page_not_found(request, exception)
 
 
@@ -79,5 +80,5 @@ def server_error(request):
     if outage.is_database_outage(exc):
         return outage.database_unavailable_response(request, exc)
     if request.path.startswith("/api/"):
-        return json_error(500, "Something went wrong on our side; please try again.", code="server_error")
+        return json_error(500, _("Something went wrong on our side; please try again."), code="server_error")
     return default_server_error(request)

@@ -23,7 +23,7 @@
     if (!button) return;
     navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
       var label = button.textContent;
-      button.textContent = "Copied!";
+      button.textContent = window.gettext ? window.gettext("Copied!") : "Copied!";
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });

@@ -25,7 +25,18 @@ from causeweb.settings_i18n import CATALOGUE_APPS
 
 BASE_DIR = Path(settings.BASE_DIR)
 TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-SOURCE_ROOTS = ["templates", "causeweb", "campaigns", "fundraising", "events", "communities", "insights", "static"]
+# "locale": the project catalogue (templates/, causeweb/*.py), merged like the apps' own.
+SOURCE_ROOTS = [
+    "locale",
+    "templates",
+    "causeweb",
+    "campaigns",
+    "fundraising",
+    "events",
+    "communities",
+    "insights",
+    "static",
+]
 SOURCE_SUFFIXES = {".py", ".html", ".txt", ".js"}
 
 # Attributes a person reads or hears; others (class, href, name, type, autocomplete...) are code.

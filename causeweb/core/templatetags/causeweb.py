@@ -1,11 +1,15 @@
 import json
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils.safestring import mark_safe
 
 from causeweb.core.markdown import render_markdown
-from causeweb.core.money import format_money
+from causeweb.core.money import format_money, visitor_locale
 
 register = template.Library()
 
@@ -28,8 +32,49 @@ def link_host(url):
 
 
 @register.simple_tag
-def money(amount_minor, currency, locale="en"):
-    return format_money(amount_minor, currency, locale=locale)
+def money(amount_minor, currency, locale=None):
+    """`{% money amount_minor currency %}` in the viewer's language ("$1,250" in English,
+    "1.250 US$" in Spanish, "‏1,250 US$" in Arabic); the currency is the campaign's, never the
+    viewer's. Pass `locale` only to pin one (an export, an email to someone else)."""
+    return format_money(amount_minor, currency, locale=str(visitor_locale(locale)))
+
+
+@register.filter
+def number(value, digits=None):
+    """`{{ count|number }}`: an integer or decimal with the active language's digits grouping
+    and decimal mark ("12,500" / "12.500"); `{{ share|number:1 }}` keeps one decimal."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    locale = visitor_locale()
+    if digits is None:
+        return format_decimal(amount, locale=locale)
+    pattern = "#,##0" + ("." + "0" * int(digits) if int(digits) else "")
+    return format_decimal(amount, format=pattern, locale=locale, decimal_quantization=True)
+
+
+@register.filter
+def duration(value):
+    """`{{ timedelta|duration }}`: a length of time in words in the active language ("15 minutes",
+    "15 minutos", "15 دقيقة"), rounded to its largest unit (axes' `cooloff_timedelta`)."""
+    if not isinstance(value, timedelta):
+        return value
+    return format_timedelta(value, threshold=1.5, locale=visitor_locale())
+
+
+@register.filter
+def percent(value, digits=0):
+    """`{{ 0.425|percent }}`: a ratio as a percentage in the active language ("42%"; Latin digits
+    in Arabic too, Babel's default); `{{ ratio|percent:1 }}` keeps one decimal."""
+    try:
+        ratio = Decimal(str(value or 0))
+    except (InvalidOperation, ValueError):
+        return value
+    pattern = "#,##0" + ("." + "0" * int(digits) if int(digits) else "") + "%"
+    return format_percent(ratio, format=pattern, locale=visitor_locale(), decimal_quantization=True)
 
 
 @register.filter
