@@ -3,7 +3,6 @@ help and error text for screen readers, and announces the errors of a submitted 
 summary with role="alert" whose links lead to the fields (docs/accessibility.md)."""
 
 import re
-
 from html.parser import HTMLParser
 
 from django import forms
@@ -127,7 +126,9 @@ def test_form_wide_errors_are_in_the_summary():
 
 def test_ids_the_form_set_on_a_widget_are_kept():
     class Described(forms.Form):
-        code = forms.CharField(widget=forms.TextInput(attrs={"aria-describedby": "code-rules"}), help_text="Six letters")
+        code = forms.CharField(
+            widget=forms.TextInput(attrs={"aria-describedby": "code-rules"}), help_text="Six letters"
+        )
 
     page = render(Described(data={"code": ""}))
     assert page.get_element_by_id("id_code").get("aria-describedby") == "code-rules id_code_helptext id_code_error"
