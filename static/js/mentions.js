@@ -19,14 +19,14 @@
       box.insertAdjacentElement("afterend", list);
       box.setAttribute("aria-autocomplete", "list");
       box.setAttribute("aria-controls", list.id);
-      box.setAttribute("aria-expanded", "false");
+      // No aria-expanded: a textarea (role textbox) may not carry it (WCAG 4.1.2; axe
+      // aria-allowed-attr). The open list is announced through aria-activedescendant.
       var active = -1, pending = null, lastQuery = "";
 
       function close() {
         list.hidden = true;
         list.innerHTML = "";
         active = -1;
-        box.setAttribute("aria-expanded", "false");
         box.removeAttribute("aria-activedescendant");
       }
 
@@ -69,7 +69,6 @@
           list.appendChild(option);
         });
         list.hidden = false;
-        box.setAttribute("aria-expanded", "true");
         highlight(0);
       }
 

@@ -17,6 +17,31 @@
     });
   }
 
+  // A table wider than a phone scrolls sideways in its .table-scroll box: keyboard users must be
+  // able to focus the box to scroll it (WCAG 2.1.1; axe scrollable-region-focusable), and a focused
+  // region needs a name: the table's caption or the heading before it.
+  document.querySelectorAll(".table-scroll").forEach(function (box) {
+    if (box.hasAttribute("tabindex")) return;
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      var caption = box.querySelector("caption");
+      var heading = box.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      var name = (caption || heading || {}).textContent;
+      if (name) box.setAttribute("aria-label", name.trim());
+    }
+  });
+
+  // Escape closes an open menu (<details>) and puts focus back on its <summary> (WCAG 2.1.2).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
   // Copy-to-clipboard buttons: <button data-copy="text">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

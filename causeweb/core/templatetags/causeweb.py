@@ -105,3 +105,21 @@ def ld_json(data):
     in Django's json_script, so a title such as "</script>" cannot end the element."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{body}</script>')  # noqa: S308 (escaped above)
+
+
+@register.filter
+def accessible_widget(field):
+    """The field's widget, tied to its help and error text for screen readers (WCAG 1.3.1, 3.3.1):
+    `aria-describedby` names the help (`<id>_helptext`, Django's own id for it) and the error
+    (`<id>_error`), `aria-invalid="true"` marks a field with an error. Ids the form already set on
+    the widget are kept first. templates/includes/form_fields.html renders every field with it."""
+    described_by = [value for value in [field.field.widget.attrs.get("aria-describedby", "")] if value]
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    attrs = {}
+    if field.errors:
+        described_by.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

@@ -102,11 +102,16 @@
     errorsBox.innerHTML = "";
     messages.forEach(function (text) { var p = document.createElement("p"); p.textContent = text; errorsBox.appendChild(p); });
     errorsBox.hidden = messages.length === 0;
-    if (messages.length) { errorsBox.focus && errorsBox.scrollIntoView({block: "center"}); }
+    if (messages.length) { errorsBox.scrollIntoView({block: "center"}); }
   }
   function clearFieldErrors() {
     form.querySelectorAll(".field .error").forEach(function (node) { node.remove(); });
     form.querySelectorAll(".has-error").forEach(function (node) { node.classList.remove("has-error"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && !/_error$/.test(id); });
+      if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); } else { input.removeAttribute("aria-describedby"); }
+    });
   }
   function fieldErrors(errors) {
     var general = [];
@@ -115,7 +120,17 @@
       errors[name].forEach(function (err) {
         if (!box) { general.push(err.message); return; }
         box.classList.add("has-error");
-        var p = document.createElement("p"); p.className = "error"; p.setAttribute("role", "alert"); p.textContent = err.message;
+        // One alert (the summary below) announces the errors; each input points at its own
+        // (aria-describedby), as templates/includes/form_fields.html does.
+        var input = box.querySelector("input, select, textarea");
+        var p = document.createElement("p"); p.className = "error"; p.textContent = err.message;
+        if (input) {
+          p.id = (input.id || "field-" + name) + "_error";
+          input.setAttribute("aria-invalid", "true");
+          var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+          if (ids.indexOf(p.id) === -1) ids.push(p.id);
+          input.setAttribute("aria-describedby", ids.join(" "));
+        }
         box.appendChild(p);
       });
     });
