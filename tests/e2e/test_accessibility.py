@@ -71,7 +71,7 @@ def _post_kwargs(name, world):
               "token_id": 1, "pk": 1, "endpoint_id": o.endpoint.pk, "decision_maker_id": o.decision_maker.pk,
               "delivery_id": o.delivery.pk, "membership_id": 1, "user_id": world.owner.pk,
               "request_id": 1, "decision": "approve", "invitation_id": o.invitation.pk, "campaign_id": o.campaign.pk,
-              "thread_id": o.thread.pk, "action": "pin", "post_id": o.post.pk, "rsvp_id": o.rsvp.pk,
+              "thread_id": o.thread.pk, "action": "pin", "post_id": o.post.pk, "rsvp_id": o.rsvp.pk, "language": "es",
               "app_label": "campaigns", "model": "comment"}  # fmt: skip
     prefix = name.split(":")[0]
     if prefix == "events":
