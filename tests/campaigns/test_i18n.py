@@ -111,5 +111,5 @@ def test_goal_in_the_review_page_is_money_in_the_moderators_locale_and_the_campa
     client.force_login(staff_user)
     url = reverse("admin:campaigns_pendingcampaign_change", args=[pending.pk])
     html = _page(client, url, "es")
-    assert "€12.500" in html  # Spanish grouping (the helper puts the sign first for whole amounts)
+    assert "12.500\xa0€" in html  # Spanish grouping and sign placement (Babel), the campaign's currency
     assert "€12,500" in _page(client, url, "en")

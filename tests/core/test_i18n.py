@@ -25,7 +25,7 @@ def html_tag(response) -> str:
 @pytest.mark.parametrize(
     ("accept", "lang", "direction", "text"),
     [
-        ("es-ES,es;q=0.9,en;q=0.5", "es", "ltr", "Inicia una campaña"),
+        ("es-ES,es;q=0.9,en;q=0.5", "es", "ltr", "Crea una campaña"),
         ("ar-EG,ar;q=0.9", "ar", "rtl", "ابدأ حملة"),
         ("en-GB,en;q=0.9", "en", "ltr", "Start a campaign"),
         ("de-DE,de;q=0.9", "en", "ltr", "Start a campaign"),  # not offered: the source language

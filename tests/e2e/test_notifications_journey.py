@@ -48,7 +48,9 @@ def test_bell_list_preferences_and_guest_unsubscribe(browser, live_server, artif
     page.goto(f"{live_server.url}/")
     badge = page.locator(".bell .badge")
     badge.wait_for()
-    assert badge.inner_text() == "3"
+    assert badge.locator("[aria-hidden=true]").inner_text() == "3"
+    # A screen reader hears the link's name and the count in words, not a bare digit.
+    assert page.get_by_role("link", name="Notifications 3 unread notifications").count() == 1
     page.screenshot(path=str(artifacts_dir / "notifications-1-bell.png"))
 
     # 2. The list; mark one read.
@@ -65,7 +67,7 @@ def test_bell_list_preferences_and_guest_unsubscribe(browser, live_server, artif
     assert Notification.objects.filter(recipient=amina, read_at__isnull=True).count() == 1
     page.goto(f"{live_server.url}/")
     page.locator(".bell .badge").wait_for()
-    assert page.locator(".bell .badge").inner_text() == "1"
+    assert page.locator(".bell .badge [aria-hidden=true]").inner_text() == "1"
 
     # 4. Preferences: no more mention emails, thread replies as a daily digest.
     page.goto(f"{live_server.url}/notifications/preferences/")

@@ -39,10 +39,10 @@ def _send(notification) -> mail.EmailMessage:
 def test_arabic_user_gets_an_arabic_right_to_left_email():
     user = UserFactory(language="ar", timezone="Asia/Riyadh")
     message = _send(_suspend(user))
-    assert message.subject == "[Causeweb] حسابك معلَّق"
+    assert message.subject == "[Causeweb] حسابك موقوف"
     html = message.alternatives[0][0]
     assert '<html lang="ar" dir="rtl">' in html
-    assert "حسابك معلَّق" in html and "لمخالفة القاعدة «رسائل مزعجة أو إعلانات»" in message.body
+    assert "حسابك موقوف" in html and "لمخالفة القاعدة «رسائل مزعجة أو إعلانات»" in message.body
     # The layout's own words too, and the end date in the recipient's time zone (UTC+3).
     assert "هذه رسالة خدمة تتعلق بنشاطك أو حسابك" in message.body
     assert "حتى مارس 1, 2027, 3 م (Asia/Riyadh)" in message.body
@@ -110,7 +110,7 @@ def test_digest_in_the_users_language(settings):
         user=user, items=list(Notification.objects.filter(recipient=user)), date=datetime(2027, 1, 5).date()
     )
     assert message.subject == "[Causeweb] ملخصك اليومي: 1 جديد"
-    assert "حسابك معلَّق" in message.body
+    assert "حسابك موقوف" in message.body
     assert 'dir="rtl"' in message.alternatives[0][0]
 
 
