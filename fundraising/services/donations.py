@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from causeweb.core.exceptions import Conflict, ValidationError
 from fundraising import gateway, l10n, rules
 from fundraising.models import CampaignFunding, Donation, MonthlyPlan, StripeCustomer
+from fundraising.services._language import recipient_language_now
 from fundraising.services.transitions import (
     CARD_NOT_SAVED_MESSAGE,
     DECLINED_MESSAGE,
@@ -116,6 +117,7 @@ def donation_create(
         fee_minor=rules.processing_fee(amount_minor=amount_minor, currency=currency) if cover_fee else 0,
         currency=currency,
         referral_share_link_id=referral_share_link_id,
+        language=recipient_language_now(),
     )
     return donation
 

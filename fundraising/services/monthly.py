@@ -170,6 +170,9 @@ def _claim(plan_id: int):
                 donor_id=plan.donor_id,
                 donor_name=plan.donor_name,
                 email=plan.email,
+                # A later month's receipt speaks the language the donor chose the gift in.
+                language=Donation.objects.filter(pk=plan.first_donation_id).values_list("language", flat=True).first()
+                or "",
                 visibility=plan.visibility,
                 amount_minor=plan.amount_minor,
                 fee_minor=rules.processing_fee(amount_minor=plan.amount_minor, currency=plan.currency)

@@ -2,18 +2,22 @@
 signed link) and the gift cancelled. Mandatory mail (kind donation_receipt: it is about money
 taken, or no longer taken, from their card); each notice has a dedupe key."""
 
+from django.utils import translation
 from django.utils.translation import gettext
 
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from fundraising import l10n, rules
 from fundraising.models import MonthlyPlan
+from fundraising.services._language import in_recipient_language
 from fundraising.services.receipts import plan_manage_path
 
 
+@in_recipient_language
 def plan_paused_send(plan: MonthlyPlan) -> None:
     amount = l10n.local_money(plan.amount_minor, plan.currency)
     notify(
+        language=translation.get_language(),
         recipient=plan.donor,
         email=plan.email,
         kind=Kind.DONATION_RECEIPT,
@@ -39,6 +43,7 @@ def plan_paused_send(plan: MonthlyPlan) -> None:
     )
 
 
+@in_recipient_language
 def plan_cancelled_send(plan: MonthlyPlan, *, campaign_closed: bool = False) -> None:
     amount = l10n.local_money(plan.amount_minor, plan.currency)
     names = {"campaign": plan.campaign.title}
@@ -50,6 +55,7 @@ def plan_cancelled_send(plan: MonthlyPlan, *, campaign_closed: bool = False) -> 
     else:
         body = gettext("Your monthly gift to “%(campaign)s” is cancelled. Nothing more will be charged.")
     notify(
+        language=translation.get_language(),
         recipient=plan.donor,
         email=plan.email,
         kind=Kind.DONATION_RECEIPT,

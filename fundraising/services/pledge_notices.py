@@ -4,12 +4,14 @@ the link to pay on-session and reminders), lapsed, and the organizer's pledged-v
 summary. Every notice has a dedupe key, so a retried task tells nobody twice."""
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from fundraising import l10n
 from fundraising.models import Pledge
+from fundraising.services._language import in_recipient_language
 
 
 def pledge_path(pledge: Pledge) -> str:
@@ -24,6 +26,7 @@ def pledge_pay_path(pledge: Pledge) -> str:
 
 def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str, url: str = "") -> None:
     notify(
+        language=translation.get_language(),
         recipient=pledge.backer,
         email=pledge.email,
         kind=Kind.PLEDGE_NOTICE,
@@ -39,6 +42,7 @@ def _send(pledge: Pledge, *, title: str, body: str, dedupe_key: str, url: str = 
     )
 
 
+@in_recipient_language
 def pledge_saved_send(pledge: Pledge) -> None:
     campaign = pledge.campaign
     amount = l10n.local_money(pledge.amount_minor, pledge.currency)
@@ -56,6 +60,7 @@ def pledge_saved_send(pledge: Pledge) -> None:
     )
 
 
+@in_recipient_language
 def pledge_released_send(pledge: Pledge, *, pledged_minor: int) -> None:
     campaign = pledge.campaign
     _send(
@@ -73,6 +78,7 @@ def pledge_released_send(pledge: Pledge, *, pledged_minor: int) -> None:
     )
 
 
+@in_recipient_language
 def pledge_payment_required_send(pledge: Pledge) -> None:
     _send(
         pledge,
@@ -92,6 +98,7 @@ def pledge_payment_required_send(pledge: Pledge) -> None:
     )
 
 
+@in_recipient_language
 def pledge_payment_reminder_send(pledge: Pledge, *, number: int) -> None:
     _send(
         pledge,
@@ -107,6 +114,7 @@ def pledge_payment_reminder_send(pledge: Pledge, *, number: int) -> None:
     )
 
 
+@in_recipient_language
 def pledge_lapsed_send(pledge: Pledge) -> None:
     _send(
         pledge,
@@ -119,6 +127,7 @@ def pledge_lapsed_send(pledge: Pledge) -> None:
 def campaign_collected_send(campaign, *, summary: dict) -> None:
     currency = campaign.currency
     notify(
+        language=translation.get_language(),
         recipient=campaign.organizer,
         kind=Kind.PLEDGE_NOTICE,
         context={

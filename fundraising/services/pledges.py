@@ -27,6 +27,7 @@ from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from fundraising import gateway, l10n, policies, rules
 from fundraising.models import CampaignFunding, Donation, Pledge, StripeCustomer
 from fundraising.services import pledge_notices
+from fundraising.services._language import recipient_language_now
 from fundraising.services.transitions import _apply_intent, _funding_ensure, _lock
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def pledge_create(
         amount_minor=amount_minor,
         currency=campaign.currency,
         referral_share_link_id=referral_share_link_id,
+        language=recipient_language_now(),
     )
 
 

@@ -3,12 +3,14 @@ signed link to the donation's page that both carry (it works in any browser)."""
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
 from fundraising import l10n
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan, Refund
+from fundraising.services._language import in_recipient_language
 
 RECEIPT_SALT = "fundraising.donation-receipt"
 MONTHLY_PLAN_SALT = "fundraising.monthly-plan"
@@ -52,6 +54,7 @@ def donation_receipt_token_valid(*, donation: Donation, token: str) -> bool:
         return False
 
 
+@in_recipient_language
 def receipt_send(donation: Donation) -> None:
     """The receipt of a paid donation (sent after commit, once per donation)."""
     campaign = donation.campaign
@@ -87,6 +90,7 @@ def receipt_send(donation: Donation) -> None:
             % {"url": plan_manage_path(plan)}
         )
     notify(
+        language=translation.get_language(),
         recipient=donation.donor,
         email=donation.email,
         kind=Kind.DONATION_RECEIPT,
@@ -106,10 +110,12 @@ def receipt_send(donation: Donation) -> None:
     )
 
 
+@in_recipient_language
 def refund_notice_send(donation: Donation, refund: Refund) -> None:
     """Tell the donor about one refund (once per Refund row)."""
     refunded = l10n.local_money(refund.amount_minor, refund.currency)
     notify(
+        language=translation.get_language(),
         recipient=donation.donor,
         email=donation.email,
         kind=Kind.REFUND_ISSUED,

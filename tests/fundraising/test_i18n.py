@@ -168,3 +168,45 @@ def test_my_pledges_row_in_spanish_has_a_spanish_date(client, aon_campaign):
         deadline = l10n.local_date(aon_campaign.deadline, padded=True)
     assert f"Fecha límite: {deadline}" in page
     assert "Deadline" not in page
+
+
+def test_a_guest_who_gave_on_a_spanish_page_gets_the_receipt_in_spanish_from_the_webhook(
+    mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from fundraising import gateway
+    from fundraising.services import receipts
+    from tests.fundraising.factories import FundraisingCampaignFactory
+
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_es")
+    campaign = FundraisingCampaignFactory()
+    with translation.override("es"):  # the donate page, read in Spanish
+        donation, _setup = donations.donation_begin(
+            campaign=campaign,
+            amount_minor=1250,
+            cover_fee=False,
+            visibility="name",
+            donor_name="Lucía",
+            email="lucia@example.org",
+            card_setup=False,
+        )
+    assert donation.language == "es"
+    Donation.objects.filter(pk=donation.pk).update(state="succeeded", succeeded_at=datetime(2026, 3, 1, tzinfo=UTC))
+    donation.refresh_from_db()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # a Stripe webhook: no page
+        receipts.receipt_send(donation)
+    (email,) = [m for m in mailoutbox if "lucia@example.org" in m.to]
+    assert "Gracias" in email.subject and "12,50" in email.subject
+    assert 'lang="es"' in email.alternatives[0][0]
+
+
+def test_an_account_s_own_language_wins_over_the_page_it_gave_on(mailoutbox, django_capture_on_commit_callbacks):
+    from fundraising.services import receipts
+
+    donor = UserFactory(language="ar")
+    donation = DonationFactory(donor=donor, email=donor.email, language="es", amount_minor=1000)
+    Donation.objects.filter(pk=donation.pk).update(state="succeeded", succeeded_at=datetime(2026, 3, 1, tzinfo=UTC))
+    donation.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        receipts.receipt_send(donation)
+    (email,) = [m for m in mailoutbox if donor.email in m.to]
+    assert 'dir="rtl"' in email.alternatives[0][0] and "Thank you" not in email.subject
