@@ -20,6 +20,8 @@ from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import CURRENCY_CHOICES
 from causeweb.core.validators import validate_single_line
 
+SITE_LANGUAGE_PATTERN = "|".join(code for code, _name in settings.LANGUAGES)
+
 
 class MyCampaignSerializer(CampaignDetailSerializer):
     class Meta(CampaignDetailSerializer.Meta):
@@ -171,7 +173,8 @@ class MyCampaignViewSet(
         return Response(UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TranslationInputSerializer, responses={200: MyCampaignSerializer})
-    @action(detail=True, methods=["put", "delete"], url_path=r"translations/(?P<language>[a-z]{2}(?:-[a-z]+)?)")
+    # Only the site's languages are resources here: any other code is a 404 from the URL itself.
+    @action(detail=True, methods=["put", "delete"], url_path=rf"translations/(?P<language>{SITE_LANGUAGE_PATTERN})")
     def translation(self, request, slug=None, language=None):
         """PUT: add or replace the campaign's version in `language`; DELETE: remove it."""
         campaign = self.get_object()

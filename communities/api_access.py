@@ -113,9 +113,12 @@ class GroupAccessActions:
     @action(detail=False, methods=["post"], url_path="accept-invitation")
     def accept_invitation(self, request):
         """Join the group of an invitation link's token (the part after /invite/). Accepting twice
-        is harmless; an expired, revoked or used-up link is a 400, a banned person a 403."""
+        is harmless; an unknown token is a 404, an expired, revoked or used-up link a 400, a banned
+        person a 403."""
         data = AcceptInvitationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if selectors.invitation_get(token=data.validated_data["token"]) is None:
+            raise Http404("No such invitation.")  # a token nobody made: no resource, not bad input
         membership = membership_services.invitation_accept(user=request.user, **data.validated_data)
         return self._answer(membership.group, status.HTTP_201_CREATED)
 

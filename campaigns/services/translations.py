@@ -3,6 +3,7 @@ the people who may edit the campaign, under the same rules as an edit (docs/i18n
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from campaigns.models import Campaign, CampaignTranslation
 from campaigns.services._common import lock, require_organizer
@@ -16,8 +17,9 @@ def _check_language(campaign: Campaign, language: str) -> None:
     if language not in SITE_LANGUAGES:
         raise ValidationError({"language": "Choose one of the site's languages."}, code="language")
     if language == campaign.language:
-        raise ValidationError(
-            {"language": "The campaign is already written in this language; edit the campaign instead."},
+        # The campaign's state, not the input, is in the way (a 409 from the API).
+        raise Conflict(
+            gettext("The campaign is already written in this language; edit the campaign instead."),
             code="original_language",
         )
 

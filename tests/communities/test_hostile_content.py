@@ -26,6 +26,8 @@ PAYLOADS = [
 ]
 HOSTILE = "\n\n".join(PAYLOADS)
 DANGEROUS_TAGS = {"script", "iframe", "svg", "style", "object", "embed", "math", "base", "meta"}
+# The header's decorative inline icons (templates/base.html); people's content never keeps an <svg>.
+OWN_ICON_CLASSES = {"globe", "bell-icon"}
 
 
 class _Inspector(HTMLParser):
@@ -39,8 +41,11 @@ class _Inspector(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         own_asset = tag in {"script", "meta"} and (
-            (attrs.get("src") or "").startswith("/static/") or tag == "meta" and "http-equiv" not in attrs
+            (attrs.get("src") or "").startswith(("/static/", "/i18n/js/"))
+            or tag == "meta"
+            and "http-equiv" not in attrs
         )
+        own_asset = own_asset or (tag == "svg" and attrs.get("class") in OWN_ICON_CLASSES)
         # The page's own schema.org data is inert JSON; its text is checked in handle_data.
         if tag == "script" and attrs == {"type": "application/ld+json"}:
             own_asset = self.in_structured_data = True
