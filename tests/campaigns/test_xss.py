@@ -28,7 +28,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 ALLOWED_SCRIPT_SOURCES = ("/static/", "/i18n/js/")
 # The header's inline icons (templates/base.html, includes/language_switcher.html): decorative,
 # hidden from assistive technology, never from people's content (which nh3 strips of any <svg>).
-OWN_ICON_CLASSES = {"globe", "bell-icon"}
+OWN_ICON_CLASSES = {"globe", "bell-icon", "reaction-icon"}
 
 
 class _Audit(HTMLParser):

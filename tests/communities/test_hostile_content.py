@@ -27,7 +27,7 @@ PAYLOADS = [
 HOSTILE = "\n\n".join(PAYLOADS)
 DANGEROUS_TAGS = {"script", "iframe", "svg", "style", "object", "embed", "math", "base", "meta"}
 # The header's decorative inline icons (templates/base.html); people's content never keeps an <svg>.
-OWN_ICON_CLASSES = {"globe", "bell-icon"}
+OWN_ICON_CLASSES = {"globe", "bell-icon", "reaction-icon"}
 
 
 class _Inspector(HTMLParser):
