@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = "Awareness campaigns"
+    verbose_name = _("Awareness campaigns")
 
     def ready(self):
         from campaigns import integrations, page_scopes, policies

@@ -54,8 +54,8 @@ class Campaign(models.Model):
     organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns")
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    summary = models.CharField(max_length=280, help_text="One or two sentences; used in previews and shares.")
-    story = models.TextField(help_text="Markdown.")
+    summary = models.CharField(max_length=280, help_text=_("One or two sentences; used in previews and shares."))
+    story = models.TextField(help_text=_("Markdown."))
     story_html = models.TextField(blank=True, editable=False)
     cause = models.ForeignKey(Cause, on_delete=models.PROTECT, related_name="campaigns")
     location = models.CharField(max_length=120, blank=True)
@@ -63,7 +63,7 @@ class Campaign(models.Model):
     rejection_reason = models.TextField(blank=True)
     petition_target = models.PositiveIntegerField(null=True, blank=True)
     goal_minor = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="Fundraising goal in the currency's minor unit (cents)."
+        null=True, blank=True, help_text=_("Fundraising goal in the currency's minor unit (cents).")
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="EUR")
     # The language the organizer wrote the original in (title, summary, story): the story's `lang`
@@ -82,7 +82,7 @@ class Campaign(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="campaigns")
     cover = models.ImageField(upload_to="campaigns/covers/", blank=True)
     cover_alt = models.CharField(
-        max_length=200, blank=True, help_text="Describe the cover for people who cannot see it."
+        max_length=200, blank=True, help_text=_("Describe the cover for people who cannot see it.")
     )
     # Denormalised counters, changed with F() in the same transaction as the rows they count.
     signature_count = models.PositiveIntegerField(default=0)
@@ -151,7 +151,7 @@ class CampaignTranslation(models.Model):
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=280)
-    story = models.TextField(help_text="Markdown.")
+    story = models.TextField(help_text=_("Markdown."))
     story_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,7 +181,7 @@ class CampaignUpdate(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=120)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -300,7 +300,7 @@ class Signature(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField()
     comment = models.CharField(max_length=500, blank=True)
-    is_public = models.BooleanField(default=True, help_text="Show my name on the campaign page.")
+    is_public = models.BooleanField(default=True, help_text=_("Show my name on the campaign page."))
     # Opted in to the organizer's updates by email (guests too, once confirmed); nobody who did
     # not tick it is emailed them. Unsubscribing goes through the notifications pipeline.
     keep_updated = models.BooleanField(default=False)
@@ -392,7 +392,7 @@ class CampaignRevision(models.Model):
     goal_before_minor = models.PositiveBigIntegerField(null=True, blank=True)
     goal_after_minor = models.PositiveBigIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3)
-    resubmitted = models.BooleanField(default=False, help_text="The edit sent the campaign back to review.")
+    resubmitted = models.BooleanField(default=False, help_text=_("The edit sent the campaign back to review."))
     created_at = models.DateTimeField(auto_now_add=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

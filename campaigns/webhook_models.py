@@ -19,7 +19,7 @@ class WebhookEndpoint(models.Model):
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(max_length=500)
-    event_types = models.JSONField(default=list, help_text="Which EventType values to send.")
+    event_types = models.JSONField(default=list, help_text=_("Which EventType values to send."))
     secret = models.CharField(max_length=80)
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -42,7 +42,7 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event_id = models.UUIDField(help_text="The same for every endpoint told of one event (partners dedupe on it).")
+    event_id = models.UUIDField(help_text=_("The same for every endpoint told of one event (partners dedupe on it)."))
     event_type = models.CharField(max_length=40, choices=WebhookEndpoint.EventType.choices)
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -92,8 +92,8 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=80)
-    prefix = models.CharField(max_length=16, help_text="The secret's first characters, for display.")
-    key_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the secret, hex.")
+    prefix = models.CharField(max_length=16, help_text=_("The secret's first characters, for display."))
+    key_hash = models.CharField(max_length=64, unique=True, help_text=_("sha256 of the secret, hex."))
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.READ)
     created = models.DateTimeField(default=django_timezone.now)
     last_used = models.DateTimeField(null=True, blank=True)

@@ -25,7 +25,7 @@ class RateLimitHitAdmin(admin.ModelAdmin):
     list_filter = ["limit", "key_kind", "hour"]
     list_select_related = ["user"]
     search_fields = ["user__email", "scope"]
-    search_help_text = "A person's email, a scope (campaigns.campaign:12), or an exact IP or email address."
+    search_help_text = _("A person's email, a scope (campaigns.campaign:12), or an exact IP or email address.")
     date_hierarchy = "hour"
     actions = [export_as_csv]
 
@@ -62,7 +62,8 @@ class RateLimitHitAdmin(admin.ModelAdmin):
         else:
             return "—"
         url = reverse("admin:core_ratelimitoverride_add") + "?" + urlencode(initial)
-        return format_html('<a href="{}">{}</a>', url, "lift for person…" if hit.user_id else "raise for it…")
+        text = gettext("lift for person…") if hit.user_id else gettext("raise for it…")
+        return format_html('<a href="{}">{}</a>', url, text)
 
     def has_add_permission(self, request):
         return False
@@ -115,7 +116,7 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Limit"), ordering="limit")
     def limit_label(self, override):
-        return override.limit or "every limit"
+        return override.limit or gettext("every limit")
 
     @admin.display(description=_("For"))
     def subject(self, override):
@@ -123,7 +124,7 @@ class RateLimitOverrideAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Rate"), ordering="rate")
     def rate_label(self, override):
-        return override.rate or "lifted (no limit)"
+        return override.rate or gettext("lifted (no limit)")
 
 
 def _override_state(override) -> dict:

@@ -35,7 +35,7 @@ class RateLimitHit(models.Model):
     last_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "rate-limit hit"
+        verbose_name = _("rate-limit hit")
         ordering = ["-hour", "-count"]
         constraints = [models.UniqueConstraint(fields=["limit", "key_hash", "hour"], name="ratelimithit_once_per_hour")]
         indexes = [models.Index(fields=["-hour"], name="ratelimithit_recent")]
@@ -48,22 +48,22 @@ class RateLimitOverride(models.Model):
     """A moderator's exception to a limit: lifted (no rate) or another rate, for one person, one
     address, or everything acting on one object (a busy campaign), until it expires."""
 
-    limit = models.CharField(max_length=60, blank=True, help_text="Empty: every limit.")
+    limit = models.CharField(max_length=60, blank=True, help_text=_("Empty: every limit."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    ip = models.GenericIPAddressField(null=True, blank=True, help_text="An IPv6 address covers its /64.")
+    ip = models.GenericIPAddressField(null=True, blank=True, help_text=_("An IPv6 address covers its /64."))
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
-    rate = models.CharField(max_length=20, blank=True, help_text='Empty: no limit. Else e.g. "200/h".')
+    rate = models.CharField(max_length=20, blank=True, help_text=_('Empty: no limit. Else e.g. "200/h".'))
     reason = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until removed.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: until removed."))
 
     class Meta:
-        verbose_name = "rate-limit override"
+        verbose_name = _("rate-limit override")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(

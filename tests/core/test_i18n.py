@@ -222,3 +222,20 @@ def test_money_and_numbers_follow_the_active_language():
         assert money(125000, "USD") == "1.250\xa0US$"
         assert money(125050, "EUR") == "1.250,50\xa0€"
         assert number(12500) == "12.500"
+
+
+def test_the_admin_speaks_the_staff_members_language(client, staff_user):
+    """Our admin labels are translated (issue 19): column headers, the values our columns show,
+    the model's name and the search help text, in the language Accept-Language asks for."""
+    from causeweb.core.models import RateLimitOverride
+
+    RateLimitOverride.objects.create(limit="", ip="198.51.100.77", reason="Partner NGO office")
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:core_ratelimitoverride_changelist"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ">Límite<" in page and ">Tasa<" in page  # column headers (@admin.display descriptions)
+    assert "todos los límites" in page and "quitado (sin límite)" in page  # what the columns say
+    assert "excepción de límite" in page  # Meta.verbose_name in the page title
+    assert '<td class="field-rate_label">quitado (sin límite)</td>' in page
+
+    hits = client.get(reverse("admin:core_ratelimithit_changelist"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "El correo de una persona, un ámbito (campaigns.campaign:12)" in hits  # search_help_text

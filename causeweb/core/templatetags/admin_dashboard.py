@@ -2,12 +2,13 @@
 signed-in person, grouped by area."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.hooks import attention_items
 
 register = template.Library()
 
-AREA_TITLES = {"content": "Content and people", "money": "Money", "platform": "Platform"}
+AREA_TITLES = {"content": _("Content and people"), "money": _("Money"), "platform": _("Platform")}
 
 
 @register.simple_tag(takes_context=True)
