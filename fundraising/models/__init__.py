@@ -132,9 +132,7 @@ class Donation(models.Model):
     )
     donor_name = models.CharField(max_length=120)
     email = models.EmailField()
-    # The page's language when they gave (a guest has no account to hold one): their receipts and
-    # notices are written in it (fundraising/services/_language.py).
-    language = models.CharField(max_length=8, blank=True, default="")
+    language = models.CharField(max_length=8, blank=True, default="")  # the page's: services/_language.py
     visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.NAME)
     message = models.CharField(max_length=500, blank=True)
     # "Keep me updated about this campaign" (never assumed): the campaign's news reaches them once paid.
@@ -344,9 +342,7 @@ class Pledge(models.Model):
     backer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges")
     backer_name = models.CharField(max_length=120)
     email = models.EmailField()
-    # The page's language when they gave (a guest has no account to hold one): their receipts and
-    # notices are written in it (fundraising/services/_language.py).
-    language = models.CharField(max_length=8, blank=True, default="")
+    language = models.CharField(max_length=8, blank=True, default="")  # the page's, as on Donation
     visibility = models.CharField(max_length=12, choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
     keep_updated = models.BooleanField(default=False)  # "Keep me updated about this campaign"
     amount_minor = models.PositiveBigIntegerField()

@@ -65,7 +65,7 @@ def test_back_see_on_my_giving_and_cancel(browser, live_server, stripe_api, arti
     assert "Active" in page.locator(".pledge-state").inner_text()
 
     page.goto(f"{live_server.url}/donate/me/giving/")
-    pledges_section = page.get_by_role("region", name="Pledges")
+    pledges_section = page.locator("section[aria-label=Pledges]")
     row = pledges_section.locator("tbody tr").first
     text = row.inner_text()
     assert "Community bakery oven" in text and "€35" in text and "Active" in text and "Deadline" in text
@@ -76,7 +76,7 @@ def test_back_see_on_my_giving_and_cancel(browser, live_server, stripe_api, arti
     assert "your card will not be charged" in page.locator("body").inner_text()
     assert "Canceled" in page.locator(".pledge-state").inner_text()
     page.goto(f"{live_server.url}/donate/me/giving/")
-    assert "Canceled" in page.get_by_role("region", name="Pledges").inner_text()
+    assert "Canceled" in page.locator("section[aria-label=Pledges]").inner_text()
     page.screenshot(path=str(artifacts_dir / "pledge-3-canceled.png"), full_page=True)
 
     pledge = read_db(lambda: Pledge.objects.get(backer=backer))
