@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # outside the session and CSRF middlewares so it sees the cookies they set.
     "django.middleware.http.ConditionalGetMiddleware",
     "causeweb.core.http_cache.HttpCachePolicyMiddleware",
+    # Anonymous visitors' cached pages, answered before the middlewares below (core/page_cache.py).
+    "causeweb.core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

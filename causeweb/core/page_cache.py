@@ -44,12 +44,18 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.urls import Resolver404, resolve
+from django.utils import translation
 
 ENTRY_PREFIX = "page:"
 TOKEN_PREFIX = "page-scope:"
 VALUE_PREFIX = "page-value:"
 HIT_HEADER = "X-Page-Cache"
+# Set on the request by PageCacheMiddleware's lookup, and on the response by `cached_page` for the
+# middleware to store.
+EARLY_LOOKUP_ATTR = "_page_cache_lookup"
+PENDING_COPY_ATTR = "_page_cache_copy"
+CACHED_VIEW_ATTR = "page_cached"
 # Request headers that change what a view renders (htmx asks for fragments of some pages).
 VARYING_HEADERS = ("HX-Request", "HX-Target", "HX-Boosted", "HX-History-Restore-Request")
 
@@ -138,17 +144,20 @@ def request_is_shared(request) -> bool:
 
 
 def request_key(request) -> str:
-    """The stored copy's key: the URL (host, path, query in a stable order), the active language
-    and time zone (dates and money are rendered in them), the `tz` cookie and the htmx headers."""
+    """The stored copy's key: the URL (host, path, query in a stable order), the visitor's language
+    (dates and money are rendered in it), the `tz` cookie (an anonymous visitor's time zone is the
+    one it names) and the htmx headers. It is read from the request alone, so the early lookup in
+    `PageCacheMiddleware` (before `LocaleMiddleware` has run) and the view compute the same key:
+    for a visitor who is not signed in, the language `LocaleMiddleware` activates is the one
+    `get_language_from_request` reads from the cookie and Accept-Language."""
     query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
     parts = [
         request.scheme,
         request.get_host(),
         request.path,
         repr(query),
-        translation.get_language() or "",
-        timezone.get_current_timezone_name(),
-        request.COOKIES.get("tz", ""),  # whether the browser told its zone (the event page asks it otherwise)
+        translation.get_language_from_request(request) or "",
+        request.COOKIES.get("tz", ""),
         *(request.headers.get(name, "") for name in VARYING_HEADERS),
     ]
     return ENTRY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -172,21 +181,78 @@ def _from_entry(entry: dict) -> HttpResponse:
     return response
 
 
-def cached_page(view):
-    """Serve `view` from the page cache to anonymous visitors (see the module docstring). The view
-    declares what it shows with `depends_on()`; a view that declares nothing is never stored."""
+# Headers of a stored copy that the middlewares outside PageCacheMiddleware set on every response
+# (ETag, Cache-Control, Vary: Cookie, security headers, the request id): they are set again on a hit.
+_OUTER_HEADERS = frozenset(
+    h.lower()
+    for h in ("Date", "ETag", "Cache-Control", "Expires", "Last-Modified", "Set-Cookie", "Content-Length",
+              "X-Request-ID", HIT_HEADER)
+)  # fmt: skip
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request_is_shared(request):
-            return view(request, *args, **kwargs)
+
+def _served_by_cached_view(path: str) -> bool:
+    """Only the paths of `cached_page` views are looked up (a lookup elsewhere, /healthz or the
+    API, would be a cache read for nothing)."""
+    try:
+        return getattr(resolve(path).func, CACHED_VIEW_ATTR, False)
+    except Resolver404:
+        return False
+
+
+class PageCacheMiddleware:
+    """Answers an anonymous visitor from the page cache before the session, locale, CSRF, auth,
+    CSP and other middlewares run, as Django's FetchFromCacheMiddleware does: a hit then costs a
+    key, two cache reads and a response. It sits after `HttpCachePolicyMiddleware` and
+    `ConditionalGetMiddleware`, which still give the hit its Cache-Control, Vary and ETag/304.
+    A copy is stored on the way out with the headers the inner middlewares added
+    (Content-Language, Vary: Accept-Language, the CSP, X-Frame-Options...), so a hit carries them
+    too. Only views wrapped in `cached_page` hand a copy back to store."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (request_is_shared(request) and _served_by_cached_view(request.path_info)):
+            return self.get_response(request)
         key = request_key(request)
         entry = cache.get(key)
         before: dict[str, str] = {}
         if entry is not None:
             before = _current_tokens(entry["tokens"])
-            if all(token is not None and before.get(scope) == token for scope, token in entry["tokens"].items()):
+            if all(token is not None and before.get(s) == token for s, token in entry["tokens"].items()):
                 return _from_entry(entry)
+        setattr(request, EARLY_LOOKUP_ATTR, (key, before))
+        response = self.get_response(request)
+        copy = getattr(response, PENDING_COPY_ATTR, None)
+        if copy is not None and _storable(response):
+            copy["headers"] = {name: value for name, value in response.items() if name.lower() not in _OUTER_HEADERS}
+            cache.set(key, copy, timeout=page_cache_seconds())
+        return response
+
+
+def cached_page(view):
+    """Serve `view` from the page cache to anonymous visitors (see the module docstring). The view
+    declares what it shows with `depends_on()`; a view that declares nothing is never stored.
+
+    With `PageCacheMiddleware` installed (settings), the lookup and the storing happen there, so a
+    hit skips the rest of the middleware stack and the URL resolver; the decorator then only
+    renders and hands the copy to store back on the response. Without it, it does both itself."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request_is_shared(request):
+            return view(request, *args, **kwargs)
+        early = getattr(request, EARLY_LOOKUP_ATTR, None)
+        if early is not None:
+            # PageCacheMiddleware looked it up already (a miss) and read the tokens it knew of.
+            key, before = early
+        else:
+            key, before = request_key(request), {}
+            entry = cache.get(key)
+            if entry is not None:
+                before = _current_tokens(entry["tokens"])
+                if all(token is not None and before.get(s) == token for s, token in entry["tokens"].items()):
+                    return _from_entry(entry)
         collecting = _collecting.set(set())
         try:
             response = view(request, *args, **kwargs)
@@ -194,19 +260,19 @@ def cached_page(view):
         finally:
             _collecting.reset(collecting)
         if scopes and _storable(response):
-            content = response.content
-            cache.set(
-                key,
-                {
-                    # A token read only after rendering could be newer than the data: not stored.
-                    "tokens": {scope: before.get(scope) for scope in sorted(scopes)},
-                    "content": content,
-                    "content_type": response["Content-Type"],
-                    "headers": {name: response[name] for name in ("Content-Language",) if response.has_header(name)},
-                },
-                timeout=page_cache_seconds(),
-            )
+            copy = {
+                # A token read only after rendering could be newer than the data: not stored.
+                "tokens": {scope: before.get(scope) for scope in sorted(scopes)},
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "headers": {},
+            }
+            if early:
+                setattr(response, PENDING_COPY_ATTR, copy)
+            else:
+                cache.set(key, copy, timeout=page_cache_seconds())
         response[HIT_HEADER] = "miss"
         return response
 
+    setattr(wrapper, CACHED_VIEW_ATTR, True)
     return wrapper

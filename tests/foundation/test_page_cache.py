@@ -327,3 +327,83 @@ def test_an_rsvp_shows_at_once_on_the_event_its_campaign_and_its_group(client, d
         response = fetch(client, path)
         assert response[page_cache.HIT_HEADER] == "miss", path
         assert text.format(n=1) in response.content.decode(), path
+
+
+# The early lookup (PageCacheMiddleware): a hit skips the inner middlewares and the view -------------
+
+
+@pytest.mark.parametrize("name", ["home", "campaign page", "event page"])
+def test_a_hit_carries_the_headers_the_inner_middlewares_set_on_the_miss(client, pages, name):
+    path = pages[name]
+    miss = fetch(client, path)
+    warm(client, path)
+    hit = fetch(client, path)
+    assert hit[page_cache.HIT_HEADER] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Permissions-Policy"):
+        assert hit.has_header(header), header
+        assert hit[header] == miss[header], header
+    vary = {part.strip() for part in hit["Vary"].split(",")}
+    assert {"Accept-Language", "Cookie"} <= vary
+    assert hit.content == fetch(client, path).content
+
+
+def test_a_hit_never_runs_the_view_or_the_inner_middlewares(client, pages, monkeypatch):
+    """Answered before the session, CSRF and auth middlewares: the request never gets a user."""
+    path = pages["campaign page"]
+    warm(client, path)
+    seen = []
+    original = page_cache.cache.get
+
+    def spy(key, *args, **kwargs):
+        seen.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "get", spy)
+    response = client.get(path)
+    assert response[page_cache.HIT_HEADER] == "hit"
+    assert not hasattr(response.wsgi_request, "user")
+    # The copy, then its scope tokens: no session, rate-limit or other read.
+    assert [key.split(":")[0] for key in seen] == ["page"] + ["page-scope"] * (len(seen) - 1)
+
+
+def test_each_language_gets_its_own_copy(client, pages):
+    path = pages["campaign page"]
+    warm(client, path)
+    for _ in range(3):
+        spanish = client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish[page_cache.HIT_HEADER] == "hit"
+    assert spanish["Content-Language"] == "es"
+    assert 'lang="es"' in spanish.content.decode()
+    english = client.get(path)
+    assert english[page_cache.HIT_HEADER] == "hit"
+    assert 'lang="en"' in english.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    for _ in range(3):
+        arabic = client.get(path)
+    assert arabic[page_cache.HIT_HEADER] == "hit"
+    assert 'dir="rtl"' in arabic.content.decode()
+
+
+def test_a_hit_answers_a_matching_etag_with_304(client, pages):
+    path = pages["campaign page"]
+    hit = warm(client, path)
+    again = client.get(path, HTTP_IF_NONE_MATCH=hit["ETag"])
+    assert again.status_code == 304
+
+
+def test_without_the_middleware_the_view_caches_by_itself(client, pages, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "causeweb.core.page_cache.PageCacheMiddleware"]
+    path = pages["campaign page"]
+    hit = warm(client, path)
+    assert not hasattr(hit, page_cache.PENDING_COPY_ATTR)
+
+
+def test_paths_of_other_views_are_not_looked_up(client, monkeypatch):
+    """/healthz and the API never pay a cache read for the page cache."""
+    seen = []
+    original = page_cache.cache.get
+    monkeypatch.setattr(page_cache.cache, "get", lambda key, *a, **k: seen.append(key) or original(key, *a, **k))
+    assert client.get("/healthz").status_code == 200
+    client.get("/api/v1/campaigns/")
+    client.get("/no-such-page/")
+    assert not [key for key in seen if key.startswith(page_cache.ENTRY_PREFIX)]
