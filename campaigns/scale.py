@@ -178,5 +178,8 @@ def seed(conn, factor: float, rng, ids: dict, report: bulk.Report) -> None:
             conn, Follow, ["id", "campaign", "user", "created_at"], _follow_rows(rng, ids, public, follows), report
         )
         bulk.execute(conn, COUNTERS_SQL)
+
+
+def after_indexes(conn, ids, report) -> None:
     with report.table("campaigns.Campaign.trending_score", 0):
-        trending.campaign_trending_refresh(now=now)
+        trending.campaign_trending_refresh(now=ids["now"])

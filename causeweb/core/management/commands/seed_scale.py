@@ -88,6 +88,11 @@ class Command(BaseCommand):
                 for module in modules:
                     app = module.__name__.rsplit(".", 1)[0]
                     module.seed(connection, factor, random.Random(f"{seed}:{app}"), ids, report)  # noqa: S311
+            # Figures computed from the loaded rows (the trending scores) run once the indexes are
+            # back: before, each campaign's count was a scan of the whole signatures table.
+            for module in modules:
+                if hasattr(module, "after_indexes"):
+                    module.after_indexes(connection, ids, report)
             bulk.reset_sequences(connection, models)
         analyzed = time.perf_counter()
         with connection.cursor() as cursor:
