@@ -278,10 +278,23 @@ class Refund(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # An admin refund being asked of Stripe right now (set by the request asking, cleared when its
+    # outcome is unknown); a pending refund with no live claim is resumed by the next attempt with
+    # the same idempotency key, never asked again under a new one (fundraising.services.refunds).
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive"),
+            # One admin refund of a donation with Stripe at a time: a retry or a second click
+            # reuses it (its pk is in the idempotency key), so a timeout never refunds twice.
+            models.UniqueConstraint(
+                fields=["donation"],
+                condition=Q(status="pending", source="admin"),
+                name="refund_one_pending_admin_claim",
+            ),
+        ]
 
     def __str__(self):
         return f"Refund {self.pk} of donation {self.donation_id}"
