@@ -343,10 +343,11 @@ def charges_list(*, created_gt: int) -> Iterator[dict]:
         _raise(exc)
 
 
-def refunds_list(*, charge_id: str) -> list[dict]:
-    """Every refund of one charge (auto-paging)."""
+def refunds_list(*, charge_id: str = "", payment_intent_id: str = "") -> list[dict]:
+    """Every refund of one charge, or of a PaymentIntent's charge (auto-paging)."""
+    params = {"charge": charge_id} if charge_id else {"payment_intent": payment_intent_id}
     try:
-        page = client().v1.refunds.list(params={"charge": charge_id, "limit": LIST_PAGE_SIZE})
+        page = client().v1.refunds.list(params={**params, "limit": LIST_PAGE_SIZE})
         return [_refund_dict(_as_dict(refund)) for refund in page.auto_paging_iter()]
     except stripe.StripeError as exc:
         _raise(exc)

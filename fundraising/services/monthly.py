@@ -38,6 +38,7 @@ from causeweb.core.exceptions import ValidationError
 from fundraising import gateway, rules
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan
 from fundraising.services import donations, monthly_notices
+from fundraising.services.saved_card import saved_card_intent
 from fundraising.services.transitions import _apply_intent, _lock, _mark_failed
 
 logger = logging.getLogger(__name__)
@@ -196,30 +197,18 @@ def _stripe_answer(plan: MonthlyPlan, charge: MonthlyCharge, donation: Donation)
     confirmed off-session unless a previous (crashed) run already did. A bank that wants the
     donor present (requires_action) cannot be answered off-session: that intent is cancelled, so
     it can never be charged later, and the attempt counts as failed."""
-    if donation.stripe_payment_intent_id:
-        intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
-    else:
-        key = _intent_key(plan, charge)
-        intent = gateway.payment_intent_create(
-            amount_minor=donation.total_minor,
-            currency=donation.currency,
-            customer_id=donation.stripe_customer_id,
-            payment_method_id=donation.stripe_payment_method_id,
-            metadata={
-                "donation_id": str(donation.pk),
-                "monthly_plan_id": str(plan.pk),
-                "period": charge.period,
-                "campaign_id": str(plan.campaign_id),
-            },
-            idempotency_key=key,
-        )
-        Donation.objects.filter(pk=donation.pk, stripe_payment_intent_id__isnull=True).update(
-            stripe_payment_intent_id=intent.id, updated_at=timezone.now()
-        )
-    if intent.status == "requires_confirmation":
-        intent = gateway.payment_intent_confirm(
-            payment_intent_id=intent.id, idempotency_key=f"{_intent_key(plan, charge)}-confirm", off_session=True
-        )
+    intent = saved_card_intent(
+        donation,
+        metadata={
+            "donation_id": str(donation.pk),
+            "monthly_plan_id": str(plan.pk),
+            "period": charge.period,
+            "campaign_id": str(plan.campaign_id),
+        },
+        create_key=_intent_key(plan, charge),
+        confirm_key=f"{_intent_key(plan, charge)}-confirm",
+        off_session=True,
+    )
     if intent.status == "requires_action":
         intent = gateway.payment_intent_cancel(
             payment_intent_id=intent.id, idempotency_key=f"{_intent_key(plan, charge)}-cancel"

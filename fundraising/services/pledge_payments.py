@@ -8,9 +8,10 @@ Each attempt is a Donation the pledge points to (`Pledge.donation`): a pending o
 double click, a reload, the off-session intent that waits for 3-D Secure), a failed or canceled
 one is kept as history and a new attempt takes its place. As everywhere in fundraising, no
 Stripe call is made inside a transaction: (1) lock the pledge and its attempt, claim it, commit;
-(2) create the PaymentIntent and store its id; (3) confirm it on-session; (4) lock and apply
-Stripe's answer. A second request during (2) finds the claim and waits (the page polls); a
-webhook and the page arriving together meet in `_mark_succeeded`, which counts a payment once.
+(2) create the PaymentIntent and store its id; (3) confirm it on-session (2 and 3 are
+services.saved_card, shared with the off-session charges); (4) lock and apply Stripe's answer.
+A second request during (2) finds the claim and waits (the page polls); a webhook and the page
+arriving together meet in `_mark_succeeded`, which counts a payment once.
 
 Lock order: Pledge row -> Donation row -> CampaignFunding row (as in services.pledges).
 """
@@ -26,6 +27,7 @@ from django.utils.translation import gettext
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from fundraising import gateway, policies, rules
 from fundraising.models import Donation, Pledge, StripeCustomer
+from fundraising.services.saved_card import saved_card_intent
 from fundraising.services.transitions import _apply_intent, _lock, _mark_canceled
 
 logger = logging.getLogger(__name__)
@@ -167,43 +169,34 @@ def _cancel_attempt(pledge: Pledge, attempt: Donation) -> gateway.PaymentIntentR
     return intent
 
 
-def _create_intent(pledge: Pledge, attempt: Donation, claimed_at) -> str:
-    """Step 2, no transaction open: create the attempt's PaymentIntent and store its id."""
-    try:
+def _stripe_answer(pledge: Pledge, attempt: Donation, claimed_at) -> gateway.PaymentIntentResult:
+    """Steps 2 and 3, no transaction open (services.saved_card): the attempt's PaymentIntent,
+    created and its id stored when this request holds the claim (with the card's brand and last
+    four for the receipt), else the stored one fetched; confirmed on-session when it waits for it.
+    A refused or unreachable creation releases the claim, so the backer can try again."""
+    store = {}
+    if not attempt.stripe_payment_intent_id:
         card_brand, card_last4 = _card_details(attempt.stripe_payment_method_id)
-        intent = gateway.payment_intent_create(
-            amount_minor=attempt.total_minor,
-            currency=attempt.currency,
-            customer_id=attempt.stripe_customer_id,
-            payment_method_id=attempt.stripe_payment_method_id,
+        store = {"card_brand": card_brand, "card_last4": card_last4}
+    try:
+        return saved_card_intent(
+            attempt,
             metadata={
                 "donation_id": str(attempt.pk),
                 "pledge_id": str(pledge.pk),
                 "campaign_id": str(pledge.campaign_id),
             },
-            idempotency_key=f"pledge-{pledge.pk}-pay-{attempt.pk}-intent",
+            create_key=f"pledge-{pledge.pk}-pay-{attempt.pk}-intent",
+            confirm_key=f"pledge-{pledge.pk}-pay-{attempt.pk}-confirm",
+            off_session=False,
+            store=store,
         )
     except gateway.GatewayError:
-        Donation.objects.filter(pk=attempt.pk, charge_started_at=claimed_at, stripe_payment_intent_id=None).update(
-            charge_started_at=None
-        )
+        if claimed_at is not None:  # guarded: a stored PaymentIntent keeps the attempt
+            Donation.objects.filter(pk=attempt.pk, charge_started_at=claimed_at, stripe_payment_intent_id=None).update(
+                charge_started_at=None
+            )
         raise
-    stored = Donation.objects.filter(pk=attempt.pk, stripe_payment_intent_id=None).update(
-        stripe_payment_intent_id=intent.id, card_brand=card_brand, card_last4=card_last4, updated_at=timezone.now()
-    )
-    if not stored:  # only after a claim outlived its timeout; the stored one is the one we use
-        logger.error("pledge %s attempt %s: PaymentIntent %s not stored", pledge.pk, attempt.pk, intent.id)
-    return Donation.objects.values_list("stripe_payment_intent_id", flat=True).get(pk=attempt.pk)
-
-
-def _confirm(pledge: Pledge, attempt: Donation, intent_id: str) -> gateway.PaymentIntentResult:
-    """Step 3: Stripe's current answer, confirming on-session first when the intent waits for it."""
-    intent = gateway.payment_intent_retrieve(payment_intent_id=intent_id)
-    if intent.status != "requires_confirmation":
-        return intent
-    return gateway.payment_intent_confirm(
-        payment_intent_id=intent.id, idempotency_key=f"pledge-{pledge.pk}-pay-{attempt.pk}-confirm"
-    )
 
 
 def _apply(pledge_id: int, attempt_id: int, intent: gateway.PaymentIntentResult | None) -> PledgePayment:
@@ -245,12 +238,9 @@ def pledge_pay(*, pledge: Pledge, actor, setup_intent_id: str = "") -> PledgePay
         return PledgePayment("processing")
     if attempt.is_paid:
         return PledgePayment("collected")
-    intent_id = attempt.stripe_payment_intent_id
-    if claimed_at is not None:
-        intent_id = _create_intent(current, attempt, claimed_at)
-    if not intent_id:
-        return PledgePayment("processing")
-    return _apply(pledge.pk, attempt.pk, _confirm(current, attempt, intent_id))
+    if claimed_at is None and not attempt.stripe_payment_intent_id:
+        return PledgePayment("processing")  # another request is creating its PaymentIntent
+    return _apply(pledge.pk, attempt.pk, _stripe_answer(current, attempt, claimed_at))
 
 
 def pledge_pay_refresh(*, pledge: Pledge, actor) -> PledgePayment:

@@ -28,6 +28,7 @@ from fundraising import gateway, l10n, policies, rules
 from fundraising.models import CampaignFunding, Donation, Pledge, StripeCustomer
 from fundraising.services import pledge_notices
 from fundraising.services._language import recipient_language_now
+from fundraising.services.saved_card import saved_card_intent
 from fundraising.services.transitions import _apply_intent, _funding_ensure, _lock
 
 logger = logging.getLogger(__name__)
@@ -297,28 +298,17 @@ def pledge_charge(*, pledge_id: int) -> str:
         return ""
     donation = Donation.objects.get(pk=pledge.donation_id)
     if donation.state == Donation.State.PENDING:
-        if donation.stripe_payment_intent_id:
-            intent = gateway.payment_intent_retrieve(payment_intent_id=donation.stripe_payment_intent_id)
-        else:
-            intent = gateway.payment_intent_create(
-                amount_minor=donation.total_minor,
-                currency=donation.currency,
-                customer_id=donation.stripe_customer_id,
-                payment_method_id=donation.stripe_payment_method_id,
-                metadata={
-                    "donation_id": str(donation.pk),
-                    "pledge_id": str(pledge.pk),
-                    "campaign_id": str(pledge.campaign_id),
-                },
-                idempotency_key=f"pledge-{pledge.pk}-intent",
-            )
-            Donation.objects.filter(pk=donation.pk, stripe_payment_intent_id__isnull=True).update(
-                stripe_payment_intent_id=intent.id, updated_at=timezone.now()
-            )
-        if intent.status == "requires_confirmation":
-            intent = gateway.payment_intent_confirm(
-                payment_intent_id=intent.id, idempotency_key=f"pledge-{pledge.pk}-confirm", off_session=True
-            )
+        intent = saved_card_intent(
+            donation,
+            metadata={
+                "donation_id": str(donation.pk),
+                "pledge_id": str(pledge.pk),
+                "campaign_id": str(pledge.campaign_id),
+            },
+            create_key=f"pledge-{pledge.pk}-intent",
+            confirm_key=f"pledge-{pledge.pk}-confirm",
+            off_session=True,
+        )
     else:
         intent = None  # settled already (a webhook got there first): only the pledge moves
     return _pledge_apply(pledge_id=pledge.pk, intent=intent)
