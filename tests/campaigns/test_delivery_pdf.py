@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from campaigns.models import PetitionDelivery
 from campaigns.services.delivery import decision_maker_add, petition_deliver, petition_pdf
 from campaigns.services.signatures import signature_confirm, signature_confirm_token, signature_create
+from causeweb.core import checks
 from causeweb.core.exceptions import ValidationError
 from tests.factories import UserFactory
 
@@ -148,3 +149,9 @@ def test_the_delivery_page_offers_both_downloads_and_the_choice(client, signed, 
     html = client.get(f"/campaigns/{signed.slug}/delivery/").content.decode()
     assert "petition.pdf" in html and "petition.csv" in html
     assert 'name="file_format" value="pdf" checked' in html and 'value="both"' in html
+
+
+def test_a_missing_font_is_a_system_check_warning(monkeypatch):
+    assert checks.check_unicode_font(None) == []
+    monkeypatch.setattr(checks, "font_path", lambda bold=False: None)
+    assert [warning.id for warning in checks.check_unicode_font(None)] == ["causeweb.W011"]
