@@ -9,11 +9,17 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from campaigns import integrations, page_scopes, policies
         from campaigns.services import moderation
-        from causeweb.core.hooks import admin_attention, home_page_sections, my_activity_sections
+        from causeweb.core.hooks import (
+            admin_attention,
+            home_page_sections,
+            my_activity_sections,
+            public_profile_sections,
+        )
         from causeweb.moderation.registry import register_moderatable
 
         home_page_sections.register("campaigns", integrations.home_section, order=10)
         my_activity_sections.register("campaigns", integrations.my_activity_section, order=10)
+        public_profile_sections.register("campaigns", integrations.public_profile_section, order=10)
         admin_attention.register("campaigns-review", integrations.admin_attention, order=20)
         page_scopes.watch_pages()  # the page cache's invalidation (causeweb/core/page_cache.py)
 

@@ -22,6 +22,12 @@ def my_activity_section(*, user) -> PageSection:
     )
 
 
+def public_profile_section(*, person) -> PageSection:
+    return PageSection(
+        "campaigns/_public_profile.html", {"campaigns": selectors.campaign_list_public_by_organizer(user=person)}
+    )
+
+
 def admin_attention(*, user) -> list[AttentionItem] | None:
     """The admin dashboard's campaign lines, for people who review campaigns."""
     if not policies.user_is_moderator(user):

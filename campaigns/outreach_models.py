@@ -5,6 +5,7 @@ their click counts, and petition delivery to the decision-makers."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignMessage(models.Model):
@@ -78,15 +79,24 @@ class PetitionDelivery(models.Model):
     emailed_to = models.EmailField(blank=True)
     # Set by the task that mails the file, so a retried task never mails it twice.
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class FileFormat(models.TextChoices):
+        PDF = "pdf", _("PDF (to read and print)")
+        CSV = "csv", _("CSV (a spreadsheet)")
+        BOTH = "both", _("Both, PDF and CSV")
+
     signature_count = models.PositiveIntegerField(default=0)
-    file_format = models.CharField(max_length=4, default="csv")
+    # What the email attached (the organizer picks when delivering).
+    file_format = models.CharField(max_length=4, choices=FileFormat.choices, default=FileFormat.CSV)
     response = models.TextField(blank=True, max_length=5000)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-delivered_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(file_format__in=["pdf", "csv"]), name="petition_delivery_file_format")
+            models.CheckConstraint(
+                condition=Q(file_format__in=["pdf", "csv", "both"]), name="petition_delivery_file_format"
+            )
         ]
 
     def __str__(self):

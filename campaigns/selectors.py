@@ -244,6 +244,15 @@ def campaign_list_for_organizer(*, user) -> QuerySet[Campaign]:
     return _card_queryset().filter(organizer=user).order_by("-created_at")
 
 
+def campaign_list_public_by_organizer(*, user, limit: int = 20) -> list[Campaign]:
+    """The live or closed campaigns someone started, newest first (their public profile)."""
+    return list(
+        Campaign.objects.filter(organizer=user, status__in=PUBLIC_STATUSES)
+        .only("id", "slug", "title", "status", "won_at", "published_at")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
 def campaign_list_pending_review() -> QuerySet[Campaign]:
     return (
         Campaign.objects.filter(status=Campaign.Status.PENDING_REVIEW)

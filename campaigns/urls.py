@@ -56,6 +56,7 @@ urlpatterns = [
     path("<slug:slug>/m/<id:message_id>/", messages.message_open, name="message_open"),
     path("<slug:slug>/delivery/", delivery.delivery_page, name="delivery"),
     path("<slug:slug>/delivery/petition.csv", delivery.petition_file, name="petition_file"),
+    path("<slug:slug>/delivery/petition.pdf", delivery.petition_file, {"file_format": "pdf"}, name="petition_pdf"),
     path("<slug:slug>/delivery/<id:decision_maker_id>/deliver/", delivery.petition_deliver, name="petition_deliver"),
     path(
         "<slug:slug>/delivery/<id:decision_maker_id>/remove/",

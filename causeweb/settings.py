@@ -465,7 +465,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # fontTools (the petition PDF's font subsetting) logs every table it prunes at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Content-Security-Policy and Permissions-Policy -----------------------------------------------

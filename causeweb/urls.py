@@ -24,6 +24,8 @@ urlpatterns = [
     path("stripe/webhook/", include("fundraising.webhook_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("causeweb.accounts.urls")),
+    # A person's public profile, where an @mention links (the handle of causeweb.core.mentions).
+    path("people/<str:handle>/", accounts_views.person_profile, name="person_profile"),
     path("notifications/", include("causeweb.notifications.urls")),
     path("moderation/", include("causeweb.moderation.urls")),
     path("campaigns/", include("campaigns.urls")),

@@ -8,13 +8,14 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self):
         from campaigns.hooks import campaign_page_sections, share_link_targets
-        from causeweb.core.hooks import home_page_sections, my_activity_sections
+        from causeweb.core.hooks import home_page_sections, my_activity_sections, public_profile_sections
         from causeweb.moderation.registry import register_moderatable
         from communities import integrations, page_scopes, selectors
         from communities.services import site_moderation
 
         home_page_sections.register("communities", integrations.home_section, order=30)
         my_activity_sections.register("communities", integrations.my_activity_section, order=30)
+        public_profile_sections.register("communities", integrations.public_profile_section, order=30)
         page_scopes.watch_pages()  # the page cache's invalidation (causeweb/core/page_cache.py)
         campaign_page_sections.register("groups", integrations.campaign_groups_section, order=30)
         # Site moderators upholding a flag hide a group, thread or post; threads and posts the same

@@ -25,3 +25,9 @@ def share_link_target(*, target) -> bool | None:
 
 def my_activity_section(*, user) -> PageSection:
     return PageSection("communities/_my_activity.html", {"memberships": selectors.membership_list_for_user(user=user)})
+
+
+def public_profile_section(*, person) -> PageSection:
+    return PageSection(
+        "communities/_public_profile.html", {"groups": selectors.group_list_public_for_member(user=person)}
+    )

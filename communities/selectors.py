@@ -312,6 +312,16 @@ def membership_list_for_user(*, user) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("group").order_by("group__name"))
 
 
+def group_list_public_for_member(*, user, limit: int = 20) -> list[Group]:
+    """The public groups (anyone can join, not hidden by moderators) someone belongs to, for their
+    public profile: never a private or by-request group, whose member list is not public."""
+    return list(
+        Group.objects.filter(
+            memberships__user=user, visibility=Group.Visibility.PUBLIC, hidden_at__isnull=True
+        ).order_by("name")[:limit]
+    )
+
+
 def group_mentionable_people(*, group: Group):
     """Who can be @mentioned in a group's discussions: its active members."""
     return get_user_model().objects.filter(group_memberships__group=group, is_active=True)

@@ -18,8 +18,8 @@ from campaigns.services._common import (
 )
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from causeweb.core.markdown import plain_text, render_markdown
-from causeweb.core.mentions import handle_expression, highlight_mentions, mention_handles
+from causeweb.core.markdown import plain_text
+from causeweb.core.mentions import handle_expression, mention_handles, render_with_mentions
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
@@ -49,7 +49,7 @@ def comment_create(*, campaign: Campaign, author, body: str, parent: Comment | N
         if parent.parent_id is not None:
             parent = Comment.objects.get(pk=parent.parent_id)
     comment = Comment.objects.create(
-        campaign=campaign, author=author, parent=parent, body=body, body_html=highlight_mentions(render_markdown(body))
+        campaign=campaign, author=author, parent=parent, body=body, body_html=render_with_mentions(body)
     )
     bump_activity(campaign.pk)
     trending.trending_count_activity(campaign_id=campaign.pk)
@@ -126,7 +126,7 @@ def comment_edit(*, comment: Comment, actor, body: str) -> Comment:
     _require_author_in_window(comment, actor, "edit")
     body = _clean_comment_body(body)
     comment.body = body
-    comment.body_html = highlight_mentions(render_markdown(body))
+    comment.body_html = render_with_mentions(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     _notify_mentions(comment, skip_user_ids=set())  # only names added by the edit: one notice each

@@ -1,7 +1,8 @@
 """Petition delivery (the loop that makes a petition matter): the organizer names the
-decision-maker(s), delivers the signatures to them by email from the site (a CSV of names and
-comments: no PDF library is installed, see docs), records their answer and, when they said yes,
-marks the campaign won; everyone who asked for the campaign's news is told.
+decision-maker(s), delivers the signatures to them by email from the site (a PDF, a CSV of names
+and comments, or both: the organizer picks; the PDF is drawn in campaigns.services.delivery_pdf),
+records their answer and, when they said yes, marks the campaign won; everyone who asked for the
+campaign's news is told.
 
 The file respects each signer's choice: a signer who asked not to be shown publicly appears as
 "Anonymous" (their comment stays, without their name); addresses are never in it.
@@ -18,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from campaigns import tasks
 from campaigns.models import Campaign, DecisionMaker, PetitionDelivery, Signature
+from campaigns.services import delivery_pdf
 from campaigns.services._common import lock, require_organizer
 from campaigns.services.updates import campaign_opted_in_audience
 from causeweb.core import ratelimits
@@ -113,16 +115,39 @@ def petition_csv(*, campaign: Campaign) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def petition_filename(campaign: Campaign) -> str:
-    return f"petition-{campaign.slug}.csv"
+def petition_pdf(*, campaign: Campaign) -> bytes:
+    """The petition as a PDF: a title page (the ask, the decision-makers, the count, the date) and
+    the signatures as `petition_rows` gives them (anonymity respected)."""
+    return delivery_pdf.petition_pdf(
+        campaign=campaign, rows=petition_rows(campaign=campaign), decision_makers=campaign.decision_makers.all()
+    )
+
+
+def petition_filename(campaign: Campaign, file_format: str = "csv") -> str:
+    return f"petition-{campaign.slug}.{file_format}"
+
+
+def petition_files(*, campaign: Campaign, file_format: str) -> list[tuple[str, bytes, str]]:
+    """(file name, bytes, MIME type) of what a delivery in `file_format` attaches."""
+    files = []
+    if file_format in (PetitionDelivery.FileFormat.PDF, PetitionDelivery.FileFormat.BOTH):
+        files.append((petition_filename(campaign, "pdf"), petition_pdf(campaign=campaign), "application/pdf"))
+    if file_format in (PetitionDelivery.FileFormat.CSV, PetitionDelivery.FileFormat.BOTH):
+        files.append((petition_filename(campaign, "csv"), petition_csv(campaign=campaign), "text/csv"))
+    return files
 
 
 @transaction.atomic
-def petition_deliver(*, campaign: Campaign, decision_maker: DecisionMaker, actor, note: str = "") -> PetitionDelivery:
-    """Record the delivery and, when the decision-maker has an address, mail them the file after
-    commit (campaigns.tasks.deliver_petition). Rate-limited per organizer."""
+def petition_deliver(
+    *, campaign: Campaign, decision_maker: DecisionMaker, actor, note: str = "", file_format: str = "pdf"
+) -> PetitionDelivery:
+    """Record the delivery and, when the decision-maker has an address, mail them the file(s) in
+    `file_format` ("pdf", "csv" or "both") after commit (campaigns.tasks.deliver_petition).
+    Rate-limited per organizer."""
     require_organizer(actor, campaign)
     _require_public(campaign)
+    if file_format not in PetitionDelivery.FileFormat.values:
+        raise ValidationError({"file_format": gettext("Choose PDF, CSV or both.")})
     if decision_maker.campaign_id != campaign.pk:
         raise ValidationError(gettext("That decision-maker is not on this campaign."))
     ratelimits.enforce_user(
@@ -136,7 +161,7 @@ def petition_deliver(*, campaign: Campaign, decision_maker: DecisionMaker, actor
         delivered_by=actor,
         emailed_to=decision_maker.email,
         signature_count=count,
-        file_format="csv",
+        file_format=file_format,
     )
     if decision_maker.email:
         tasks.deliver_petition.delay_on_commit(delivery.pk, note)
@@ -160,7 +185,8 @@ def petition_delivery_email(*, delivery_id: int, note: str = "") -> bool:
         language = getattr(delivery.delivered_by, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
             message = _petition_email(delivery, campaign, note)
-            message.attach(petition_filename(campaign), petition_csv(campaign=campaign), "text/csv")
+            for filename, content, mimetype in petition_files(campaign=campaign, file_format=delivery.file_format):
+                message.attach(filename, content, mimetype)
         message.send()
         delivery.emailed_at = timezone.now()
         delivery.save(update_fields=["emailed_at"])

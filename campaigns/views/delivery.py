@@ -1,5 +1,5 @@
 """Petition delivery: the organizer's page to name decision-makers, deliver the petition (the
-CSV by email, or downloaded to hand over), record the answer and mark the campaign won."""
+PDF and/or CSV by email, or downloaded to hand over), record the answer and mark the campaign won."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from campaigns import outreach_selectors as selectors
 from campaigns import policies
 from campaigns.forms import DecisionMakerForm, PetitionResponseForm
+from campaigns.models import PetitionDelivery
 from campaigns.services import delivery as delivery_services
 from campaigns.views._common import managed_or_404
 from causeweb.core.boundary import flash_errors, form_errors
@@ -43,6 +44,7 @@ def delivery_page(request, slug):
             "decision_makers": selectors.campaign_decision_makers(campaign=campaign),
             "deliveries": selectors.campaign_petition_deliveries(campaign=campaign),
             "response_form": PetitionResponseForm(),
+            "file_formats": PetitionDelivery.FileFormat.choices,
         },
     )
 
@@ -63,7 +65,11 @@ def petition_deliver(request, slug, decision_maker_id):
     )
     with flash_errors(request, success=success):
         delivery_services.petition_deliver(
-            campaign=campaign, decision_maker=decision_maker, actor=request.user, note=request.POST.get("note", "")
+            campaign=campaign,
+            decision_maker=decision_maker,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            file_format=request.POST.get("file_format", "pdf"),
         )
     return redirect("campaigns:delivery", slug=campaign.slug)
 
@@ -101,8 +107,15 @@ def petition_response(request, slug, delivery_id):
 
 @login_required
 @require_safe
-def petition_file(request, slug):
+def petition_file(request, slug, file_format="csv"):
+    """The petition to download: petition.csv or petition.pdf."""
     campaign = _organizer_campaign(request, slug)
-    response = HttpResponse(delivery_services.petition_csv(campaign=campaign), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{delivery_services.petition_filename(campaign)}"'
+    if file_format == "pdf":
+        response = HttpResponse(delivery_services.petition_pdf(campaign=campaign), content_type="application/pdf")
+    else:
+        file_format = "csv"
+        content = delivery_services.petition_csv(campaign=campaign)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = delivery_services.petition_filename(campaign, file_format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -30,13 +30,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "location", "timezone", "language", "show_as_advocate"]
+        fields = ["display_name", "bio", "location", "timezone", "language", "show_as_advocate", "show_profile"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         labels = {
             "display_name": _("Display name"),
             "bio": _("Bio"),
             "location": _("Location"),
             "show_as_advocate": _("Show as advocate"),
+            "show_profile": _("Let search engines list my profile"),
         }
         help_texts = {"display_name": _("Shown next to what you write, sign or give (unless you choose otherwise).")}
 

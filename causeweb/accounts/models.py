@@ -3,7 +3,8 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Show my name to organizers in the top advocates of campaigns I share (else: anonymous)."),
     )
+    # The public profile (/people/<handle>/, what an @mention links to) is always reachable for an
+    # active person with a display name; this only lets search engines list it (else "noindex").
+    show_profile = models.BooleanField(
+        default=False,
+        help_text=_("Let search engines list my public profile page (my name, campaigns I started, public groups)."),
+    )
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, blank=True)
     # The language chosen in the header (or on the profile): pages after sign-in and every email
     # to this person use it; blank = the browser's (docs/i18n.md).
@@ -66,6 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+        # The @mention handle (causeweb.core.mentions.handle_expression, the same expression):
+        # linking a mention and opening /people/<handle>/ look a handle up without a scan.
+        indexes = [models.Index(Replace(Lower("display_name"), Value(" "), Value("")), name="accounts_user_handle")]
 
     def __str__(self):
         return self.public_name

@@ -37,8 +37,10 @@ def user_update_profile(
     timezone: str,
     show_as_advocate: bool | None = None,
     language: str | None = None,
+    show_profile: bool | None = None,
 ) -> User:
     """`show_as_advocate`: named in campaigns' "top advocates" (insights); None leaves it as it is.
+    `show_profile`: search engines may list the public profile (else it says noindex); None leaves it.
     `language`: one of settings.LANGUAGES or blank (the browser's); None leaves it as it is."""
     user.display_name = display_name.strip()
     user.bio = bio.strip()
@@ -48,8 +50,12 @@ def user_update_profile(
         user.show_as_advocate = bool(show_as_advocate)
     if language is not None:
         user.language = language
+    if show_profile is not None:
+        user.show_profile = bool(show_profile)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "bio", "location", "timezone", "show_as_advocate", "language"])
+    user.save(
+        update_fields=["display_name", "bio", "location", "timezone", "show_as_advocate", "language", "show_profile"]
+    )
     return user
 
 

@@ -14,7 +14,8 @@ from django.views.i18n import set_language as django_set_language
 from causeweb.accounts import selectors, services
 from causeweb.accounts.forms import ApiTokenCreateForm, ApiTokenRenameForm, ProfileForm
 from causeweb.core.boundary import flash_errors, form_errors
-from causeweb.core.hooks import my_activity_sections
+from causeweb.core.hooks import my_activity_sections, public_profile_sections
+from causeweb.core.mentions import handle_of, profile_url
 
 
 def _render_profile(request, *, form=None, token_form=None, new_token=None, new_secret=None, status=200):
@@ -24,6 +25,7 @@ def _render_profile(request, *, form=None, token_form=None, new_token=None, new_
         "api_tokens": selectors.api_tokens_for(user=request.user),
         "new_token": new_token,
         "new_secret": new_secret,
+        "public_profile_url": profile_url(request.user.display_name),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -46,6 +48,21 @@ def profile(request):
 def activity(request):
     """What this person signed, follows, attends, belongs to and gave: one section per app."""
     return render(request, "accounts/activity.html", {"sections": my_activity_sections.sections(user=request.user)})
+
+
+def person_profile(request, handle: str):
+    """A person's public page, where an @mention links: their name, since when they are here, and
+    what they did in public (each app's section, causeweb.core.hooks.public_profile_sections).
+    404 for an unknown or suspended person; "noindex" unless they let search engines list it."""
+    person = selectors.person_get_public(handle=handle)
+    if person is None:
+        raise Http404(_("No such person."))
+    context = {
+        "person": person,
+        "handle": handle_of(person.display_name),
+        "sections": public_profile_sections.sections(person=person),
+    }
+    return render(request, "accounts/person.html", context)
 
 
 @login_required

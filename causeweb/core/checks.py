@@ -2,7 +2,9 @@
 embedded defaults meant for a laptop."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
+
+from causeweb.core.share_cards import font_path
 
 
 @register(Tags.security, deploy=True)
@@ -48,5 +50,20 @@ def check_campaign_edit_review(app_configs, **kwargs):
             f"CAMPAIGN_EDIT_REVIEW is {mode!r}.",
             hint='Set it to "resubmit" (edits go back to review) or "notify" (moderators see a diff).',
             id="causeweb.E010",
+        )
+    ]
+
+
+@register(Tags.compatibility, deploy=True)
+def check_unicode_font(app_configs, **kwargs):
+    """The share cards and the petition PDF draw any language (Arabic too) in DejaVu Sans: without
+    it the cards fall back to a Latin-only bitmap font and the petition PDF cannot be made."""
+    if font_path(False) is not None:
+        return []
+    return [
+        Warning(
+            "DejaVu Sans is not installed: share cards lose Arabic and the petition PDF fails.",
+            hint="Install Debian's fonts-dejavu-core (the Dockerfile does).",
+            id="causeweb.W011",
         )
     ]

@@ -83,6 +83,12 @@ home_page_sections = Hook("home page sections")
 # None to show nothing.
 my_activity_sections = Hook("my activity sections")
 
+# A person's public profile (/people/<handle>/, causeweb.accounts): only what that person did in
+# public (campaigns they started that are live, public groups they belong to), never anything
+# from a private group, an anonymous act, a donation or an email address. Providers take
+# `person` and return a PageSection, or None to show nothing.
+public_profile_sections = Hook("public profile sections")
+
 
 @dataclass(frozen=True)
 class AttentionItem:

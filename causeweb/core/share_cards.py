@@ -34,6 +34,18 @@ _FONT_PATHS = {
 }
 
 
+@lru_cache(maxsize=2)
+def font_path(bold: bool = False) -> str | None:
+    """The file of DejaVu Sans (bold or regular) as found on this machine, for other renderers of
+    any-language text (the petition PDF, campaigns/services/delivery_pdf.py); None without it."""
+    for path in _FONT_PATHS[bold]:
+        try:
+            return ImageFont.truetype(path, 12).path
+        except OSError:
+            continue
+    return None
+
+
 @lru_cache(maxsize=16)
 def _font(size: int, bold: bool = True):
     for path in _FONT_PATHS[bold]:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 
 from causeweb.core import ratelimits
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
-from causeweb.core.markdown import plain_text, render_markdown
-from causeweb.core.mentions import handle_expression, highlight_mentions, mention_handles
+from causeweb.core.markdown import plain_text
+from causeweb.core.mentions import handle_expression, mention_handles, render_with_mentions
 from causeweb.moderation.services import moderation_action_record
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
@@ -116,7 +116,7 @@ def thread_create(*, author, group: Group, title: str, body: str) -> Thread:
     body = clean_text(body, field="body", label=gettext("The message"), max_length=20_000)
     thread = Thread.objects.create(group=group, author=author, title=title)
     post = Post.objects.create(
-        thread=thread, author=author, is_opening=True, body=body, body_html=highlight_mentions(render_markdown(body))
+        thread=thread, author=author, is_opening=True, body=body, body_html=render_with_mentions(body)
     )
     _notify_mentions(post, group)
     return thread
@@ -145,7 +145,7 @@ def post_create(*, author, thread: Thread, body: str, parent: Post | None = None
             parent = Post.objects.get(pk=parent.parent_id)
     now = timezone.now()
     post = Post.objects.create(
-        thread=thread, author=author, parent=parent, body=body, body_html=highlight_mentions(render_markdown(body))
+        thread=thread, author=author, parent=parent, body=body, body_html=render_with_mentions(body)
     )
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     group_changed(thread.group_id)  # the thread's row on the group page
@@ -175,7 +175,7 @@ def post_edit(*, actor, post: Post, body: str) -> Post:
     body = clean_text(body, field="body", label=gettext("The message"), max_length=20_000)
     if body == post.body:
         return post
-    post.body, post.body_html, post.edited_at = body, highlight_mentions(render_markdown(body)), timezone.now()
+    post.body, post.body_html, post.edited_at = body, render_with_mentions(body), timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     _notify_mentions(post, post.thread.group)
     return post

@@ -1,4 +1,4 @@
-"""Petition delivery: decision-makers, the file (CSV: no PDF library installed) that respects each
+"""Petition delivery: decision-makers, the CSV file (the PDF: test_delivery_pdf.py) that respects each
 signer's display choice, the email to the decision-maker, the recorded answer, and a won campaign
 (badge, list filter, supporters who opted in told; others not)."""
 
@@ -65,7 +65,9 @@ def test_delivering_emails_the_file_to_the_decision_maker(campaign, user, django
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = petition_deliver(campaign=campaign, decision_maker=mayor, actor=user, note="We ask you to act.")
+        delivery = petition_deliver(
+            campaign=campaign, decision_maker=mayor, actor=user, note="We ask you to act.", file_format="csv"
+        )
     [email] = mail.outbox
     assert email.to == ["mayor@example.org"] and "(1 signature)" in email.subject
     assert "We ask you to act." in email.body

@@ -35,7 +35,7 @@ def test_a_mention_tells_people_in_the_conversation_and_nobody_else(conversation
     assert mentions_of(organizer).count() == 1 and mentions_of(commenter).count() == 1
     assert not mentions_of(outsider).exists()
     assert f"#comment-{comment.pk}" in mentions_of(organizer).get().url
-    assert '<span class="mention">@OlgaOrganiser</span>' in comment.body_html
+    assert '<a class="mention" href="/people/OlgaOrganiser/">@OlgaOrganiser</a>' in comment.body_html
 
 
 def test_a_reply_does_not_also_count_as_a_mention_of_the_person_replied_to(conversation):

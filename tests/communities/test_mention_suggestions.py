@@ -37,5 +37,5 @@ def test_posts_mark_their_mentions():
     add_member(group, member)
     thread = thread_create(author=owner, group=group, title="Plans", body="Hi @BoChen")
     reply = post_create(author=member, thread=thread, body="Thanks @AminaDiallo, see `@code`")
-    assert '<span class="mention">@AminaDiallo</span>' in reply.body_html
+    assert '<a class="mention" href="/people/AminaDiallo/">@AminaDiallo</a>' in reply.body_html
     assert '<span class="mention">@code' not in reply.body_html

@@ -41,3 +41,16 @@ def test_highlight_cannot_inject_markup():
     html = render_markdown('@x<script>alert(1)</script> @"><img src=x onerror=alert(1)>')
     marked = highlight_mentions(html)
     assert marked == '<p><span class="mention">@x</span> @"&gt;<img></p>'
+
+
+def test_known_handles_become_links_others_stay_highlighted():
+    html = render_markdown("Hi @Amina. and @bo, see [@Amina](https://example.org) and `@Amina`")
+    marked = highlight_mentions(html, links={"amina": "/people/Amina/"})
+    assert '<a class="mention" href="/people/Amina/">@Amina</a>. and' in marked
+    assert '<span class="mention">@bo</span>' in marked
+    assert marked.count('class="mention"') == 2  # not inside the link nor the code
+
+
+def test_a_link_url_is_escaped():
+    marked = highlight_mentions("<p>@x</p>", links={"x": '/people/x/"><script>'})
+    assert "<script>" not in marked and "&quot;&gt;&lt;script&gt;" in marked

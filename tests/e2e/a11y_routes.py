@@ -56,6 +56,7 @@ SKIP: dict[str, tuple[str, str]] = {
     "set_language": ("post", "the header's language switcher target"),
     "campaigns:message_open": ("redirect", "counts the reader and redirects to the campaign"),
     "campaigns:petition_file": ("data", "CSV of the petition"),
+    "campaigns:petition_pdf": ("data", "PDF of the petition"),
     "campaigns:petition_deliver": ("post", "organizer action"),
     "campaigns:decision_maker_remove": ("post", "organizer action"),
     "campaigns:qr": ("data", "SVG QR code"),
@@ -238,6 +239,7 @@ def _pages(o) -> dict[str, str]:
         "account_reset_password_done": "/accounts/password/reset/done/",
         "accounts:profile": "/me/",
         "accounts:activity": "/me/activity/",
+        "person_profile": "/people/OlgaOwner/",  # the owner's public profile (display name "Olga Owner")
         "notifications:list": "/notifications/",
         "notifications:preferences": "/notifications/preferences/",
         "notifications:unsubscribe": f"/notifications/unsubscribe/{o.unsubscribe_token}/",
