@@ -285,6 +285,10 @@ class ShareClick(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["share_link", "visitor", "day"], name="shareclick_once_per_visitor_day")
         ]
+        indexes = [
+            # Insights' credit by channel: a gift's "latest click on its link before it" is one probe.
+            models.Index("share_link", F("created_at").desc(), name="shareclick_link_latest"),
+        ]
 
     def __str__(self):
         return f"{self.share_link_id} via {self.channel} on {self.day}"

@@ -63,6 +63,10 @@ COLUMN_LABELS = {
     "clicks": _("Clicks"),
     "step": _("Step"),
     "people": _("People"),
+    "kind": _("Kind of gift"),
+    "gifts": _("Gifts"),
+    "amount_minor": _("Amount (minor units)"),
+    "currency": _("Currency"),
 }
 
 
@@ -84,6 +88,7 @@ def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
     days = [day.isoformat() for day in activity["days"]]
     names = list(series)
     channel_labels = dict(ShareLink.Channel.choices)
+    gifts = figures["gifts"]
     return {
         "activity": (["day", *names], [[day, *(series[name][n] for name in names)] for n, day in enumerate(days)]),
         "funding": (
@@ -98,6 +103,24 @@ def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
             ],
         ),  # fmt: skip
         "funnel": (["step", "people"], [list(step) for step in figures["funnel"]]),
+        "gifts": (
+            ["kind", "gifts", "amount_minor", "currency"],
+            [[str(k["label"]), k["count"], k["amount_minor"], gifts["currency"]] for k in gifts["kinds"]],
+        ),
+        "gift_channels": (
+            ["channel", "gifts", "amount_minor", "currency"],
+            [
+                [
+                    channel_labels.get(channel, channel) or gettext("No share link"),
+                    c["count"],
+                    c["amount_minor"],
+                    gifts["currency"],
+                ]
+                for channel, c in sorted(
+                    figures["gift_channels"].items(), key=lambda item: (-item[1]["amount_minor"], item[0])
+                )
+            ],
+        ),  # fmt: skip
         "advocates": (
             ["sharer", "generation_1_actions", "generation_2_actions", "generation_3_actions", "signatures"],
             [

@@ -53,10 +53,34 @@ def _per_day(queryset, stamp: str, **aggregates) -> dict[date, dict]:
     return {row["day"]: row for row in rows}
 
 
-def campaign_activity(*, campaign_id: int, period: DateRange) -> dict:
+MONEY_SERIES = ("donations", "donated_minor", "pledges", "pledged_minor")
+
+
+def money_per_day(*, campaign_id: int, period: DateRange) -> dict[str, dict[date, int]]:
+    """The donation and pledge series ({name: {day: value}} for MONEY_SERIES): the costly part of
+    the activity at scale, so the dashboard caches it (selectors.dashboard.campaign_money). Two
+    queries. One-time and monthly gifts; a pledge's collection is counted as the pledge."""
+    start, end = period.bounds()
+    per_day: dict[str, dict[date, int]] = {name: {} for name in MONEY_SERIES}
+    donations = Donation.objects.filter(
+        campaign_id=campaign_id, state__in=Donation.PAID_STATES, pledge__isnull=True
+    ).filter(succeeded_at__gte=start, succeeded_at__lt=end)
+    for day, row in _per_day(donations, "succeeded_at", n=Count("id"), amount=Sum("amount_minor")).items():
+        per_day["donations"][day], per_day["donated_minor"][day] = row["n"], row["amount"] or 0
+
+    pledges = Pledge.objects.filter(
+        campaign_id=campaign_id, state__in=Pledge.COUNTED_STATES, created_at__gte=start, created_at__lt=end
+    )
+    for day, row in _per_day(pledges, "created_at", n=Count("id"), amount=Sum("amount_minor")).items():
+        per_day["pledges"][day], per_day["pledged_minor"][day] = row["n"], row["amount"] or 0
+    return per_day
+
+
+def campaign_activity(*, campaign_id: int, period: DateRange, money: dict | None = None) -> dict:
     """Per-day series and totals of everything that happened on the campaign in the period:
     {"days": [...], "series": {name: [value per day]}, "totals": {name: total},
-    "clicks_by_channel": {channel: clicks}, "average_donation_minor": int}."""
+    "clicks_by_channel": {channel: clicks}, "average_donation_minor": int}. `money`: the
+    money_per_day() of the same campaign and period, when the caller has it (cached)."""
     start, end = period.bounds()
     per_day: dict[str, dict[date, int]] = {name: {} for name in SERIES}
 
@@ -70,17 +94,7 @@ def campaign_activity(*, campaign_id: int, period: DateRange) -> dict:
     signatures = Signature.objects.filter(campaign_id=campaign_id, confirmed_at__gte=start, confirmed_at__lt=end)
     per_day["signatures"] = {d: r["n"] for d, r in _per_day(signatures, "confirmed_at", n=Count("id")).items()}
 
-    donations = Donation.objects.filter(
-        campaign_id=campaign_id, state__in=Donation.PAID_STATES, pledge__isnull=True
-    ).filter(succeeded_at__gte=start, succeeded_at__lt=end)
-    for day, row in _per_day(donations, "succeeded_at", n=Count("id"), amount=Sum("amount_minor")).items():
-        per_day["donations"][day], per_day["donated_minor"][day] = row["n"], row["amount"] or 0
-
-    pledges = Pledge.objects.filter(
-        campaign_id=campaign_id, state__in=Pledge.COUNTED_STATES, created_at__gte=start, created_at__lt=end
-    )
-    for day, row in _per_day(pledges, "created_at", n=Count("id"), amount=Sum("amount_minor")).items():
-        per_day["pledges"][day], per_day["pledged_minor"][day] = row["n"], row["amount"] or 0
+    per_day.update(money if money is not None else money_per_day(campaign_id=campaign_id, period=period))
 
     rsvps = RSVP.objects.filter(
         event__campaign_id=campaign_id, status__in=RSVP.ACTIVE_STATUSES, created_at__gte=start, created_at__lt=end
@@ -109,9 +123,9 @@ def campaign_activity(*, campaign_id: int, period: DateRange) -> dict:
     }
 
 
-def campaign_funnel(*, campaign_id: int, period: DateRange) -> list[tuple[str, int]]:
+def campaign_funnel(*, campaign_id: int, period: DateRange, donors: int | None = None) -> list[tuple[str, int]]:
     """Visitors (page views) -> signers -> donors (distinct people giving or pledging) -> RSVPs ->
-    attended, in the period. Five queries."""
+    attended, in the period. Five queries (three when `donors`, the donor_count(), is given)."""
     start, end = period.bounds()
     visitors = (
         CampaignDailyViews.objects.filter(campaign_id=campaign_id, day__range=(period.start, period.end)).aggregate(
@@ -120,6 +134,22 @@ def campaign_funnel(*, campaign_id: int, period: DateRange) -> list[tuple[str, i
         or 0
     )
     signers = Signature.objects.filter(campaign_id=campaign_id, confirmed_at__gte=start, confirmed_at__lt=end).count()
+    rsvp_counts = RSVP.objects.filter(event__campaign_id=campaign_id).aggregate(
+        rsvps=Count("id", filter=Q(status__in=RSVP.ACTIVE_STATUSES, created_at__gte=start, created_at__lt=end)),
+        attended=Count("id", filter=Q(checked_in_at__gte=start, checked_in_at__lt=end)),
+    )
+    return [
+        (gettext("Visitors"), visitors),
+        (gettext("Signers"), signers),
+        (gettext("Donors"), donors if donors is not None else donor_count(campaign_id=campaign_id, period=period)),
+        (gettext("RSVPs"), rsvp_counts["rsvps"]),
+        (gettext("Attended"), rsvp_counts["attended"]),
+    ]
+
+
+def donor_count(*, campaign_id: int, period: DateRange) -> int:
+    """Distinct people (emails, case-insensitive) who gave or pledged in the period. Two queries."""
+    start, end = period.bounds()
     donor_emails = set(
         Donation.objects.filter(campaign_id=campaign_id, state__in=Donation.PAID_STATES)
         .filter(succeeded_at__gte=start, succeeded_at__lt=end)
@@ -132,14 +162,4 @@ def campaign_funnel(*, campaign_id: int, period: DateRange) -> list[tuple[str, i
         .values_list("email", flat=True)
         .distinct()
     )
-    rsvp_counts = RSVP.objects.filter(event__campaign_id=campaign_id).aggregate(
-        rsvps=Count("id", filter=Q(status__in=RSVP.ACTIVE_STATUSES, created_at__gte=start, created_at__lt=end)),
-        attended=Count("id", filter=Q(checked_in_at__gte=start, checked_in_at__lt=end)),
-    )
-    return [
-        (gettext("Visitors"), visitors),
-        (gettext("Signers"), signers),
-        (gettext("Donors"), len({email.lower() for email in donor_emails})),
-        (gettext("RSVPs"), rsvp_counts["rsvps"]),
-        (gettext("Attended"), rsvp_counts["attended"]),
-    ]
+    return len({email.lower() for email in donor_emails})

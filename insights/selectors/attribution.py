@@ -44,19 +44,14 @@ def share_link_ancestry(*, campaign_id: int) -> list[tuple[int, int, int]]:
         return [(link, ancestor, depth) for link, ancestor, depth in cursor.fetchall()]
 
 
-def _actions_per_link(*, campaign_id: int, period: DateRange) -> dict[int, dict[str, int]]:
-    """What each share link brought directly in the period, one grouped query per action type."""
+def money_per_link(*, campaign_id: int, period: DateRange) -> dict[int, dict[str, int]]:
+    """{link: {"donations", "donated_minor", "pledges", "pledged_minor"}} brought directly in the
+    period: the costly part at scale, cached by the dashboard. Two queries."""
     start, end = period.bounds()
-    per_link: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ACTIONS, 0))
-    signatures = (
-        Signature.objects.filter(campaign_id=campaign_id, share_link__isnull=False)
-        .filter(confirmed_at__gte=start, confirmed_at__lt=end)
-        .values("share_link_id")
-        .annotate(n=Count("id"))
+    per_link: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"donations": 0, "donated_minor": 0, "pledges": 0, "pledged_minor": 0}
     )
-    for row in signatures:
-        per_link[row["share_link_id"]]["signatures"] = row["n"]
-    # One-time gifts; a pledge's collection is counted as the pledge, not a second time.
+    # One-time and monthly gifts; a pledge's collection is counted as the pledge, not a second time.
     donations = (
         Donation.objects.filter(campaign_id=campaign_id, referral_share_link_id__isnull=False)
         .filter(state__in=Donation.PAID_STATES, pledge__isnull=True)
@@ -74,6 +69,26 @@ def _actions_per_link(*, campaign_id: int, period: DateRange) -> dict[int, dict[
     )
     for row in pledges:
         per_link[row["referral_share_link_id"]].update(pledges=row["n"], pledged_minor=row["amount"] or 0)
+    return dict(per_link)
+
+
+def _actions_per_link(*, campaign_id: int, period: DateRange, money: dict | None = None) -> dict[int, dict[str, int]]:
+    """What each share link brought directly in the period, one grouped query per action type
+    (`money`: the money_per_link() of the same campaign and period, when the caller has it)."""
+    start, end = period.bounds()
+    per_link: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ACTIONS, 0))
+    signatures = (
+        Signature.objects.filter(campaign_id=campaign_id, share_link__isnull=False)
+        .filter(confirmed_at__gte=start, confirmed_at__lt=end)
+        .values("share_link_id")
+        .annotate(n=Count("id"))
+    )
+    for row in signatures:
+        per_link[row["share_link_id"]]["signatures"] = row["n"]
+    if money is None:
+        money = money_per_link(campaign_id=campaign_id, period=period)
+    for link_id, gifts in money.items():
+        per_link[link_id].update(gifts)
     rsvps = (
         RSVP.objects.filter(event__campaign_id=campaign_id, referral_share_link_id__isnull=False)
         .values("referral_share_link_id")
@@ -130,11 +145,11 @@ class SharerCredit:
         return sum(self.total(action) for action in ("signatures", "donations", "pledges", "rsvps"))
 
 
-def campaign_attribution(*, campaign_id: int, period: DateRange) -> list[SharerCredit]:
+def campaign_attribution(*, campaign_id: int, period: DateRange, money: dict | None = None) -> list[SharerCredit]:
     """Credit per share link (one per sharer) and generation, most effective first. A sharer is
     named only if they chose to be shown as an advocate; the anonymous link is never named."""
     ancestry = share_link_ancestry(campaign_id=campaign_id)
-    direct = _actions_per_link(campaign_id=campaign_id, period=period)
+    direct = _actions_per_link(campaign_id=campaign_id, period=period, money=money)
     links = {
         link.pk: link
         for link in ShareLink.objects.filter(campaign_id=campaign_id)
