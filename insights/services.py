@@ -1,5 +1,6 @@
 """Insights' writes: the daily page-view counter, and the organizers' weekly digest."""
 
+import base64
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from campaigns.services.sharing import is_link_preview_bot
 from causeweb.core.money import format_money
 from causeweb.notifications.kinds import Kind
 from causeweb.notifications.services import notify
+from insights.chart_image import chart_alt_text, week_chart_png
+from insights.charts import PALETTE
 from insights.models import CampaignDailyViews
 from insights.selectors import DateRange, campaign_activity
 
@@ -115,6 +118,26 @@ def _digest_body(campaign: Campaign, totals: dict) -> str:
     return "\n".join(lines)
 
 
+def _week_chart(activity: dict) -> dict:
+    """The week's actions per day as an inline PNG for the digest email, with its alt text in the
+    active language (the organizer's)."""
+    series = activity["series"]
+    lines = [
+        (gettext("Signatures"), series["signatures"]),
+        (gettext("Gifts and pledges"), [d + p for d, p in zip(series["donations"], series["pledges"], strict=True)]),
+        (gettext("RSVPs"), series["rsvps"]),
+        (gettext("Share clicks"), series["share_clicks"]),
+    ]
+    png = week_chart_png(days=activity["days"], series=lines)
+    return {
+        "cid": "insights-week-chart",
+        "mimetype": "image/png",
+        "content_b64": base64.b64encode(png).decode("ascii"),
+        "alt": chart_alt_text(days=activity["days"], series=lines),
+        "legend": [{"label": label, "colour": PALETTE[n % len(PALETTE)]} for n, (label, _values) in enumerate(lines)],
+    }
+
+
 def organizer_weekly_digest_send(*, week_start: date | None = None) -> int:
     """Email each published campaign's organizer the numbers of the week starting `week_start`
     (a Monday; default: last week). Idempotent per (campaign, week) through the notification's
@@ -127,7 +150,8 @@ def organizer_weekly_digest_send(*, week_start: date | None = None) -> int:
     week = DateRange(week_start, week_start + timedelta(days=6))
     sent = 0
     for campaign in Campaign.objects.filter(status=Campaign.Status.PUBLISHED).select_related("organizer").iterator():
-        totals = campaign_activity(campaign_id=campaign.pk, period=week)["totals"]
+        activity = campaign_activity(campaign_id=campaign.pk, period=week)
+        totals = activity["totals"]
         if not any(totals.values()):
             continue
         dashboard = reverse("insights:campaign", args=[campaign.slug])
@@ -143,6 +167,7 @@ def organizer_weekly_digest_send(*, week_start: date | None = None) -> int:
                 campaign=campaign.title,
             )
             body = _digest_body(campaign, totals)
+            chart = _week_chart(activity)
         notification = notify(
             recipient=campaign.organizer,
             kind=Kind.ORGANIZER_WEEKLY,
@@ -151,6 +176,10 @@ def organizer_weekly_digest_send(*, week_start: date | None = None) -> int:
                 "body": body,
                 "url": f"{dashboard}?start={week.start.isoformat()}&end={week.end.isoformat()}",
                 "campaign": campaign.title,
+                # The week as a picture, shown in the email by Content-ID, with the numbers as alt
+                # text and in the text part (causeweb/notifications/delivery.py: inline_images).
+                "inline_images": [chart],
+                "chart_text": chart["alt"],
             },
             dedupe_key=f"insights-weekly:{campaign.pk}:{week.start.isoformat()}",
         )

@@ -28,11 +28,14 @@ that limit plus a margin for clock differences between workers (CLAIM_TIMEOUT_MA
 claim (6.5 minutes, was 11).
 """
 
+import base64
+import binascii
 import logging
 import random
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from email.mime.image import MIMEImage
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -210,10 +213,51 @@ def build_message(notification: Notification, *, connection=None) -> EmailMultiA
         connection=connection,
     )
     message.attach_alternative(html, "text/html")
+    _attach_inline_images(message, notification.context)
     # django-anymail reads these (tags and metadata at the ESP); other backends ignore them.
     message.tags = [notification.kind]
     message.metadata = {"notification_id": str(notification.pk), "kind": notification.kind}
     return message
+
+
+# Inline images a notification may carry: small pictures (the organizers' weekly chart), never files.
+INLINE_IMAGE_TYPES = {"image/png": "png"}
+INLINE_IMAGE_MAX_BYTES = 200_000
+
+
+def inline_images(context) -> list[dict]:
+    """The well-formed `inline_images` of a notification's context: each {"cid", "mimetype",
+    "content_b64", "alt"}, the picture in base64 (the context is JSON). The HTML part shows one
+    with <img src="cid:..." alt="...">; anything malformed is left out, never an error."""
+    found = context.get("inline_images") if isinstance(context, dict) else None
+    images = []
+    for image in found if isinstance(found, list) else []:
+        if not isinstance(image, dict) or image.get("mimetype") not in INLINE_IMAGE_TYPES:
+            continue
+        cid = str(image.get("cid", ""))
+        if not cid or not all(c.isalnum() or c in "-._" for c in cid):
+            continue
+        try:
+            content = base64.b64decode(str(image.get("content_b64", "")), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if content and len(content) <= INLINE_IMAGE_MAX_BYTES:
+            images.append({"cid": cid, "mimetype": image["mimetype"], "content": content})
+    return images
+
+
+def _attach_inline_images(message: EmailMultiAlternatives, context) -> None:
+    """Each image as a MIME part with its Content-ID, the whole message multipart/related, so that
+    clients show it in place and do not list it as an attachment."""
+    images = inline_images(context)
+    for image in images:
+        subtype = INLINE_IMAGE_TYPES[image["mimetype"]]
+        part = MIMEImage(image["content"], _subtype=subtype)
+        part.add_header("Content-ID", f"<{image['cid']}>")
+        part.add_header("Content-Disposition", "inline", filename=f"{image['cid']}.{subtype}")
+        message.attach(part)
+    if images:
+        message.mixed_subtype = "related"
 
 
 def build_digest_message(*, user, items: list[Notification], date, connection=None) -> EmailMultiAlternatives:

@@ -59,3 +59,36 @@ def test_the_beat_task_sends_last_weeks_digest():
     CampaignDailyViews.objects.create(campaign=campaign, day=last_monday + timedelta(days=3), views=5)
     assert send_weekly_digests() == 1
     assert "insights-weekly-digests" in BEAT_SCHEDULE
+
+
+def test_digest_email_carries_the_weeks_chart_inline_with_its_numbers(django_capture_on_commit_callbacks):
+    campaign = CampaignFactory()
+    SignatureFactory.create_batch(4, campaign=campaign, confirmed_at=_in_week(days=2))  # Wednesday
+    SignatureFactory(campaign=campaign, confirmed_at=_in_week(days=6))  # Sunday
+    with django_capture_on_commit_callbacks(execute=True):
+        assert organizer_weekly_digest_send(week_start=MONDAY) == 1
+    [email] = [m for m in mail.outbox if campaign.organizer.email in m.to]
+    message = email.message()
+    assert message.get_content_type() == "multipart/related"
+    [image] = [part for part in message.walk() if part.get_content_type() == "image/png"]
+    assert image["Content-ID"] == "<insights-week-chart>"
+    assert image.get_content_disposition() == "inline"
+    png = image.get_payload(decode=True)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 500
+    html = email.alternatives[0][0]
+    assert 'src="cid:insights-week-chart"' in html
+    assert "Signatures: 0, 0, 4, 0, 0, 0, 1" in html  # the alt text: the numbers of each day
+    assert "Signatures: 0, 0, 4, 0, 0, 0, 1" in email.body  # and the same numbers in the text part
+    assert "5 new signatures" in email.body
+
+
+def test_a_malformed_inline_image_is_left_out_not_an_error():
+    from causeweb.notifications.delivery import inline_images
+
+    assert inline_images({"inline_images": [{"cid": "x", "mimetype": "image/png", "content_b64": "%%%"}]}) == []
+    assert inline_images({"inline_images": [{"cid": "a b", "mimetype": "image/png", "content_b64": "AAAA"}]}) == []
+    assert inline_images({"inline_images": "nope"}) == [] and inline_images(None) == []
+    assert (
+        inline_images({"inline_images": [{"cid": "ok", "mimetype": "image/png", "content_b64": "AAAA"}]})[0]["content"]
+        == b"\x00\x00\x00"
+    )
