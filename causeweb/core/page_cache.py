@@ -114,9 +114,11 @@ def _current_tokens(scopes: Iterable[str]) -> dict[str, str]:
     return {keys[key]: token for key, token in found.items()}
 
 
-def cached_value(name: str, *, scopes: Iterable[str], compute: Callable[[], object]):
+def cached_value(name: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):
     """A value shared by many pages (the campaign list's tag cloud), cached under the same exact
-    invalidation as the pages: valid while the tokens of `scopes`, read before computing, hold."""
+    invalidation as the pages: valid while the tokens of `scopes`, read before computing, hold.
+    `timeout` (default PAGE_CACHE_SECONDS) is the safety net's length, for a value whose every
+    change renews one of its scopes' tokens and so can be kept longer."""
     if not getattr(settings, "PAGE_CACHE_ENABLED", True):
         return compute()
     scopes = sorted(set(scopes))
@@ -126,7 +128,8 @@ def cached_value(name: str, *, scopes: Iterable[str], compute: Callable[[], obje
         return entry["value"]
     value = compute()
     if all(s in before for s in scopes):
-        cache.set(VALUE_PREFIX + name, {"tokens": before, "value": value}, timeout=page_cache_seconds())
+        kept = page_cache_seconds() if timeout is None else timeout
+        cache.set(VALUE_PREFIX + name, {"tokens": before, "value": value}, timeout=kept)
     return value
 
 

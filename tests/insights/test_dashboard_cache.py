@@ -46,6 +46,12 @@ def test_a_repeat_view_reads_no_donation_and_a_new_gift_shows_at_once(
         )
     after, html = _money_queries(client, url)
     assert after and "<strong>2</strong> donations" in html
+    # The sum of all gifts before the period cannot move: summed on the first view only.
+    assert any(_sums_before(sql) for sql in first) and not any(_sums_before(sql) for sql in after)
+
+
+def _sums_before(sql: str) -> bool:
+    return "SUM(" in sql and '"succeeded_at" <' in sql and '"succeeded_at" >=' not in sql
 
 
 def test_another_period_or_campaign_is_not_served_from_this_cache(client, settings):
