@@ -121,6 +121,18 @@ def _csv_tables(figures: dict) -> dict[str, tuple[list, list]]:
                 )
             ],
         ),  # fmt: skip
+        "action_channels": (
+            ["channel", "signatures", "pledges", "rsvps", "check_ins"],
+            [
+                [
+                    channel_labels.get(channel, channel) or gettext("No click before it"),
+                    *(counts.get(kind, 0) for kind in ("signatures", "pledges", "rsvps", "check_ins")),
+                ]
+                for channel, counts in sorted(
+                    figures["action_channels"].items(), key=lambda item: (-sum(item[1].values()), item[0])
+                )
+            ],
+        ),  # fmt: skip
         "advocates": (
             ["sharer", "generation_1_actions", "generation_2_actions", "generation_3_actions", "signatures"],
             [

@@ -21,6 +21,7 @@ from causeweb.core import page_cache
 from fundraising.models import Donation, Pledge
 from insights.selectors.activity import DateRange, campaign_activity, campaign_funnel, donor_count, money_per_day
 from insights.selectors.attribution import campaign_attribution, money_per_link
+from insights.selectors.channels import CACHED_KINDS, LIVE_KINDS, campaign_actions_by_channel
 from insights.selectors.money import campaign_gifts, campaign_gifts_by_channel
 
 
@@ -71,7 +72,16 @@ def _compute_money(*, campaign: Campaign, period: DateRange) -> dict:
         "raised_before": _raised_before(campaign_id=campaign.pk, period=period),
         "gifts": campaign_gifts(campaign_id=campaign.pk, currency=campaign.currency, period=period),
         "gift_channels": campaign_gifts_by_channel(campaign_id=campaign.pk, period=period),
+        "action_channels": campaign_actions_by_channel(campaign_id=campaign.pk, period=period, kinds=CACHED_KINDS),
     }
+
+
+def _merged(*credits: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    merged: dict[str, dict[str, int]] = {}
+    for credit in credits:
+        for channel, counts in credit.items():
+            merged.setdefault(channel, {}).update(counts)
+    return merged
 
 
 def money_cache_name(*, campaign_id: int, period: DateRange) -> str:
@@ -86,7 +96,8 @@ MONEY_CACHE_SECONDS = 15 * 60
 
 
 def campaign_money(*, campaign: Campaign, period: DateRange) -> dict:
-    """The dashboard's donation and pledge figures (10 queries on a miss, none on a hit)."""
+    """The dashboard's donation and pledge figures, and the signatures and pledges by channel (12
+    queries on a miss, none on a hit)."""
     return page_cache.cached_value(
         money_cache_name(campaign_id=campaign.pk, period=period),
         scopes=[f"campaign:{campaign.pk}"],
@@ -113,4 +124,8 @@ def campaign_dashboard(*, campaign: Campaign, period: DateRange) -> dict:
         "attribution": campaign_attribution(campaign_id=campaign.pk, period=period, money=money["per_link"]),
         "gifts": money["gifts"],
         "gift_channels": money["gift_channels"],
+        "action_channels": _merged(
+            money["action_channels"],
+            campaign_actions_by_channel(campaign_id=campaign.pk, period=period, kinds=LIVE_KINDS),
+        ),
     }
