@@ -1,7 +1,8 @@
 """Groups for `manage.py seed_scale`: 2,000 at factor 1 with 60,000 memberships, 15,000 threads
 and 100,000 posts (each thread's opening message is one of its posts, as in the app). Authors are
 members of the group they post in. `member_count`, `reply_count` and the thread's
-`last_activity_at` are computed by SQL from the rows after the COPY."""
+`last_activity_at` are computed by SQL from the rows after the COPY. The biggest thread has
+`BIGGEST_THREAD_POSTS` (500) posts whatever the factor."""
 
 from datetime import timedelta
 
@@ -18,6 +19,9 @@ GROUPS = 2_000
 MEMBERSHIPS = 60_000
 THREADS = 15_000
 POSTS = 100_000
+# The biggest thread has this many posts at any factor (its opening one included), so the thread
+# page is measured and plan-tested at the size a lively discussion reaches (tests/load/bench_scale.py).
+BIGGEST_THREAD_POSTS = 500
 VISIBILITY_MIX = ([Group.Visibility.PUBLIC, Group.Visibility.REQUEST, Group.Visibility.PRIVATE], [0.85, 0.1, 0.05])
 
 
@@ -64,6 +68,9 @@ def _thread_and_post_rows(rng, ids, groups, members, thread_counts, reply_total)
             author = rng.choice(members[group_id])
             threads.append((thread_id, group_id, author, rng.choice(THREAD_TITLES), rng.random() < 0.03, started))
     replies = bulk.skewed_counts(rng, len(threads), reply_total)
+    if replies:
+        biggest = max(range(len(replies)), key=replies.__getitem__)
+        replies[biggest] = max(replies[biggest], BIGGEST_THREAD_POSTS - 1)
     return threads, replies
 
 
