@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
 from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS_DIR = ROOT / "bench" / "results"
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
 CEILING = "/healthz (ceiling)"
 BURST = "donation burst"
 COLORS = {"full": "#1f6feb", "1/100": "#8cc4ff"}
