@@ -34,12 +34,14 @@ PUBLISHABLE_KEY = "pk_test_causeweb_localstripe"
 # A donor with a write token, and the campaign's totals before (run with `manage.py shell -c`).
 SETUP = """
 import json
+import uuid
 from causeweb.accounts.models import User
 from causeweb.accounts.services import api_token_create
 from campaigns.models import Campaign
 from fundraising.selectors import campaign_funding_totals
 campaign = Campaign.objects.get(slug=%r)
-user, _ = User.objects.get_or_create(email="burst-donor@bench.invalid", defaults={"display_name": "Burst donor"})
+# A new donor each run: an earlier run's Stripe customer lived in an earlier localstripe.
+user = User.objects.create_user(email=f"burst-donor-{uuid.uuid4().hex[:12]}@bench.invalid", password=None)
 _token, secret = api_token_create(user=user, name="bench burst", scope="write")
 totals = campaign_funding_totals(campaign_ids=[campaign.pk]).get(campaign.pk, {})
 print(json.dumps({"token": secret, "campaign_id": campaign.pk, "raised": totals.get("raised_minor", 0),
