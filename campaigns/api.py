@@ -15,7 +15,8 @@ from campaigns.services.comments import comment_create, comment_reaction_add, co
 from campaigns.services.follows import campaign_follow, campaign_unfollow
 from campaigns.services.signatures import signature_create
 from causeweb.core import ratelimits
-from causeweb.core.api_pagination import NewestFirstCursor
+from causeweb.core.api_cache import cached_api_response
+from causeweb.core.api_pagination import CappedPageNumberPagination, NewestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.converters import ID_MAX, id_or_404
 from causeweb.core.validators import validate_single_line
@@ -148,10 +149,12 @@ class CommentInputSerializer(serializers.Serializer):
 
 class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed|won),
-    sort (trending|newest|supported|closing)."""
+    sort (trending|newest|supported|closing). The list's count is capped (`count_is_capped`), and
+    anonymous reads of it are served from the page cache (scope `campaigns`)."""
 
     lookup_field = "slug"
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    pagination_class = CappedPageNumberPagination
 
     def get_serializer_class(self):
         return CampaignDetailSerializer if self.action == "retrieve" else CampaignListSerializer
@@ -169,6 +172,7 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
             ]
         ]
     )
+    @cached_api_response("campaigns")
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 

@@ -146,7 +146,7 @@ def request_is_shared(request) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def request_key(request) -> str:
+def request_key(request, *extra: str) -> str:
     """The stored copy's key: the URL (host, path, query in a stable order), the visitor's language
     (dates and money are rendered in it), the `tz` cookie (an anonymous visitor's time zone is the
     one it names) and the htmx headers. It is read from the request alone, so the early lookup in
@@ -162,8 +162,33 @@ def request_key(request) -> str:
         translation.get_language_from_request(request) or "",
         request.COOKIES.get("tz", ""),
         *(request.headers.get(name, "") for name in VARYING_HEADERS),
+        *extra,
     ]
     return ENTRY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def current_tokens(scopes: Iterable[str]) -> dict[str, str]:
+    """{scope: token} now (see `_current_tokens`); read them *before* rendering what they guard."""
+    return _current_tokens(scopes)
+
+
+def entry_is_current(entry: dict, tokens: dict[str, str]) -> bool:
+    """A stored copy may be served: every token it recorded is known and still the current one."""
+    return all(token is not None and tokens.get(s) == token for s, token in entry["tokens"].items())
+
+
+def collect_scopes(initial: Iterable[str] = ()):
+    """Start collecting the scopes `depends_on()` declares; returns (reset_token, the set)."""
+    scopes = set(initial)
+    return _collecting.set(scopes), scopes
+
+
+def stop_collecting(reset_token) -> None:
+    _collecting.reset(reset_token)
+
+
+def response_from_entry(entry: dict) -> HttpResponse:
+    return _from_entry(entry)
 
 
 def _storable(response) -> bool:

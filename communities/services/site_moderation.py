@@ -30,12 +30,12 @@ def site_moderator_read_record(*, access: GroupAccess, what: str, target=None, m
 def post_hide_by_site_moderator(post: Post, *, moderator, reason: str = "") -> None:
     """Idempotent hide used when a site moderator upholds a flag (moderation writes the audit row)."""
     Post.objects.filter(pk=post.pk, is_hidden=False).update(is_hidden=True, hidden_by=moderator)
-    group_changed(post.thread.group_id)
+    group_changed(post.thread.group_id, thread_id=post.thread_id)
 
 
 def post_restore_by_site_moderator(post: Post, *, moderator) -> None:
     Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_by=None)
-    group_changed(post.thread.group_id)
+    group_changed(post.thread.group_id, thread_id=post.thread_id)
 
 
 def posts_visible_by_author(user):
@@ -58,12 +58,12 @@ def post_author(post: Post):
 def thread_hide_by_site_moderator(thread: Thread, *, moderator, reason: str = "") -> None:
     """Idempotent; the same hide the group's own moderators use (only moderators see it)."""
     Thread.objects.filter(pk=thread.pk, is_hidden=False).update(is_hidden=True)
-    group_changed(thread.group_id)
+    group_changed(thread.group_id, thread_id=thread.pk)
 
 
 def thread_restore_by_site_moderator(thread: Thread, *, moderator) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_hidden=False)
-    group_changed(thread.group_id)
+    group_changed(thread.group_id, thread_id=thread.pk)
 
 
 def thread_author(thread: Thread):

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from causeweb.core import mentions
+from causeweb.core import mentions, page_cache
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.exceptions import PermissionDenied
 from communities import forms, selectors
+from communities.page_scopes import thread_scope
 from communities.services import discussions as discussion_services
 from communities.services.site_moderation import site_moderator_read_record
 from communities.views._common import flag_reasons, post_or_404, require_reader, thread_or_404, with_group
@@ -43,10 +44,18 @@ def thread_create(request, group, access):
     return render(request, "communities/thread_form.html", {"group": group, "access": access, "form": form})
 
 
+@page_cache.cached_page
 @with_group
-def thread_detail(request, group, access, thread_id, form=None):
+def thread_detail(request, group, access, thread_id):
+    return _thread_page(request, group, access, thread_id)
+
+
+def _thread_page(request, group, access, thread_id, form=None):
+    """The thread whole (the anonymous visitor's copy is cached: its group's and its own scopes,
+    communities/page_scopes.py); with `form`, a reply that did not validate (400)."""
     require_reader(access)
     thread = thread_or_404(group, access, thread_id)
+    page_cache.depends_on(f"group:{group.pk}", thread_scope(thread.pk))
     site_moderator_read_record(access=access, what="thread", target=thread, moderators_only=thread.is_hidden)
     opening, replies = selectors.thread_posts(thread=thread, user=request.user, with_flags=access.can_moderate)
     return render(
@@ -88,7 +97,7 @@ def post_reply(request, group, access, thread_id):
             )
         if call.ok:
             return redirect(f"{thread.get_absolute_url()}#post-{post.pk}")
-    return thread_detail.__wrapped__(request, group, access, thread_id, form=form)
+    return _thread_page(request, group, access, thread_id, form=form)
 
 
 @login_required

@@ -3,6 +3,12 @@
 
     make bench-scale
     BENCH_SEED=1 make bench-scale      # (re)seed both databases first (seed_scale --reset)
+    BENCH_SIZES=small BENCH_ONLY="campaign search + filter,donation burst" make bench-scale
+
+BENCH_SIZES: `full`, `small` (the 1/100 set) or `both` (the default; the report then gives the
+full/small latency ratio). BENCH_ONLY: a comma list of scenario names (the ceiling is always
+measured). BENCH_BURST: the donation burst's size (tests/load/bench_burst.py; 0 skips it).
+The report (tests/load/bench_report.py) goes to bench/results/<date>-scale.md with an SVG chart.
 
 Databases: BENCH_FULL_DATABASE_URL and BENCH_SMALL_DATABASE_URL (default the local causeweb_scale
 and causeweb_scale_small); an empty one is seeded, a seeded one is used as it is. Each page gets
@@ -10,7 +16,7 @@ BENCH_DURATION seconds (10) with BENCH_CONNECTIONS connections (16) from `wrk`, 
 Python load generator when wrk is missing; gunicorn runs BENCH_WORKERS (5) sync workers with DEBUG
 off and the Redis cache (BENCH_REDIS_URL, db 1, flushed before each size so sizes do not share it).
 The anonymous API throttle is raised for the run only. Prints a markdown table (req/s, p50/p99,
-ratio to the /healthz ceiling, full-size vs 1/100 latency) and writes it to report-scale.md.
+ratio to the /healthz ceiling, full-size vs 1/100 latency) and writes the report (above).
 Only 127.0.0.1 is ever contacted, and every run is bounded in time.
 """
 
@@ -31,18 +37,24 @@ import psycopg2
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_burst  # noqa: E402
+import bench_report  # noqa: E402
 from bench import fetch, free_port  # noqa: E402 - the sibling harness, reused
 
 ROOT = Path(__file__).resolve().parents[2]
-REPORT = Path(__file__).resolve().parent / "report-scale.md"
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = os.environ.get("BENCH_WORKERS", "5")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
-SIZES = [
+ALL_SIZES = [
     ("full", 1.0, os.environ.get("BENCH_FULL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/causeweb_scale")),
     ("1/100", 0.01, os.environ.get("BENCH_SMALL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/causeweb_scale_small")),
 ]  # fmt: skip
+_WANTED_SIZES = {"full": {"full"}, "small": {"1/100"}, "both": {"full", "1/100"}}
+SIZES = [size for size in ALL_SIZES if size[0] in _WANTED_SIZES[os.environ.get("BENCH_SIZES", "both")]]
+ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+CEILING = "/healthz (ceiling)"
+BURST_SCENARIO = "donation burst"
 # A signed-in session for the organizer of a campaign (the insights dashboard is theirs only),
 # made by the app's own session engine so the cookie is one the server accepts.
 ORGANIZER_SESSION = """
@@ -63,6 +75,14 @@ BUSIEST_EVENT = """SELECT slug FROM events_event WHERE hidden_at IS NULL AND sta
                    AND starts_at > now() ORDER BY going_seats DESC, id LIMIT 1"""
 BIGGEST_GROUP = """SELECT slug FROM communities_group WHERE hidden_at IS NULL AND visibility = 'public'
                    ORDER BY member_count DESC, id LIMIT 1"""
+BIGGEST_THREAD = """SELECT g.slug, t.id, t.reply_count + 1 FROM communities_thread t
+                    JOIN communities_group g ON g.id = t.group_id
+                    WHERE g.hidden_at IS NULL AND g.visibility = 'public' AND NOT t.is_hidden
+                    ORDER BY t.reply_count DESC, t.id LIMIT 1"""
+COMMON_CAUSE = """SELECT cause.slug FROM campaigns_campaign c JOIN campaigns_cause cause ON cause.id = c.cause_id
+                  WHERE c.status = 'published' GROUP BY cause.slug ORDER BY COUNT(*) DESC, cause.slug LIMIT 1"""
+# Events near Berlin, one of the seeder's places (causeweb/core/scale_vocabulary.py).
+NEAR = "lat=52.52&lng=13.405&radius_km=50"
 
 
 def server_env(database_url: str, tmp: str) -> dict[str, str]:
@@ -170,17 +190,32 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
         event = cursor.fetchone()[0]
         cursor.execute(BIGGEST_GROUP)
         group = cursor.fetchone()[0]
+        cursor.execute(BIGGEST_THREAD)
+        thread_group, thread_id, thread_posts = cursor.fetchone()
+        cursor.execute(COMMON_CAUSE)
+        cause = cursor.fetchone()[0]
     pages = {
-        "/healthz (ceiling)": "/healthz",
+        CEILING: "/healthz",
         "home": "/",
         "campaign list": "/campaigns/",
+        "campaign search + filter": f"/campaigns/?q=Berlin&cause={cause}&status=open",
         "most popular campaign": f"/campaigns/{popular}/",
         "event list": "/events/",
+        "events near a place": f"/events/?{NEAR}",
         "busiest event page": f"/events/{event}/",
         "biggest group page": f"/groups/{group}/",
+        f"biggest thread page ({thread_posts} posts)": f"/groups/{thread_group}/threads/{thread_id}/",
         "API campaign list": "/api/v1/campaigns/",
+        "API campaign search + filter": f"/api/v1/campaigns/?q=Berlin&cause={cause}&status=open",
         "insights dashboard (organizer)": f"/insights/campaigns/{popular}/",
     }
+    if ONLY:
+        pages = {name: path for name, path in pages.items() if name == CEILING or name.split(" (")[0] in ONLY}
+    burst = bench_burst.BURST > 0 and (not ONLY or BURST_SCENARIO in ONLY)
+    localstripe = None
+    if burst:
+        stripe_module, localstripe, stripe_url = bench_burst.start_localstripe()
+        env.update(bench_burst.server_settings(stripe_url))
     cookie = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", ORGANIZER_SESSION % popular],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
@@ -210,9 +245,17 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
             r = results[name]
             print(f"[{label}] {name:24} {r['rps']:8.1f} req/s  p50 {r['p50']:8.1f} ms  p99 {r['p99']:8.1f} ms  "
                   f"errors {r['errors']}", flush=True)  # fmt: skip
+        if burst:
+            results[BURST_SCENARIO] = r = bench_burst.run(base, stripe_url, popular, env)
+            b = r["burst"]
+            print(f"[{label}] {BURST_SCENARIO:24} {r['rps']:8.1f} donations/s  {b['succeeded']}/{b['donations']} "
+                  f"in {b['seconds']:.1f} s  totals exact: {b['exact']}  errors {r['errors']} {b['first_errors']}",
+                  flush=True)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if localstripe is not None:
+            stripe_module.stop(localstripe)
         shutil.rmtree(tmp, ignore_errors=True)
     return results
 
@@ -220,35 +263,18 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
 WORKERS_WARMUP = int(WORKERS)  # one request per worker, so imports and connections are not measured
 
 
-def table(results: dict[str, dict[str, dict]]) -> str:
-    full, small = results["full"], results["1/100"]
-    tool = "wrk" if shutil.which("wrk") else "Python"
-    lines = [
-        f"Loopback, gunicorn {WORKERS} sync workers, PostgreSQL + Redis cache, {tool} "
-        f"{CONNECTIONS} connections x {DURATION} s per page.",
-        "",
-        "| page | full req/s | full p50 ms | full p99 ms | full vs ceiling | 1/100 req/s | 1/100 p50 ms | "
-        "1/100 p99 ms | 1/100 vs ceiling | p50 full/small | p99 full/small | errors full / small |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    ceiling_full, ceiling_small = full["/healthz (ceiling)"]["rps"], small["/healthz (ceiling)"]["rps"]
-    for name in full:
-        f, s = full[name], small[name]
-        lines.append(
-            f"| {name} | {f['rps']:.1f} | {f['p50']:.1f} | {f['p99']:.1f} | {f['rps'] / ceiling_full:.1%} | "
-            f"{s['rps']:.1f} | {s['p50']:.1f} | {s['p99']:.1f} | {s['rps'] / ceiling_small:.1%} | "
-            f"{f['p50'] / s['p50']:.1f}x | {f['p99'] / s['p99']:.1f}x | {f['errors']} / {s['errors']} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
 def main() -> int:
     results = {label: measure(label, factor, url) for label, factor, url in SIZES}
-    report = "# Causeweb at scale: full data set vs 1/100\n\n" + table(results)
+    tool = "wrk" if shutil.which("wrk") else "Python"
+    setup = (
+        f"Loopback, gunicorn {WORKERS} sync workers, DEBUG off, PostgreSQL + Redis cache, {tool} "
+        f"{CONNECTIONS} connections x {DURATION} s per page; donation burst: {bench_burst.BURST} donations "
+        f"from {bench_burst.CONCURRENCY} threads through the API against localstripe."
+    )
+    markdown, path = bench_report.write(results, setup=setup)
     print()
-    print(report)
-    REPORT.write_text(report)
-    print(f"written to {REPORT}")
+    print(markdown)
+    print(f"written to {path}")
     return 1 if any(r["errors"] for size in results.values() for r in size.values()) else 0
 
 
