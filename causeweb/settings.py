@@ -319,9 +319,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Causeweb <hello@causeweb
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {}
 if env("ANYMAIL_ESP", default=""):
-    # e.g. ANYMAIL_ESP=postmark -> anymail.backends.postmark.EmailBackend, with its key in ANYMAIL_API_KEY.
-    EMAIL_BACKEND = f"anymail.backends.{env('ANYMAIL_ESP')}.EmailBackend"
-    ANYMAIL = {f"{env('ANYMAIL_ESP').upper()}_API_KEY": env("ANYMAIL_API_KEY", default="")}
+    # e.g. ANYMAIL_ESP=postmark -> anymail.backends.postmark.EmailBackend with ANYMAIL_API_KEY as
+    # its POSTMARK_SERVER_TOKEN: each provider's setting name is in causeweb/settings_email.py.
+    from causeweb.settings_email import anymail_settings  # noqa: E402
+
+    EMAIL_BACKEND, ANYMAIL = anymail_settings(env=env, esp=env("ANYMAIL_ESP"))
 elif env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
