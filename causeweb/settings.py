@@ -95,8 +95,12 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     # A request id for the logs and the X-Request-ID response header, the 503 pages included.
     "causeweb.core.request_id.RequestIdMiddleware",
+    # An oversized body is a 413 from Content-Length, before anything reads it (core/body_limits.py).
+    "causeweb.core.body_limits.RequestBodyLimitMiddleware",
     # Then: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
     "causeweb.core.outage.DatabaseUnavailableMiddleware",
+    # Public reads on the replica unless this browser just wrote (causeweb/core/replica.py).
+    "causeweb.core.replica.ReplicaPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -166,6 +170,17 @@ else:
         # and waits for the lock. Named per process so parallel runs do not collide.
         test_db_file = os.path.join(tempfile.gettempdir(), f"causeweb-test-{os.getpid()}.sqlite3")
         DATABASES["default"]["TEST"] = {"NAME": test_db_file}
+# An optional read replica for the public browse reads (causeweb/settings_database.py, core/replica.py).
+from causeweb.settings_database import replica_settings  # noqa: E402
+
+_replica, DATABASE_REPLICA_ENABLED = replica_settings(env=env, default=DATABASES["default"], testing=TESTING)
+if _replica is not None:
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["causeweb.core.replica.ReplicaRouter"]
+# A browser that wrote reads the primary this long (replication lag is normally well under a second).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+# After a failed connect to the replica, public reads use the primary this long before trying again.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Client address and rate limits ---------------------------------------------------------------
@@ -411,7 +426,11 @@ WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL
 # Media is served by Django in the embedded mode only; production puts it behind the proxy or object storage.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL) and not AWS_STORAGE_BUCKET_NAME
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Body limits (causeweb/core/body_limits.py, 413 over them): forms, JSON and webhooks 10 MB; an
+# upload (multipart) 12 MB in all, its file at most 5 MB (the forms check it). Caddy's
+# request_body max_size (deploy/Caddyfile) matches UPLOAD_MAX_BODY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+UPLOAD_MAX_BODY_SIZE = env.int("UPLOAD_MAX_BODY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API (causeweb/settings_api.py) ---------------------------------------------------------
