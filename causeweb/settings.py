@@ -3,9 +3,7 @@ comes from the environment (django-environ). With no environment set, the embedd
 SQLite, eager Celery, local-memory cache, console email and the localstripe payment server.
 """
 
-import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -151,32 +149,10 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -------------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
-else:
-    # Several writers (web threads, eager tasks) share the file: wait for the lock instead of
-    # failing, and take the write lock when a transaction starts, so two transactions that read
-    # and then write cannot deadlock (SQLite would fail one at once, without waiting).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
-    if TESTING:
-        # A test database in a file, not in memory: Django shares one in-memory connection between
-        # the live server's request threads, and two concurrent requests (a page and a payment
-        # webhook) then fail with "table is locked". With a file each thread has its own connection
-        # and waits for the lock. Named per process so parallel runs do not collide.
-        test_db_file = os.path.join(tempfile.gettempdir(), f"causeweb-test-{os.getpid()}.sqlite3")
-        DATABASES["default"]["TEST"] = {"NAME": test_db_file}
-# An optional read replica for the public browse reads (causeweb/settings_database.py, core/replica.py).
-from causeweb.settings_database import replica_settings  # noqa: E402
+# --- Database (causeweb/settings_database.py: the primary and the optional read replica) ----------
+from causeweb.settings_database import databases  # noqa: E402
 
-_replica, DATABASE_REPLICA_ENABLED = replica_settings(env=env, default=DATABASES["default"], testing=TESTING)
-if _replica is not None:
-    DATABASES["replica"] = _replica
-    DATABASE_ROUTERS = ["causeweb.core.replica.ReplicaRouter"]
+DATABASES, DATABASE_ROUTERS, DATABASE_REPLICA_ENABLED = databases(env=env, base_dir=BASE_DIR, testing=TESTING)
 # A browser that wrote reads the primary this long (replication lag is normally well under a second).
 REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
 # After a failed connect to the replica, public reads use the primary this long before trying again.

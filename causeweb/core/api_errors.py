@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from causeweb.core.exceptions import Conflict, RateLimited
+from causeweb.core.request_limits import body_limit, too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,6 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, RequestDataTooBig):
         # Django's limit met while DRF parsed the body (a multipart body's fields over 10 MB).
-        from causeweb.core.body_limits import body_limit, too_large_message
-
         request = context["request"]._request
         detail = too_large_message(request, body_limit(request))
         return Response(error_body(detail, code="request_too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

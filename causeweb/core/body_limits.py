@@ -19,27 +19,16 @@ a view). Tests: tests/foundation/test_body_limits.py.
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.template import loader
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
-from django.utils.translation import gettext
 from django.views.defaults import bad_request as default_bad_request
 
 from causeweb.core.api_errors import json_error
+from causeweb.core.request_limits import body_limit, too_large_message
 
 logger = logging.getLogger(__name__)
-
-
-def _is_upload(request) -> bool:
-    return request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
-
-
-def body_limit(request) -> int | None:
-    """The largest body this request may send, in bytes (None: no limit)."""
-    return settings.UPLOAD_MAX_BODY_SIZE if _is_upload(request) else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def _wants_json(request) -> bool:
@@ -49,14 +38,6 @@ def _wants_json(request) -> bool:
         or request.META.get("CONTENT_TYPE", "").startswith("application/json")
         or request.headers.get("X-Requested-With") == "XMLHttpRequest"
     )
-
-
-def too_large_message(request, limit: int | None) -> str:
-    if _is_upload(request):
-        message = gettext("This upload is too large: files and form together can be at most %(size)s.")
-    else:
-        message = gettext("This request is too large: it can be at most %(size)s.")
-    return message % {"size": filesizeformat(limit or 0)}
 
 
 def too_large_response(request, limit: int | None) -> HttpResponse:
