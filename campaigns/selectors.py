@@ -27,7 +27,7 @@ from campaigns.models import (
     WebhookEndpoint,
 )
 from campaigns.services.sharing import REFERRAL_SESSION_KEY
-from causeweb.core import page_cache
+from causeweb.core import page_cache, replica
 from causeweb.moderation.selectors import flag_totals_for
 
 PUBLIC_STATUSES = (Campaign.Status.PUBLISHED, Campaign.Status.CLOSED)
@@ -66,6 +66,7 @@ def _card_queryset() -> QuerySet[Campaign]:
     return content_selectors.with_shown_language(queryset)
 
 
+@replica.public_read
 def campaign_list_featured(*, limit: int = 6):
     """Open campaigns for the home page ("gaining support"): the most recent activity first."""
     return campaign_search(status="open", sort="trending")[:limit]
@@ -79,6 +80,7 @@ def campaign_public_exists(*, campaign_id: int) -> bool:
     return Campaign.objects.filter(pk=campaign_id, status__in=PUBLIC_STATUSES).exists()
 
 
+@replica.public_read
 def campaign_search(
     *,
     query: str = "",

@@ -3,9 +3,7 @@ comes from the environment (django-environ). With no environment set, the embedd
 SQLite, eager Celery, local-memory cache, console email and the localstripe payment server.
 """
 
-import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -95,8 +93,12 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     # A request id for the logs and the X-Request-ID response header, the 503 pages included.
     "causeweb.core.request_id.RequestIdMiddleware",
+    # An oversized body is a 413 from Content-Length, before anything reads it (core/body_limits.py).
+    "causeweb.core.body_limits.RequestBodyLimitMiddleware",
     # Then: a database outage is a 503 with Retry-After, never a 500 (causeweb/core/outage.py).
     "causeweb.core.outage.DatabaseUnavailableMiddleware",
+    # Public reads on the replica unless this browser just wrote (causeweb/core/replica.py).
+    "causeweb.core.replica.ReplicaPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,25 +149,14 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -------------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
-else:
-    # Several writers (web threads, eager tasks) share the file: wait for the lock instead of
-    # failing, and take the write lock when a transaction starts, so two transactions that read
-    # and then write cannot deadlock (SQLite would fail one at once, without waiting).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
-    if TESTING:
-        # A test database in a file, not in memory: Django shares one in-memory connection between
-        # the live server's request threads, and two concurrent requests (a page and a payment
-        # webhook) then fail with "table is locked". With a file each thread has its own connection
-        # and waits for the lock. Named per process so parallel runs do not collide.
-        test_db_file = os.path.join(tempfile.gettempdir(), f"causeweb-test-{os.getpid()}.sqlite3")
-        DATABASES["default"]["TEST"] = {"NAME": test_db_file}
+# --- Database (causeweb/settings_database.py: the primary and the optional read replica) ----------
+from causeweb.settings_database import databases  # noqa: E402
+
+DATABASES, DATABASE_ROUTERS, DATABASE_REPLICA_ENABLED = databases(env=env, base_dir=BASE_DIR, testing=TESTING)
+# A browser that wrote reads the primary this long (replication lag is normally well under a second).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+# After a failed connect to the replica, public reads use the primary this long before trying again.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Client address and rate limits ---------------------------------------------------------------
@@ -242,8 +233,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # visibility_timeout: a task taken by a worker that was killed is redelivered after this long
 # (acks_late). It must exceed the longest task (settling, 200 Stripe calls bounded to ~17 s each,
 # runs far under it in practice); 15 minutes instead of an hour. See docs/reliability.md.
+# unacked_restore_*: how often a worker looks for such messages. kombu's default scans every
+# 10 s x 10 = 100 s (on top of the visibility timeout); every 10 s x 3 = 30 s here, a cheap
+# ZRANGE on the small unacked index. A worker also scans when it starts.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 3,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 1,
@@ -319,9 +315,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Causeweb <hello@causeweb
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {}
 if env("ANYMAIL_ESP", default=""):
-    # e.g. ANYMAIL_ESP=postmark -> anymail.backends.postmark.EmailBackend, with its key in ANYMAIL_API_KEY.
-    EMAIL_BACKEND = f"anymail.backends.{env('ANYMAIL_ESP')}.EmailBackend"
-    ANYMAIL = {f"{env('ANYMAIL_ESP').upper()}_API_KEY": env("ANYMAIL_API_KEY", default="")}
+    # e.g. ANYMAIL_ESP=postmark -> anymail.backends.postmark.EmailBackend with ANYMAIL_API_KEY as
+    # its POSTMARK_SERVER_TOKEN: each provider's setting name is in causeweb/settings_email.py.
+    from causeweb.settings_email import anymail_settings  # noqa: E402
+
+    EMAIL_BACKEND, ANYMAIL = anymail_settings(env=env, esp=env("ANYMAIL_ESP"))
 elif env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
@@ -409,7 +407,11 @@ WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL
 # Media is served by Django in the embedded mode only; production puts it behind the proxy or object storage.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LOCAL) and not AWS_STORAGE_BUCKET_NAME
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Body limits (causeweb/core/body_limits.py, 413 over them): forms, JSON and webhooks 10 MB; an
+# upload (multipart) 12 MB in all, its file at most 5 MB (the forms check it). Caddy's
+# request_body max_size (deploy/Caddyfile) matches UPLOAD_MAX_BODY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+UPLOAD_MAX_BODY_SIZE = env.int("UPLOAD_MAX_BODY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API (causeweb/settings_api.py) ---------------------------------------------------------

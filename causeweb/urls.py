@@ -43,5 +43,6 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "causeweb.core.body_limits.bad_request"
 handler404 = "causeweb.core.views.page_not_found"
 handler500 = "causeweb.core.views.server_error"

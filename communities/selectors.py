@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from causeweb.core import replica
 from causeweb.moderation.selectors import flag_counts_for
 from communities.models import (
     Announcement,
@@ -26,6 +27,7 @@ from communities.policies import GroupAccess, access_for
 # --- groups ----------------------------------------------------------------------------------------
 
 
+@replica.public_read
 def group_list_featured(*, limit: int = 4):
     """Public groups for the home page, the liveliest first."""
     return list(
@@ -48,6 +50,7 @@ def group_list_for_campaign(*, campaign_id: int, limit: int = 5):
 GROUP_NEAR_KM = 50
 
 
+@replica.public_read
 def group_search(
     *, query: str = "", cause_slug: str = "", place: str = "", near: tuple[float, float] | None = None
 ) -> QuerySet[Group]:

@@ -7,6 +7,7 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
+from causeweb.core import replica
 from events.models import RSVP, CalendarFeed, CampaignHosting, Event
 
 EARTH_RADIUS_KM = 6371.0088
@@ -26,6 +27,7 @@ def _public_upcoming(now: datetime | None = None) -> QuerySet[Event]:
     )
 
 
+@replica.public_read
 def event_list_featured(*, limit: int = 4):
     """Upcoming public events for the home page."""
     return list(_public_upcoming()[:limit])
@@ -95,6 +97,7 @@ class EventFilters:
     include_past: bool = False
 
 
+@replica.public_read
 def event_list_public(*, filters: EventFilters, now: datetime | None = None) -> QuerySet[Event]:
     """The browse page: upcoming public events (past ones on request), filtered; near a point
     they carry `distance_km` and are sorted nearest first. Dates are days in the viewer's zone."""

@@ -40,14 +40,15 @@ def worker_environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(*, queues: str, log_path: Path, name: str, pool: str = "solo", **extra_env: str):
+def start_worker(*, queues: str, log_path: Path, name: str, pool: str = "solo", include: str = "", **extra_env: str):
     """Start `celery worker` in its own process group (so a kill takes its pool children too).
-    Returns (process, log file); stop it with `stop_worker`."""
+    `include`: extra task modules to import (a test's own tasks). Returns (process, log file);
+    stop it with `stop_worker`."""
     log = open(log_path, "wb")  # noqa: SIM115 - closed by stop_worker
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "causeweb", "worker", "-Q", queues, "-c", "1", "-P", pool,
          "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h"],
+         "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h", *(["--include", include] if include else [])],
         cwd=settings.BASE_DIR,
         env=worker_environment(**extra_env),
         stdout=log,

@@ -22,7 +22,7 @@ from campaigns.models import Campaign, DecisionMaker, PetitionDelivery, Signatur
 from campaigns.services import delivery_pdf
 from campaigns.services._common import lock, require_organizer
 from campaigns.services.updates import campaign_opted_in_audience
-from causeweb.core import ratelimits
+from causeweb.core import outbox, ratelimits
 from causeweb.core.csv_export import csv_safe
 from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.validators import validate_single_line
@@ -164,7 +164,7 @@ def petition_deliver(
         file_format=file_format,
     )
     if decision_maker.email:
-        tasks.deliver_petition.delay_on_commit(delivery.pk, note)
+        outbox.enqueue(tasks.deliver_petition, delivery.pk, note)  # kept in Postgres if the broker is down
     return delivery
 
 

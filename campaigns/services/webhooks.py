@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 
 from campaigns import policies, tasks
 from campaigns.models import Campaign, WebhookDelivery, WebhookEndpoint
+from causeweb.core import outbox
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 
 # The event types, for the apps above that emit them (they do not import campaigns' models).
@@ -139,7 +140,7 @@ def webhook_event_emit(*, campaign_id: int | None, event_type: str, data: dict, 
     )
     fresh = WebhookDelivery.objects.filter(event_id=event_id, status=WebhookDelivery.Status.PENDING, attempts=0)
     for delivery_id in fresh.values_list("pk", flat=True):
-        tasks.deliver_webhook.delay_on_commit(delivery_id)
+        outbox.enqueue(tasks.deliver_webhook, delivery_id)  # kept in Postgres if the broker is down
     return len(endpoints)
 
 

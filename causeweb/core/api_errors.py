@@ -11,6 +11,7 @@ the server-error handler under /api/ (causeweb.core.views), and to a payment out
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from causeweb.core.exceptions import Conflict, RateLimited
+from causeweb.core.request_limits import body_limit, too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,11 @@ def exception_handler(exc, context):
         # Postgres is down: handed back to Django (returning None re-raises), where
         # causeweb.core.outage answers 503 + Retry-After for every kind of request.
         return None
+    if isinstance(exc, RequestDataTooBig):
+        # Django's limit met while DRF parsed the body (a multipart body's fields over 10 MB).
+        request = context["request"]._request
+        detail = too_large_message(request, body_limit(request))
+        return Response(error_body(detail, code="request_too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}

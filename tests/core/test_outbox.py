@@ -4,10 +4,13 @@ relay publishes it, and it runs once."""
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from causeweb.celery import app
 from causeweb.core import outbox
@@ -48,20 +51,18 @@ def test_broker_down_the_request_answers_and_the_task_is_kept_then_runs_once_whe
     assert time.monotonic() - started < 3
     message = EventMessage.objects.get()
     row = OutboxMessage.objects.get()
-    assert (row.task_name, row.args, row.sent_at, row.claimed_until) == (
-        "events.tasks.deliver_event_message",
-        [message.pk],
-        None,
-        None,
-    )
+    assert (row.task_name, row.args, row.sent_at) == ("events.tasks.deliver_event_message", [message.pk], None)
     assert row.attempts == 1 and "OperationalError" in row.last_error
-    assert outbox.relay_pending() == 0  # still down: nothing published, the row stays
+    assert row.claimed_until > timezone.now()  # held back for its backoff (15 s)
+    with time_machine.travel(timezone.now() + timedelta(seconds=16), tick=False):
+        assert outbox.relay_pending() == 0  # still down: nothing published, the row stays
     assert OutboxMessage.objects.get().sent_at is None
 
-    # The broker is back (eager: the relay's publish runs the task here).
+    # The broker is back (eager: the relay's publish runs the task here), past the backoff.
     app.conf.task_always_eager = True
-    assert outbox.relay_pending() == 1
-    assert outbox.relay_pending() == 0  # relayed once
+    with time_machine.travel(timezone.now() + timedelta(seconds=50), tick=False):
+        assert outbox.relay_pending() == 1
+        assert outbox.relay_pending() == 0  # relayed once
     message.refresh_from_db()
     assert message.sent_at is not None and message.recipient_count == 1
     assert Notification.objects.filter(kind="event_message", email="a@example.org").count() == 1

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from causeweb.accounts.services import api_tokens_revoke_all
+from causeweb.core import outbox
 from causeweb.core.exceptions import PermissionDenied, ValidationError
 from causeweb.moderation import policies, registry, tasks
 from causeweb.moderation.models import Flag, Suspension
@@ -109,7 +110,9 @@ def user_suspend(
         after={**_state(suspension), "api_tokens_revoked": revoked, "hidden": hidden},
     )
     notices.suspension_notice(suspension=suspension, decision=decision)
-    tasks.end_sessions.delay_on_commit(user.pk)
+    # Through the outbox: if the broker is down at commit, ending their sessions is kept in Postgres
+    # and relayed when it is back, not lost (they are refused on each request meanwhile anyway).
+    outbox.enqueue(tasks.end_sessions, user.pk)
     return suspension
 
 
