@@ -1,13 +1,10 @@
 """Reads for monthly giving: a plan's page, its next charge in words, and its "My giving" section
 (registered on selectors.MY_GIVING_SECTIONS by the app's ready())."""
 
-from datetime import UTC
-
-from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, pgettext
 
-from fundraising import rules
+from fundraising import l10n, rules
 from fundraising.models import MonthlyCharge, MonthlyPlan
 from fundraising.services import receipts
 
@@ -19,7 +16,7 @@ def monthly_plan_get_by_public_id(*, public_id) -> MonthlyPlan | None:
 def monthly_plan_next_charge_date(plan: MonthlyPlan) -> str:
     """The day of the next charge in the locale's DATE_FORMAT ("Feb. 5, 2027", "5 de febrero de
     2027"), the format of every other date on the plan's pages. A charge day is a UTC day."""
-    return formats.date_format(plan.next_charge_at.astimezone(UTC).date(), "DATE_FORMAT")
+    return l10n.page_date(plan.next_charge_at, localtime=False)
 
 
 def monthly_plan_next_charge_value(plan: MonthlyPlan) -> str:
