@@ -3,10 +3,10 @@ version a visitor sees (the CampaignTranslation of their language, else the orig
 join that gives lists the shown title and summary, and full-text search over every version.
 
 Search on PostgreSQL: each version is indexed with the text-search configuration of its own
-language (SEARCH_CONFIGS: English and Spanish stemmed, anything else, Arabic, by 'simple'), and
+language (SEARCH_CONFIGS: English, Spanish and Arabic stemmed, anything else by 'simple'), and
 the visitor's words are parsed with every configuration at once, so "campañas" finds "campaña"
-and an Arabic word finds the Arabic campaign whatever the page's language. The expressions below
-are the indexed ones of migration 0014 (the planner uses an expression index only for the
+and "الحملات" finds "حملة" whatever the page's language. The expressions below
+are the indexed ones of migration 0021 (the planner uses an expression index only for the
 identical expression); SQLite (the embedded mode) has no full-text index and searches with
 icontains."""
 
@@ -37,7 +37,7 @@ def _document(table: str, columns: tuple[str, ...]) -> str:
     return f"to_tsvector({search_config_sql(table)}, {text})"
 
 
-# Must stay identical to the indexed expressions of migration 0014 (tests/campaigns/test_search_languages.py).
+# Must stay identical to the indexed expressions of migration 0021 (tests/campaigns/test_search_languages.py).
 CAMPAIGN_DOCUMENT_SQL = _document(CAMPAIGN_TABLE, ("title", "summary", "story", "location"))
 TRANSLATION_DOCUMENT_SQL = _document(TRANSLATION_TABLE, ("title", "summary", "story"))
 # The visitor's words under every configuration: a version matches when it matches under its own.

@@ -9,6 +9,7 @@ from campaigns.models import Campaign, Cause, Comment, CommentReaction, Signatur
 from campaigns.selectors import SORTS
 from causeweb.core.images import validate_image
 from causeweb.core.money import CURRENCY_CHOICES, MAX_AMOUNT_TEXT, currency_exponent, parse_amount, to_major
+from causeweb.core.reactions import ReactionToggleForm
 from causeweb.core.validators import validate_single_line
 from causeweb.moderation.selectors import flag_reason_choices
 
@@ -229,9 +230,8 @@ class CommentForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3, "maxlength": 5000})}
 
 
-class CommentReactionForm(forms.Form):
+class CommentReactionForm(ReactionToggleForm):
     kind = forms.ChoiceField(choices=CommentReaction.Kind.choices)
-    action = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")], required=False)
 
 
 class FlagForm(forms.Form):

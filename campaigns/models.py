@@ -136,10 +136,10 @@ class Campaign(models.Model):
         return self.status != self.Status.CLOSED
 
 
-# The PostgreSQL text-search configuration for content in each language; any other language
-# (Arabic) is split into words without stemming by 'simple'. Used by the search indexes of
-# migration 0014 and by campaigns.selectors, which must write the same expression.
-SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+# The PostgreSQL text-search configuration (snowball stemmer) for content in each language; any
+# other language is split into words without stemming by 'simple'. Used by the search indexes of
+# migration 0021 and by campaigns.content_selectors, which must write the same expression.
+SEARCH_CONFIGS = {"en": "english", "es": "spanish", "ar": "arabic"}
 
 
 class CampaignTranslation(models.Model):

@@ -23,11 +23,12 @@ STRIPE_SOURCES = {
     "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
 }
 
-# The browser features our pages use, for us only; an empty list turns a feature off.
+# The browser features our pages use, for us only; an empty list turns a feature off. Only
+# features browsers recognise: Chromium logs a console error for any other ("Unrecognized feature:
+# 'web-share'"). The share buttons' Web Share needs no entry: its default allowlist is 'self'.
 PERMISSIONS = {
     "geolocation": ["self"],  # events' "use my location"
     "clipboard-write": ["self"],  # copy buttons
-    "web-share": ["self"],  # share buttons
     "payment": ["self", '"https://js.stripe.com"'],  # Stripe.js payment request
     "camera": [],
     "microphone": [],

@@ -1,5 +1,6 @@
 """Demo groups: public, by-request and private ones, with members, moderators, threads, nested
-replies, reactions, a waiting join request and an invitation link. Idempotent: a group already
+replies, reactions, an announcement to the public groups' members, a waiting join request and an
+invitation link. Idempotent: a group already
 seeded (same name, same creator) is left alone. Everything goes through the services."""
 
 from django.db import transaction
@@ -7,10 +8,13 @@ from django.db import transaction
 from causeweb.accounts.demo import demo_users
 from causeweb.core import ratelimits
 from communities.models import Group, Membership, Post
+from communities.services import announcements as announcement_services
 from communities.services import campaigns as group_campaign_services
 from communities.services import discussions as discussion_services
 from communities.services import groups as group_services
 from communities.services import membership as membership_services
+
+DEMO_ANNOUNCEMENT = ("New meeting place for the group", "We meet at the **library** from now on.")
 
 # name, visibility, cause words (matched against cause names), location, lat, lng, owner index,
 # member indexes, moderator indexes, code of conduct, description
@@ -214,6 +218,10 @@ def _seed_group(spec, people, stdout) -> bool:
                     )
     for campaign in _related_campaigns(group):
         group_campaign_services.group_campaign_add(actor=owner, group=group, campaign_slug=campaign.slug)
+    if visibility == "public":  # every member gets an email and a notification linking to the group page
+        announcement_services.announcement_create(
+            actor=owner, group=group, subject=DEMO_ANNOUNCEMENT[0], body=DEMO_ANNOUNCEMENT[1]
+        )
     stdout.write(f"Group: {name} ({visibility}, {group.member_count} members)")
     return True
 

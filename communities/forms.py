@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns import selectors as campaign_selectors
 from causeweb.core.converters import ID_MAX, POSITIVE_INT_MAX
 from causeweb.core.geocoding import geocode
+from causeweb.core.reactions import ReactionToggleForm
 from causeweb.core.validators import validate_single_line
 from communities.models import Group, Membership, Reaction
 
@@ -133,7 +134,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class ReactionForm(forms.Form):
+class ReactionForm(ReactionToggleForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Reaction.Kind.choices)
 
 

@@ -3,6 +3,7 @@ summaries, receipts, notices). The currency is always the campaign's: only its s
 ("€12.50" in English, "12,50 €" in Spanish, Babel's 'ar' form in Arabic)."""
 
 import re
+from datetime import UTC
 
 from babel.numbers import format_currency
 from django.utils import formats, timezone, translation
@@ -42,6 +43,17 @@ def local_date(value, *, localtime: bool = True, padded: bool = False) -> str:
         value = timezone.localtime(value)
     fmt = pgettext("date format", "d M Y") if padded else pgettext("date format", "j M Y")
     return formats.date_format(value, fmt)
+
+
+def page_date(value, *, localtime: bool = True) -> str:
+    """The locale's DATE_FORMAT ("Feb. 5, 2027", "5 de febrero de 2027"): what templates show with
+    `|date:"DATE_FORMAT"`, for a date written in Python that stands on a page beside those (My
+    giving, a plan's page), so one page has one date format. `localtime` as in local_date."""
+    if localtime and getattr(value, "tzinfo", None) is not None:
+        value = timezone.localtime(value)
+    elif getattr(value, "tzinfo", None) is not None:
+        value = value.astimezone(UTC)
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def local_long_date(value) -> str:

@@ -13,13 +13,31 @@ def monthly_plan_get_by_public_id(*, public_id) -> MonthlyPlan | None:
     return MonthlyPlan.objects.select_related("campaign").filter(public_id=public_id).first()
 
 
-def monthly_plan_next_charge_text(plan: MonthlyPlan) -> str:
-    """ "next on 5 Feb 2027" (a retry: "next try on ..."), or why there is none."""
+def monthly_plan_next_charge_date(plan: MonthlyPlan) -> str:
+    """The day of the next charge in the locale's DATE_FORMAT ("Feb. 5, 2027", "5 de febrero de
+    2027"), the format of every other date on the plan's pages. A charge day is a UTC day."""
+    return l10n.page_date(plan.next_charge_at, localtime=False)
+
+
+def monthly_plan_next_charge_value(plan: MonthlyPlan) -> str:
+    """What follows the "Next charge" label on the plan's page: the date alone (a retry: "... (a
+    retry)"), or why there is none."""
     if plan.state == MonthlyPlan.State.CANCELLED:
         return gettext("Cancelled: nothing more will be charged")
     if plan.state == MonthlyPlan.State.PAUSED:
         return gettext("Paused: update your card to continue")
-    when = l10n.local_date(plan.next_charge_at, localtime=False)
+    when = monthly_plan_next_charge_date(plan)
+    if plan.failure_count:
+        return gettext("%(date)s (a retry)") % {"date": when}
+    return when
+
+
+def monthly_plan_next_charge_text(plan: MonthlyPlan) -> str:
+    """ "next on Feb. 5, 2027" (a retry: "next try on ..."), or why there is none: in a sentence
+    or a table cell without a label of its own."""
+    if plan.state in (MonthlyPlan.State.CANCELLED, MonthlyPlan.State.PAUSED):
+        return monthly_plan_next_charge_value(plan)
+    when = monthly_plan_next_charge_date(plan)
     if plan.failure_count:
         return gettext("next try on %(date)s") % {"date": when}
     return gettext("next on %(date)s") % {"date": when}
@@ -31,7 +49,7 @@ def monthly_plan_page(*, plan: MonthlyPlan) -> dict:
     return {
         "plan": plan,
         "campaign": plan.campaign,
-        "next_charge": monthly_plan_next_charge_text(plan),
+        "next_charge": monthly_plan_next_charge_value(plan),
         "total_minor": plan.amount_minor
         + (rules.processing_fee(amount_minor=plan.amount_minor, currency=plan.currency) if plan.cover_fee else 0),
         "charges": [

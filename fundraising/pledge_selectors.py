@@ -42,7 +42,7 @@ def _giving_row(pledge: Pledge, now) -> dict:
         "amount_minor": pledge.amount_minor,
         "currency": pledge.currency,
         "state": pledge.get_state_display(),
-        "detail": gettext("Deadline %(date)s") % {"date": l10n.local_date(campaign.deadline, padded=True)}
+        "detail": gettext("Deadline %(date)s") % {"date": l10n.page_date(campaign.deadline)}
         if campaign.deadline
         else "",
         "manage_url": detail_url,
@@ -53,7 +53,7 @@ def _giving_row(pledge: Pledge, now) -> dict:
     elif pledge.state == Pledge.State.PAYMENT_REQUIRED and not rules.pledge_payment_closed_reason(pledge, now=now):
         row["manage_url"] = reverse("fundraising:pledge_pay", kwargs={"public_id": pledge.public_id})
         row["manage_label"] = gettext("Pay now")
-        row["detail"] = gettext("Pay by %(date)s") % {"date": l10n.local_date(pledge.payment_due_at, padded=True)}
+        row["detail"] = gettext("Pay by %(date)s") % {"date": l10n.page_date(pledge.payment_due_at)}
     return row
 
 

@@ -18,6 +18,7 @@ from causeweb.core import mentions
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.converters import parse_id
 from causeweb.core.exceptions import PermissionDenied
+from causeweb.core.reactions import reaction_toggle_response
 
 
 def comment_or_404(campaign: Campaign, comment_id: int):
@@ -99,25 +100,21 @@ def comment_react(request, slug: str, comment_id: int):
     the comment."""
     campaign = public_or_404(slug)
     comment = comment_or_404(campaign, comment_id)
-    form = CommentReactionForm(request.POST)
-    status = 200
-    if not form.is_valid():
-        messages.error(request, comments.REACTION_CHOICE_MESSAGE)
-        status = 400
-    else:
-        kind = form.cleaned_data["kind"]
-        with flash_errors(request) as call:
-            if form.cleaned_data["action"] == "remove":
-                comments.comment_reaction_remove(user=request.user, comment=comment, kind=kind)
-            else:
-                comments.comment_reaction_add(user=request.user, comment=comment, kind=kind)
-        if not call.ok:
-            status = 403 if isinstance(call.error, PermissionDenied) else 400
-    if request.htmx:
+
+    def render_bar(status: int):
         comment.reaction_summary = comment_reaction_summary(comment=comment, viewer=request.user)
         context = {"comment": comment, "campaign": campaign}
         return render(request, "campaigns/_comment_reactions.html", context, status=status)
-    return redirect(f"{campaign.get_absolute_url()}#comment-{comment.pk}")
+
+    return reaction_toggle_response(
+        request,
+        form=CommentReactionForm(request.POST),
+        invalid_message=comments.REACTION_CHOICE_MESSAGE,
+        add=lambda kind: comments.comment_reaction_add(user=request.user, comment=comment, kind=kind),
+        remove=lambda kind: comments.comment_reaction_remove(user=request.user, comment=comment, kind=kind),
+        render_bar=render_bar,
+        redirect_to=f"{campaign.get_absolute_url()}#comment-{comment.pk}",
+    )
 
 
 @login_required

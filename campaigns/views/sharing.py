@@ -1,8 +1,7 @@
 """Sharing: the tracked /s/<code> redirect, the embeddable widget and the QR code."""
 
-from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -12,9 +11,8 @@ from campaigns.hooks import campaign_embed_sections
 from campaigns.services import sharing
 from campaigns.views._common import public_or_404
 from causeweb.core.clientip import client_ip
-from causeweb.core.qr import qr_svg_response
 from causeweb.core.security_headers import embeddable
-from causeweb.core.share_cards import share_card_png
+from causeweb.core.share_views import share_card_response, share_embed_response, share_qr_response, tracked_url
 
 
 def _visitor(request) -> str:
@@ -47,24 +45,20 @@ def share_redirect(request, code: str):
 def campaign_embed(request, slug: str):
     campaign = public_or_404(slug)
     share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
-    target = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=embed"
     sections = campaign_embed_sections.sections(campaign=campaign, absolute_url=request.build_absolute_uri)
-    response = render(
-        request, "campaigns/embed.html", {"campaign": campaign, "target_url": target, "sections": sections}
-    )
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    context = {"campaign": campaign, "target_url": tracked_url(request, share_link, "embed"), "sections": sections}
+    return share_embed_response(request, "campaigns/embed.html", context)
 
 
 @require_safe
 @cache_control(public=True, max_age=3600)
 def campaign_qr(request, slug: str):
     campaign = public_or_404(slug)
-    share_link = sharing.share_link_get_or_create(campaign=campaign, user=None)
-    url = request.build_absolute_uri(share_link.get_absolute_url()) + "?via=qr"
-    download = f"{campaign.slug}-qr.svg" if request.GET.get("download") else None
-    return qr_svg_response(
-        url, title=gettext("QR code for %(title)s") % {"title": campaign.title}, download_name=download
+    return share_qr_response(
+        request,
+        url=tracked_url(request, sharing.share_link_get_or_create(campaign=campaign, user=None), "qr"),
+        title=gettext("QR code for %(title)s") % {"title": campaign.title},
+        slug=campaign.slug,
     )
 
 
@@ -75,10 +69,5 @@ def campaign_card(request, slug: str):
     background, in the version named by ?lang= (the page's og:image names the version it shows)."""
     campaign = public_or_404(slug)
     content = content_selectors.campaign_content(campaign=campaign, requested=request.GET.get("lang", ""))
-    png = share_card_png(
-        eyebrow=campaign.cause.name,
-        title=content.title,
-        details=[campaign.location] if campaign.location else [],
-        site_name=settings.SITE_NAME,
-    )
-    return HttpResponse(png, content_type="image/png")
+    details = [campaign.location] if campaign.location else []
+    return share_card_response(eyebrow=campaign.cause.name, title=content.title, details=details)

@@ -10,9 +10,10 @@ from causeweb.notifications.services import notify
 DEMO_ITEMS = [
     (Kind.CAMPAIGN_APPROVED, "Your campaign is live", "Moderators approved it; share it now.", "/campaigns/"),
     (Kind.RSVP_CONFIRMATION, "You are going to the river clean-up", "Bring gloves and water.", "/events/"),
-    (Kind.THREAD_REPLY, "Jonas replied in “Weekend plans”", "Count me in for Saturday!", "/groups/"),
-    (Kind.ANNOUNCEMENT, "New meeting place for the group", "We meet at the library from now on.", "/groups/"),
 ]
+# Replies and announcements are not faked here: the groups' demo (communities/demo.py) makes real
+# ones through its services, so they link to the thread and the group page (a fake one here could
+# only link to /groups/, the platform knows no group).
 
 
 @ratelimits.exempt

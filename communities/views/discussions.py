@@ -1,6 +1,5 @@
 """A group's discussions: threads, replies, editing and deleting one's own messages, reactions."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from causeweb.core import mentions, page_cache
 from causeweb.core.boundary import flash_errors, form_errors
 from causeweb.core.exceptions import PermissionDenied
+from causeweb.core.reactions import reaction_toggle_response
 from communities import forms, selectors
 from communities.page_scopes import thread_scope
 from communities.services import discussions as discussion_services
@@ -133,26 +133,21 @@ def post_react(request, group, access, post_id):
     """Toggle a reaction. htmx swaps in the updated reaction bar; without JS the page reloads."""
     require_reader(access)
     post = post_or_404(group, access, post_id)
-    form = forms.ReactionForm(request.POST)
-    status = 200
-    if not form.is_valid():
-        messages.error(request, gettext("Choose like, support or celebrate."))
-        status = 400
-    else:
-        kind = form.cleaned_data["kind"]
-        with flash_errors(request) as call:
-            if request.POST.get("action") == "remove":
-                discussion_services.reaction_remove(user=request.user, post=post, kind=kind)
-            else:
-                discussion_services.reaction_add(user=request.user, post=post, kind=kind)
-        if not call.ok:
-            status = 403 if isinstance(call.error, PermissionDenied) else 400
-    if request.htmx:
+
+    def render_bar(status: int):
         post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
-        return render(
-            request, "communities/_reactions.html", {"post": post, "group": group, "access": access}, status=status
-        )
-    return redirect(post.get_absolute_url())
+        context = {"post": post, "group": group, "access": access}
+        return render(request, "communities/_reactions.html", context, status=status)
+
+    return reaction_toggle_response(
+        request,
+        form=forms.ReactionForm(request.POST),
+        invalid_message=gettext("Choose like, support or celebrate."),
+        add=lambda kind: discussion_services.reaction_add(user=request.user, post=post, kind=kind),
+        remove=lambda kind: discussion_services.reaction_remove(user=request.user, post=post, kind=kind),
+        render_bar=render_bar,
+        redirect_to=post.get_absolute_url(),
+    )
 
 
 @login_required

@@ -2,17 +2,13 @@
 statistics. The /s/<code> redirect itself is campaigns' (the group is the share link's target).
 Private groups have none of these (404 for everyone, as their page is for outsiders)."""
 
-from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from campaigns.selectors import share_stats_for_target
-from causeweb.core.qr import qr_svg_response
-from causeweb.core.security_headers import embeddable
-from causeweb.core.share_cards import share_card_png
+from causeweb.core.share_views import share_views
 from communities import policies, previews, selectors
 from communities.services.sharing import group_share_link
 from communities.views._common import moderators_only, with_group
@@ -25,48 +21,15 @@ def _shareable_group_or_404(slug: str):
     return group
 
 
-def _tracked_url(request, group, channel: str) -> str:
-    return request.build_absolute_uri(group_share_link(group=group).get_absolute_url()) + f"?via={channel}"
-
-
-@require_safe
-@cache_control(public=True, max_age=3600)
-def group_card(request, slug: str):
-    """The Open Graph / Twitter card image: cause, name, members and place on the brand background."""
-    group = _shareable_group_or_404(slug)
-    return HttpResponse(
-        share_card_png(site_name=settings.SITE_NAME, **previews.group_card_text(group)), content_type="image/png"
-    )
-
-
-@require_safe
-@cache_control(public=True, max_age=3600)
-def group_qr(request, slug: str):
-    group = _shareable_group_or_404(slug)
-    download = f"{group.slug}-qr.svg" if request.GET.get("download") else None
-    return qr_svg_response(
-        _tracked_url(request, group, "qr"),
-        title=gettext("QR code for %(group)s") % {"group": group.name},
-        download_name=download,
-    )
-
-
-@embeddable
-@require_safe
-def group_embed(request, slug: str):
-    """A small card other sites put in an iframe: the group, its members and a join button."""
-    group = _shareable_group_or_404(slug)
-    response = render(
-        request,
-        "communities/embed.html",
-        {
-            "group": group,
-            "members": previews.group_members_label(group),
-            "target_url": _tracked_url(request, group, "embed"),
-        },
-    )
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+group_card, group_qr, group_embed = share_views(
+    name="group",
+    get_shareable=_shareable_group_or_404,
+    share_link=lambda group: group_share_link(group=group),
+    card_text=previews.group_card_text,  # cause, name, members and place
+    qr_title=lambda group: gettext("QR code for %(group)s") % {"group": group.name},
+    embed_template="communities/embed.html",  # the group, its members and a join button
+    embed_context=lambda group: {"group": group, "members": previews.group_members_label(group)},
+)
 
 
 @require_safe

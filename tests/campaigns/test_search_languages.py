@@ -14,7 +14,7 @@ from tests.campaigns.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("campaigns.migrations.0016_campaign_language_translations")
+migration = importlib.import_module("campaigns.migrations.0021_campaign_search_arabic_stemming")
 
 
 def titles(query: str) -> set[str]:
@@ -59,7 +59,7 @@ def test_a_translation_is_found_by_its_words(campaigns_in_three_languages):
 
 
 @pytest.mark.postgres
-def test_spanish_is_stemmed_arabic_matched_english_still_stemmed(campaigns_in_three_languages):
+def test_spanish_and_arabic_are_stemmed_english_still_stemmed(campaigns_in_three_languages):
     english, spanish, arabic = campaigns_in_three_languages
     assert titles("campañas") == {spanish.title}  # plural finds the singular: Spanish stemming
     assert titles("árbol") == {spanish.title}
@@ -67,6 +67,25 @@ def test_spanish_is_stemmed_arabic_matched_english_still_stemmed(campaigns_in_th
     assert titles("الأطفال") == {arabic.title}
     assert titles("run") == {english.title}  # "running": English stemming, as before
     assert titles("crossing schools") == {english.title}
+
+
+@pytest.mark.postgres
+def test_an_inflected_arabic_word_finds_the_campaign(campaigns_in_three_languages):
+    """The 'arabic' snowball stemmer: a plural, or a word with the article, finds the other form
+    ('simple', before migration 0021, matched whole words only)."""
+    _english, _spanish, arabic = campaigns_in_three_languages
+    assert titles("الحملات") == {arabic.title}  # "the campaigns" finds "حملة", a campaign
+    assert titles("المدرسة") == {arabic.title}  # "the school" finds "مدرسة", a school
+    assert titles("أطفال") == {arabic.title}  # "children" finds "للأطفال", for the children
+
+
+@pytest.mark.postgres
+def test_an_arabic_translation_is_stemmed_in_arabic(campaigns_in_three_languages):
+    english, _spanish, _arabic = campaigns_in_three_languages
+    CampaignTranslation.objects.create(
+        campaign=english, language="ar", title="ممرات المشاة", summary="قرب المدارس.", story="الأطفال."
+    )
+    assert titles("مدارس") == {english.title}  # "schools" finds "المدارس", the schools
 
 
 @pytest.mark.postgres

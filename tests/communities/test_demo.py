@@ -19,3 +19,19 @@ def test_demo_seed_makes_groups_of_every_visibility_and_is_idempotent(django_cap
     before = (Group.objects.count(), Thread.objects.count(), Post.objects.count(), Reaction.objects.count())
     demo.seed(stdout=io.StringIO())
     assert (Group.objects.count(), Thread.objects.count(), Post.objects.count(), Reaction.objects.count()) == before
+
+
+def test_demo_announcements_link_to_their_group_page(django_capture_on_commit_callbacks):
+    """QA: the demo's announcement notification linked to /groups/ (a fake in the platform's demo)."""
+    from causeweb.notifications import demo as notification_demo
+    from causeweb.notifications.kinds import Kind
+    from causeweb.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(stdout=io.StringIO())
+        notification_demo.seed(stdout=io.StringIO())
+    announcements = Notification.objects.filter(kind=Kind.ANNOUNCEMENT)
+    assert announcements.exists()
+    group_urls = {g.get_absolute_url() for g in Group.objects.filter(visibility="public")}
+    assert set(announcements.values_list("url", flat=True)) <= group_urls
+    assert not Notification.objects.filter(url="/groups/").exists()

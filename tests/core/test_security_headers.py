@@ -144,3 +144,20 @@ def test_a_configured_tile_host_is_added_to_img_src():
 
     site, *_ = header_policies(env=Env(), media_url="/media/", map_tile_url="https://tiles.example.net/{z}/{x}/{y}.png")
     assert "https://tiles.example.net" in site["DIRECTIVES"]["img-src"]
+
+
+# Permissions-Policy features Chromium recognises (third_party/blink/renderer/core/permissions_policy/
+# permissions_policy_features.json5, the ones we might name): any other is a console error on every page.
+CHROMIUM_FEATURES = {
+    "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "clipboard-write",
+    "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+}  # fmt: skip
+
+
+def test_permissions_policy_names_only_features_chromium_recognises(client):
+    header = client.get("/").headers["Permissions-Policy"]
+    features = {part.split("=")[0].strip() for part in header.split(",")}
+    assert features <= CHROMIUM_FEATURES, features - CHROMIUM_FEATURES
+    assert "web-share" not in header

@@ -208,6 +208,26 @@ def test_moderate_a_flag_in_the_admin_with_the_keyboard(browser, live_server):
     assert not Flag.objects.filter(object_id=comment.pk, resolved_at__isnull=True).exists()
 
 
+def type_a_3d_secure_donation(page, url: str, amount: str, name: str) -> None:
+    """Fill the donate form by keyboard (email: the name's first word @example.org) with a card
+    that asks for 3-D Secure, and Tab to the Donate button."""
+    page.goto(url)
+    page.wait_for_selector("#card-element input")
+    tab_to(page, "#id_amount")
+    assert_focus_visible(page)
+    page.keyboard.type(amount)
+    tab_to(page, "#id_donor_name")
+    page.keyboard.type(name)
+    tab_to(page, "#id_email")
+    page.keyboard.type(f"{name.split()[0].lower()}@example.org")
+    for placeholder, value in (("number", "4000002500003155"), ("exp_month", "12"), ("exp_year", "34"),
+                               ("cvc", "123"), ("postal_code", "10115")):  # fmt: skip
+        tab_to(page, f"#card-element input[placeholder={placeholder}]")
+        page.keyboard.type(value)
+    tab_to(page, "#donate-submit")
+    assert_focus_visible(page)
+
+
 @pytest.mark.stripe
 def test_donate_with_a_3d_secure_card_by_keyboard(browser, live_server, stripe_api):  # noqa: F811
     """localstripe's Stripe.js stand-in and its 3-D Secure dialog, reached and completed by keyboard."""
@@ -218,21 +238,7 @@ def test_donate_with_a_3d_secure_card_by_keyboard(browser, live_server, stripe_a
     ).raise_for_status()
     campaign = FundraisingCampaignFactory(title="Library books", slug="library-books", goal_minor=100_000)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/donate/{campaign.slug}/")
-    page.wait_for_selector("#card-element input")
-    tab_to(page, "#id_amount")
-    assert_focus_visible(page)
-    page.keyboard.type("12")
-    tab_to(page, "#id_donor_name")
-    page.keyboard.type("Kenji Sato")
-    tab_to(page, "#id_email")
-    page.keyboard.type("kenji@example.org")
-    for placeholder, value in (("number", "4000002500003155"), ("exp_month", "12"), ("exp_year", "34"),
-                               ("cvc", "123"), ("postal_code", "10115")):  # fmt: skip
-        tab_to(page, f"#card-element input[placeholder={placeholder}]")
-        page.keyboard.type(value)
-    tab_to(page, "#donate-submit")
-    assert_focus_visible(page)
+    type_a_3d_secure_donation(page, f"{live_server.url}/donate/{campaign.slug}/", "12", "Kenji Sato")
     page.keyboard.press("Enter")
     page.locator("#donation-confirm").wait_for(state="visible", timeout=10_000)
     assert page.locator("#donation-confirm-text").inner_text() == "You will be charged €12.00."
@@ -246,3 +252,37 @@ def test_donate_with_a_3d_secure_card_by_keyboard(browser, live_server, stripe_a
     page.keyboard.press("Enter")
     page.wait_for_url("**/thanks/", timeout=20_000)
     assert read_db(lambda: Donation.objects.get(email="kenji@example.org")).state == Donation.State.SUCCEEDED
+
+
+@pytest.mark.stripe
+def test_the_3d_secure_dialog_can_be_left_by_keyboard(browser, live_server, stripe_api):  # noqa: F811
+    """The bank's dialog keeps focus while open (Escape does not drop it behind the dialog), is
+    left with Tab + Enter on its cancel button, and focus then returns to the page: to the message
+    saying nothing was taken, from where Tab goes on to the Donate button for another try.
+    localstripe's stand-in has no Escape of its own; the real Stripe dialog is an iframe."""
+    campaign = FundraisingCampaignFactory(title="Reading room", slug="reading-room", goal_minor=100_000)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    type_a_3d_secure_donation(page, f"{live_server.url}/donate/{campaign.slug}/", "9", "Leila Haddad")
+    page.keyboard.press("Enter")
+    page.locator("#donation-confirm").wait_for(state="visible", timeout=10_000)
+    assert active_matches(page, "#donate-confirm")
+    page.keyboard.press("Enter")
+    dialog_button = page.get_by_role("button", name="Complete authentication")
+    dialog_button.wait_for(timeout=10_000)
+    assert active_matches(page, "text=Complete authentication")  # focus moved into the dialog
+
+    page.keyboard.press("Escape")
+    in_dialog = "text=Complete authentication"
+    assert active_matches(page, in_dialog) or active_matches(page, "text=Fail authentication")
+
+    tab_to(page, "text=Fail authentication")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    errors = page.locator("#donation-errors")
+    errors.wait_for(state="visible", timeout=20_000)
+    assert dialog_button.count() == 0
+    assert "security check (3-D Secure) was not completed" in errors.inner_text()
+    assert active_matches(page, "#donation-errors")  # focus came back to the page, at the message
+    tab_to(page, "#donate-submit")
+    assert page.locator("#donate-submit").is_enabled()
+    assert read_db(lambda: Donation.objects.get(email="leila@example.org")).state == Donation.State.FAILED

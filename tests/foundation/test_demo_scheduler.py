@@ -2,6 +2,7 @@
 default (no Redis: eager tasks, in-memory broker) that child runs each due job itself."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,3 +112,43 @@ def _alive(pid: int) -> bool:
         status = Path(f"/proc/{pid}/status")
         return status.exists() and "zombie" not in status.read_text()
     return waited == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_run_demo_stops_its_localstripe_child(tmp_path, signum):
+    """SIGTERM skips atexit by default: run_demo turns it (and SIGINT) into SystemExit, so the
+    atexit handler that stops localstripe runs and nothing is left listening."""
+    launcher = (
+        "import atexit, time; import django; django.setup(); "
+        "from causeweb.core import localstripe; "
+        "from causeweb.core.management.commands import run_demo; "
+        "run_demo.exit_on_signals(); "
+        "p = localstripe.start(localstripe.free_port()); atexit.register(localstripe.stop, p); "
+        "print(p.pid, flush=True); time.sleep(60)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "causeweb.settings"}
+    for production_only in ("REDIS_URL", "DATABASE_URL"):
+        env.pop(production_only, None)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", launcher], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        child_pid = int(parent.stdout.readline())
+        assert _alive(child_pid)
+        parent.send_signal(signum)
+        assert parent.wait(timeout=15) == 128 + signum
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(child_pid):
+            time.sleep(0.2)
+        assert not _alive(child_pid)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def test_run_demo_puts_the_signal_handlers_back(settings):
+    settings.STRIPE_API_BASE = "https://api.stripe.com"
+    before = signal.getsignal(signal.SIGTERM)
+    with mock.patch.object(run_demo, "call_command"):
+        call_command("run_demo", "--no-scheduler")
+    assert signal.getsignal(signal.SIGTERM) is before

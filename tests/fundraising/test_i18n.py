@@ -165,7 +165,7 @@ def test_my_pledges_row_in_spanish_has_a_spanish_date(client, aon_campaign):
     page = client.get(reverse("fundraising:my_giving"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Mis donaciones" in page
     with translation.override("es"):
-        deadline = l10n.local_date(aon_campaign.deadline, padded=True)
+        deadline = l10n.page_date(aon_campaign.deadline)  # the DATE_FORMAT of the page's other dates
     assert f"Fecha límite: {deadline}" in page
     assert "Deadline" not in page
 

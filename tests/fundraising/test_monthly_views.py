@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
-from fundraising import gateway, rules
+from fundraising import gateway, monthly_selectors, rules
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan
 from fundraising.services import funding_model, monthly, receipts
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
@@ -103,8 +103,21 @@ def test_the_signed_link_shows_the_plan_without_signing_in(client):
     response = client.get(receipts.plan_manage_path(plan))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "next on 5 Feb 2027" in page and "€10" in page
-    assert "Cancel my monthly gift" in page
+    assert "€10" in page and "Cancel my monthly gift" in page
+    # The label says "Next charge"; the value is the date alone, in the page's one date format.
+    assert '<dd class="plan-next">Feb. 5, 2027</dd>' in page
+    assert "next on" not in page
+    since = formats.date_format(timezone.localtime(plan.created_at), "DATE_FORMAT")
+    assert f"<dd>{since}</dd>" in page
+
+
+def test_the_plan_page_next_charge_of_a_retry_and_in_spanish(client):
+    plan = make_plan()
+    MonthlyPlan.objects.filter(pk=plan.pk).update(failure_count=1)
+    page = client.get(receipts.plan_manage_path(plan)).content.decode()
+    assert '<dd class="plan-next">Feb. 5, 2027 (a retry)</dd>' in page
+    with translation.override("es"):
+        assert monthly_selectors.monthly_plan_next_charge_date(plan) == "5 de febrero de 2027"
 
 
 @pytest.mark.parametrize("token", ["", "nonsense", "TAMPER"])
@@ -168,7 +181,7 @@ def test_my_giving_lists_monthly_gifts_with_their_next_charge(client, django_ass
         response = client.get(reverse("fundraising:my_giving"))
     page = response.content.decode()
     assert "Monthly gifts" in page and "Not mine" not in page
-    assert page.count("next on 5 Feb 2027") == 3
+    assert page.count("next on Feb. 5, 2027") == 3
     assert "Cancelled: nothing more will be charged" in page
     for plan in plans:
         assert f"/donate/m/{plan.public_id}/?t=" in page

@@ -47,3 +47,23 @@ def test_my_giving_lists_pledges_with_their_links(client, django_assert_max_num_
     assert "Change or cancel" in page and "€25" in page and "Deadline" in page
     assert reverse("fundraising:pledge_pay", kwargs={"public_id": due.public_id}) in page and "Pay now" in page
     assert page.count("<tr>") == 1 + 14  # the header row, then my 14 shown pledges
+
+
+def test_my_giving_shows_one_date_format(client):
+    """QA: "Since" (the template's DATE_FORMAT) and the pledges' deadline and due date (a literal
+    "05 Feb 2027" written in Python) were two formats on one page."""
+    from django.utils import formats
+
+    me = UserFactory()
+    active = pledge_on_new_campaign(me, Pledge.State.ACTIVE)
+    due_at = timezone.now() + timedelta(days=3)
+    pledge_on_new_campaign(me, Pledge.State.PAYMENT_REQUIRED, payment_due_at=due_at)
+    client.force_login(me)
+    page = client.get(reverse("fundraising:my_giving")).content.decode()
+
+    def shown(value):
+        return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+    assert f"<td>{shown(active.created_at)}</td>" in page
+    assert f"Deadline {shown(active.campaign.deadline)}" in page
+    assert f"Pay by {shown(due_at)}" in page

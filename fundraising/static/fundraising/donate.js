@@ -154,6 +154,13 @@
     }
     busy(false);
     showErrors([result.message || gettext("Your payment did not go through. No money was taken.")]);
+    focusErrors();
+  }
+  // After the card step (the bank's 3-D Secure dialog removed from the page, the confirm box
+  // hidden) focus would be left on nothing: bring it back to the message, so a keyboard or screen
+  // reader user hears it and Tab goes on through the form.
+  function focusErrors() {
+    if (!errorsBox.hidden) { errorsBox.focus({preventScroll: true}); }
   }
 
   // The card as a PaymentMethod id for the server to charge. localstripe's fake Stripe.js (tests
@@ -221,7 +228,7 @@
     }).then(function (result) {
       if (!(result.status === "succeeded" || result.status === "pending" || result.status === "confirming")) { editable(true); }
       finish(result);
-    }).catch(function () { editable(true); busy(false); showErrors([gettext("Something went wrong. Please try again.")]); });
+    }).catch(function () { editable(true); busy(false); showErrors([gettext("Something went wrong. Please try again.")]); focusErrors(); });
   });
 
   form.addEventListener("submit", function (event) {

@@ -2,6 +2,7 @@
 then serve the site. Safe to run again and again."""
 
 import atexit
+import signal
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +10,24 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from causeweb.core import demo_scheduler, localstripe
+
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def exit_on_signals() -> dict:
+    """Make SIGTERM and SIGINT end the command through SystemExit, so the atexit handlers stop its
+    children (localstripe, the scheduler): Python's default for SIGTERM is to die without running
+    them, which left localstripe listening. Returns the previous handlers."""
+    previous = {signum: signal.getsignal(signum) for signum in EXIT_SIGNALS}
+    for signum in EXIT_SIGNALS:
+        signal.signal(signum, _exit_on_signal)
+    return previous
+
+
+def _exit_on_signal(signum, frame):
+    for other in EXIT_SIGNALS:  # a second signal while the children stop ends it at once
+        signal.signal(other, signal.SIG_DFL)
+    raise SystemExit(128 + signum)
 
 
 class Command(BaseCommand):
@@ -19,7 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up and seed, then exit.")
         parser.add_argument("--no-scheduler", action="store_true", help="Do not run the scheduled jobs (celery beat).")
 
-    def handle(self, *args, addrport, no_serve, no_scheduler, **options):
+    def handle(self, *args, **options):
+        previous = exit_on_signals()
+        try:
+            self._run(**options)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _run(self, *, addrport, no_serve, no_scheduler, **options):
         call_command("migrate", interactive=False, verbosity=0)
         # The Spanish and Arabic catalogues are committed as .po; the site reads compiled .mo.
         call_command("compilemessages", ignore_patterns=[".venv", "node_modules"], verbosity=0)
