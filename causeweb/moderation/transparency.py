@@ -136,4 +136,6 @@ def transparency_monthly_totals(*, months: int = 12) -> list[dict]:
         entry["total"] += row["n"]
     for entry in by_month.values():
         entry["cells"] = [entry["totals"].get(code, 0) for code in RULE_LABELS]
+        # The same with each rule's name, for the page's cards on a phone (each cell says its rule).
+        entry["rule_cells"] = [(label, entry["totals"].get(code, 0)) for code, label in RULE_LABELS.items()]
     return list(by_month.values())
