@@ -22,9 +22,9 @@ QUEUE = "/admin/moderation/flag/queue/"
 
 def _targets(per_type: int) -> list:
     group = GroupFactory()
-    member = add_member(group)
-    threads = [
-        discussions.thread_create(author=member, group=GroupFactory(), title=f"T{n}", body="b") for n in range(per_type)
+    threads = [  # a member each: one person starting many discussions is rate-limited
+        discussions.thread_create(author=add_member(group), group=group, title=f"T{n}", body="b")
+        for n in range(per_type)
     ]
     posts = [discussions.post_create(author=thread.author, thread=thread, body="spam") for thread in threads]
     campaign = CampaignFactory()
@@ -62,9 +62,11 @@ def superuser_client(client):
 
 def test_flag_list_and_queue_query_counts_do_not_grow_with_flags(superuser_client):
     _flag_all(_targets(1))
+    for url in (FLAGS, QUEUE):  # warm the session and content-type caches
+        _queries(superuser_client, url)
     small = {url: _queries(superuser_client, url) for url in (FLAGS, QUEUE)}
     _flag_all(_targets(30))  # 217 flags over 7 types
     assert Flag.objects.count() == 7 * 31
     large = {url: _queries(superuser_client, url) for url in (FLAGS, QUEUE)}
-    assert large == small, (small, large)
+    assert all(large[url] <= small[url] for url in small), (small, large)
     assert small[FLAGS] <= 25 and small[QUEUE] <= 25
