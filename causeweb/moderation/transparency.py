@@ -83,9 +83,9 @@ def _content_type_label(action: ModerationAction) -> str:
 def _public_decisions() -> QuerySet[ModerationAction]:
     """The decisions the log lists; a restore that an overturned appeal made is that appeal's
     outcome (shown on the decision appealed), not a decision of its own."""
-    return ModerationAction.objects.filter(action__in=ModerationAction.DECISIONS).exclude(
-        action="restore", after__by_appeal=True
-    )
+    # By id: a plain exclude() on the JSON key drops every restore without the key too (NULL in SQL).
+    by_appeal = ModerationAction.objects.filter(action="restore", after__by_appeal=True).values("pk")
+    return ModerationAction.objects.filter(action__in=ModerationAction.DECISIONS).exclude(pk__in=by_appeal)
 
 
 def transparency_decisions() -> QuerySet[ModerationAction]:
