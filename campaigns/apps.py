@@ -34,6 +34,14 @@ class CampaignsConfig(AppConfig):
             authored_by=moderation.comments_visible_by_author,
         )
         register_moderatable(
+            "campaigns.campaignupdate",
+            can_view=policies.can_view_update,
+            hide=moderation.update_hide_by_site_moderator,
+            restore=moderation.update_restore_by_site_moderator,
+            author=moderation.update_author,
+            authored_by=moderation.updates_visible_by_author,
+        )
+        register_moderatable(
             "campaigns.campaign",
             can_view=policies.can_view_campaign,
             hide=moderation.campaign_hide_by_site_moderator,

@@ -184,6 +184,12 @@ class CampaignUpdate(models.Model):
     body = models.TextField(help_text=_("Markdown."))
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Hidden by a site moderator (a flag upheld, or enough open flags): gone from the campaign page,
+    # the updates page and the API; kept, so restoring it puts it back.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -191,6 +197,10 @@ class CampaignUpdate(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class ShareLink(models.Model):
@@ -385,12 +395,18 @@ class Comment(models.Model):
 
 
 class CampaignRevision(models.Model):
-    """A change an organizer made to a published campaign's story or goal, kept so moderators see
+    """A change an organizer made to a published campaign's story or goal (or to the title or story
+    of one of its translations), kept so moderators see
     what changed (the diff on the campaign's admin page). CAMPAIGN_EDIT_REVIEW decides whether the
     edit also sends the campaign back to review ("resubmit") or stays live ("notify")."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="revisions")
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty: the campaign's own text; a language code: its translation in that language
+    # (campaigns.services.translations), whose title and story are reviewed the same way.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    title_before = models.CharField(max_length=120, blank=True)
+    title_after = models.CharField(max_length=120, blank=True)
     story_before = models.TextField(blank=True)
     story_after = models.TextField(blank=True)
     goal_before_minor = models.PositiveBigIntegerField(null=True, blank=True)
@@ -417,6 +433,10 @@ class CampaignRevision(models.Model):
     @property
     def goal_changed(self) -> bool:
         return self.goal_before_minor != self.goal_after_minor
+
+    @property
+    def title_changed(self) -> bool:
+        return self.title_before != self.title_after
 
 
 # Outreach (messages to supporters, petition delivery) lives in its own module, registered here.

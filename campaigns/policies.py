@@ -6,6 +6,7 @@ what they allow.
 - moderators (active staff with the campaign change permission) approve, reject, close and unpublish;
 - signatures export: the organizer, or staff with `campaigns.export_signatures`;
 - only published campaigns take signatures, follows and comments;
+- a hidden update is seen only by the campaign's managers and site moderators;
 - comment authors edit and delete their own within COMMENT_EDIT_WINDOW; organizers and
   moderators (campaign or site) hide comments;
 - another app's page (event, group) is shareable when its app says so on `share_link_targets`.
@@ -82,6 +83,15 @@ def can_view_comment(comment, user) -> bool:
     if not comment.is_removed:
         return True
     return is_comment_author(user, comment) or user_can_hide_comments(user, campaign)
+
+
+def can_view_update(update, user) -> bool:
+    """An update is seen where its campaign is; a hidden one only by the campaign's managers and
+    site moderators (so nobody else can find or flag it)."""
+    campaign = update.campaign
+    if not can_view_campaign(campaign, user):
+        return False
+    return not update.is_hidden or user_can_manage(user, campaign) or is_site_moderator(user)
 
 
 def share_target_is_shareable(target) -> bool:

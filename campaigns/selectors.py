@@ -284,7 +284,8 @@ def campaign_review(*, campaign: Campaign) -> CampaignReview:
 
 
 def campaign_updates(*, campaign: Campaign) -> QuerySet[CampaignUpdate]:
-    return CampaignUpdate.objects.filter(campaign=campaign).order_by("-created_at", "-id")
+    """The campaign's news as the public sees it: updates hidden by moderators are left out."""
+    return CampaignUpdate.objects.filter(campaign=campaign, hidden_at__isnull=True).order_by("-created_at", "-id")
 
 
 def signature_queryset_for_export(*, campaign: Campaign) -> QuerySet[Signature]:

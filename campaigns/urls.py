@@ -51,6 +51,7 @@ urlpatterns = [
     path("<slug:slug>/comments/<id:comment_id>/react/", comments.comment_react, name="comment_react"),
     path("<slug:slug>/comments/<id:comment_id>/flag/", flags.comment_flag, name="comment_flag"),
     path("<slug:slug>/report/", flags.campaign_flag, name="flag"),
+    path("<slug:slug>/updates/<id:update_id>/report/", flags.update_flag, name="update_flag"),
     path("<slug:slug>/messages/", messages.message_list, name="messages"),
     path("<slug:slug>/messages/<id:message_id>/", messages.message_preview, name="message_preview"),
     path("<slug:slug>/m/<id:message_id>/", messages.message_open, name="message_open"),

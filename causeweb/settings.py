@@ -272,6 +272,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login (admin or allauth) while username+address is locked out.
     "axes.backends.AxesStandaloneBackend",
+    # Then: ends a suspension whose period passed (right password only), so the next two sign the
+    # person in even before the periodic job runs; it never signs anyone in itself.
+    "causeweb.moderation.auth_backends.SuspensionEndedBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

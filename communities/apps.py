@@ -35,6 +35,7 @@ class CommunitiesConfig(AppConfig):
             restore=site_moderation.thread_restore_by_site_moderator,
             author=site_moderation.thread_author,
             authored_by=site_moderation.threads_visible_by_author,
+            related=("group",),  # its page link
         )
         share_link_targets.register("communities", integrations.share_link_target)
         register_moderatable(
@@ -44,4 +45,5 @@ class CommunitiesConfig(AppConfig):
             restore=site_moderation.post_restore_by_site_moderator,
             author=site_moderation.post_author,
             authored_by=site_moderation.posts_visible_by_author,
+            related=("thread__group",),  # its page link
         )

@@ -211,16 +211,56 @@ def _edit_review_mode() -> str:
 def _record_revision(campaign: Campaign, *, actor, story_before: str, goal_before) -> CampaignRevision:
     """The revision (saved by the caller with the campaign); in "resubmit" mode the campaign goes
     back to pending review here, off the public site until a moderator approves it again."""
-    resubmit = _edit_review_mode() == "resubmit"
-    if resubmit:
-        campaign.status = Campaign.Status.PENDING_REVIEW
-        campaign.submitted_at = timezone.now()
+    resubmit = _send_back_to_review_if_asked(campaign)
     return CampaignRevision(
         campaign=campaign,
         editor=actor,
         story_before=story_before,
         story_after=campaign.story,
         goal_before_minor=goal_before,
+        goal_after_minor=campaign.goal_minor,
+        currency=campaign.currency,
+        resubmitted=resubmit,
+    )
+
+
+def _send_back_to_review_if_asked(campaign: Campaign) -> bool:
+    resubmit = _edit_review_mode() == "resubmit"
+    if resubmit:
+        campaign.status = Campaign.Status.PENDING_REVIEW
+        campaign.submitted_at = timezone.now()
+    return resubmit
+
+
+def translation_edit_review(
+    *,
+    campaign: Campaign,
+    actor,
+    language: str,
+    title_before: str,
+    title_after: str,
+    story_before: str,
+    story_after: str,
+) -> CampaignRevision | None:
+    """A published campaign's translation got a new title or story (a new translation counts, from
+    nothing): the same edit review as an edit of the original (CAMPAIGN_EDIT_REVIEW), so text in
+    another language cannot go live unseen. The campaign row is locked by the caller; in "resubmit"
+    mode it goes back to pending review. None when nothing reviewable changed or the campaign is
+    not live."""
+    if not campaign.is_open or (title_before == title_after and story_before == story_after):
+        return None
+    resubmit = _send_back_to_review_if_asked(campaign)
+    if resubmit:
+        campaign.save(update_fields=["status", "submitted_at", "updated_at"])
+    return CampaignRevision.objects.create(
+        campaign=campaign,
+        editor=actor,
+        language=language,
+        title_before=title_before,
+        title_after=title_after,
+        story_before=story_before,
+        story_after=story_after,
+        goal_before_minor=campaign.goal_minor,
         goal_after_minor=campaign.goal_minor,
         currency=campaign.currency,
         resubmitted=resubmit,

@@ -1,4 +1,4 @@
-"""Campaigns and comments in the site moderation queue: visitors' reports go to the generic
+"""Campaigns, their updates and comments in the site moderation queue: visitors' reports go to the generic
 flag service (causeweb.moderation.services.flag_create), and the hide/restore hooks run when a
 site moderator decides (registered in CampaignsConfig.ready())."""
 
@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from campaigns.models import Campaign, Comment
+from campaigns.models import Campaign, CampaignUpdate, Comment
 from campaigns.page_scopes import TAG_CLOUD_SCOPE, campaign_changed
 from campaigns.services._common import language_of
 from causeweb.core import page_cache
@@ -31,6 +31,35 @@ def comment_hide_by_site_moderator(comment: Comment, *, moderator, reason: str =
 def comment_restore_by_site_moderator(comment: Comment, *, moderator) -> None:
     Comment.objects.filter(pk=comment.pk).update(hidden_at=None, hidden_by=None)
     campaign_changed(comment.campaign_id)
+
+
+def update_flag(*, update: CampaignUpdate, reporter, reason: str, note: str = ""):
+    """Anyone signed in may report an update they can see; the moderation queue picks it up."""
+    return flag_create(reporter=reporter, target=update, reason=reason, note=note)
+
+
+def update_hide_by_site_moderator(update: CampaignUpdate, *, moderator, reason: str = "") -> None:
+    """Idempotent hide when a site moderator upholds a flag (or enough flags hide it pending
+    review): the update leaves the campaign page, the updates page and the API. Moderation writes
+    the audit row."""
+    CampaignUpdate.objects.filter(pk=update.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_by=moderator
+    )
+    campaign_changed(update.campaign_id)
+
+
+def update_restore_by_site_moderator(update: CampaignUpdate, *, moderator) -> None:
+    CampaignUpdate.objects.filter(pk=update.pk).update(hidden_at=None, hidden_by=None)
+    campaign_changed(update.campaign_id)
+
+
+def updates_visible_by_author(user):
+    """The updates `user` posted that are not hidden (hidden all at once on suspension)."""
+    return CampaignUpdate.objects.filter(author=user, hidden_at__isnull=True)
+
+
+def update_author(update: CampaignUpdate):
+    return update.author
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """A campaign's title, summary and story in other languages (CampaignTranslation), written by
-the people who may edit the campaign, under the same rules as an edit (docs/i18n-content.md)."""
+the people who may edit the campaign, under the same rules as an edit (docs/i18n-content.md),
+including its review: a live campaign's translated title or story is reviewed like an edit of its
+story (CAMPAIGN_EDIT_REVIEW, campaigns.services.authoring.translation_edit_review)."""
 
 from django.conf import settings
 from django.db import transaction
@@ -7,6 +9,7 @@ from django.utils.translation import gettext
 
 from campaigns.models import Campaign, CampaignTranslation
 from campaigns.services._common import lock, require_organizer
+from campaigns.services.authoring import translation_edit_review
 from causeweb.core.exceptions import Conflict, ValidationError
 from causeweb.core.markdown import render_markdown
 
@@ -44,6 +47,7 @@ def campaign_translation_save(
     version = CampaignTranslation.objects.filter(campaign=campaign, language=language).first() or CampaignTranslation(
         campaign=campaign, language=language
     )
+    title_before, story_before = version.title, version.story  # "" for a new translation
     version.title, version.summary, version.story = title.strip(), summary.strip(), story.strip()
     errors = {}
     if not version.title:
@@ -57,6 +61,10 @@ def campaign_translation_save(
     version.story_html = render_markdown(version.story)
     version.full_clean(exclude=["campaign", "story_html"], validate_unique=False)
     version.save()
+    translation_edit_review(
+        campaign=campaign, actor=actor, language=language, title_before=title_before, title_after=version.title,
+        story_before=story_before, story_after=version.story,
+    )  # fmt: skip
     return version
 
 

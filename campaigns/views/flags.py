@@ -1,13 +1,15 @@
-"""Reporting a campaign or a comment to the site moderators. Both go through
+"""Reporting a campaign, one of its updates or a comment to the site moderators. All go through
 campaigns.services.moderation, which hands the report to the generic flag service
 (causeweb.moderation.services.flag_create); this module only has the one form flow."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from campaigns import selectors
 from campaigns.forms import FlagForm
 from campaigns.services import moderation
 from campaigns.views._common import public_or_404
@@ -16,7 +18,7 @@ from causeweb.core.boundary import form_errors
 from causeweb.core.exceptions import Conflict
 
 
-def _flag_form(request, *, campaign, comment, report, back_to: str):
+def _flag_form(request, *, campaign, comment, report, back_to: str, update=None):
     """GET shows the form; a valid POST calls `report(reporter=, reason=, note=)`. Flagging twice is
     a note, not an error."""
     form = FlagForm(request.POST or None)
@@ -30,7 +32,11 @@ def _flag_form(request, *, campaign, comment, report, back_to: str):
         if call.ok:
             messages.success(request, gettext("Thank you — moderators will look at it."))
             return redirect(back_to)
-    return render(request, "campaigns/comment_flag.html", {"campaign": campaign, "comment": comment, "form": form})
+    return render(
+        request,
+        "campaigns/comment_flag.html",
+        {"campaign": campaign, "comment": comment, "update": update, "form": form},
+    )
 
 
 @login_required
@@ -60,3 +66,24 @@ def campaign_flag(request, slug: str):
         return moderation.campaign_flag(campaign=campaign, **kwargs)
 
     return _flag_form(request, campaign=campaign, comment=None, report=report, back_to=campaign.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def update_flag(request, slug: str, update_id: int):
+    campaign = public_or_404(slug)
+    update = selectors.campaign_updates(campaign=campaign).filter(pk=update_id).first()
+    if update is None:  # unknown, of another campaign, or already hidden
+        raise Http404
+
+    def report(**kwargs):
+        return moderation.update_flag(update=update, **kwargs)
+
+    return _flag_form(
+        request,
+        campaign=campaign,
+        comment=None,
+        update=update,
+        report=report,
+        back_to=f"{campaign.get_absolute_url()}#update-{update.pk}",
+    )

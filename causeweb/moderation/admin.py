@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import redirect
@@ -10,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from causeweb.core.boundary import flash_errors
-from causeweb.moderation import policies, selectors, services
+from causeweb.moderation import policies, registry, selectors, services
 from causeweb.moderation.admin_trust import suspension_end  # also registers the trust-and-safety admin
 from causeweb.moderation.forms import DURATION_CHOICES
 from causeweb.moderation.models import Flag
@@ -38,7 +39,15 @@ class FlagAdmin(admin.ModelAdmin):
             .annotate(n=Count("id"))
             .values("n")
         )
-        return super().get_queryset(request).annotate(flags_on_target_count=Subquery(same_target))
+        # The flagged content of a page of flags in one query per content type (with what each
+        # type's link needs, `registry.related`), not one per row.
+        content = GenericPrefetch("target", registry.bulk_querysets())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(flags_on_target_count=Subquery(same_target))
+            .prefetch_related(content)
+        )
 
     @admin.display(description=_("Flags on this content"), ordering="flags_on_target_count")
     def flags_on_target(self, flag):
@@ -73,13 +82,29 @@ class FlagAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "items": selectors.flag_queue(),
+            "hidden_items": selectors.hidden_items(),
             "can_suspend": policies.can_suspend(request.user),
             "suspend_durations": DURATION_CHOICES,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/moderation/queue.html", context)
 
+    def _restore_item(self, request) -> None:
+        object_id = request.POST.get("object_id", "")
+        target = object_id.isdigit() and selectors.restorable_target_for(
+            label=request.POST.get("content_type", ""), object_id=int(object_id)
+        )
+        if not target:
+            self.message_user(request, gettext("That item cannot be restored from here."), messages.WARNING)
+            return
+        with flash_errors(request, prefix=str(target)[:80]):
+            services.content_restore(target=target, moderator=request.user, reason=request.POST.get("reason", ""))
+            self.message_user(request, gettext("Restored %(item)s.") % {"item": str(target)[:80]}, messages.SUCCESS)
+
     def _resolve_item(self, request) -> None:
+        if request.POST.get("resolution") == "restore":
+            self._restore_item(request)
+            return
         app_label, _dot, model = request.POST.get("content_type", "").partition(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
         object_id = request.POST.get("object_id", "")

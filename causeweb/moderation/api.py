@@ -127,6 +127,56 @@ class ResolveView(APIView):
         return Response({"resolution": resolution, "flags_closed": closed})
 
 
+class HiddenItemSerializer(serializers.Serializer):
+    content_type = serializers.CharField(source="label")
+    object_id = serializers.IntegerField()
+    preview = serializers.CharField()
+    outcome = serializers.CharField(source="decision.action")
+    rule = serializers.CharField(source="decision.rule")
+    hidden_at = serializers.DateTimeField(source="decision.created_at")
+
+
+class RestoreSerializer(serializers.Serializer):
+    content_type = serializers.RegexField(r"^[a-z_]+\.[a-z_]+$", max_length=100)
+    object_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class RestoredSerializer(serializers.Serializer):
+    content_type = serializers.CharField()
+    object_id = serializers.IntegerField()
+    flags_closed = serializers.IntegerField()
+
+
+class HiddenView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSiteModerator]
+
+    @extend_schema(responses=HiddenItemSerializer(many=True), operation_id="moderation_hidden_list")
+    def get(self, request):
+        """What site moderation hides now (any registered type), newest decision first."""
+        return Response(HiddenItemSerializer(selectors.hidden_items(), many=True).data)
+
+
+class RestoreView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSiteModerator]
+
+    @extend_schema(request=RestoreSerializer, responses=RestoredSerializer, operation_id="moderation_restore")
+    def post(self, request):
+        """Put back hidden content of any registered type (events and groups included); audited and
+        listed in the transparency log. 404 for what cannot be restored from here, 409 when it is
+        not hidden."""
+        data = RestoreSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = selectors.restorable_target_for(
+            label=data.validated_data["content_type"], object_id=data.validated_data["object_id"]
+        )
+        if target is None:
+            raise Http404
+        closed = services.content_restore(target=target, moderator=request.user, reason=data.validated_data["reason"])
+        body = {k: data.validated_data[k] for k in ("content_type", "object_id")}
+        return Response({**body, "flags_closed": closed})
+
+
 class PublicDecisionSerializer(serializers.Serializer):
     """One decision as the public sees it: no people, no content, no notes."""
 
@@ -187,6 +237,8 @@ urlpatterns = [
     path("flags/", FlagView.as_view(), name="flags"),
     path("moderation/queue/", QueueView.as_view(), name="moderation-queue"),
     path("moderation/queue/resolve/", ResolveView.as_view(), name="moderation-queue-resolve"),
+    path("moderation/hidden/", HiddenView.as_view(), name="moderation-hidden"),
+    path("moderation/restore/", RestoreView.as_view(), name="moderation-restore"),
 ]
 
 

@@ -78,6 +78,7 @@ class ModerationAction(models.Model):
         "auto_hide": _("Hidden pending review"),
         "dismiss_flags": _("Reports dismissed, content kept"),
         "suspend_user": _("Account suspended"),
+        "restore": _("Content restored"),
     }
     APPEALABLE = ("hide", "suspend_user")
 
@@ -109,6 +110,8 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
+        # An item's history (the queue's "already done", whether it is hidden now).
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="moderation_action_target")]
 
     def __str__(self):
         return f"{self.action} {self.target_repr}"

@@ -19,11 +19,14 @@ another app's models:
   "hide and suspend the author" and the author is told (and can appeal).
 - `authored_by(user) -> QuerySet` (optional, with `author`): the visible content of this type that
   `user` answers for (the reverse of `author`), so suspending someone can hide all of it at once.
+- `related` (optional): the `select_related` paths its page link and preview need (a post's
+  `thread__group`), so the queue and the flag list load each type's content in one query.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Model
 
 
@@ -34,6 +37,7 @@ class Moderatable:
     restore: Callable[..., None] | None = None
     author: Callable[..., object] | None = None
     authored_by: Callable[..., object] | None = None
+    related: tuple[str, ...] = ()
 
     @property
     def can_hide(self) -> bool:
@@ -51,13 +55,19 @@ def register_moderatable(
     restore: Callable[..., None] | None = None,
     author: Callable[..., object] | None = None,
     authored_by: Callable[..., object] | None = None,
+    related: tuple[str, ...] = (),
 ) -> None:
     if (hide is None) != (restore is None):
         raise ValueError(f"{label}: register both hide and restore, or neither.")
     if authored_by is not None and (author is None or hide is None):
         raise ValueError(f"{label}: authored_by needs author and hide.")
     _registry[label.lower()] = Moderatable(
-        can_view=can_view, hide=hide, restore=restore, author=author, authored_by=authored_by
+        can_view=can_view,
+        hide=hide,
+        restore=restore,
+        author=author,
+        authored_by=authored_by,
+        related=tuple(related),
     )
 
 
@@ -67,6 +77,18 @@ def moderatable_for_label(label: str) -> Moderatable | None:
 
 def moderatable_for(target: Model) -> Moderatable | None:
     return _registry.get(target._meta.label_lower)
+
+
+def bulk_queryset(model_class: type[Model]):
+    """`model_class`'s rows with what a registered type's page link and preview need joined in."""
+    entry = _registry.get(model_class._meta.label_lower)
+    queryset = model_class._default_manager.all()
+    return queryset.select_related(*entry.related) if entry is not None and entry.related else queryset
+
+
+def bulk_querysets() -> list:
+    """One such queryset per registered type (for a GenericPrefetch over the flag list)."""
+    return [bulk_queryset(apps.get_model(label)) for label in _registry]
 
 
 def flaggable_labels() -> set[str]:

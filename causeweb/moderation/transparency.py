@@ -80,10 +80,18 @@ def _content_type_label(action: ModerationAction) -> str:
     return str(model._meta.verbose_name) if model is not None else content_type.model
 
 
+def _public_decisions() -> QuerySet[ModerationAction]:
+    """The decisions the log lists; a restore that an overturned appeal made is that appeal's
+    outcome (shown on the decision appealed), not a decision of its own."""
+    # By id: a plain exclude() on the JSON key drops every restore without the key too (NULL in SQL).
+    by_appeal = ModerationAction.objects.filter(action="restore", after__by_appeal=True).values("pk")
+    return ModerationAction.objects.filter(action__in=ModerationAction.DECISIONS).exclude(pk__in=by_appeal)
+
+
 def transparency_decisions() -> QuerySet[ModerationAction]:
     """Every public decision, newest first, with its appeal (one query per page)."""
     return (
-        ModerationAction.objects.filter(action__in=ModerationAction.DECISIONS)
+        _public_decisions()
         .select_related("content_type", "appeal")
         .only("id", "action", "rule", "created_at", "content_type", "appeal__status")
         .order_by("-created_at", "-id")
@@ -122,7 +130,8 @@ def transparency_monthly_totals(*, months: int = 12) -> list[dict]:
     since = now.replace(year=start_month // 12, month=start_month % 12 + 1, day=1, hour=0, minute=0, second=0,
                         microsecond=0)  # fmt: skip
     rows = (
-        ModerationAction.objects.filter(action__in=ModerationAction.DECISIONS, created_at__gte=since)
+        _public_decisions()
+        .filter(created_at__gte=since)
         .annotate(month=TruncMonth("created_at"))
         .values("month", "rule")
         .annotate(n=Count("id"))
@@ -136,4 +145,6 @@ def transparency_monthly_totals(*, months: int = 12) -> list[dict]:
         entry["total"] += row["n"]
     for entry in by_month.values():
         entry["cells"] = [entry["totals"].get(code, 0) for code in RULE_LABELS]
+        # The same with each rule's name, for the page's cards on a phone (each cell says its rule).
+        entry["rule_cells"] = [(label, entry["totals"].get(code, 0)) for code, label in RULE_LABELS.items()]
     return list(by_month.values())

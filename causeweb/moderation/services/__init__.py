@@ -7,6 +7,7 @@ from causeweb.moderation.services.flags import content_restore, flag_create, fla
 from causeweb.moderation.services.suspensions import (
     suspension_lift_for_appeal,
     suspensions_end_expired,
+    user_end_expired_suspensions,
     user_hide_public_content,
     user_reinstate,
     user_suspend,
@@ -22,6 +23,7 @@ __all__ = [
     "moderation_action_record",
     "suspension_lift_for_appeal",
     "suspensions_end_expired",
+    "user_end_expired_suspensions",
     "user_hide_public_content",
     "user_reinstate",
     "user_suspend",

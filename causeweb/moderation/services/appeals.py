@@ -56,7 +56,9 @@ def _restore(*, label: str, object_id: int, moderator, reason: str) -> bool:
         target=target,
         reason=reason,
         before={"hidden": True},
-        after={"hidden": False},
+        # Part of the appeal's outcome (the transparency log shows it as "Decision overturned" on
+        # the decision), so not listed there as a decision of its own.
+        after={"hidden": False, "by_appeal": True},
     )
     return True
 

@@ -17,6 +17,7 @@ from causeweb.moderation import policies
 from causeweb.moderation.models import Flag
 from causeweb.moderation.policies import is_site_moderator
 from causeweb.moderation.registry import author_of, moderatable_for
+from causeweb.moderation.selectors import hiding_decision_for
 from causeweb.moderation.services import notices
 from causeweb.moderation.services.audit import moderation_action_record
 from causeweb.moderation.services.suspensions import user_suspend
@@ -150,17 +151,30 @@ def flag_dismiss(*, flag: Flag, moderator, reason: str = "") -> int:
 
 
 @transaction.atomic
-def content_restore(*, target: Model, moderator, reason: str = "") -> None:
+def content_restore(*, target: Model, moderator, reason: str = "") -> int:
+    """Put back content site moderation hid (a hide, hidden pending review, or hidden with its
+    author's suspension), for any registered type. Its open flags, if any (hidden pending review),
+    are closed as dismissed, so it leaves the queue. Audited as `restore`, which the public
+    transparency log lists. Returns how many flags were closed.
+    Refuses content that site moderation does not hide now: restoring a campaign sends it to
+    review, which must not happen to a draft nobody hid."""
     if not is_site_moderator(moderator):
         raise PermissionDenied(gettext("Only site moderators restore content."))
     if not policies.can_hide_from_flag_queue(target):
         raise ValidationError(gettext("%(kind)s cannot be restored from here.") % {"kind": target._meta.verbose_name})
+    decision = hiding_decision_for(target)
+    if decision is None:
+        raise Conflict(gettext("This is not hidden by moderators; there is nothing to restore."), code="not_hidden")
     moderatable_for(target).restore(target, moderator=moderator)
+    closed = _close_open_flags(target=target, moderator=moderator, status=Flag.Status.DISMISSED)
     moderation_action_record(
         moderator=moderator,
         action="restore",
         target=target,
+        rule=decision.rule,
         reason=reason,
-        before={"hidden": True},
-        after={"hidden": False},
+        subject=decision.subject,
+        before={"hidden": True, **({"open_flags": closed} if closed else {})},
+        after={"hidden": False, **({"open_flags": 0} if closed else {})},
     )
+    return closed

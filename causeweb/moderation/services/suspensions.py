@@ -168,14 +168,31 @@ def suspensions_end_expired(*, now: datetime | None = None) -> int:
     """The beat task: every suspension whose period has passed ends (access restored, the person
     told, audited without a moderator). Idempotent: each row is locked and re-checked."""
     now = now or timezone.now()
-    ended = 0
     due = Suspension.objects.filter(lifted_at__isnull=True, ends_at__lte=now).values_list("pk", flat=True)
-    for pk in list(due[:1000]):
-        with transaction.atomic():
-            suspension = Suspension.objects.select_for_update().select_related("user").get(pk=pk)
-            if suspension.lifted_at is not None:
-                continue
-            get_user_model().objects.select_for_update().filter(pk=suspension.user_id).first()
-            _lift(suspension=suspension, moderator=None, action="suspension_ended", reason="The period ended.")
-            ended += 1
-    return ended
+    return sum(_end_if_expired(pk=pk, now=now) for pk in list(due[:1000]))
+
+
+def user_end_expired_suspensions(*, user_id: int, now: datetime | None = None) -> int:
+    """Signing in (causeweb.moderation.auth_backends): a person whose suspension's period has
+    passed gets in even if the beat task has not run yet: it ends here, the same way (audited as
+    `suspension_ended`, the person told; the task finds nothing left to do). Returns how many
+    ended; `is_active` is back on when none of theirs still runs."""
+    now = now or timezone.now()
+    due = Suspension.objects.filter(user_id=user_id, lifted_at__isnull=True, ends_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    return sum(_end_if_expired(pk=pk, now=now) for pk in list(due))
+
+
+def _end_if_expired(*, pk: int, now: datetime) -> bool:
+    """Locks the user row, then the suspension row, and re-checks (the task and a sign-in may race)."""
+    with transaction.atomic():
+        user_id = Suspension.objects.filter(pk=pk).values_list("user_id", flat=True).first()
+        if user_id is None:
+            return False
+        get_user_model().objects.select_for_update().filter(pk=user_id).first()
+        suspension = Suspension.objects.select_for_update().select_related("user").get(pk=pk)
+        if suspension.lifted_at is not None or suspension.ends_at is None or suspension.ends_at > now:
+            return False
+        _lift(suspension=suspension, moderator=None, action="suspension_ended", reason="The period ended.")
+        return True
