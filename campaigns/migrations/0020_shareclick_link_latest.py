@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0017_petition_delivery_pdf_or_both"),
+        ("campaigns", "0019_revision_translations"),
     ]
 
     operations = [

@@ -55,7 +55,7 @@ def indexes_of_0016(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0017_petition_delivery_pdf_or_both"),
+        ("campaigns", "0020_shareclick_link_latest"),
     ]
 
     operations = [

@@ -39,6 +39,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_burst  # noqa: E402
 import bench_report  # noqa: E402
+
 from bench import fetch, free_port  # noqa: E402 - the sibling harness, reused
 
 ROOT = Path(__file__).resolve().parents[2]
