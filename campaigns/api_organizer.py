@@ -89,7 +89,9 @@ class SignatureExportSerializer(serializers.ModelSerializer):
     public = serializers.BooleanField(source="is_public")
     confirmed = serializers.DateTimeField(source="confirmed_at", allow_null=True)
     signed_at = serializers.DateTimeField(source="created_at")
-    via_share_link = serializers.SlugRelatedField(source="share_link", slug_field="code", read_only=True)
+    via_share_link = serializers.SlugRelatedField(
+        source="share_link", slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Signature
