@@ -41,3 +41,31 @@ def test_the_campaign_filters_say_what_the_form_accepts():
     assert parameters["q"]["maxLength"] == 200 and "\\u0000" in parameters["q"]["pattern"]
     assert set(parameters["sort"]["enum"]) == {"", "trending", "newest", "supported", "closing"}
     assert set(parameters["status"]["enum"]) == {"", "open", "closed", "won"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/groups/?q=a%00b",
+        "/api/v1/groups/?place=%00",
+        "/api/v1/me/webhooks/?campaign=%00",
+        "/api/v1/campaigns/?sort=newest&q=%00",
+    ],
+)
+def test_a_nul_in_any_api_query_is_a_json_400(path, user):
+    api = APIClient()
+    api.force_authenticate(user)
+    response = api.get(path)
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "invalid" and response.json()["errors"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/campaigns/a%00b/", "/api/v1/groups/a%00/", "/api/v1/events/%00/"])
+def test_a_nul_in_an_api_path_is_a_json_404(path):
+    response = APIClient().get(path)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/campaigns/a%00b/", "/events/a%00/", "/campaigns/?q=%00"])
+def test_the_pages_refuse_a_nul_too(client, path):
+    assert client.get(path).status_code in (400, 404)
