@@ -53,7 +53,7 @@ class NulCharacterMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path:
-            raise Http404
+            raise Http404  # handler404: JSON under /api/, the page elsewhere
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
             names = sorted({key for key, values in request.GET.lists() if "\x00" in key + "".join(values)})
             if names:
