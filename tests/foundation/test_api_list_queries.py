@@ -309,7 +309,9 @@ def _list_paths() -> set[str]:
     for path, operations in schema["paths"].items():
         answer = operations.get("get", {}).get("responses", {}).get("200", {})
         body = answer.get("content", {}).get("application/json", {}).get("schema", {})
-        if "Paginated" in body.get("$ref", "") or body.get("type") == "array":
+        component = schema["components"]["schemas"].get(body.get("$ref", "").rsplit("/", 1)[-1], {})
+        # A page (page numbers or a cursor: `results`) or a bare array.
+        if component.get("properties", {}).get("results", {}).get("type") == "array" or body.get("type") == "array":
             found.add(path)
     return found
 
