@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from campaigns import content_selectors, selectors
 from campaigns.comment_selectors import with_comment_reactions
+from campaigns.forms import BrowseForm
 from campaigns.models import Campaign, CampaignTranslation, CampaignUpdate, Comment, CommentReaction
 from campaigns.services.comments import comment_create, comment_reaction_add, comment_reaction_remove
 from campaigns.services.follows import campaign_follow, campaign_unfollow
@@ -147,6 +148,24 @@ class CommentInputSerializer(serializers.Serializer):
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=ID_MAX)
 
 
+# What BrowseForm accepts, said so that clients (and Schemathesis) know: no NUL in text, slugs,
+# the form's choices, its lengths. (A tag slug may also be Unicode; the pattern states the ASCII part.)
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+SLUG_PATTERN = "^[-a-zA-Z0-9_]*$"
+BROWSE_PARAMETERS = [
+    OpenApiParameter(
+        "q", {"type": "string", "pattern": NO_NUL_PATTERN, "maxLength": 200}, description="Full-text search"
+    ),
+    OpenApiParameter("cause", str, description="Cause slug", pattern=SLUG_PATTERN),
+    OpenApiParameter("tag", str, description="Tag slug", pattern=SLUG_PATTERN),
+    OpenApiParameter(
+        "location", {"type": "string", "pattern": NO_NUL_PATTERN, "maxLength": 120}, description="Location text"
+    ),
+    OpenApiParameter("status", str, enum=["", "open", "closed", "won"]),
+    OpenApiParameter("sort", str, enum=["", *selectors.SORTS]),
+]
+
+
 class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Published and closed campaigns. Filters: q, cause, tag, location, status (open|closed|won),
     sort (trending|newest|supported|closing). The list's count is capped (`count_is_capped`), and
@@ -159,32 +178,27 @@ class CampaignViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def get_serializer_class(self):
         return CampaignDetailSerializer if self.action == "retrieve" else CampaignListSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(name, str, description=description)
-            for name, description in [
-                ("q", "Full-text search"),
-                ("cause", "Cause slug"),
-                ("tag", "Tag slug"),
-                ("location", "Location text"),
-                ("status", "open, closed or won"),
-                ("sort", "trending, newest, supported or closing"),
-            ]
-        ]
-    )
+    @extend_schema(parameters=BROWSE_PARAMETERS)
     @cached_api_response("campaigns")
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
+        """The browse page's own form and selector, so both answer the same; a filter the form
+        refuses (a NUL character, an unknown sort) is a 400 naming it, never a database error."""
+        if getattr(self, "swagger_fake_view", False):
+            return Campaign.objects.none()
+        form = BrowseForm(self.request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        filters = form.cleaned_data
         return selectors.campaign_search(
-            query=params.get("q", ""),
-            cause_slug=params.get("cause", ""),
-            tag_slug=params.get("tag", ""),
-            location=params.get("location", ""),
-            status=params.get("status", ""),
-            sort=params.get("sort", ""),
+            query=filters["q"],
+            cause_slug=filters["cause"],
+            tag_slug=filters["tag"],
+            location=filters["location"],
+            status=filters["status"],
+            sort=filters["sort"],
         )
 
     def get_object(self):

@@ -8,7 +8,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from campaigns import policies, selectors
@@ -70,13 +70,28 @@ class CloseInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class CoverInputSerializer(serializers.Serializer):
+    cover = serializers.FileField(
+        help_text="JPEG, PNG, WebP or GIF, at most 5 MB, 200x100 to 8000x8000 pixels; stored as a resized JPEG."
+    )
+    cover_alt = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        validators=[validate_single_line],
+        help_text="Describe the cover for people who cannot see it.",
+    )
+
+
 class SignatureExportSerializer(serializers.ModelSerializer):
     """One row of the organizer's signatures CSV (the same columns), as JSON."""
 
     public = serializers.BooleanField(source="is_public")
     confirmed = serializers.DateTimeField(source="confirmed_at", allow_null=True)
     signed_at = serializers.DateTimeField(source="created_at")
-    via_share_link = serializers.SlugRelatedField(source="share_link", slug_field="code", read_only=True)
+    via_share_link = serializers.SlugRelatedField(
+        source="share_link", slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Signature
@@ -186,6 +201,30 @@ class MyCampaignViewSet(
         translations.campaign_translation_save(
             campaign=campaign, actor=request.user, language=language, **data.validated_data
         )
+        return self._answer(campaign)
+
+    @extend_schema(
+        methods=["PUT"],
+        request={"multipart/form-data": CoverInputSerializer},
+        responses={200: MyCampaignSerializer},
+        description="Upload the cover (multipart, field `cover`), replacing any. The organizer only.",
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={200: MyCampaignSerializer})
+    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    def cover(self, request, slug=None):
+        """PUT: a new cover image; DELETE: no cover. Someone else's public campaign is a 403 (the
+        service refuses), one the caller cannot see a 404."""
+        campaign = selectors.campaign_get_for_manager(slug=slug, user=request.user) or selectors.campaign_get_public(
+            slug=slug
+        )
+        if campaign is None:
+            raise Http404("No such campaign.")
+        if request.method == "DELETE":
+            campaign = authoring.campaign_cover_remove(campaign=campaign, actor=request.user)
+            return self._answer(campaign)
+        data = CoverInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = authoring.campaign_cover_set(campaign=campaign, actor=request.user, **data.validated_data)
         return self._answer(campaign)
 
     @extend_schema(responses=SignatureExportSerializer(many=True))

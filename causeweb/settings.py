@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "causeweb.core.replica.ReplicaPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "causeweb.core.clientip.ClientIPMiddleware",
+    # A NUL in the path or query is a 404 / 400 before any view or cache sees it (PostgreSQL refuses it).
+    "causeweb.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag + 304 on every non-streaming response; then who may cache it (causeweb/core/http_cache.py),
     # outside the session and CSRF middlewares so it sees the cookies they set.

@@ -50,6 +50,8 @@ def api_settings(*, env, trusted_proxy_count: int) -> tuple[dict, dict]:
             "ReactionKindEnum": "communities.models.Reaction.Kind",
             "DonationStateEnum": "fundraising.models.Donation.State",
             "DonationVisibilityEnum": "fundraising.models.Donation.Visibility",
+            "MonthlyGiftStateEnum": "fundraising.models.MonthlyPlan.State",
+            "DonationPaymentStatusEnum": "fundraising.api.PAYMENT_STATUSES",
             "WebhookEventTypeEnum": "campaigns.models.WebhookEndpoint.EventType",
         },
         "COMPONENT_SPLIT_REQUEST": True,

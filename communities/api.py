@@ -232,6 +232,14 @@ class GroupViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(ThreadSerializer(page, many=True).data)
 
 
+class PostCursorPageSerializer(serializers.Serializer):
+    """A cursor page of posts (OldestFirstCursor): no `count`, unlike the page-numbered lists."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PostSerializer(many=True)
+
+
 class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
     serializer_class = ThreadDetailSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -273,7 +281,7 @@ class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
         post.reaction_summary = selectors.post_reaction_summary(post=post, user=request.user)
         return Response(PostSerializer(post, context={"access": access}).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: PostSerializer(many=True)})
+    @extend_schema(responses={200: PostCursorPageSerializer})
     @posts.mapping.get
     def post_page(self, request, pk=None):
         """The thread's posts oldest first, a cursor page at a time (`?cursor=`, `?page_size=` up

@@ -1,8 +1,11 @@
 """/api/v1/donations/: the card path for programs (a mobile app), through the same services as
-the donate page. Create a donation intent (returns the SetupIntent client secret to confirm with
-Stripe's SDK), then `charge` and, after 3D Secure, `refresh`. Signed-in donors only; they see
-their own donations. Domain errors map to 400/403/409 in causeweb.core.api_errors; a Stripe
-outage is a 503 with Retry-After and a message, another Stripe refusal a 502."""
+the donate page. Create the donation with the PaymentMethod Stripe's SDK made of the card
+(`payment_method_id`): the server creates and confirms one PaymentIntent (one 3-D Secure challenge
+at most; `requires_action` + its client secret, then `refresh`). The older path (create without it,
+confirm the returned SetupIntent, then `charge` with `setup_intent_id`) still works and is marked
+deprecated in the schema. Signed-in donors only; they see their own donations. Domain errors map
+to 400/403/409 in causeweb.core.api_errors; a Stripe outage is a 503 with Retry-After and a
+message, another Stripe refusal a 502."""
 
 import uuid
 
@@ -86,6 +89,14 @@ class DonationCreateSerializer(serializers.Serializer):
     )
     visibility = serializers.ChoiceField(choices=Donation.Visibility.choices, default=Donation.Visibility.NAME)
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    payment_method_id = serializers.RegexField(
+        # Anchored: a RegexField searches (and trims, so `$` cannot pass a trailing newline).
+        f"^{donations.PAYMENT_METHOD_ID.pattern}$",
+        max_length=255,
+        required=False,
+        help_text="The PaymentMethod Stripe's SDK made of the card (pm_...): the donation is charged at once "
+        "with one PaymentIntent. Without it the donation waits for the deprecated SetupIntent + `charge` path.",
+    )
 
     def validate(self, attrs):
         if ("amount_minor" in attrs) == ("amount" in attrs):
@@ -120,6 +131,70 @@ class DonationCreateSchema(OpenApiSerializerExtension):
 
 class ChargeSerializer(serializers.Serializer):
     setup_intent_id = serializers.CharField(max_length=255)
+
+
+PAYMENT_STATUSES = [
+    ("succeeded", "succeeded"),
+    ("requires_action", "requires_action"),
+    ("pending", "pending"),
+    ("failed", "failed"),
+]
+
+
+class DonationOutcomeSerializer(DonationSerializer):
+    """A donation and what the program does next (`status`): `requires_action` means confirm the
+    PaymentIntent's `client_secret` with Stripe's SDK (3-D Secure), then call `refresh`."""
+
+    status = serializers.ChoiceField(choices=PAYMENT_STATUSES, read_only=True)
+    client_secret = serializers.CharField(read_only=True, allow_null=True)
+    next_action = serializers.CharField(read_only=True, allow_null=True, help_text="`confirm_card_payment` or null")
+
+    class Meta(DonationSerializer.Meta):
+        fields = [*DonationSerializer.Meta.fields, "status", "client_secret", "next_action"]
+        read_only_fields = fields
+
+
+class DonationStartedSerializer(DonationOutcomeSerializer):
+    setup_intent_client_secret = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Deprecated: the SetupIntent path (no `payment_method_id`)."
+    )
+    stripe_publishable_key = serializers.CharField(read_only=True)
+    charge_summary = serializers.DictField(read_only=True, help_text="What the card is charged, in words.")
+
+    class Meta(DonationOutcomeSerializer.Meta):
+        fields = [
+            *DonationOutcomeSerializer.Meta.fields,
+            "setup_intent_client_secret",
+            "stripe_publishable_key",
+            "charge_summary",
+        ]
+        read_only_fields = fields
+
+
+class DonationStartedSchema(OpenApiSerializerExtension):
+    target_class = DonationStartedSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)  # noqa: SLF001 - spectacular's API
+        schema["properties"]["setup_intent_client_secret"]["deprecated"] = True
+        return schema
+
+
+def payment_status(donation: Donation, client_secret: str) -> str:
+    """The donate page's words for what comes next (fundraising.views._outcome)."""
+    if donation.is_paid:
+        return "succeeded"
+    if donation.state == Donation.State.PENDING:
+        return "requires_action" if client_secret else "pending"
+    return "failed"
+
+
+def outcome_body(donation: Donation, client_secret: str = "") -> dict:
+    data = DonationSerializer(donation).data
+    data["status"] = payment_status(donation, client_secret)
+    data["client_secret"] = client_secret or None
+    data["next_action"] = "confirm_card_payment" if client_secret else None
+    return data
 
 
 def uuid_or_404(value: str) -> uuid.UUID:
@@ -169,14 +244,14 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return selectors.donation_list_for_donor(user=self.request.user)
 
     def _outcome(self, donation: Donation, client_secret: str = "") -> Response:
-        data = DonationSerializer(donation).data
-        data["client_secret"] = client_secret or None
-        data["next_action"] = "confirm_card_payment" if client_secret else None
-        return Response(data)
+        return Response(outcome_body(donation, client_secret))
 
-    @extend_schema(request=DonationCreateSerializer, responses={201: DonationSerializer})
+    @extend_schema(request=DonationCreateSerializer, responses={201: DonationStartedSerializer})
     def create(self, request):
-        """Create a donation intent: a pending donation and the SetupIntent to confirm."""
+        """Create a donation. With `payment_method_id`: charged at once with one PaymentIntent
+        (`status`: `succeeded`, `failed`, `pending`, or `requires_action` with the `client_secret`
+        to confirm with Stripe's SDK, then `refresh`). Without it (deprecated): a pending donation and
+        the SetupIntent to confirm, then `charge`."""
         # Each call creates a Stripe customer and SetupIntent: the same limits as the donation form.
         message = gettext("Too many donation attempts; please wait a few minutes and try again.")
         ratelimits.enforce_ip("donation_start_ip", request, message=message)
@@ -188,6 +263,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         campaign = campaign_selectors.campaign_get_public(slug=data["campaign"])
         if campaign is None:
             raise serializers.ValidationError({"campaign": [gettext("No such campaign.")]})
+        payment_method_id = data.get("payment_method_id", "")
         try:
             donation, setup = donations.donation_begin(
                 campaign=campaign,
@@ -198,13 +274,22 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 visibility=data["visibility"],
                 message=data["message"],
                 user=request.user,
+                card_setup=not payment_method_id,
             )
+            client_secret = ""
+            if payment_method_id:
+                # One PaymentIntent, created and confirmed by the server under the donation's own
+                # idempotency keys (`donation-<id>-intent`, `-confirm`): a retried `refresh` or a
+                # second request never makes another one.
+                donation, client_secret = donations.donation_charge_new(
+                    donation=donation, payment_method_id=payment_method_id
+                )
         except gateway.GatewayError as exc:  # DonationNotStarted: the donation was failed again
             return payment_unavailable(exc)
-        body = DonationSerializer(donation).data
+        body = outcome_body(donation, client_secret)
         body.update(
             {
-                "setup_intent_client_secret": setup["client_secret"],
+                "setup_intent_client_secret": setup["client_secret"] or None,
                 "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
                 # Show this to the donor before confirming the card: it is what will be charged.
                 "charge_summary": selectors.donation_charge_summary(donation=donation),
@@ -212,10 +297,11 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         )
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ChargeSerializer, responses={200: DonationSerializer})
+    @extend_schema(request=ChargeSerializer, responses={200: DonationOutcomeSerializer}, deprecated=True)
     @action(detail=True, methods=["post"])
     def charge(self, request, public_id=None):
-        """Charge the card saved by the confirmed SetupIntent."""
+        """Deprecated: charge the card saved by the confirmed SetupIntent. Create the donation with
+        `payment_method_id` instead (one PaymentIntent, one 3-D Secure challenge at most)."""
         donation = get_object_or_404(self.get_queryset(), public_id=uuid_or_404(public_id))
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -227,7 +313,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
             return payment_unavailable(exc)
         return self._outcome(donation, client_secret)
 
-    @extend_schema(request=None, responses={200: DonationSerializer})
+    @extend_schema(request=None, responses={200: DonationOutcomeSerializer})
     @action(detail=True, methods=["post"])
     def refresh(self, request, public_id=None):
         """Ask Stripe how the payment ended (after 3D Secure)."""

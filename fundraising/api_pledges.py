@@ -2,7 +2,7 @@
 page (fundraising/pledge_views.py): create one (its SetupIntent's client secret comes back to
 confirm with Stripe's SDK; nothing is charged), `confirm` once the card is saved, change the
 amount (PATCH) or `cancel` before the deadline. The caller's own pledges only; another backer's
-pledge is a 404. Monthly gifts are not here yet (they are being built)."""
+pledge is a 404. Monthly gifts: fundraising/api_monthly.py."""
 
 from django.conf import settings
 from django.http import Http404

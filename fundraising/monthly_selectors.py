@@ -69,14 +69,20 @@ def monthly_plan_page(*, plan: MonthlyPlan) -> dict:
     }
 
 
-def monthly_giving_section(user) -> dict | None:
-    """ "My giving": the donor's monthly plans (two queries whatever their number)."""
-    plans = list(
+def monthly_plan_list_for_donor(*, user):
+    """The donor's monthly gifts, newest first, the ones still saving their first card left out:
+    what "My giving" lists and what `/api/v1/monthly-gifts/` pages through."""
+    return (
         MonthlyPlan.objects.filter(donor=user)
         .exclude(state=MonthlyPlan.State.SETTING_UP)
         .select_related("campaign")
-        .order_by("-created_at", "-id")[:100]
+        .order_by("-created_at", "-id")
     )
+
+
+def monthly_giving_section(user) -> dict | None:
+    """ "My giving": the donor's monthly plans (two queries whatever their number)."""
+    plans = list(monthly_plan_list_for_donor(user=user)[:100])
     if not plans:
         return None
     return {

@@ -198,6 +198,54 @@ def campaign_edit(*, campaign: Campaign, actor, tags=None, cover: UploadedFile |
     return campaign
 
 
+def _delete_file_after_commit(storage, name: str) -> None:
+    """A file the row no longer names goes once the row's change is committed: a rolled-back
+    request keeps the old cover on disk as it keeps it in the row."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def campaign_cover_set(*, campaign: Campaign, actor, cover: UploadedFile, cover_alt: str | None = None) -> Campaign:
+    """The organizer replaces the campaign's cover (validated by Pillow: type, bytes, pixels;
+    stored as a resized JPEG) and optionally its description. Not once closed. Locks the row."""
+    require_organizer(actor, campaign)
+    campaign = lock(campaign)
+    if not campaign.is_editable:
+        raise Conflict(gettext("A closed campaign can no longer be edited."), code="closed")
+    if cover_alt is not None:
+        _apply_fields(campaign, {"cover_alt": cover_alt})
+    try:
+        validate_image(cover)
+    except ValidationError as exc:
+        raise ValidationError({"cover": exc.messages})
+    old = campaign.cover.name if campaign.cover else ""
+    resized = web_version(cover, max_width=1600, max_height=1000)
+    campaign.cover.save(f"{campaign.slug[:60]}-{secrets.token_hex(4)}.jpg", resized, save=False)
+    campaign.save(update_fields=["cover", "cover_alt", "updated_at"])
+    _delete_file_after_commit(campaign.cover.storage, old)
+    return campaign
+
+
+@transaction.atomic
+def campaign_cover_remove(*, campaign: Campaign, actor) -> Campaign:
+    """The organizer removes the cover (and its description). Removing no cover is a no-op; not
+    once closed. Locks the row."""
+    require_organizer(actor, campaign)
+    campaign = lock(campaign)
+    if not campaign.is_editable:
+        raise Conflict(gettext("A closed campaign can no longer be edited."), code="closed")
+    if not campaign.cover:
+        return campaign
+    old = campaign.cover.name
+    storage = campaign.cover.storage
+    campaign.cover = ""
+    campaign.cover_alt = ""
+    campaign.save(update_fields=["cover", "cover_alt", "updated_at"])
+    _delete_file_after_commit(storage, old)
+    return campaign
+
+
 EDIT_REVIEW_MODES = ("resubmit", "notify")
 
 

@@ -400,6 +400,23 @@ def donation_charge(
     return _apply_answer(locked, intent)
 
 
+def donation_charge_new(*, donation: Donation, payment_method_id: str) -> tuple[Donation, str]:
+    """Charge a donation just made by `donation_begin(card_setup=False)` with the card's
+    PaymentMethod: one PaymentIntent (the API's create). Stripe refusing to create the intent
+    (an unknown card, an outage) means no money moved: the donation is failed, so it never waits
+    for a charge nobody will make, and DonationNotStarted is raised; a card Stripe does not know
+    is the caller's input, a ValidationError on `payment_method_id`. No transaction open."""
+    try:
+        return donation_charge(donation=donation, payment_method_id=payment_method_id)
+    except gateway.GatewayError as exc:
+        donation_mark_failed(donation_id=donation.pk, message=exc.message)
+        if exc.missing:
+            raise ValidationError(
+                {"payment_method_id": gettext("Stripe does not know this card; make it again with Stripe's SDK.")}
+            ) from exc
+        raise DonationNotStarted(exc, donation=donation) from exc
+
+
 def donation_refresh(*, donation: Donation) -> tuple[Donation, str]:
     """Ask Stripe how the PaymentIntent ended (after the page ran 3D Secure). The browser's word
     never counts: only the PaymentIntent as Stripe returns it to the server. Stripe is asked

@@ -96,3 +96,90 @@ def test_a_stripe_outage_at_card_setup_is_a_502_and_the_donation_is_failed(api, 
     }
     donation = Donation.objects.get()
     assert (donation.state, donation.failure_message) == (Donation.State.FAILED, "Payments are unavailable right now.")
+
+
+def _payment_intents(base: str) -> list[dict]:
+    import requests
+
+    response = requests.get(
+        f"{base}/v1/payment_intents", headers={"Authorization": "Bearer sk_test_causeweb_localstripe"}, timeout=5
+    )
+    return response.json()["data"]
+
+
+@pytest.mark.stripe
+def test_one_payment_intent_with_3ds_through_the_api(api, stripe_browser, campaign):
+    """`payment_method_id` on create: one PaymentIntent, no SetupIntent, 3-D Secure asked once."""
+    user = UserFactory()
+    api.force_authenticate(user)
+    card = stripe_browser.card("4000002500003155")
+    response = api.post(
+        "/api/v1/donations/",
+        {"campaign": campaign.slug, "amount_minor": 3000, "payment_method_id": card},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "requires_action" and body["next_action"] == "confirm_card_payment"
+    assert body["client_secret"].startswith("pi_") and body["setup_intent_client_secret"] is None
+    donation = Donation.objects.get(public_id=body["id"])
+    assert donation.stripe_setup_intent_id == "" and donation.stripe_payment_intent_id
+    stripe_browser.confirm_card_payment(body["client_secret"], success=True)
+    refreshed = api.post(f"/api/v1/donations/{body['id']}/refresh/", format="json").json()
+    assert refreshed["state"] == "succeeded" and refreshed["status"] == "succeeded"
+    assert refreshed["client_secret"] is None
+    assert funding_totals(campaign).raised_minor == 3000
+    # A second refresh is harmless, and there is one PaymentIntent for the donation.
+    assert api.post(f"/api/v1/donations/{body['id']}/refresh/").json()["state"] == "succeeded"
+    intents = [i for i in _payment_intents(stripe_browser.base) if i["metadata"].get("donation_id") == str(donation.pk)]
+    assert len(intents) == 1
+
+
+@pytest.mark.stripe
+def test_one_payment_intent_without_3ds_and_a_decline(api, stripe_browser, campaign):
+    api.force_authenticate(UserFactory())
+    paid = api.post(
+        "/api/v1/donations/",
+        {"campaign": campaign.slug, "amount_minor": 2500, "payment_method_id": stripe_browser.card("4242424242424242")},
+        format="json",
+    ).json()
+    assert (paid["status"], paid["state"], paid["client_secret"]) == ("succeeded", "succeeded", None)
+    declined = api.post(
+        "/api/v1/donations/",
+        {"campaign": campaign.slug, "amount_minor": 2500, "payment_method_id": stripe_browser.card("4000000000000341")},
+        format="json",
+    ).json()
+    assert declined["status"] == "failed" and declined["state"] == "failed" and declined["failure_message"]
+    assert funding_totals(campaign).raised_minor == 2500
+
+
+def test_a_malformed_payment_method_is_a_400_and_nothing_is_created(api, campaign):
+    api.force_authenticate(UserFactory())
+    for bad in ("seti_123", "pm_", "pm_ab cd", "x" * 300):
+        response = api.post(
+            "/api/v1/donations/",
+            {"campaign": campaign.slug, "amount_minor": 2500, "payment_method_id": bad},
+            format="json",
+        )
+        assert response.status_code == 400 and "payment_method_id" in response.json()["errors"], bad
+    assert not Donation.objects.exists()
+
+
+def test_the_setup_intent_path_is_deprecated_in_the_schema(api):
+    schema = api.get("/api/schema/?format=json").json()
+    assert schema["paths"]["/api/v1/donations/{public_id}/charge/"]["post"]["deprecated"] is True
+    assert "deprecated" not in schema["paths"]["/api/v1/donations/"]["post"]
+    create = schema["components"]["schemas"]["DonationCreateRequest"]["properties"]
+    assert "payment_method_id" in create
+
+
+@pytest.mark.stripe
+def test_a_card_stripe_does_not_know_is_a_400_and_the_donation_is_failed(api, stripe_api, campaign):
+    api.force_authenticate(UserFactory())
+    response = api.post(
+        "/api/v1/donations/",
+        {"campaign": campaign.slug, "amount_minor": 2500, "payment_method_id": "pm_nosuchcard"},
+        format="json",
+    )
+    assert response.status_code == 400 and "payment_method_id" in response.json()["errors"]
+    assert Donation.objects.get().state == Donation.State.FAILED
