@@ -231,6 +231,19 @@ def _queue():
     return Rows(moderator, "/api/v1/moderation/queue/", add, key=None)
 
 
+def _hidden():
+    moderator = staff_with_role(MODERATOR)
+
+    def add(n):
+        # One type: the list loads each content type in one query, so types (not rows) add queries.
+        for _ in range(n):
+            target = EventFactory()
+            flag = moderation_services.flag_create(reporter=UserFactory(), target=target, reason="spam")
+            moderation_services.flag_uphold(flag=flag, moderator=moderator)
+
+    return Rows(moderator, "/api/v1/moderation/hidden/", add, key=None)
+
+
 def _monthly_gifts():
     donor = UserFactory()
     return Rows(donor, "/api/v1/monthly-gifts/", lambda n: [make_plan(donor=donor) for _ in range(n)])
@@ -295,6 +308,7 @@ BUILDERS = {
     "/api/v1/me/webhooks/": _webhooks,
     "/api/v1/me/webhooks/{id}/deliveries/": _deliveries,
     "/api/v1/moderation/decisions/": _decisions,
+    "/api/v1/moderation/hidden/": _hidden,
     "/api/v1/moderation/queue/": _queue,
     "/api/v1/monthly-gifts/": _monthly_gifts,
     "/api/v1/notifications/": _notifications,
