@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from causeweb.core.ratelimits import ClientIPThrottle, UserThrottle
+from causeweb.core.ratelimits import AnonThrottle, ClientIPThrottle, UserThrottle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,15 @@ def test_one_person_is_limited_across_addresses(monkeypatch):
         codes.append(api.get("/api/v1/me/signatures/").status_code)
     cache.clear()
     assert codes == [200, 200, 429]
+
+
+def test_an_anonymous_caller_is_held_by_the_anon_rate_not_the_per_person_one(monkeypatch):
+    """The `user` rate is per account: counting anonymous callers there too repeated the anon
+    counter (two more cache round trips per anonymous request)."""
+    cache.clear()
+    monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {**UserThrottle.THROTTLE_RATES, "user": "1/min"})
+    monkeypatch.setattr(AnonThrottle, "THROTTLE_RATES", {**AnonThrottle.THROTTLE_RATES, "anon": "3/min"})
+    api = APIClient(REMOTE_ADDR="203.0.113.40")
+    codes = [api.get("/api/v1/campaigns/").status_code for _ in range(4)]
+    cache.clear()
+    assert codes == [200, 200, 200, 429]
