@@ -15,7 +15,7 @@ from campaigns import policies, selectors
 from campaigns.api import CampaignDetailSerializer, CampaignListSerializer, UpdateSerializer
 from campaigns.models import Campaign, Cause, Signature
 from campaigns.services import authoring, lifecycle, translations, updates
-from causeweb.core.api_pagination import NewestFirstCursor, OldestFirstCursor
+from causeweb.core.api_pagination import CappedPageNumberPagination, NewestFirstCursor, OldestFirstCursor
 from causeweb.core.api_views import MethodFirstMixin
 from causeweb.core.money import CURRENCY_CHOICES
 from causeweb.core.validators import validate_single_line
@@ -118,6 +118,9 @@ class MyCampaignViewSet(
     """The caller's own campaigns, newest first, whatever their status."""
 
     lookup_field = "slug"
+    # The list's cards are the public list's serializer, so its page is the same schema component
+    # (count capped, `count_is_capped`) and must be paginated the same way.
+    pagination_class = CappedPageNumberPagination
     serializer_class = MyCampaignSerializer
     parser_classes = [JSONParser]  # a program's API: JSON bodies (null means null)
     permission_classes = [permissions.IsAuthenticated]

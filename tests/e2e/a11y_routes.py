@@ -160,7 +160,7 @@ def build_world() -> World:
     from fundraising.models import Donation, Pledge
     from fundraising.models.monthly import MonthlyPlan
     from fundraising.services import funding_model
-    from tests.campaigns.factories import CommentFactory, SignatureFactory
+    from tests.campaigns.factories import CommentFactory, SignatureFactory, UpdateFactory
     from tests.communities.factories import GroupFactory
     from tests.events.factories import EventFactory, RSVPFactory
     from tests.factories import UserFactory
@@ -174,6 +174,7 @@ def build_world() -> World:
     funding_model.campaign_funding_model_set(campaign=aon, actor=owner, funding_model=rules.ALL_OR_NOTHING)
     signature = SignatureFactory(campaign=campaign)
     comment = CommentFactory(campaign=campaign, author=owner)
+    update = UpdateFactory(campaign=campaign, author=owner, title="We met the council")
     event = EventFactory(host=owner, title="Clean air march", slug="clean-air-march", campaign=campaign)
     rsvp = RSVPFactory(event=event, name="Rui Resident", email="rui@example.org")
     group = GroupFactory(owner=owner, name="Neighbours for clean air", location="Lisbon")
@@ -208,7 +209,7 @@ def build_world() -> World:
     )  # fmt: skip
     feed = calendar_feed_get_or_create(user=owner)
     objects = SimpleNamespace(
-        campaign=campaign, aon=aon, signature=signature, comment=comment, event=event, rsvp=rsvp,
+        campaign=campaign, aon=aon, signature=signature, comment=comment, update=update, event=event, rsvp=rsvp,
         group=group, by_request=by_request, thread=thread, post=post, invitation=invitation, donation=donation,
         pledge=pledge,
         plan=plan, message=message, decision_maker=decision_maker, delivery=delivery, endpoint=endpoint,
@@ -259,6 +260,7 @@ def _pages(o) -> dict[str, str]:
         "campaigns:comment_edit": f"/campaigns/{c}/comments/{o.comment.pk}/edit/",
         "campaigns:comment_flag": f"/campaigns/{c}/comments/{o.comment.pk}/flag/",
         "campaigns:flag": f"/campaigns/{c}/report/",
+        "campaigns:update_flag": f"/campaigns/{c}/updates/{o.update.pk}/report/",
         "campaigns:messages": f"/campaigns/{c}/messages/",
         "campaigns:translations": f"/campaigns/{c}/translations/",
         "campaigns:message_preview": f"/campaigns/{c}/messages/{o.message.pk}/",
