@@ -7,6 +7,7 @@ deprecated in the schema. Signed-in donors only; they see their own donations. D
 to 400/403/409 in causeweb.core.api_errors; a Stripe outage is a 503 with Retry-After and a
 message, another Stripe refusal a 502."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django_filters import rest_framework as django_filters
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -197,6 +198,41 @@ def outcome_body(donation: Donation, client_secret: str = "") -> dict:
     return data
 
 
+REQUEST_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+REQUEST_KEY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "pattern": REQUEST_KEY_PATTERN, "maxLength": 64},
+    location=OpenApiParameter.HEADER,
+    description=(
+        "Your own key for this create (e.g. a UUID). Sent again (a retry after a timeout), it answers "
+        "the donation the first request made, with `Idempotent-Replayed: true`, and charges nothing "
+        "more; with a different campaign or amount it is a 409."
+    ),
+)
+
+
+def request_key_of(request) -> str:
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not re.fullmatch(REQUEST_KEY_PATTERN, key):
+        raise serializers.ValidationError(
+            {"Idempotency-Key": [gettext("Use 1 to 64 letters, digits or the characters _ . : -")]}
+        )
+    return key
+
+
+def started_body(donation: Donation, client_secret: str = "", setup_client_secret: str = "") -> dict:
+    body = outcome_body(donation, client_secret)
+    body.update(
+        {
+            "setup_intent_client_secret": setup_client_secret or None,
+            "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            # Show this to the donor before confirming the card: it is what will be charged.
+            "charge_summary": selectors.donation_charge_summary(donation=donation),
+        }
+    )
+    return body
+
+
 def uuid_or_404(value: str) -> uuid.UUID:
     """The router accepts any segment; a malformed one is a (JSON) 404 here, not a 500 in the ORM."""
     try:
@@ -246,7 +282,9 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def _outcome(self, donation: Donation, client_secret: str = "") -> Response:
         return Response(outcome_body(donation, client_secret))
 
-    @extend_schema(request=DonationCreateSerializer, responses={201: DonationStartedSerializer})
+    @extend_schema(
+        request=DonationCreateSerializer, responses={201: DonationStartedSerializer}, parameters=[REQUEST_KEY_HEADER]
+    )
     def create(self, request):
         """Create a donation. With `payment_method_id`: charged at once with one PaymentIntent
         (`status`: `succeeded`, `failed`, `pending`, or `requires_action` with the `client_secret`
@@ -257,6 +295,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         ratelimits.enforce_ip("donation_start_ip", request, message=message)
         ratelimits.enforce_user("donation_start_user", request.user, message=message)
         ratelimits.enforce_email("donation_start_email", request.user.email, message=message)
+        request_key = request_key_of(request)
         payload = DonationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -264,10 +303,11 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         if campaign is None:
             raise serializers.ValidationError({"campaign": [gettext("No such campaign.")]})
         payment_method_id = data.get("payment_method_id", "")
+        amount_minor = payload.amount_minor_for(campaign.currency)
         try:
             donation, setup = donations.donation_begin(
                 campaign=campaign,
-                amount_minor=payload.amount_minor_for(campaign.currency),
+                amount_minor=amount_minor,
                 cover_fee=data["cover_fee"],
                 donor_name=data["donor_name"],
                 email="",
@@ -275,6 +315,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 message=data["message"],
                 user=request.user,
                 card_setup=not payment_method_id,
+                client_request_key=request_key,
             )
             client_secret = ""
             if payment_method_id:
@@ -284,18 +325,31 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 donation, client_secret = donations.donation_charge_new(
                     donation=donation, payment_method_id=payment_method_id
                 )
+        except donations.DonationRequestRepeated as repeated:
+            return self._replay(repeated.donation, campaign=campaign, amount_minor=amount_minor, data=data)
         except gateway.GatewayError as exc:  # DonationNotStarted: the donation was failed again
             return payment_unavailable(exc)
-        body = outcome_body(donation, client_secret)
-        body.update(
-            {
-                "setup_intent_client_secret": setup["client_secret"] or None,
-                "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-                # Show this to the donor before confirming the card: it is what will be charged.
-                "charge_summary": selectors.donation_charge_summary(donation=donation),
-            }
-        )
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(started_body(donation, client_secret, setup["client_secret"]), status=status.HTTP_201_CREATED)
+
+    def _replay(self, earlier: Donation, *, campaign, amount_minor: int, data: dict) -> Response:
+        """The answer to a create whose Idempotency-Key an earlier create used: that donation as it
+        stands now (a pending 3-D Secure one with its client secret again), nothing charged."""
+        if (earlier.campaign_id, earlier.amount_minor, bool(earlier.fee_minor)) != (
+            campaign.pk,
+            amount_minor,
+            data["cover_fee"],
+        ):
+            message = gettext("This Idempotency-Key was used for another donation; use a new key for a new donation.")
+            return Response(error_body(message, code="idempotency_key_reused"), status=status.HTTP_409_CONFLICT)
+        client_secret = ""
+        if earlier.state == Donation.State.PENDING and earlier.stripe_payment_intent_id:
+            try:
+                earlier, client_secret = donations.donation_refresh(donation=earlier)
+            except gateway.GatewayError as exc:
+                return payment_unavailable(exc)
+        response = Response(started_body(earlier, client_secret), status=status.HTTP_201_CREATED)
+        response["Idempotent-Replayed"] = "true"
+        return response
 
     @extend_schema(request=ChargeSerializer, responses={200: DonationOutcomeSerializer}, deprecated=True)
     @action(detail=True, methods=["post"])

@@ -170,6 +170,9 @@ class Donation(models.Model):
     succeeded_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The API's `Idempotency-Key` header: a client retrying a create after a timeout gets this
+    # donation back instead of a second charge (unique per donor; empty from the site's pages).
+    client_request_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -208,6 +211,11 @@ class Donation(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_minor__lte=models.F("amount_minor") + models.F("fee_minor")),
                 name="donation_refund_not_above_charge",
+            ),
+            models.UniqueConstraint(
+                fields=["donor", "client_request_key"],
+                condition=~Q(client_request_key=""),
+                name="donation_client_request_key_unique",
             ),
         ]
 

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -48,6 +48,15 @@ class DonationNotStarted(gateway.GatewayError):
         self.donation = donation
 
 
+class DonationRequestRepeated(Exception):
+    """A create carrying a client's request key that an earlier create of theirs already used:
+    `donation` is that one, and nothing new was made or charged."""
+
+    def __init__(self, donation: Donation):
+        super().__init__(f"request key already used by donation {donation.pk}")
+        self.donation = donation
+
+
 @transaction.atomic
 def donation_create(
     *,
@@ -61,6 +70,7 @@ def donation_create(
     user=None,
     referral_share_link_id: int | None = None,
     keep_updated: bool = False,
+    client_request_key: str = "",
 ) -> Donation:
     """A pending donation. No money moves yet: the page saves a card next (donation_start_payment)."""
     if not rules.campaign_accepts_donations(campaign):
@@ -118,6 +128,7 @@ def donation_create(
         currency=currency,
         referral_share_link_id=referral_share_link_id,
         language=recipient_language_now(),
+        client_request_key=client_request_key if user is not None else "",
     )
     return donation
 
@@ -135,6 +146,7 @@ def donation_begin(
     referral_share_link_id: int | None = None,
     card_setup: bool = True,
     keep_updated: bool = False,
+    client_request_key: str = "",
 ) -> tuple[Donation, dict]:
     """Create the pending donation and get its card step ready, as the donate page and the API
     both do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
@@ -145,19 +157,34 @@ def donation_begin(
     `card_setup=False` (the donate page): no SetupIntent, only the Stripe customer; the page makes
     a PaymentMethod from the card and `donation_charge(payment_method_id=...)` charges it with
     one PaymentIntent, so a 3-D Secure card is challenged once (see docs/money.md). The secret and
-    id returned are then empty."""
-    donation = donation_create(
-        campaign=campaign,
-        amount_minor=amount_minor,
-        cover_fee=cover_fee,
-        donor_name=donor_name,
-        email=email,
-        visibility=visibility,
-        message=message,
-        keep_updated=keep_updated,
-        user=user,
-        referral_share_link_id=referral_share_link_id,
-    )
+    id returned are then empty.
+
+    `client_request_key` (a signed-in donor's, from the API): a key they already used raises
+    DonationRequestRepeated with that donation, before Stripe is asked for anything; two requests
+    racing with one key meet at the unique constraint and the loser gets the same answer."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    key = client_request_key if signed_in else ""
+    if key and (earlier := Donation.objects.filter(donor=user, client_request_key=key).first()):
+        raise DonationRequestRepeated(earlier)
+    try:
+        donation = donation_create(
+            campaign=campaign,
+            amount_minor=amount_minor,
+            cover_fee=cover_fee,
+            donor_name=donor_name,
+            email=email,
+            visibility=visibility,
+            message=message,
+            keep_updated=keep_updated,
+            user=user,
+            referral_share_link_id=referral_share_link_id,
+            client_request_key=key,
+        )
+    except IntegrityError:
+        earlier = Donation.objects.filter(donor=user, client_request_key=key).first() if key else None
+        if earlier is None:
+            raise
+        raise DonationRequestRepeated(earlier) from None
     return donation, donation_prepare_card(donation=donation, card_setup=card_setup)
 
 
