@@ -15,8 +15,8 @@ and causeweb_scale_small); an empty one is seeded, a seeded one is used as it is
 BENCH_DURATION seconds (10) with BENCH_CONNECTIONS connections (16) from `wrk`, or from a bounded
 Python load generator when wrk is missing; gunicorn runs BENCH_WORKERS (5) sync workers with DEBUG
 off and the Redis cache (BENCH_REDIS_URL, db 1, flushed before each size so sizes do not share it).
-The anonymous API throttle is raised for the run only. Prints a markdown table (req/s, p50/p99,
-ratio to the /healthz ceiling, full-size vs 1/100 latency) and writes the report (above).
+The API throttles (anon, user and per address) are raised for the run only. Prints a markdown
+table (req/s, p50/p99, ratio to the /healthz ceiling, full-size vs 1/100 latency) and writes the report (above).
 Only 127.0.0.1 is ever contacted, and every run is bounded in time.
 """
 
@@ -91,8 +91,8 @@ def server_env(database_url: str, tmp: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url, REDIS_URL=REDIS_URL, DEBUG="0", SECRET_KEY=env.get("SECRET_KEY", "bench-only-key"),
         ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="False", STATIC_ROOT=f"{tmp}/static", MEDIA_ROOT=f"{tmp}/media",
-        API_THROTTLE_ANON="1000000/min", API_THROTTLE_USER="1000000/min", LOG_LEVEL="WARNING",
-        CELERY_TASK_ALWAYS_EAGER="1", ALLOW_LOCALSTRIPE="true",
+        API_THROTTLE_ANON="1000000/min", API_THROTTLE_USER="1000000/min", API_THROTTLE_IP="1000000/min",
+        LOG_LEVEL="WARNING", CELERY_TASK_ALWAYS_EAGER="1", ALLOW_LOCALSTRIPE="true",
     )  # fmt: skip
     return env
 
