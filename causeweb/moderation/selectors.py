@@ -102,16 +102,23 @@ class QueueItem:
     @property
     def preview(self) -> str:
         """Plain text of the content (escaped by the template), cut to a screenful."""
-        if self.target is None:
-            return ""
-        for field in PREVIEW_FIELDS:
-            value = getattr(self.target, field, None)
-            if isinstance(value, str) and value.strip():
-                return value.strip()[:1500]
-        return str(self.target)
+        return content_preview(self.target, limit=1500)
 
 
 PREVIEW_FIELDS = ("body", "story", "description", "title", "name")
+
+
+def content_preview(target: Model | None, *, limit: int) -> str:
+    """The first text field of flagged or hidden content, as plain text cut to `limit`."""
+    if target is None:
+        return ""
+    for field in PREVIEW_FIELDS:
+        value = getattr(target, field, None)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:limit]
+    return str(target)
+
+
 REASON_LABELS = dict(Flag.Reason.choices)
 
 
@@ -262,13 +269,7 @@ class HiddenItem:
 
     @property
     def preview(self) -> str:
-        if self.target is None:
-            return ""
-        for field in PREVIEW_FIELDS:
-            value = getattr(self.target, field, None)
-            if isinstance(value, str) and value.strip():
-                return value.strip()[:500]
-        return str(self.target)
+        return content_preview(self.target, limit=500)
 
 
 def hidden_items(*, limit: int = 100) -> list[HiddenItem]:

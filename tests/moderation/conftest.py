@@ -1,8 +1,21 @@
 import pytest
+from allauth.account.models import EmailAddress
 
 from causeweb.moderation.roles import FINANCE, MODERATOR
 from causeweb.notifications.models import Notification
-from tests.factories import staff_with_role
+from tests.factories import UserFactory, staff_with_role
+
+# The password of `member`, a signed-up person with a verified address (the suspension tests sign in as them).
+PASSWORD = "a long and quiet river 42"
+
+
+@pytest.fixture
+def member():
+    person = UserFactory(email="member@example.org")
+    person.set_password(PASSWORD)
+    person.save()
+    EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"verified": True, "primary": True})
+    return person
 
 
 @pytest.fixture

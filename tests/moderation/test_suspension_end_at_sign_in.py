@@ -6,26 +6,15 @@ nothing."""
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from causeweb.moderation import services
 from causeweb.moderation.models import ModerationAction, Suspension
 from tests.factories import UserFactory
+from tests.moderation.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a long and quiet river 42"
-
-
-@pytest.fixture
-def member():
-    person = UserFactory(email="member@example.org")
-    person.set_password(PASSWORD)
-    person.save()
-    EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"verified": True, "primary": True})
-    return person
 
 
 def _suspend_and_let_it_pass(person, moderator) -> Suspension:

@@ -5,7 +5,6 @@ and API tokens end, public content hidden in one action, the person told; liftin
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -17,19 +16,9 @@ from causeweb.moderation.models import ModerationAction, Suspension
 from causeweb.notifications.models import Notification
 from tests.events.factories import EventFactory
 from tests.factories import CampaignFactory, UserFactory
+from tests.moderation.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a long and quiet river 42"
-
-
-@pytest.fixture
-def member():
-    person = UserFactory(email="member@example.org")
-    person.set_password(PASSWORD)
-    person.save()
-    EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"verified": True, "primary": True})
-    return person
 
 
 def _suspend(member, moderator, days=7, **kwargs):
