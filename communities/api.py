@@ -118,9 +118,16 @@ class PostSerializer(serializers.ModelSerializer):
 
 class ThreadDetailSerializer(ThreadSerializer):
     posts = serializers.SerializerMethodField()
+    posts_complete = serializers.SerializerMethodField(
+        help_text="Whether `posts` holds the whole thread; when false, read every post a page at a time "
+        "from `GET /threads/{id}/posts/`."
+    )
 
     class Meta(ThreadSerializer.Meta):
-        fields = [*ThreadSerializer.Meta.fields, "posts"]
+        fields = [*ThreadSerializer.Meta.fields, "posts", "posts_complete"]
+
+    def get_posts_complete(self, thread) -> bool:
+        return not self.context["page"].has_next()
 
     def get_posts(self, thread) -> list[dict]:
         posts = [self.context["opening"]] if self.context.get("opening") else []
@@ -256,10 +263,17 @@ class ThreadViewSet(MethodFirstMixin, viewsets.GenericViewSet):
         return thread, access
 
     def retrieve(self, request, pk=None):
-        """A thread with every post (replies to replies follow their parent) and reaction counts."""
+        """A thread with its opening post and its first page of replies (each followed by the replies
+        to it), with reaction counts; `posts_complete` says whether that is all of it."""
         thread, access = self._thread(pk)
-        opening, replies = selectors.thread_posts(thread=thread, user=request.user)
-        context = {"request": request, "access": access, "opening": opening, "replies": replies}
+        shown = selectors.thread_page(thread=thread, user=request.user)
+        context = {
+            "request": request,
+            "access": access,
+            "opening": shown.opening,
+            "replies": shown.replies,
+            "page": shown.page,
+        }
         return Response(ThreadDetailSerializer(thread, context=context).data)
 
     @extend_schema(request=PostInputSerializer, responses={201: PostSerializer})

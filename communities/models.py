@@ -273,13 +273,23 @@ class Post(models.Model):
                 condition=Q(is_opening=False) | Q(parent__isnull=True), name="communities_post_opening_has_no_parent"
             ),
         ]
-        indexes = [models.Index(fields=["thread", "created_at"], name="communities_post_thread")]
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="communities_post_thread"),
+            # The thread page's pages of top-level replies, read in their order (selectors.thread_page).
+            models.Index(
+                fields=["thread", "created_at", "id"],
+                condition=Q(parent__isnull=True, is_opening=False),
+                name="communities_post_thread_top",
+            ),
+        ]
 
     def __str__(self):
         return f"Post #{self.pk} in {self.thread_id}"
 
     def get_absolute_url(self):
-        return f"{self.thread.get_absolute_url()}#post-{self.pk}"
+        """A lasting link to the post (in notifications and emails): it redirects to the page of the
+        thread the post is on now (views.discussions.post_permalink)."""
+        return reverse("communities:post", kwargs={"slug": self.thread.group.slug, "post_id": self.pk})
 
     @property
     def is_deleted(self) -> bool:

@@ -3,8 +3,10 @@ number of threads, posts, reactions or members (see tests/communities/test_views
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -212,37 +214,67 @@ def thread_get(*, group: Group, thread_id: int, access: GroupAccess) -> Thread |
     return thread
 
 
-def thread_posts(*, thread: Thread, user, with_flags: bool = False) -> tuple[Post | None, list[Post]]:
-    """The opening post and the replies, each with `.nested_replies` (one level), `.reaction_summary`
-    ([(kind, label, count, mine)]) and `.flag_count` (moderators). Four queries however long the thread."""
-    posts = list(Post.objects.filter(thread=thread).select_related("author").order_by("created_at", "id"))
-    ids = [p.pk for p in posts]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in Reaction.objects.filter(post__thread=thread).values("post_id", "kind").annotate(n=Count("id")):
-        counts[row["post_id"]][row["kind"]] = row["n"]
-    mine: dict[int, set[str]] = defaultdict(set)
-    if getattr(user, "is_authenticated", False):
-        for post_id, kind in Reaction.objects.filter(post__thread=thread, user=user).values_list("post_id", "kind"):
-            mine[post_id].add(kind)
-    flags: dict[int, int] = {}
-    if with_flags and ids:
-        flags = flag_counts_for(model=Post, object_ids=ids)
+# A thread is read a page of top-level replies at a time, each with its nested replies, so the
+# page's cost is that of one page however long the discussion grows.
+REPLIES_PER_PAGE = 50
+
+
+@dataclass
+class ThreadPage:
+    """One page of a thread: the opening post (on every page, it says what the thread is about),
+    `replies` (top-level, oldest first, each with `.nested_replies`) and `page` (a Django `Page` of
+    the top-level replies, for the page links)."""
+
+    opening: Post | None
+    replies: list[Post]
+    page: Page
+
+
+def _top_level_replies(thread: Thread) -> QuerySet[Post]:
+    # Served in order by the partial index communities_post_thread_top.
+    return Post.objects.filter(thread=thread, is_opening=False, parent__isnull=True).order_by("created_at", "id")
+
+
+def thread_page(*, thread: Thread, user, number=1, with_flags: bool = False) -> ThreadPage:
+    """Page `number` of the thread (a missing or bad number reads as the first page, one past the
+    end as the last), each post with `.reaction_summary` ([(kind, label, count, mine)]) and
+    `.flag_count` (moderators), `number="last"` for the last page: six queries whatever the
+    thread's length (seven with the flags)."""
+    paginator = Paginator(_top_level_replies(thread).select_related("author"), REPLIES_PER_PAGE)
+    page = paginator.get_page(paginator.num_pages if number == "last" else number)
+    replies = list(page.object_list)
+    opening = Post.objects.filter(thread=thread, is_opening=True).select_related("author").first()
+    nested = list(
+        Post.objects.filter(parent_id__in=[reply.pk for reply in replies])
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    posts = ([opening] if opening else []) + replies + nested
+    posts_with_reactions(posts=posts, thread=thread, user=user)
+    flags = flag_counts_for(model=Post, object_ids=[post.pk for post in posts]) if with_flags and posts else {}
     by_id = {}
     for post in posts:
-        post.thread = thread
         post.nested_replies = []
-        post.reaction_summary = reaction_summary(counts.get(post.pk, {}), mine.get(post.pk, set()))
         post.flag_count = flags.get(post.pk, 0)
         by_id[post.pk] = post
-    opening, top = None, []
-    for post in posts:
-        if post.is_opening:
-            opening = post
-        elif post.parent_id and post.parent_id in by_id:
-            by_id[post.parent_id].nested_replies.append(post)
-        else:
-            top.append(post)
-    return opening, top
+    for post in nested:
+        by_id[post.parent_id].nested_replies.append(post)
+    return ThreadPage(opening=opening, replies=replies, page=page)
+
+
+def thread_page_number_of(*, post: Post) -> int:
+    """The page of its thread a post is shown on: its own (a top-level reply), its parent's (a
+    nested one), or the first (the opening post)."""
+    if post.is_opening:
+        return 1
+    root = post if post.parent_id is None else Post.objects.only("created_at").get(pk=post.parent_id)
+    # `<=` then the exclusion (not an OR of the two): a range the index can read.
+    earlier = (
+        _top_level_replies(post.thread)
+        .filter(created_at__lte=root.created_at)
+        .exclude(created_at=root.created_at, id__gte=root.pk)
+    )
+    return earlier.count() // REPLIES_PER_PAGE + 1
 
 
 def thread_post_queryset(*, thread: Thread) -> QuerySet[Post]:

@@ -39,6 +39,7 @@ urlpatterns = [
     path("<slug:slug>/threads/<id:thread_id>/", discussions.thread_detail, name="thread"),
     path("<slug:slug>/threads/<id:thread_id>/reply/", discussions.post_reply, name="reply"),
     path("<slug:slug>/threads/<id:thread_id>/<str:action>/", moderation.thread_moderate, name="thread_moderate"),
+    path("<slug:slug>/posts/<id:post_id>/", discussions.post_permalink, name="post"),
     path("<slug:slug>/posts/<id:post_id>/edit/", discussions.post_edit, name="post_edit"),
     path("<slug:slug>/posts/<id:post_id>/delete/", discussions.post_delete, name="post_delete"),
     path("<slug:slug>/posts/<id:post_id>/hide/", moderation.post_hide, name="post_hide"),

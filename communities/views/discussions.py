@@ -51,13 +51,19 @@ def thread_detail(request, group, access, thread_id):
 
 
 def _thread_page(request, group, access, thread_id, form=None):
-    """The thread whole (the anonymous visitor's copy is cached: its group's and its own scopes,
-    communities/page_scopes.py); with `form`, a reply that did not validate (400)."""
+    """A page of the thread (`?page=`; the anonymous visitor's copy of each page is cached under its
+    group's and its own scopes, communities/page_scopes.py); with `form`, a reply that did not
+    validate (400), shown on the last page where it would have gone."""
     require_reader(access)
     thread = thread_or_404(group, access, thread_id)
     page_cache.depends_on(f"group:{group.pk}", thread_scope(thread.pk))
     site_moderator_read_record(access=access, what="thread", target=thread, moderators_only=thread.is_hidden)
-    opening, replies = selectors.thread_posts(thread=thread, user=request.user, with_flags=access.can_moderate)
+    shown = selectors.thread_page(
+        thread=thread,
+        user=request.user,
+        number="last" if form is not None else request.GET.get("page"),
+        with_flags=access.can_moderate,
+    )
     return render(
         request,
         "communities/thread.html",
@@ -65,8 +71,9 @@ def _thread_page(request, group, access, thread_id, form=None):
             "group": group,
             "access": access,
             "thread": thread,
-            "opening": opening,
-            "replies": replies,
+            "opening": shown.opening,
+            "replies": shown.replies,
+            "page": shown.page,
             "form": form or forms.PostForm(),
             "flag_reasons": flag_reasons(),
             "can_reply": access.can_reply_in(thread),
@@ -96,8 +103,22 @@ def post_reply(request, group, access, thread_id):
                 author=request.user, thread=thread, body=form.cleaned_data["body"], parent=parent
             )
         if call.ok:
-            return redirect(f"{thread.get_absolute_url()}#post-{post.pk}")
+            return redirect(_post_location(post))
     return _thread_page(request, group, access, thread_id, form=form)
+
+
+def _post_location(post) -> str:
+    number = selectors.thread_page_number_of(post=post)
+    query = f"?page={number}" if number > 1 else ""
+    return f"{post.thread.get_absolute_url()}{query}#post-{post.pk}"
+
+
+@require_safe
+@with_group
+def post_permalink(request, group, access, post_id):
+    """A post's lasting address: to the page of its thread it is on now."""
+    require_reader(access)
+    return redirect(_post_location(post_or_404(group, access, post_id)))
 
 
 @login_required
@@ -110,7 +131,7 @@ def post_edit(request, group, access, post_id):
         with form_errors(form) as call:
             discussion_services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
         if call.ok:
-            return redirect(post.get_absolute_url())
+            return redirect(_post_location(post))
     if post.author_id != request.user.pk:
         raise PermissionDenied(gettext("You can only edit your own messages."))
     return render(request, "communities/post_form.html", {"group": group, "access": access, "post": post, "form": form})
@@ -123,7 +144,7 @@ def post_delete(request, group, access, post_id):
     post = post_or_404(group, access, post_id)
     with flash_errors(request, success=gettext("Your message was deleted.")):
         discussion_services.post_delete(actor=request.user, post=post)
-    return redirect(post.get_absolute_url())
+    return redirect(_post_location(post))
 
 
 @login_required

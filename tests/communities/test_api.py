@@ -136,7 +136,7 @@ def test_thread_detail_query_count_is_constant(api, public_group, owner, django_
         post = discussion_services.post_create(author=people[n % 5], thread=thread, body=f"Reply {n}")
         Reaction.objects.bulk_create(Reaction(post=post, user=p, kind="like") for p in people)
     api.force_authenticate(owner)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = api.get(f"/api/v1/threads/{thread.pk}/")
     assert response.status_code == 200
     posts = response.json()["posts"]

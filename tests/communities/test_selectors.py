@@ -65,9 +65,10 @@ def test_thread_posts_tree_and_reaction_summary(public_group, owner):
     child = discussion_services.post_create(author=owner, thread=thread, body="Child", parent=first)
     discussion_services.reaction_add(user=owner, post=first, kind="support")
     discussion_services.reaction_add(user=member, post=first, kind="support")
-    opening, replies = selectors.thread_posts(thread=thread, user=owner)
+    shown = selectors.thread_page(thread=thread, user=owner)
+    opening, replies = shown.opening, shown.replies
     assert opening.body == "Opening"
-    assert replies == [first, second]
+    assert replies == [first, second] and shown.page.paginator.num_pages == 1
     assert replies[0].nested_replies == [child] and replies[1].nested_replies == []
     assert ("support", "Support", 2, True) in replies[0].reaction_summary
     assert ("like", "Like", 0, False) in replies[0].reaction_summary

@@ -255,7 +255,9 @@ def test_thread_page_runs_in_constant_queries(client, public_group, owner, as_mo
     few = count_queries(client, small.get_absolute_url())
     many, html = get_counting_queries(client, big.get_absolute_url())
     assert few == many
-    assert many <= 12
+    assert (
+        many <= 13
+    )  # the page of top-level replies is counted, the opening post and the nested replies read on their own
     big_posts = list(Post.objects.filter(thread=big).values_list("pk", flat=True))
     assert len(big_posts) == 61
     assert all(f'id="post-{pk}"' in html for pk in big_posts)

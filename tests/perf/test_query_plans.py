@@ -222,18 +222,45 @@ def biggest_thread() -> Thread:
     return Thread.objects.order_by("-reply_count", "id").first()
 
 
-def test_the_thread_page_reads_its_posts_and_reactions_through_indexes(seeded):
-    """The thread page (`thread_posts`) reads every post of one thread: through the
-    (thread, created_at) index in its order (an incremental sort on the id within equal times at
-    most, never a sort of the posts), and the reactions by post through the reaction index."""
+def test_the_thread_page_reads_one_page_of_replies_through_indexes(seeded):
+    """A page of the thread (`thread_page`, here the last of the seeder's biggest thread, 500
+    posts): its top-level replies through the partial index `communities_post_thread_top` in their
+    order, never a sort or a sequential scan of the posts; the nested replies by their parents
+    (the one sort allowed is of those: a page's worth, found by the parent index); the reactions
+    by post."""
     thread = biggest_thread()
     assert thread.reply_count == BIGGEST_THREAD_POSTS - 1  # the seeder's biggest thread: 500 posts
-    posts = Post.objects.filter(thread=thread).select_related("author").order_by("created_at", "id")
-    plan = assert_bounded(posts)
-    assert "communities_post_thread" in index_names(plan), plan
-    for sql, plan in captured_plans(lambda: community_selectors.thread_posts(thread=thread, user=thread.author)):
+    top_level = Post.objects.filter(thread=thread, is_opening=False, parent__isnull=True).order_by("created_at", "id")
+    plan = assert_bounded(top_level[300:350])
+    assert "communities_post_thread_top" in index_names(plan), plan
+    author = thread.author
+    captured = captured_plans(
+        lambda: community_selectors.thread_page(thread=thread, user=author, number="last", with_flags=True)
+    )
+    # count, page, opening post, nested replies, reaction counts, the viewer's own, flags (and the
+    # flag's content type, the first time in a process)
+    assert len(captured) <= 8, "\n".join(sql[:150] for sql, _plan in captured)
+    for sql, plan in captured:
         seq = [n.get("Relation Name") for n in nodes(plan) if n["Node Type"] == "Seq Scan"]
         assert not set(seq) & LARGE_TABLES, f"{sql}\n{plan}"
         for node in nodes(plan):
-            if node["Node Type"] == "Sort":
-                assert not large_tables_read(node), f"sort over rows of {large_tables_read(node)}:\n{sql}"
+            if node["Node Type"] == "Sort" and large_tables_read(node):
+                scans = [n for n in nodes(node) if n.get("Relation Name") == Post._meta.db_table]
+                assert scans and all("parent_id" in n.get("Index Cond", "") for n in scans), (
+                    f"sort over posts not found by their parent:\n{sql}\n{node}"
+                )
+
+
+def test_finding_a_posts_page_counts_through_the_partial_index(seeded):
+    """The post permalink's page number (`thread_page_number_of`) counts the top-level replies
+    before it in one thread: found by an index on the thread (the partial one or the foreign key's,
+    whichever the planner prices lower), so it reads that thread's posts only; no sort."""
+    thread = biggest_thread()
+    last = Post.objects.filter(thread=thread, parent__isnull=True, is_opening=False).order_by("-created_at").first()
+    last.thread = thread
+    captured = captured_plans(lambda: community_selectors.thread_page_number_of(post=last))
+    assert len(captured) == 1
+    sql, plan = captured[0]
+    scans = [n for n in nodes(plan) if n.get("Relation Name") == Post._meta.db_table]
+    assert scans and all("thread_id = " in n.get("Index Cond", "") for n in scans), f"{sql}\n{plan}"
+    assert not [n for n in nodes(plan) if n["Node Type"] in ("Seq Scan", "Sort")], plan
