@@ -87,6 +87,7 @@ SKIP: dict[str, tuple[str, str]] = {
     "events:attendees_csv": ("data", "CSV export"),
     "events:check_in_count": ("data", "htmx fragment: the live check-in count"),
     "events:walk_in": ("post", "host action"),
+    "communities:post": ("redirect", "a post's lasting address: redirects to the checked thread page it is on"),
     "communities:card": ("data", "PNG share card"),
     "communities:qr": ("data", "SVG QR code"),
     "communities:leave": ("post", "member action"),
