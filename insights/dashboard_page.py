@@ -41,6 +41,10 @@ class DashboardBody:
     html: str
     as_of: datetime  # when its figures were read
 
+    def seconds_left(self) -> int:
+        """How long a page showing it may still be kept (its figures at most a minute old)."""
+        return int(DASHBOARD_CACHE_SECONDS - (timezone.now() - self.as_of).total_seconds())
+
 
 def _charts(figures: dict, tables: dict) -> dict:
     activity = figures["activity"]

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from campaigns import selectors as campaign_selectors
+from causeweb.core import page_cache, viewer_page_cache
 from causeweb.core.csv_export import csv_stream_response
 from insights import policies, selectors, services
 from insights.dashboard_page import dashboard_body
@@ -44,9 +45,14 @@ def _dashboard_or_403(request, slug: str):
 @login_required
 @require_safe
 def campaign_dashboard(request, slug: str):
+    wanted = request.GET.get("csv")
+    # The viewer's own copy of this page, if current (insights.dashboard_page): no campaign read,
+    # no render; who may see it is checked again from the organizer's id it recorded.
+    copy = None if wanted else viewer_page_cache.lookup(request)
+    if copy is not None and policies.can_view_insights_of(request.user, organizer_id=copy["meta"]["organizer_id"]):
+        return viewer_page_cache.response_from(request, copy)
     campaign = _dashboard_or_403(request, slug)
     form, period = period_from(request.GET)
-    wanted = request.GET.get("csv")
     if wanted:
         tables = csv_tables(selectors.campaign_dashboard(campaign=campaign, period=period))
         if wanted not in tables:
@@ -54,10 +60,18 @@ def campaign_dashboard(request, slug: str):
         header, rows = tables[wanted]
         name = f"{campaign.slug}-{wanted}-{period.start}-{period.end}.csv"
         return csv_stream_response(filename=name, header=header, rows=rows)
+    scopes = selectors.dashboard_scopes(campaign_id=campaign.pk)
+    tokens = page_cache.current_tokens(scopes)  # before the figures are read
     body = dashboard_body(
         campaign=campaign, viewer=request.user, form=form, period=period, query=request.GET.urlencode()
     )
-    return render(request, "insights/dashboard.html", {"campaign": campaign, "body": body})
+    context = {"campaign": campaign, "body": body, **viewer_page_cache.render_context(request)}
+    response = render(request, "insights/dashboard.html", context)
+    viewer_page_cache.store(
+        request, response, context=context, scopes=scopes, tokens=tokens,
+        meta={"organizer_id": campaign.organizer_id}, timeout=body.seconds_left(),
+    )  # fmt: skip
+    return response
 
 
 @login_required

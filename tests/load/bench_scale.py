@@ -223,7 +223,7 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
         [sys.executable, "manage.py", "shell", "-c", ORGANIZER_SESSION % popular],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
-    signed_in = {name: {"Cookie": cookie} for name in ("insights dashboard (organizer)", "signed-in page (floor, /notifications/)")}
+    signed_in = {name: {"Cookie": cookie} for name in pages if name.startswith(("insights", "signed-in"))}
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "causeweb.wsgi:application", "--bind", f"127.0.0.1:{port}",
