@@ -9,14 +9,16 @@ language, time zone and query string, valid while:
 - the tokens of `selectors.dashboard_scopes()` hold: the campaign's scope (signatures, gifts,
   pledges, followers, comments, the campaign itself) and each of its events' (RSVPs, check-ins),
   renewed on commit by the model watches, so such a change shows on the next view; and
-- it is younger than DASHBOARD_CACHE_SECONDS: page views and share clicks renew no scope (they
-  move on every visit), nor does a sharer's name or advocate opt-in, so they show up to that late.
-  The page says so, with the time the figures were computed.
+- its clock minute has not ended (the minute is part of its name, and the viewer's copy of the
+  whole page ends with it too): page views and share clicks renew no scope (they move on every
+  visit), nor does a sharer's name or advocate opt-in, so they are at most a minute late. The
+  page says so, with the time the figures were computed.
 
 The body is rendered without the request (no CSRF token, no user in its context) and the viewer
 is part of its name, so a copy holds nothing of one person that another could be shown."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,14 +38,20 @@ from insights.tables import csv_tables, shown_tables
 DASHBOARD_CACHE_SECONDS = 60
 
 
+def _window(now: float | None = None) -> int:
+    """The number of the current DASHBOARD_CACHE_SECONDS window of the clock (the minute)."""
+    return int((time.time() if now is None else now) // DASHBOARD_CACHE_SECONDS)
+
+
 @dataclass(frozen=True)
 class DashboardBody:
     html: str
     as_of: datetime  # when its figures were read
+    window: int  # the minute it belongs to: kept no longer than that minute
 
     def seconds_left(self) -> int:
-        """How long a page showing it may still be kept (its figures at most a minute old)."""
-        return int(DASHBOARD_CACHE_SECONDS - (timezone.now() - self.as_of).total_seconds())
+        """How long a page showing it may still be kept: until its minute ends."""
+        return int((self.window + 1) * DASHBOARD_CACHE_SECONDS - time.time())
 
 
 def _charts(figures: dict, tables: dict) -> dict:
@@ -76,7 +84,7 @@ def _charts(figures: dict, tables: dict) -> dict:
     }
 
 
-def _render(*, campaign: Campaign, form: DateRangeForm, period: DateRange, query: str) -> DashboardBody:
+def _render(*, campaign: Campaign, form: DateRangeForm, period: DateRange, query: str, window: int) -> DashboardBody:
     as_of = timezone.now()
     figures = selectors.campaign_dashboard(campaign=campaign, period=period)
     tables = csv_tables(figures)
@@ -91,13 +99,15 @@ def _render(*, campaign: Campaign, form: DateRangeForm, period: DateRange, query
         "charts": _charts(figures, tables),
         "as_of": as_of,
     }
-    return DashboardBody(html=render_to_string("insights/_dashboard_body.html", context), as_of=as_of)
+    return DashboardBody(html=render_to_string("insights/_dashboard_body.html", context), as_of=as_of, window=window)
 
 
-def body_cache_name(*, campaign_id: int, viewer_id: int, period: DateRange, query: str) -> str:
+def body_cache_name(*, campaign_id: int, viewer_id: int, period: DateRange, query: str, window: int) -> str:
     """One copy per campaign, viewer, period, language, time zone (days are cut in it, dates and
-    numbers written in the language) and query string (the form's errors and the CSV links)."""
+    numbers written in the language), query string (the form's errors and the CSV links) and
+    minute."""
     parts = (
+        str(window),
         str(campaign_id),
         str(viewer_id),
         period.start.isoformat(),
@@ -111,9 +121,10 @@ def body_cache_name(*, campaign_id: int, viewer_id: int, period: DateRange, quer
 
 def dashboard_body(*, campaign: Campaign, viewer, form: DateRangeForm, period: DateRange, query: str) -> DashboardBody:
     """The rendered body for `viewer`, who may see the campaign's insights (the caller checked)."""
+    window = _window()
     return page_cache.cached_value(
-        body_cache_name(campaign_id=campaign.pk, viewer_id=viewer.pk, period=period, query=query),
+        body_cache_name(campaign_id=campaign.pk, viewer_id=viewer.pk, period=period, query=query, window=window),
         scopes=selectors.dashboard_scopes(campaign_id=campaign.pk),
-        compute=lambda: _render(campaign=campaign, form=form, period=period, query=query),
+        compute=lambda: _render(campaign=campaign, form=form, period=period, query=query, window=window),
         timeout=DASHBOARD_CACHE_SECONDS,
     )

@@ -10,14 +10,16 @@ rendering) with a short lifetime on top:
   zone and the htmx headers. Another person, another language or zone, another page: another key;
 - **served** only for GET/HEAD, signed in, no message waiting (a copy must neither show an old
   message nor leave a new one unshown), while every token it recorded is current and for at most
-  the `timeout` the view gave. The view re-checks who may see it before serving (the copy only
-  records what the check needs, e.g. the organizer's id);
+  the `timeout` the view gave (by the clock, whatever the cache backend's expiry does). The view
+  re-checks who may see it before serving (the copy records what the check needs, e.g. the
+  organizer's id);
 - **the CSRF token**: the page is rendered with this request's token, which the copy stores as a
   marker; a hit gets the requesting request's own token in its place (and the CSRF cookie, as any
   render does), so no copy carries a token of another request.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -59,7 +61,9 @@ def lookup(request) -> dict | None:
     if not enabled(request):
         return None
     entry = cache.get(_key(request))
-    if entry is None or not page_cache.entry_is_current(entry, page_cache.current_tokens(entry["tokens"])):
+    if entry is None or time.time() >= entry["expires"]:  # the clock, not only the cache's TTL
+        return None
+    if not page_cache.entry_is_current(entry, page_cache.current_tokens(entry["tokens"])):
         return None
     return entry
 
@@ -91,5 +95,6 @@ def store(request, response, *, context: dict, scopes, tokens: dict[str, str], m
         "content": content,
         "content_type": response["Content-Type"],
         "meta": meta,
+        "expires": time.time() + timeout,
     }
     cache.set(_key(request), entry, timeout=timeout)
