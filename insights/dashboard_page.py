@@ -1,10 +1,10 @@
 """The campaign dashboard's body (figures, charts, tables), rendered once and kept.
 
 Computing the figures (about 14 grouped queries besides the cached money ones) and drawing the
-charts and tables costs 20-30 ms of CPU per view, an order of magnitude more than the signed-in
+charts and tables costs 20-30 ms of CPU per view, about six times the whole signed-in
 page around them, and an organizer reloading the page sees the same numbers. So the rendered body
 is kept with `causeweb.core.page_cache.cached_value`, one copy per campaign, viewer, period,
-language, time zone and query string, valid while:
+language, time zone, query string and minute, valid while:
 
 - the tokens of `selectors.dashboard_scopes()` hold: the campaign's scope (signatures, gifts,
   pledges, followers, comments, the campaign itself) and each of its events' (RSVPs, check-ins),
@@ -38,9 +38,9 @@ from insights.tables import csv_tables, shown_tables
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def _window(now: float | None = None) -> int:
+def _window() -> int:
     """The number of the current DASHBOARD_CACHE_SECONDS window of the clock (the minute)."""
-    return int((time.time() if now is None else now) // DASHBOARD_CACHE_SECONDS)
+    return int(time.time() // DASHBOARD_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
