@@ -16,5 +16,5 @@ from insights.selectors.attribution import (  # noqa: F401, I001
     share_link_ancestry,
     top_advocates,
 )
-from insights.selectors.dashboard import campaign_dashboard, campaign_for_insights  # noqa: F401
+from insights.selectors.dashboard import campaign_dashboard, campaign_for_insights, dashboard_scopes  # noqa: F401
 from insights.selectors.site import fastest_growing_campaigns, site_totals  # noqa: F401

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from causeweb.core import page_cache
+from events.models import Event
 from fundraising.models import Donation, Pledge
 from insights.selectors.activity import DateRange, campaign_activity, campaign_funnel, donor_count, money_per_day
 from insights.selectors.attribution import campaign_attribution, money_per_link
@@ -104,6 +105,27 @@ def campaign_money(*, campaign: Campaign, period: DateRange) -> dict:
         compute=lambda: _compute_money(campaign=campaign, period=period),
         timeout=MONEY_CACHE_SECONDS,
     )
+
+
+def campaign_event_ids(*, campaign_id: int) -> list[int]:
+    """The ids of every event of the campaign (hidden ones too: their RSVPs are counted), kept
+    under `campaign:<id>`, which an event's creation, change or deletion renews
+    (events/page_scopes.py), so a new event is known on the next read."""
+    return page_cache.cached_value(
+        f"insights-campaign-events:{campaign_id}",
+        scopes=[f"campaign:{campaign_id}"],
+        compute=lambda: list(Event.objects.filter(campaign_id=campaign_id).order_by("pk").values_list("pk", flat=True)),
+        timeout=MONEY_CACHE_SECONDS,
+    )
+
+
+def dashboard_scopes(*, campaign_id: int) -> list[str]:
+    """The page-cache scopes whose renewal means the dashboard's figures moved: the campaign's
+    (a signature, gift, pledge, follower, comment, event or campaign edit renews it) and each of
+    its events' (an RSVP or check-in renews its event's scope, not the campaign's). Page views
+    and share clicks renew none: they move on every visit, so the dashboard bounds their delay
+    by time instead (insights.dashboard_page.DASHBOARD_CACHE_SECONDS)."""
+    return [f"campaign:{campaign_id}", *(f"event:{pk}" for pk in campaign_event_ids(campaign_id=campaign_id))]
 
 
 def campaign_dashboard(*, campaign: Campaign, period: DateRange) -> dict:

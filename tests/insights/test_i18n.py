@@ -104,3 +104,12 @@ def test_the_digest_is_written_in_the_organizers_language(django_capture_on_comm
     notification = Notification.objects.get(kind=Kind.ORGANIZER_WEEKLY)
     assert notification.title == f"Tu semana en {campaign.title}: 0 firmas"
     assert "30 visitas a la página" in notification.context["body"]
+
+
+def test_the_kept_dashboard_is_never_shown_in_another_language(client, campaign, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    client.force_login(campaign.organizer)
+    for _ in range(2):  # the second view of each language is its kept copy
+        assert "<h1>Insights</h1>" in client.get(_url(campaign), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        spanish = client.get(_url(campaign), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        assert "<h1>Estadísticas</h1>" in spanish and 'lang="es"' in spanish

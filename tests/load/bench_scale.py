@@ -209,6 +209,8 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
         "API campaign list": "/api/v1/campaigns/",
         "API campaign search + filter": f"/api/v1/campaigns/?q=Berlin&cause={cause}&status=open",
         "insights dashboard (organizer)": f"/insights/campaigns/{popular}/",
+        # The floor for a signed-in page: the same session on a short list (the base page and little more).
+        "signed-in page (floor, /notifications/)": "/notifications/",
     }
     if ONLY:
         pages = {name: path for name, path in pages.items() if name == CEILING or name.split(" (")[0] in ONLY}
@@ -221,7 +223,7 @@ def measure(label: str, factor: float, database_url: str) -> dict[str, dict]:
         [sys.executable, "manage.py", "shell", "-c", ORGANIZER_SESSION % popular],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
-    signed_in = {"insights dashboard (organizer)": {"Cookie": cookie}}
+    signed_in = {name: {"Cookie": cookie} for name in pages if name.startswith(("insights", "signed-in"))}
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "causeweb.wsgi:application", "--bind", f"127.0.0.1:{port}",

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from campaigns.models import ShareClick, Signature
 from campaigns.services.sharing import share_link_get_or_create
+from events.models import Event
 from fundraising.models import Donation
 from insights.selectors import DateRange
-from insights.selectors.dashboard import _compute_money
+from insights.selectors.dashboard import _compute_money, campaign_event_ids
+from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
 
@@ -93,3 +95,21 @@ def test_the_dashboards_donation_queries_use_indexes(busy_campaign):
         used_indexes |= {n["Index Name"] for n in _nodes(plan) if "Index Name" in n}
     assert "donation_organizer_paid" in used_indexes  # the paid-in-a-period scans
     assert "shareclick_link_latest" in used_indexes  # each gift's latest click: one probe
+
+
+def test_the_dashboards_list_of_events_uses_an_index():
+    """The dashboard's scopes name each event of the campaign (insights.selectors.dashboard
+    .dashboard_scopes): one read of the campaign's events by index, however many events there are."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL plans")
+    campaign, other = FundraisingCampaignFactory(), FundraisingCampaignFactory()
+    for n in range(60):
+        EventFactory(campaign=campaign if n % 4 == 0 else other)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Event._meta.db_table}")
+    with CaptureQueriesContext(connection) as queries:
+        assert len(campaign_event_ids(campaign_id=campaign.pk)) == 15
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    plan = _plan(sql)
+    assert not [n for n in _nodes(plan) if n["Node Type"] == "Seq Scan"], plan
+    assert any("Index Name" in n for n in _nodes(plan))
