@@ -29,7 +29,7 @@ from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, monthly_selectors, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
-from fundraising.services import donations, monthly, receipts, transitions, webhooks
+from fundraising.services import charging, donations, monthly, receipts, transitions, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ def donation_charge(request, public_id):
     setup_intent_id = str(body.get("setup_intent_id") or request.POST.get("setup_intent_id", ""))
     payment_method_id = str(body.get("payment_method_id") or request.POST.get("payment_method_id", ""))
     try:
-        donation, client_secret = donations.donation_charge(
+        donation, client_secret = charging.donation_charge(
             donation=donation, setup_intent_id=setup_intent_id, payment_method_id=payment_method_id
         )
     except gateway.GatewayError as exc:
@@ -230,7 +230,7 @@ def donation_charge(request, public_id):
 def donation_refresh(request, public_id):
     donation = _own_donation(request, public_id)
     try:
-        donation, client_secret = donations.donation_refresh(donation=donation)
+        donation, client_secret = charging.donation_refresh(donation=donation)
     except gateway.GatewayError as exc:
         return _gateway_error(exc)
     except Conflict as exc:
@@ -242,7 +242,7 @@ def donation_refresh(request, public_id):
 def donation_setup_failed(request, public_id):
     donation = _own_donation(request, public_id)
     try:
-        donation = donations.donation_setup_failed(donation=donation)
+        donation = charging.donation_setup_failed(donation=donation)
     except gateway.GatewayError as exc:
         return _gateway_error(exc)
     return _outcome(donation)

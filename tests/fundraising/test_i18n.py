@@ -11,7 +11,7 @@ from django.utils import translation
 
 from fundraising import l10n, rules
 from fundraising.models import Donation, Pledge
-from fundraising.services import donations
+from fundraising.services import donations, transitions
 from tests.fundraising.factories import DonationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_javascript_catalogue_translates_the_scripts_messages(client, language, 
 def test_campaign_panel_plurals_in_arabic(client, campaign):
     for _ in range(2):
         donation = DonationFactory(campaign=campaign)
-        donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_i18n_{donation.pk}")
+        transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_i18n_{donation.pk}")
     page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "<strong>2</strong> متبرعان" in page  # Arabic's dual, not the plural
     page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()

@@ -12,7 +12,7 @@ from causeweb.core.exceptions import ValidationError
 from causeweb.notifications.models import Notification
 from fundraising import gateway, rules
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan
-from fundraising.services import donations, funding_model, monthly, monthly_manage, receipts
+from fundraising.services import charging, funding_model, monthly, monthly_manage, receipts
 from fundraising.tasks import monthly_charges_due
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory, funding_totals
 
@@ -45,7 +45,7 @@ def start(campaign, browser, *, amount_minor=1000, card=VISA, user=None) -> Mont
         card_setup=False,
     )
     assert setup == {"setup_intent_id": "", "client_secret": ""}  # no SetupIntent: one PaymentIntent
-    donation, _ = donations.donation_charge(donation=donation, payment_method_id=browser.card(card))
+    donation, _ = charging.donation_charge(donation=donation, payment_method_id=browser.card(card))
     assert donation.state == Donation.State.SUCCEEDED
     plan = MonthlyPlan.objects.get(pk=plan.pk)
     assert plan.stripe_payment_method_id == donation.stripe_payment_method_id != ""

@@ -105,14 +105,14 @@ def test_processing_fee_grosses_up_so_the_campaign_keeps_the_amount(currency, am
 def test_cover_fee_adds_the_fee_to_the_charge_not_to_the_raised_amount(campaign):
     donation = create(campaign, cover_fee=True)
     assert (donation.amount_minor, donation.fee_minor, donation.total_minor) == (2500, 64, 2564)
-    assert donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
+    assert transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
     funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
 
 
 def test_mark_succeeded_is_applied_once(pending_donation, campaign):
-    assert donations.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
-    assert donations.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
+    assert transitions.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
+    assert transitions.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
     funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
     receipt = Notification.objects.get(kind=Kind.DONATION_RECEIPT)
@@ -124,15 +124,15 @@ def test_mark_succeeded_is_applied_once(pending_donation, campaign):
 
 def test_failed_and_canceled_are_only_reached_from_pending(campaign):
     paid = DonationFactory(campaign=campaign)
-    donations.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
-    assert donations.donation_mark_failed(donation_id=paid.pk) is False
-    assert donations.donation_cancel(donation_id=paid.pk) is False
+    transitions.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
+    assert transitions.donation_mark_failed(donation_id=paid.pk) is False
+    assert transitions.donation_cancel(donation_id=paid.pk) is False
     paid.refresh_from_db()
     assert paid.state == Donation.State.SUCCEEDED
 
     pending = DonationFactory(campaign=campaign)
-    assert donations.donation_cancel(donation_id=pending.pk) is True
-    assert donations.donation_mark_failed(donation_id=pending.pk) is False
+    assert transitions.donation_cancel(donation_id=pending.pk) is True
+    assert transitions.donation_mark_failed(donation_id=pending.pk) is False
     pending.refresh_from_db()
     assert pending.state == Donation.State.CANCELED
 
