@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from fundraising import l10n, rules
-from fundraising.models import Donation, Pledge
+from fundraising import l10n, rules, selectors
+from fundraising.models import Donation, MonthlyPlan, Pledge
 from fundraising.services import donations, transitions
 from tests.fundraising.factories import DonationFactory, UserFactory
 
@@ -148,6 +148,34 @@ def test_dates_are_written_per_language():
         assert l10n.local_long_date(day) == "5 de enero de 2027"
     with translation.override("ar"):
         assert l10n.local_long_date(day) == "5 يناير 2027"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "then €10.00 every month, next on Jan. 2, 2027. Cancel any time."),
+        ("es", "después 10,00\xa0€ cada mes; el próximo cobro será el 2 de enero de 2027. Cancela cuando quieras."),
+    ],
+)
+def test_the_monthly_charge_summary_writes_the_next_date_in_the_locale_s_date_format(campaign, language, sentence):
+    """The donate page's confirmation of a monthly gift: its date in DATE_FORMAT, as the plan's
+    pages write it (was "2 Jan 2027" in every language's short pattern)."""
+    first = DonationFactory(campaign=campaign, amount_minor=1000)
+    MonthlyPlan.objects.create(
+        campaign=campaign,
+        donor_name=first.donor_name,
+        email=first.email,
+        amount_minor=1000,
+        currency=campaign.currency,
+        anchor_day=2,
+        next_period="2027-01",
+        next_charge_at=datetime(2027, 1, 2, 0, 30, tzinfo=UTC),  # a UTC charge day, never shifted
+        first_donation=first,
+        state=MonthlyPlan.State.SETTING_UP,
+    )
+    with translation.override(language), timezone.override("America/Los_Angeles"):
+        text = selectors.donation_charge_summary(donation=first)["text"]
+    assert text.endswith(sentence), text
 
 
 def test_my_pledges_row_in_spanish_has_a_spanish_date(client, aon_campaign):
