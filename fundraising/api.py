@@ -306,14 +306,16 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         amount_minor = payload.amount_minor_for(campaign.currency)
         try:
             donation, setup = donations.donation_begin(
-                campaign=campaign,
-                amount_minor=amount_minor,
-                cover_fee=data["cover_fee"],
-                donor_name=data["donor_name"],
-                email="",
-                visibility=data["visibility"],
-                message=data["message"],
-                user=request.user,
+                gift=donations.Gift(
+                    campaign=campaign,
+                    amount_minor=amount_minor,
+                    cover_fee=data["cover_fee"],
+                    donor_name=data["donor_name"],
+                    email="",  # the account's (donation_create)
+                    visibility=data["visibility"],
+                    message=data["message"],
+                    user=request.user,
+                ),
                 card_setup=not payment_method_id,
                 client_request_key=request_key,
             )

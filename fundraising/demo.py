@@ -172,13 +172,15 @@ def _start_monthly(campaign, *, api_base: str, donor, stdout) -> int:
         return 0
     try:
         donation, plan, setup = monthly.monthly_plan_begin(
-            campaign=campaign,
-            amount_minor=amount_minor,
-            cover_fee=False,
-            donor_name=donor.public_name if donor else name,
-            email=email,
-            visibility="name",
-            user=donor,
+            gift=donations.Gift(
+                campaign=campaign,
+                amount_minor=amount_minor,
+                cover_fee=False,
+                donor_name=donor.public_name if donor else name,
+                email=email,
+                visibility="name",
+                user=donor,
+            )
         )
         _confirm_setup_like_stripe_js(api_base, setup["client_secret"])
         donation, _ = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])

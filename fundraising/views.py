@@ -154,26 +154,25 @@ def donation_start(request, slug: str):
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
     referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)
     data = form.cleaned_data
-    gift = {
-        "campaign": campaign,
-        "amount_minor": data["amount"],
-        "cover_fee": data["cover_fee"],
-        "donor_name": data["donor_name"],
-        "email": data["email"],
-        "visibility": data["visibility"],
-        "message": data["message"],
-        "keep_updated": data["keep_updated"],
-        "user": request.user,
-        "referral_share_link_id": referral,
-        # The page charges the card with one PaymentIntent (no SetupIntent first): one 3-D Secure
-        # challenge at most (docs/money.md).
-        "card_setup": False,
-    }
+    gift = donations.Gift(
+        campaign=campaign,
+        amount_minor=data["amount"],
+        cover_fee=data["cover_fee"],
+        donor_name=data["donor_name"],
+        email=data["email"],
+        visibility=data["visibility"],
+        message=data["message"],
+        keep_updated=data["keep_updated"],
+        user=request.user,
+        referral_share_link_id=referral,
+    )
+    # The page charges the card with one PaymentIntent (no SetupIntent first): one 3-D Secure
+    # challenge at most (docs/money.md).
     try:
         if data["frequency"] == DonationForm.MONTHLY:
-            donation, _plan, setup = monthly.monthly_plan_begin(**gift)
+            donation, _plan, setup = monthly.monthly_plan_begin(gift=gift, card_setup=False)
         else:
-            donation, setup = donations.donation_begin(**gift)
+            donation, setup = donations.donation_begin(gift=gift, card_setup=False)
     except ValidationError as exc:
         errors = {}
         if hasattr(exc, "error_dict"):

@@ -4,6 +4,8 @@ Stripe refuses; a signed-in API client's repeated request key returns the first 
 SetupIntent or Stripe customer the card is saved to. Charging the card is in
 fundraising.services.charging."""
 
+from dataclasses import dataclass, fields
+
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +34,28 @@ class DonationRequestRepeated(Exception):
     def __init__(self, donation: Donation):
         super().__init__(f"request key already used by donation {donation.pk}")
         self.donation = donation
+
+
+@dataclass(frozen=True)
+class Gift:
+    """What a donor asks to give, as the donate page and the API read it: `donation_create`'s
+    fields (checked there), handed whole through `donation_begin` and `monthly_plan_begin`."""
+
+    campaign: object
+    amount_minor: int
+    cover_fee: bool
+    donor_name: str
+    email: str
+    visibility: str
+    message: str = ""
+    user: object = None
+    referral_share_link_id: int | None = None
+    keep_updated: bool = False
+
+    def as_kwargs(self) -> dict:
+        """The fields as `donation_create`'s keyword arguments (not `asdict`: it would deep-copy
+        the campaign and the user)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 @transaction.atomic
@@ -110,24 +134,10 @@ def donation_create(
     return donation
 
 
-def donation_begin(
-    *,
-    campaign,
-    amount_minor: int,
-    cover_fee: bool,
-    donor_name: str,
-    email: str,
-    visibility: str,
-    message: str = "",
-    user=None,
-    referral_share_link_id: int | None = None,
-    card_setup: bool = True,
-    keep_updated: bool = False,
-    client_request_key: str = "",
-) -> tuple[Donation, dict]:
+def donation_begin(*, gift: Gift, card_setup: bool = True, client_request_key: str = "") -> tuple[Donation, dict]:
     """Create the pending donation and get its card step ready, as the donate page and the API
     both do: returns (donation, {"setup_intent_id", "client_secret"}). Domain errors of
-    `donation_create` (fields as there) propagate unchanged, nothing created. When Stripe refuses,
+    `donation_create` (fields as there, named as in `gift`) propagate unchanged, nothing created. When Stripe refuses,
     the new donation is marked failed (it can never be charged) and DonationNotStarted, a
     GatewayError carrying the donation, is raised.
 
@@ -139,24 +149,13 @@ def donation_begin(
     `client_request_key` (a signed-in donor's, from the API): a key they already used raises
     DonationRequestRepeated with that donation, before Stripe is asked for anything; two requests
     racing with one key meet at the unique constraint and the loser gets the same answer."""
+    user = gift.user
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     key = client_request_key if signed_in else ""
     if key and (earlier := Donation.objects.filter(donor=user, client_request_key=key).first()):
         raise DonationRequestRepeated(earlier)
     try:
-        donation = donation_create(
-            campaign=campaign,
-            amount_minor=amount_minor,
-            cover_fee=cover_fee,
-            donor_name=donor_name,
-            email=email,
-            visibility=visibility,
-            message=message,
-            keep_updated=keep_updated,
-            user=user,
-            referral_share_link_id=referral_share_link_id,
-            client_request_key=key,
-        )
+        donation = donation_create(**gift.as_kwargs(), client_request_key=key)
     except IntegrityError:
         earlier = Donation.objects.filter(donor=user, client_request_key=key).first() if key else None
         if earlier is None:

@@ -209,12 +209,14 @@ def test_a_guest_who_gave_on_a_spanish_page_gets_the_receipt_in_spanish_from_the
     campaign = FundraisingCampaignFactory()
     with translation.override("es"):  # the donate page, read in Spanish
         donation, _setup = donations.donation_begin(
-            campaign=campaign,
-            amount_minor=1250,
-            cover_fee=False,
-            visibility="name",
-            donor_name="Lucía",
-            email="lucia@example.org",
+            gift=donations.Gift(
+                campaign=campaign,
+                amount_minor=1250,
+                cover_fee=False,
+                visibility="name",
+                donor_name="Lucía",
+                email="lucia@example.org",
+            ),
             card_setup=False,
         )
     assert donation.language == "es"

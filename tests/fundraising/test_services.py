@@ -1,3 +1,5 @@
+import dataclasses
+import inspect
 from datetime import timedelta
 
 import pytest
@@ -236,7 +238,42 @@ def _begin(campaign, **overrides):
         "visibility": Donation.Visibility.NAME,
     }
     data.update(overrides)
-    return donations.donation_begin(**data)
+    return donations.donation_begin(gift=donations.Gift(**data))
+
+
+def test_a_gift_carries_every_field_donation_create_takes_from_the_donor():
+    """`Gift` mirrors donation_create's parameters (all but the API's request key, which
+    donation_begin decides): a field added to one and not the other fails here, not on a page."""
+    taken = set(inspect.signature(donations.donation_create).parameters) - {"client_request_key"}
+    assert {field.name for field in dataclasses.fields(donations.Gift)} == taken
+
+
+def test_begin_passes_the_whole_gift_to_the_donation(campaign, monkeypatch):
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_gift")
+    donor = UserFactory()
+    donation, _setup = donations.donation_begin(
+        gift=donations.Gift(
+            campaign=campaign,
+            amount_minor=1800,
+            cover_fee=False,
+            donor_name="Ada",
+            email="ada@example.org",
+            visibility=Donation.Visibility.ANONYMOUS,
+            message="For the well",
+            user=donor,
+            keep_updated=True,
+        ),
+        card_setup=False,
+    )
+    donation.refresh_from_db()
+    assert (donation.amount_minor, donation.fee_minor) == (1800, 0)
+    assert (donation.donor_name, donation.email) == ("Ada", "ada@example.org")
+    assert (donation.visibility, donation.message, donation.donor, donation.keep_updated) == (
+        Donation.Visibility.ANONYMOUS,
+        "For the well",
+        donor,
+        True,
+    )
 
 
 def test_begin_creates_the_donation_and_its_setup_intent(campaign, monkeypatch):

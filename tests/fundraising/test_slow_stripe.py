@@ -148,12 +148,14 @@ def no_stripe_in_transactions(monkeypatch):
 
 def _begin(campaign, amount=2500):
     return donations.donation_begin(
-        campaign=campaign,
-        amount_minor=amount,
-        cover_fee=False,
-        donor_name="Ada",
-        email="a@example.org",
-        visibility="name",
+        gift=donations.Gift(
+            campaign=campaign,
+            amount_minor=amount,
+            cover_fee=False,
+            donor_name="Ada",
+            email="a@example.org",
+            visibility="name",
+        )
     )
 
 
