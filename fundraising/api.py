@@ -32,7 +32,7 @@ from causeweb.core.money import MAX_AMOUNT_MINOR, MAX_AMOUNT_TEXT, parse_amount
 from causeweb.core.validators import validate_single_line
 from fundraising import gateway, rules, selectors
 from fundraising.models import Donation
-from fundraising.services import donations
+from fundraising.services import charging, donations
 
 
 class DonationSerializer(serializers.ModelSerializer):
@@ -92,7 +92,7 @@ class DonationCreateSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     payment_method_id = serializers.RegexField(
         # Anchored: a RegexField searches (and trims, so `$` cannot pass a trailing newline).
-        f"^{donations.PAYMENT_METHOD_ID.pattern}$",
+        f"^{charging.PAYMENT_METHOD_ID.pattern}$",
         max_length=255,
         required=False,
         help_text="The PaymentMethod Stripe's SDK made of the card (pm_...): the donation is charged at once "
@@ -306,14 +306,16 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         amount_minor = payload.amount_minor_for(campaign.currency)
         try:
             donation, setup = donations.donation_begin(
-                campaign=campaign,
-                amount_minor=amount_minor,
-                cover_fee=data["cover_fee"],
-                donor_name=data["donor_name"],
-                email="",
-                visibility=data["visibility"],
-                message=data["message"],
-                user=request.user,
+                gift=donations.Gift(
+                    campaign=campaign,
+                    amount_minor=amount_minor,
+                    cover_fee=data["cover_fee"],
+                    donor_name=data["donor_name"],
+                    email="",  # the account's (donation_create)
+                    visibility=data["visibility"],
+                    message=data["message"],
+                    user=request.user,
+                ),
                 card_setup=not payment_method_id,
                 client_request_key=request_key,
             )
@@ -322,7 +324,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 # One PaymentIntent, created and confirmed by the server under the donation's own
                 # idempotency keys (`donation-<id>-intent`, `-confirm`): a retried `refresh` or a
                 # second request never makes another one.
-                donation, client_secret = donations.donation_charge_new(
+                donation, client_secret = charging.donation_charge_new(
                     donation=donation, payment_method_id=payment_method_id
                 )
         except donations.DonationRequestRepeated as repeated:
@@ -344,7 +346,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         client_secret = ""
         if earlier.state == Donation.State.PENDING and earlier.stripe_payment_intent_id:
             try:
-                earlier, client_secret = donations.donation_refresh(donation=earlier)
+                earlier, client_secret = charging.donation_refresh(donation=earlier)
             except gateway.GatewayError as exc:
                 return payment_unavailable(exc)
         response = Response(started_body(earlier, client_secret), status=status.HTTP_201_CREATED)
@@ -360,7 +362,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         payload = ChargeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            donation, client_secret = donations.donation_charge(
+            donation, client_secret = charging.donation_charge(
                 donation=donation, setup_intent_id=payload.validated_data["setup_intent_id"]
             )
         except gateway.GatewayError as exc:
@@ -373,7 +375,7 @@ class DonationViewSet(MethodFirstMixin, mixins.ListModelMixin, mixins.RetrieveMo
         """Ask Stripe how the payment ended (after 3D Secure)."""
         donation = get_object_or_404(self.get_queryset(), public_id=uuid_or_404(public_id))
         try:
-            donation, client_secret = donations.donation_refresh(donation=donation)
+            donation, client_secret = charging.donation_refresh(donation=donation)
         except gateway.GatewayError as exc:
             return payment_unavailable(exc)
         return self._outcome(donation, client_secret)

@@ -17,7 +17,7 @@ from campaigns import selectors as campaign_selectors
 from causeweb.core import ratelimits
 from fundraising import gateway, rules
 from fundraising.models import Donation, MonthlyPlan, ReconciliationRun
-from fundraising.services import donations, monthly, reconciliation
+from fundraising.services import charging, donations, monthly, reconciliation
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def _give(campaign, index: int, gift, *, api_base: str, donor, lose_webhook: boo
     setup = donations.donation_start_payment(donation=donation)
     _confirm_setup_like_stripe_js(api_base, setup["client_secret"])
     if not lose_webhook:
-        donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+        charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
         return True
     # Charged in Stripe while our server "crashed" and the webhook was lost: the reconciliation finds it.
     saved = gateway.setup_intent_retrieve(setup_intent_id=setup["setup_intent_id"])
@@ -172,16 +172,18 @@ def _start_monthly(campaign, *, api_base: str, donor, stdout) -> int:
         return 0
     try:
         donation, plan, setup = monthly.monthly_plan_begin(
-            campaign=campaign,
-            amount_minor=amount_minor,
-            cover_fee=False,
-            donor_name=donor.public_name if donor else name,
-            email=email,
-            visibility="name",
-            user=donor,
+            gift=donations.Gift(
+                campaign=campaign,
+                amount_minor=amount_minor,
+                cover_fee=False,
+                donor_name=donor.public_name if donor else name,
+                email=email,
+                visibility="name",
+                user=donor,
+            )
         )
         _confirm_setup_like_stripe_js(api_base, setup["client_secret"])
-        donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+        donation, _ = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     except (gateway.GatewayError, requests.RequestException) as exc:
         stdout.write(f"Demo monthly gift not started: {exc}")
         return 0

@@ -7,7 +7,7 @@ most about 17 s, well under gunicorn's 30 s. After a timeout or connection error
 STRIPE_BREAKER_SECONDS (15 s, per process and API base): calls fail at once with the "temporarily
 unavailable" GatewayError instead of every donor waiting for the same dead connection. Callers
 must not hold a database lock or an open transaction around these calls (see
-fundraising/services/donations.py). Every write carries an idempotency key named after our
+fundraising/services/charging.py). Every write carries an idempotency key named after our
 own row (`donation-<id>-intent`...), so a retried request cannot charge twice at Stripe; our own
 database constraints make repeats harmless where the server ignores keys (localstripe does).
 

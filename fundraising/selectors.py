@@ -264,8 +264,9 @@ def donation_charge_summary(*, donation: Donation, locale=None) -> dict:
     }
     plan = MonthlyPlan.objects.filter(first_donation_id=donation.pk).first()
     if plan is not None:
-        # A monthly gift says so in words before the card is used: today, then every month.
-        amounts["when"] = l10n.local_date(plan.next_charge_at, localtime=False)
+        # A monthly gift says so in words before the card is used: today, then every month. The
+        # date in the locale's DATE_FORMAT, as on the plan's pages (a charge day is a UTC day).
+        amounts["when"] = l10n.page_date(plan.next_charge_at, localtime=False)
         if donation.fee_minor:
             text = gettext(
                 "You will be charged %(total)s (%(amount)s donation + %(fee)s card processing fee) today, "

@@ -29,7 +29,7 @@ from causeweb.core.security_headers import csp_allow
 from fundraising import gateway, monthly_selectors, policies, rules, selectors, tasks
 from fundraising.forms import DonationForm
 from fundraising.models import Donation, StripeEvent
-from fundraising.services import donations, monthly, receipts, transitions, webhooks
+from fundraising.services import charging, donations, monthly, receipts, transitions, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -154,26 +154,25 @@ def donation_start(request, slug: str):
         return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
     referral = campaign_selectors.referral_share_link_id(session=request.session, campaign_id=campaign.pk)
     data = form.cleaned_data
-    gift = {
-        "campaign": campaign,
-        "amount_minor": data["amount"],
-        "cover_fee": data["cover_fee"],
-        "donor_name": data["donor_name"],
-        "email": data["email"],
-        "visibility": data["visibility"],
-        "message": data["message"],
-        "keep_updated": data["keep_updated"],
-        "user": request.user,
-        "referral_share_link_id": referral,
-        # The page charges the card with one PaymentIntent (no SetupIntent first): one 3-D Secure
-        # challenge at most (docs/money.md).
-        "card_setup": False,
-    }
+    gift = donations.Gift(
+        campaign=campaign,
+        amount_minor=data["amount"],
+        cover_fee=data["cover_fee"],
+        donor_name=data["donor_name"],
+        email=data["email"],
+        visibility=data["visibility"],
+        message=data["message"],
+        keep_updated=data["keep_updated"],
+        user=request.user,
+        referral_share_link_id=referral,
+    )
+    # The page charges the card with one PaymentIntent (no SetupIntent first): one 3-D Secure
+    # challenge at most (docs/money.md).
     try:
         if data["frequency"] == DonationForm.MONTHLY:
-            donation, _plan, setup = monthly.monthly_plan_begin(**gift)
+            donation, _plan, setup = monthly.monthly_plan_begin(gift=gift, card_setup=False)
         else:
-            donation, setup = donations.donation_begin(**gift)
+            donation, setup = donations.donation_begin(gift=gift, card_setup=False)
     except ValidationError as exc:
         errors = {}
         if hasattr(exc, "error_dict"):
@@ -216,7 +215,7 @@ def donation_charge(request, public_id):
     setup_intent_id = str(body.get("setup_intent_id") or request.POST.get("setup_intent_id", ""))
     payment_method_id = str(body.get("payment_method_id") or request.POST.get("payment_method_id", ""))
     try:
-        donation, client_secret = donations.donation_charge(
+        donation, client_secret = charging.donation_charge(
             donation=donation, setup_intent_id=setup_intent_id, payment_method_id=payment_method_id
         )
     except gateway.GatewayError as exc:
@@ -230,7 +229,7 @@ def donation_charge(request, public_id):
 def donation_refresh(request, public_id):
     donation = _own_donation(request, public_id)
     try:
-        donation, client_secret = donations.donation_refresh(donation=donation)
+        donation, client_secret = charging.donation_refresh(donation=donation)
     except gateway.GatewayError as exc:
         return _gateway_error(exc)
     except Conflict as exc:
@@ -242,7 +241,7 @@ def donation_refresh(request, public_id):
 def donation_setup_failed(request, public_id):
     donation = _own_donation(request, public_id)
     try:
-        donation = donations.donation_setup_failed(donation=donation)
+        donation = charging.donation_setup_failed(donation=donation)
     except gateway.GatewayError as exc:
         return _gateway_error(exc)
     return _outcome(donation)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -205,7 +205,8 @@ class AppealAdmin(ReadOnlyAdmin):
             gettext("{outcome} ({rule}) on {date} by {moderator}: {what}<br>Their note: {note}"),
             outcome=decision.outcome,
             rule=decision.get_rule_display() or gettext("no rule"),
-            date=decision.created_at.strftime("%Y-%m-%d %H:%M"),
+            # The viewer's time zone and locale, as the moderation queue writes its dates.
+            date=formats.date_format(timezone.localtime(decision.created_at), "SHORT_DATETIME_FORMAT"),
             moderator=decision.moderator or gettext("the system"),
             what=what,
             note=decision.reason or gettext("none"),

@@ -1,14 +1,18 @@
 """Writes for money, one module per concept (import from where the code lives, e.g.
 `from fundraising.services import donations`; nothing is re-exported here):
 
-- donations: a donation from the donate page or the API: create, `donation_begin` (create + card
-  SetupIntent, failed again if Stripe refuses), charge the saved card, refresh after 3D Secure.
+- donations: a donation from the donate page or the API up to its card step: create,
+  `donation_begin` (create + Stripe customer or card SetupIntent, failed again if Stripe refuses;
+  an API client's repeated request key answers with the first donation).
+- charging: charge the donation's card (one PaymentIntent, no Stripe call under a lock), refresh
+  after 3D Secure, record a card the page could not save.
 - refunds: refunds made by finance staff through Stripe.
 - webhooks: verified Stripe events, stored once and applied (and applied again from the admin).
 - settling: donations left pending (abandoned pages, lost webhooks) finished against Stripe.
 - transitions: the donation state machine every module above moves through (lock, mark
-  succeeded/failed/canceled, apply a PaymentIntent or a refund, move the campaign's totals) and
-  the messages a donor is shown about the outcome.
+  succeeded/failed/canceled, also by id: `donation_mark_*`, `donation_cancel`; apply a
+  PaymentIntent or a refund, move the campaign's totals) and the messages a donor is shown about
+  the outcome.
 - receipts: the signed receipt link and the receipt/refund emails.
 - reconciliation: the ledger compared with Stripe's charges and refunds (hourly and from the
   admin): lost payments applied, lost refunds recorded, totals recomputed, the rest flagged as

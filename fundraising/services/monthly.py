@@ -72,38 +72,15 @@ def period_after(period: str) -> str:
 # --- Start ---------------------------------------------------------------------------------------
 
 
-def monthly_plan_begin(
-    *,
-    campaign,
-    amount_minor: int,
-    cover_fee: bool,
-    donor_name: str,
-    email: str,
-    visibility: str,
-    message: str = "",
-    user=None,
-    referral_share_link_id: int | None = None,
-    card_setup: bool = True,
-    keep_updated: bool = False,
-) -> tuple[Donation, MonthlyPlan, dict]:
+def monthly_plan_begin(*, gift: donations.Gift, card_setup: bool = True) -> tuple[Donation, MonthlyPlan, dict]:
     """Start a monthly gift from the donate page or the API: the first month's donation (paid
     now, on-session, as a one-time donation is) and the plan (`setting_up` until that donation
     succeeds). Returns (donation, plan, card step as donation_begin returns it)."""
+    campaign = gift.campaign
     if not rules.campaign_accepts_monthly(campaign):
         raise ValidationError(gettext("This campaign does not take monthly gifts."))
     with transaction.atomic():
-        donation = donations.donation_create(
-            campaign=campaign,
-            amount_minor=amount_minor,
-            cover_fee=cover_fee,
-            donor_name=donor_name,
-            email=email,
-            visibility=visibility,
-            message=message,
-            keep_updated=keep_updated,
-            user=user,
-            referral_share_link_id=referral_share_link_id,
-        )
+        donation = donations.donation_create(**gift.as_kwargs())
         now = timezone.now()
         first_period = period_of(now)
         plan = MonthlyPlan.objects.create(

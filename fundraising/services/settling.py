@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway
 from fundraising.models import Donation
-from fundraising.services.donations import CHARGE_CLAIM_TIMEOUT
+from fundraising.services.charging import CHARGE_CLAIM_TIMEOUT
 from fundraising.services.transitions import _apply_intent, _lock, _mark_canceled
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The donation state machine, shared by donations, refunds, webhooks and settling:
+"""The donation state machine, shared by donations, charging, refunds, webhooks and settling:
 
     pending -> succeeded -> partially_refunded -> refunded
     pending -> failed        pending -> canceled
@@ -6,6 +6,7 @@
 
 Each `_mark_*` works on a donation locked by `_lock` and returns False when the step was already
 taken; the campaign's totals move in the same transaction (`_funding_add`, on a shard row).
+`donation_mark_succeeded` / `donation_mark_failed` / `donation_cancel` lock one by id and take the step.
 Also here: the messages a donor is shown about the outcome of a payment.
 """
 
@@ -234,3 +235,21 @@ def _apply_refund(donation: Donation, *, amount_minor: int) -> None:
         donor_delta=-1 if was_counted_donor and donation.state == Donation.State.REFUNDED else 0,
         donation_id=donation.pk,
     )
+
+
+@transaction.atomic
+def donation_mark_succeeded(*, donation_id: int, payment_intent_id: str, charge_id: str = "") -> bool:
+    """Lock the donation and mark it succeeded; False when it already was (a duplicate)."""
+    return _mark_succeeded(_lock(donation_id), payment_intent_id=payment_intent_id, charge_id=charge_id)
+
+
+@transaction.atomic
+def donation_mark_failed(*, donation_id: int, message: str = DECLINED_MESSAGE) -> bool:
+    """Lock the donation and mark it failed; False when it was not pending any more."""
+    return _mark_failed(_lock(donation_id), message=message)
+
+
+@transaction.atomic
+def donation_cancel(*, donation_id: int) -> bool:
+    """Lock the donation and cancel it; False when it was not pending any more."""
+    return _mark_canceled(_lock(donation_id))

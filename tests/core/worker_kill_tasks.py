@@ -1,7 +1,8 @@
 """A task for tests/core/test_worker_killed.py, imported by its worker with `--include`: the real
 petition delivery (campaigns.services.delivery.petition_delivery_email, idempotent: it locks the
 row and mails only once), with the project's task options (acks_late), then a hang while a
-`hang` file exists, so the test can SIGKILL the worker after the work and before the ack."""
+`hang` file exists, so the test can SIGKILL the worker (or its pool child) after the work and
+before the ack."""
 
 import os
 import time

@@ -15,7 +15,7 @@ from campaigns.services.updates import campaign_update_create
 from causeweb.core import page_cache
 from communities.models import GroupCampaign
 from events.services.moderation import event_hide_by_site_moderator
-from fundraising.services.donations import donation_mark_succeeded
+from fundraising.services.transitions import donation_mark_succeeded
 from tests.communities.factories import GroupFactory
 from tests.events.factories import EventFactory
 from tests.factories import CampaignFactory, UserFactory

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from causeweb.core.exceptions import PermissionDenied
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan, Refund, StripeEvent
-from fundraising.services import donations, webhooks
+from fundraising.services import charging, donations, webhooks
 from tests.fundraising.conftest import intent_object, stripe_event
 from tests.fundraising.factories import DonationFactory, UserFactory, funding_totals
 
@@ -67,7 +67,7 @@ def test_partial_and_full_refund_admin_actions(client, stripe_browser, campaign)
     )
     setup = donations.donation_start_payment(donation=start)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
-    donation, _ = donations.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = charging.donation_charge(donation=start, setup_intent_id=setup["setup_intent_id"])
     finance = finance_user()
     client.force_login(finance)
     url = reverse(CHANGELIST)

@@ -15,7 +15,7 @@ from fundraising import selectors
 from fundraising.forms import DonationForm
 from fundraising.models import Donation
 from fundraising.rules import DONATION_LIMITS
-from fundraising.services import donations
+from fundraising.services import charging, donations
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def test_admin_partial_refund_reads_12_comma_50_and_refuses_ambiguous(client, st
     )  # fmt: skip
     setup = donations.donation_start_payment(donation=pending)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donation, _ = donations.donation_charge(donation=pending, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = charging.donation_charge(donation=pending, setup_intent_id=setup["setup_intent_id"])
     finance = UserFactory(is_staff=True)
     finance.user_permissions.add(Permission.objects.get(codename="refund_donation"))
     client.force_login(finance)

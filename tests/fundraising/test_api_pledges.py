@@ -8,7 +8,7 @@ from campaigns.models import WebhookDelivery
 from campaigns.services import webhooks
 from fundraising import rules
 from fundraising.models import Donation, Pledge
-from fundraising.services import donations, funding_model
+from fundraising.services import funding_model, transitions
 from tests.factories import UserFactory
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
 
@@ -107,7 +107,7 @@ def test_donor_emails_never_reach_the_api_or_partners():
         visibility=Donation.Visibility.FIRST_NAME,
         state=Donation.State.PENDING,
     )
-    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_1")
+    transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_1")
     payload = WebhookDelivery.objects.get().payload
     assert payload["type"] == "donation.succeeded" and payload["data"]["donor_name"] == "Ada"
     assert "donor@example.org" not in str(payload)

@@ -76,7 +76,7 @@ def _in_thread(fn):
 @pytest.mark.stripe
 def test_double_click_charges_the_card_once(stripe_browser):
     from fundraising import gateway
-    from fundraising.services import donations
+    from fundraising.services import charging, donations
 
     campaign = FundraisingCampaignFactory()
     donation = donations.donation_create(
@@ -91,7 +91,7 @@ def test_double_click_charges_the_card_once(stripe_browser):
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
 
     def charge():
-        return donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+        return charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: _in_thread(charge), range(4)))
@@ -110,7 +110,7 @@ def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
     from causeweb.core.exceptions import Conflict
     from fundraising import gateway
     from fundraising.models import Refund
-    from fundraising.services import donations, refunds
+    from fundraising.services import charging, donations, refunds
     from tests.fundraising.factories import UserFactory
 
     campaign = FundraisingCampaignFactory()
@@ -124,7 +124,7 @@ def test_two_finance_staff_refunding_at_once_refund_once(stripe_browser):
     )
     setup = donations.donation_start_payment(donation=donation)
     stripe_browser.confirm_card_setup(setup["client_secret"], "4242424242424242")
-    donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     staff = [UserFactory(is_staff=True, is_superuser=True) for _ in range(3)]
 
     def refund(actor):

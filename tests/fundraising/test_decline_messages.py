@@ -5,7 +5,7 @@ import pytest
 
 from fundraising import rules
 from fundraising.models import Donation
-from fundraising.services import donations
+from fundraising.services import charging, donations
 from tests.fundraising.conftest import intent_object, stripe_event
 
 DECLINED_AT_CHARGE = "4000000000000341"
@@ -78,15 +78,15 @@ def _start(campaign):
 def test_against_localstripe_a_decline_and_a_failed_security_check_read_differently(stripe_browser, campaign):
     declined, setup = _start(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], DECLINED_AT_CHARGE)
-    declined, _ = donations.donation_charge(donation=declined, setup_intent_id=setup["setup_intent_id"])
+    declined, _ = charging.donation_charge(donation=declined, setup_intent_id=setup["setup_intent_id"])
     declined.refresh_from_db()
     assert declined.state == "failed" and declined.failure_message == rules.DECLINED_MESSAGE
 
     challenged, setup = _start(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    challenged, client_secret = donations.donation_charge(donation=challenged, setup_intent_id=setup["setup_intent_id"])
+    challenged, client_secret = charging.donation_charge(donation=challenged, setup_intent_id=setup["setup_intent_id"])
     assert client_secret
     stripe_browser.confirm_card_payment(client_secret, success=False)
-    donations.donation_refresh(donation=challenged)
+    charging.donation_refresh(donation=challenged)
     challenged.refresh_from_db()
     assert challenged.state == "failed" and challenged.failure_message == rules.AUTH_FAILED_MESSAGE

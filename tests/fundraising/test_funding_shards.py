@@ -5,8 +5,7 @@ import pytest
 
 from fundraising import selectors
 from fundraising.models import FUNDING_SHARDS, CampaignFunding, CampaignFundingShard
-from fundraising.services.donations import donation_mark_succeeded
-from fundraising.services.transitions import _funding_lock_all, _funding_set
+from fundraising.services.transitions import _funding_lock_all, _funding_set, donation_mark_succeeded
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
 
 pytestmark = pytest.mark.django_db

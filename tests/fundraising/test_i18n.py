@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from fundraising import l10n, rules
-from fundraising.models import Donation, Pledge
-from fundraising.services import donations
+from fundraising import l10n, rules, selectors
+from fundraising.models import Donation, MonthlyPlan, Pledge
+from fundraising.services import donations, transitions
 from tests.fundraising.factories import DonationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_javascript_catalogue_translates_the_scripts_messages(client, language, 
 def test_campaign_panel_plurals_in_arabic(client, campaign):
     for _ in range(2):
         donation = DonationFactory(campaign=campaign)
-        donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_i18n_{donation.pk}")
+        transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_i18n_{donation.pk}")
     page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "<strong>2</strong> متبرعان" in page  # Arabic's dual, not the plural
     page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
@@ -150,6 +150,34 @@ def test_dates_are_written_per_language():
         assert l10n.local_long_date(day) == "5 يناير 2027"
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "then €10.00 every month, next on Jan. 2, 2027. Cancel any time."),
+        ("es", "después 10,00\xa0€ cada mes; el próximo cobro será el 2 de enero de 2027. Cancela cuando quieras."),
+    ],
+)
+def test_the_monthly_charge_summary_writes_the_next_date_in_the_locale_s_date_format(campaign, language, sentence):
+    """The donate page's confirmation of a monthly gift: its date in DATE_FORMAT, as the plan's
+    pages write it (was "2 Jan 2027" in every language's short pattern)."""
+    first = DonationFactory(campaign=campaign, amount_minor=1000)
+    MonthlyPlan.objects.create(
+        campaign=campaign,
+        donor_name=first.donor_name,
+        email=first.email,
+        amount_minor=1000,
+        currency=campaign.currency,
+        anchor_day=2,
+        next_period="2027-01",
+        next_charge_at=datetime(2027, 1, 2, 0, 30, tzinfo=UTC),  # a UTC charge day, never shifted
+        first_donation=first,
+        state=MonthlyPlan.State.SETTING_UP,
+    )
+    with translation.override(language), timezone.override("America/Los_Angeles"):
+        text = selectors.donation_charge_summary(donation=first)["text"]
+    assert text.endswith(sentence), text
+
+
 def test_my_pledges_row_in_spanish_has_a_spanish_date(client, aon_campaign):
     backer = UserFactory()
     Pledge.objects.create(
@@ -181,12 +209,14 @@ def test_a_guest_who_gave_on_a_spanish_page_gets_the_receipt_in_spanish_from_the
     campaign = FundraisingCampaignFactory()
     with translation.override("es"):  # the donate page, read in Spanish
         donation, _setup = donations.donation_begin(
-            campaign=campaign,
-            amount_minor=1250,
-            cover_fee=False,
-            visibility="name",
-            donor_name="Lucía",
-            email="lucia@example.org",
+            gift=donations.Gift(
+                campaign=campaign,
+                amount_minor=1250,
+                cover_fee=False,
+                visibility="name",
+                donor_name="Lucía",
+                email="lucia@example.org",
+            ),
             card_setup=False,
         )
     assert donation.language == "es"

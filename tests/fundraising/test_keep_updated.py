@@ -10,7 +10,7 @@ from django.urls import reverse
 from campaigns.services.updates import campaign_update_create
 from fundraising import gateway
 from fundraising.models import Donation
-from fundraising.services import donations
+from fundraising.services import transitions
 from fundraising.services.pledges import pledge_create
 from tests.factories import UserFactory
 from tests.fundraising.factories import DonationFactory
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _paid(campaign, **kwargs):
     donation = DonationFactory(campaign=campaign, **kwargs)
-    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_keep_{donation.pk}")
+    transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_keep_{donation.pk}")
     return donation
 
 

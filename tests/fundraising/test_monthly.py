@@ -12,7 +12,7 @@ from causeweb.core.exceptions import ValidationError
 from causeweb.notifications.models import Notification
 from fundraising import gateway, rules
 from fundraising.models import Donation, MonthlyCharge, MonthlyPlan
-from fundraising.services import donations, funding_model, monthly, monthly_manage, receipts
+from fundraising.services import charging, donations, funding_model, monthly, monthly_manage, receipts
 from fundraising.tasks import monthly_charges_due
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory, funding_totals
 
@@ -35,17 +35,19 @@ def campaign(db):
 def start(campaign, browser, *, amount_minor=1000, card=VISA, user=None) -> MonthlyPlan:
     """What the donate page does for a monthly gift: begin, save the card, charge the first month."""
     donation, plan, setup = monthly.monthly_plan_begin(
-        campaign=campaign,
-        amount_minor=amount_minor,
-        cover_fee=False,
-        donor_name="Lena Fischer",
-        email="lena@example.org",
-        visibility=Donation.Visibility.NAME,
-        user=user,
+        gift=donations.Gift(
+            campaign=campaign,
+            amount_minor=amount_minor,
+            cover_fee=False,
+            donor_name="Lena Fischer",
+            email="lena@example.org",
+            visibility=Donation.Visibility.NAME,
+            user=user,
+        ),
         card_setup=False,
     )
     assert setup == {"setup_intent_id": "", "client_secret": ""}  # no SetupIntent: one PaymentIntent
-    donation, _ = donations.donation_charge(donation=donation, payment_method_id=browser.card(card))
+    donation, _ = charging.donation_charge(donation=donation, payment_method_id=browser.card(card))
     assert donation.state == Donation.State.SUCCEEDED
     plan = MonthlyPlan.objects.get(pk=plan.pk)
     assert plan.stripe_payment_method_id == donation.stripe_payment_method_id != ""
@@ -257,12 +259,14 @@ def test_all_or_nothing_campaign_refuses_monthly(campaign):
     )
     with pytest.raises(ValidationError):
         monthly.monthly_plan_begin(
-            campaign=campaign,
-            amount_minor=1000,
-            cover_fee=False,
-            donor_name="Lena",
-            email="lena@example.org",
-            visibility=Donation.Visibility.NAME,
+            gift=donations.Gift(
+                campaign=campaign,
+                amount_minor=1000,
+                cover_fee=False,
+                donor_name="Lena",
+                email="lena@example.org",
+                visibility=Donation.Visibility.NAME,
+            )
         )
     assert not MonthlyPlan.objects.exists() and not Donation.objects.exists()
 

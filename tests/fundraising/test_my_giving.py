@@ -8,7 +8,7 @@ from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
 from fundraising import selectors
 from fundraising.models import Donation
-from fundraising.services import donations
+from fundraising.services import charging, donations, transitions
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_sections_from_pledges_and_monthly_plans_are_shown(client, monkeypatch):
 def test_receipt_email_names_the_card_the_fee_and_the_date(campaign, django_capture_on_commit_callbacks):
     donation = DonationFactory(campaign=campaign, amount_minor=2500, fee_minor=64, card_brand="visa", card_last4="4242")
     with django_capture_on_commit_callbacks(execute=True):
-        donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_r")
+        transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_r")
     body = Notification.objects.get(kind=Kind.DONATION_RECEIPT).body
     assert "Visa ending 4242" in body and "0.64" in body and timezone.now().strftime("%Y-%m-%d") in body
 
@@ -121,7 +121,7 @@ def test_a_card_payment_stores_the_cards_brand_and_last_four(stripe_browser, cam
     setup = donations.donation_start_payment(donation=donation)
     # localstripe names every card "visa" (hard-coded); the last four come from the number typed.
     stripe_browser.confirm_card_setup(setup["client_secret"], "4000056655665556")
-    donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     donation.refresh_from_db()
     assert donation.state == "succeeded"
     assert (donation.card_brand, donation.card_last4, donation.card_label) == (

@@ -12,7 +12,7 @@ from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
 from fundraising import gateway
 from fundraising.models import CampaignFunding, Discrepancy, Donation, ReconciliationRun, Refund
-from fundraising.services import donations, reconciliation
+from fundraising.services import charging, donations, reconciliation
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory, funding_totals
 
 pytestmark = [pytest.mark.django_db, pytest.mark.stripe]
@@ -59,7 +59,7 @@ def paid_properly(stripe_browser, campaign, amount_minor=1000):
     )
     setup = donations.donation_start_payment(donation=donation)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     donation.refresh_from_db()
     assert donation.state == Donation.State.SUCCEEDED
     return donation

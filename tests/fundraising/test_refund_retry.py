@@ -13,7 +13,7 @@ from django.utils import timezone
 from causeweb.core.exceptions import Conflict
 from fundraising import gateway
 from fundraising.models import Donation, Refund
-from fundraising.services import donations, refunds
+from fundraising.services import charging, donations, refunds
 from tests.fundraising.factories import funding_totals
 
 VISA = "4242424242424242"
@@ -30,7 +30,7 @@ def _paid(stripe_browser, campaign, amount_minor=5000):
     )
     setup = donations.donation_start_payment(donation=donation)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert donation.state == Donation.State.SUCCEEDED
     return donation
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from fundraising import selectors
 from fundraising.models import Donation, StripeEvent
-from fundraising.services import donations
+from fundraising.services import transitions
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def paid(campaign, amount, *, name="Ada Lovelace", visibility="name", message=""
     donation = DonationFactory(
         campaign=campaign, amount_minor=amount, donor_name=name, visibility=visibility, message=message
     )
-    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_sel_{donation.pk}")
+    transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_sel_{donation.pk}")
     return donation
 
 

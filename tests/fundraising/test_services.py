@@ -1,3 +1,5 @@
+import dataclasses
+import inspect
 from datetime import timedelta
 
 import pytest
@@ -105,14 +107,14 @@ def test_processing_fee_grosses_up_so_the_campaign_keeps_the_amount(currency, am
 def test_cover_fee_adds_the_fee_to_the_charge_not_to_the_raised_amount(campaign):
     donation = create(campaign, cover_fee=True)
     assert (donation.amount_minor, donation.fee_minor, donation.total_minor) == (2500, 64, 2564)
-    assert donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
+    assert transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_x")
     funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
 
 
 def test_mark_succeeded_is_applied_once(pending_donation, campaign):
-    assert donations.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
-    assert donations.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
+    assert transitions.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is True
+    assert transitions.donation_mark_succeeded(donation_id=pending_donation.pk, payment_intent_id="pi_1") is False
     funding = funding_totals(campaign)
     assert (funding.raised_minor, funding.donor_count) == (2500, 1)
     receipt = Notification.objects.get(kind=Kind.DONATION_RECEIPT)
@@ -124,15 +126,15 @@ def test_mark_succeeded_is_applied_once(pending_donation, campaign):
 
 def test_failed_and_canceled_are_only_reached_from_pending(campaign):
     paid = DonationFactory(campaign=campaign)
-    donations.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
-    assert donations.donation_mark_failed(donation_id=paid.pk) is False
-    assert donations.donation_cancel(donation_id=paid.pk) is False
+    transitions.donation_mark_succeeded(donation_id=paid.pk, payment_intent_id="pi_paid")
+    assert transitions.donation_mark_failed(donation_id=paid.pk) is False
+    assert transitions.donation_cancel(donation_id=paid.pk) is False
     paid.refresh_from_db()
     assert paid.state == Donation.State.SUCCEEDED
 
     pending = DonationFactory(campaign=campaign)
-    assert donations.donation_cancel(donation_id=pending.pk) is True
-    assert donations.donation_mark_failed(donation_id=pending.pk) is False
+    assert transitions.donation_cancel(donation_id=pending.pk) is True
+    assert transitions.donation_mark_failed(donation_id=pending.pk) is False
     pending.refresh_from_db()
     assert pending.state == Donation.State.CANCELED
 
@@ -236,7 +238,42 @@ def _begin(campaign, **overrides):
         "visibility": Donation.Visibility.NAME,
     }
     data.update(overrides)
-    return donations.donation_begin(**data)
+    return donations.donation_begin(gift=donations.Gift(**data))
+
+
+def test_a_gift_carries_every_field_donation_create_takes_from_the_donor():
+    """`Gift` mirrors donation_create's parameters (all but the API's request key, which
+    donation_begin decides): a field added to one and not the other fails here, not on a page."""
+    taken = set(inspect.signature(donations.donation_create).parameters) - {"client_request_key"}
+    assert {field.name for field in dataclasses.fields(donations.Gift)} == taken
+
+
+def test_begin_passes_the_whole_gift_to_the_donation(campaign, monkeypatch):
+    monkeypatch.setattr(gateway, "customer_create", lambda **kwargs: "cus_gift")
+    donor = UserFactory()
+    donation, _setup = donations.donation_begin(
+        gift=donations.Gift(
+            campaign=campaign,
+            amount_minor=1800,
+            cover_fee=False,
+            donor_name="Ada",
+            email="ada@example.org",
+            visibility=Donation.Visibility.ANONYMOUS,
+            message="For the well",
+            user=donor,
+            keep_updated=True,
+        ),
+        card_setup=False,
+    )
+    donation.refresh_from_db()
+    assert (donation.amount_minor, donation.fee_minor) == (1800, 0)
+    assert (donation.donor_name, donation.email) == ("Ada", "ada@example.org")
+    assert (donation.visibility, donation.message, donation.donor, donation.keep_updated) == (
+        Donation.Visibility.ANONYMOUS,
+        "For the well",
+        donor,
+        True,
+    )
 
 
 def test_begin_creates_the_donation_and_its_setup_intent(campaign, monkeypatch):

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from fundraising import gateway
 from fundraising.models import Donation
-from fundraising.services import donations, settling
+from fundraising.services import charging, donations, settling, transitions
 from tests.fundraising.conftest import stripe_event
 from tests.fundraising.factories import FundraisingCampaignFactory
 
@@ -148,12 +148,14 @@ def no_stripe_in_transactions(monkeypatch):
 
 def _begin(campaign, amount=2500):
     return donations.donation_begin(
-        campaign=campaign,
-        amount_minor=amount,
-        cover_fee=False,
-        donor_name="Ada",
-        email="a@example.org",
-        visibility="name",
+        gift=donations.Gift(
+            campaign=campaign,
+            amount_minor=amount,
+            cover_fee=False,
+            donor_name="Ada",
+            email="a@example.org",
+            visibility="name",
+        )
     )
 
 
@@ -163,23 +165,23 @@ def test_no_stripe_call_is_made_inside_a_transaction(stripe_browser, no_stripe_i
     campaign = FundraisingCampaignFactory()
     paid, setup = _begin(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    paid, _ = donations.donation_charge(donation=paid, setup_intent_id=setup["setup_intent_id"])
+    paid, _ = charging.donation_charge(donation=paid, setup_intent_id=setup["setup_intent_id"])
     assert paid.state == Donation.State.SUCCEEDED
 
     secure, setup = _begin(campaign, 3000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    secure, secret = donations.donation_charge(donation=secure, setup_intent_id=setup["setup_intent_id"])
+    secure, secret = charging.donation_charge(donation=secure, setup_intent_id=setup["setup_intent_id"])
     stripe_browser.confirm_card_payment(secret, success=True)
-    secure, _ = donations.donation_refresh(donation=secure)
+    secure, _ = charging.donation_refresh(donation=secure)
     assert secure.state == Donation.State.SUCCEEDED
 
     refused, setup = _begin(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], DECLINED_AT_SETUP)
-    assert donations.donation_setup_failed(donation=refused).state == Donation.State.FAILED
+    assert charging.donation_setup_failed(donation=refused).state == Donation.State.FAILED
 
     stale, setup = _begin(campaign, 5000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    donations.donation_charge(donation=stale, setup_intent_id=setup["setup_intent_id"])
+    charging.donation_charge(donation=stale, setup_intent_id=setup["setup_intent_id"])
     Donation.objects.filter(pk=stale.pk).update(charge_started_at=None)
     assert settling.donation_settle_stale(older_than=timedelta(0))["canceled"] == 1
 
@@ -201,7 +203,7 @@ def test_stripe_unreachable_while_confirming_leaves_the_donation_pending_and_a_r
         raise gateway.GatewayError(gateway.UNAVAILABLE_MESSAGE, code="unavailable")
 
     monkeypatch.setattr(gateway, "payment_intent_confirm", unreachable)
-    donation, secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, secret = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert (donation.state, secret) == (Donation.State.PENDING, "")  # unknown: not "failed"
     first_intent = Donation.objects.get(pk=donation.pk).stripe_payment_intent_id
     assert first_intent
@@ -210,7 +212,7 @@ def test_stripe_unreachable_while_confirming_leaves_the_donation_pending_and_a_r
     real_create = gateway.payment_intent_create
     monkeypatch.setattr(gateway, "payment_intent_create", lambda **kw: created.append(kw) or real_create(**kw))
     monkeypatch.setattr(gateway, "payment_intent_confirm", real_confirm)
-    donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert donation.state == Donation.State.SUCCEEDED
     assert donation.stripe_payment_intent_id == first_intent and created == []
     charges = gateway.client().v1.charges.list(params={"customer": donation.stripe_customer_id})
@@ -230,7 +232,7 @@ def test_a_second_request_during_the_intent_creation_does_not_create_another(cam
     def create(**kwargs):
         created.append(kwargs)
         # While the first request waits for Stripe, the donor clicks again.
-        again, secret = donations.donation_charge(donation=donation, setup_intent_id="seti_1")
+        again, secret = charging.donation_charge(donation=donation, setup_intent_id="seti_1")
         assert (again.state, secret) == (Donation.State.PENDING, "")
         return gateway.PaymentIntentResult("pi_1", "succeeded", "", 2500, "EUR", "ch_1", "", {})
 
@@ -240,7 +242,7 @@ def test_a_second_request_during_the_intent_creation_does_not_create_another(cam
         "payment_intent_retrieve",
         lambda **kw: gateway.PaymentIntentResult("pi_1", "succeeded", "", 2500, "EUR", "ch_1", "", {}),
     )
-    charged, _ = donations.donation_charge(donation=donation, setup_intent_id="seti_1")
+    charged, _ = charging.donation_charge(donation=donation, setup_intent_id="seti_1")
     assert len(created) == 1
     assert (charged.state, charged.stripe_payment_intent_id) == (Donation.State.SUCCEEDED, "pi_1")
 
@@ -259,7 +261,7 @@ def test_a_failed_intent_creation_releases_the_claim_so_the_donor_can_retry(camp
 
     monkeypatch.setattr(gateway, "payment_intent_create", unreachable)
     with pytest.raises(gateway.GatewayError):
-        donations.donation_charge(donation=donation, setup_intent_id="seti_1")
+        charging.donation_charge(donation=donation, setup_intent_id="seti_1")
     donation.refresh_from_db()
     assert donation.charge_started_at is None and donation.state == Donation.State.PENDING
 
@@ -300,7 +302,7 @@ def test_a_database_error_after_stripe_confirmed_is_confirming_not_failed_and_th
     def database_down(*args, **kwargs):
         raise DatabaseError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(donations, "_apply_intent", database_down)
+    monkeypatch.setattr(charging, "_apply_intent", database_down)
     response = client.post(
         reverse("fundraising:charge", kwargs={"public_id": donation.public_id}),
         {"setup_intent_id": "seti_1"},
@@ -339,7 +341,7 @@ def test_the_receipt_page_of_a_pending_donation_says_confirming_and_polls(client
     page = client.get(url).content.decode()
     assert "We are confirming your payment" in page and "do not pay again" in page
     assert '<meta http-equiv="refresh" content="5">' in page
-    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_ok")
+    transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id="pi_ok")
     page = client.get(url).content.decode()
     assert "Thank you" in page and 'http-equiv="refresh"' not in page
 

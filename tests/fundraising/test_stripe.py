@@ -9,7 +9,7 @@ from causeweb.notifications.kinds import Kind
 from causeweb.notifications.models import Notification
 from fundraising import gateway, rules
 from fundraising.models import Donation, Refund
-from fundraising.services import donations, refunds, settling, transitions
+from fundraising.services import charging, donations, refunds, settling, transitions
 from tests.fundraising.factories import FundraisingCampaignFactory, UserFactory, funding_totals
 
 pytestmark = [pytest.mark.django_db, pytest.mark.stripe]
@@ -43,7 +43,7 @@ def test_successful_donation_charges_counts_and_sends_one_receipt(stripe_browser
     donation, setup = give(campaign, 2500, cover_fee=True)
     assert stripe_browser.confirm_card_setup(setup["client_secret"], VISA)["status"] == "succeeded"
 
-    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     assert client_secret == ""
     donation.refresh_from_db()
@@ -60,8 +60,8 @@ def test_successful_donation_charges_counts_and_sends_one_receipt(stripe_browser
     assert receipts.count() == 1
 
     # A second charge request (double click) and a refresh change nothing.
-    donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
-    donations.donation_refresh(donation=donation)
+    charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    charging.donation_refresh(donation=donation)
     totals = funding(campaign)
     assert (totals.raised_minor, totals.donor_count) == (2500, 1)
     assert receipts.count() == 1
@@ -71,7 +71,7 @@ def test_signed_in_donor_reuses_their_stripe_customer(stripe_browser, campaign):
     user = UserFactory()
     first, setup = give(campaign, user=user)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donations.donation_charge(donation=first, setup_intent_id=setup["setup_intent_id"])
+    charging.donation_charge(donation=first, setup_intent_id=setup["setup_intent_id"])
     second, setup = give(campaign, user=user)
     first.refresh_from_db()
     assert second.stripe_customer_id == first.stripe_customer_id == user.stripe_customer.customer_id
@@ -81,7 +81,7 @@ def test_declined_card_leaves_the_donation_failed_and_uncounted(stripe_browser, 
     donation, setup = give(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], DECLINED_AT_CHARGE)
 
-    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     assert donation.state == Donation.State.FAILED
     assert "declined" in donation.failure_message.lower()
@@ -95,7 +95,7 @@ def test_card_declined_when_saving_fails_the_donation(stripe_browser, campaign):
     result = stripe_browser.confirm_card_setup(setup["client_secret"], DECLINED_AT_SETUP)
     assert "error" in result
 
-    donation = donations.donation_setup_failed(donation=donation)
+    donation = charging.donation_setup_failed(donation=donation)
 
     assert donation.state == Donation.State.FAILED
     assert "No money was taken" in donation.failure_message
@@ -105,7 +105,7 @@ def test_card_declined_when_saving_fails_the_donation(stripe_browser, campaign):
 def test_setup_failed_is_ignored_when_stripe_says_the_card_was_saved(stripe_browser, campaign):
     donation, setup = give(campaign)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    assert donations.donation_setup_failed(donation=donation).state == Donation.State.PENDING
+    assert charging.donation_setup_failed(donation=donation).state == Donation.State.PENDING
 
 
 def test_charge_refuses_a_setup_intent_of_another_donation(stripe_browser, campaign):
@@ -113,7 +113,7 @@ def test_charge_refuses_a_setup_intent_of_another_donation(stripe_browser, campa
     other, other_setup = give(campaign)
     stripe_browser.confirm_card_setup(other_setup["client_secret"], VISA)
     with pytest.raises(ValidationError):
-        donations.donation_charge(donation=donation, setup_intent_id=other_setup["setup_intent_id"])
+        charging.donation_charge(donation=donation, setup_intent_id=other_setup["setup_intent_id"])
     donation.refresh_from_db()
     assert donation.state == Donation.State.PENDING and not donation.stripe_payment_intent_id
 
@@ -122,14 +122,14 @@ def test_three_d_secure_completed(stripe_browser, campaign):
     donation, setup = give(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
 
-    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert donation.state == Donation.State.PENDING
     assert client_secret.startswith(donation.stripe_payment_intent_id + "_secret_")
     # Until Stripe says so, nothing is counted even if the page claims success.
     assert funding(campaign).raised_minor == 0
 
     stripe_browser.confirm_card_payment(client_secret, success=True)
-    donation, client_secret = donations.donation_refresh(donation=donation)
+    donation, client_secret = charging.donation_refresh(donation=donation)
 
     assert donation.state == Donation.State.SUCCEEDED
     assert (funding(campaign).raised_minor, funding(campaign).donor_count) == (4000, 1)
@@ -138,10 +138,10 @@ def test_three_d_secure_completed(stripe_browser, campaign):
 def test_three_d_secure_failed(stripe_browser, campaign):
     donation, setup = give(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    donation, client_secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, client_secret = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
 
     stripe_browser.confirm_card_payment(client_secret, success=False)
-    donation, _ = donations.donation_refresh(donation=donation)
+    donation, _ = charging.donation_refresh(donation=donation)
 
     assert donation.state == Donation.State.FAILED
     assert donation.failure_message == transitions.AUTH_FAILED_MESSAGE
@@ -151,15 +151,15 @@ def test_three_d_secure_failed(stripe_browser, campaign):
 def test_refresh_without_3ds_answer_keeps_pending(stripe_browser, campaign):
     donation, setup = give(campaign, 4000)
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    donation, secret = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
-    donation, again = donations.donation_refresh(donation=donation)
+    donation, secret = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, again = charging.donation_refresh(donation=donation)
     assert donation.state == Donation.State.PENDING and again == secret
 
 
 def _paid(stripe_browser, campaign, amount_minor, **kwargs):
     donation, setup = give(campaign, amount_minor, **kwargs)
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)
-    donation, _ = donations.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
+    donation, _ = charging.donation_charge(donation=donation, setup_intent_id=setup["setup_intent_id"])
     assert donation.state == Donation.State.SUCCEEDED
     return donation
 
@@ -237,7 +237,7 @@ def test_stale_pending_donations_are_settled_with_stripe(stripe_browser, campaig
     abandoned, _ = give(campaign, 1000)  # page closed before the card was saved
     waiting_3ds, setup = give(campaign, 2000)  # 3D Secure never answered
     stripe_browser.confirm_card_setup(setup["client_secret"], THREE_D_SECURE)
-    waiting_3ds, secret = donations.donation_charge(donation=waiting_3ds, setup_intent_id=setup["setup_intent_id"])
+    waiting_3ds, secret = charging.donation_charge(donation=waiting_3ds, setup_intent_id=setup["setup_intent_id"])
     assert secret
     lost, setup = give(campaign, 3000)  # charged at Stripe, but our server never heard back
     stripe_browser.confirm_card_setup(setup["client_secret"], VISA)

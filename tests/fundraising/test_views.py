@@ -7,7 +7,7 @@ from django.urls import reverse
 from campaigns.models import Campaign
 from fundraising import gateway
 from fundraising.models import Donation
-from fundraising.services import donations
+from fundraising.services import donations, transitions
 from tests.fundraising.factories import DonationFactory, FundraisingCampaignFactory, UserFactory, funding_totals
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def form_data(**overrides):
 
 def paid(campaign, amount=2500, **kwargs):
     donation = DonationFactory(campaign=campaign, amount_minor=amount, **kwargs)
-    donations.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_view_{donation.pk}")
+    transitions.donation_mark_succeeded(donation_id=donation.pk, payment_intent_id=f"pi_view_{donation.pk}")
     donation.refresh_from_db()
     return donation
 

@@ -3,6 +3,7 @@ person the decision is about; a different moderator upholds or overturns, and th
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import formats
 
 from causeweb.core.exceptions import Conflict, PermissionDenied
 from causeweb.moderation import services
@@ -161,6 +162,8 @@ def test_appeals_queue_in_admin(client, hidden_event, moderator, second_moderato
     assert "Waiting for a moderator" in client.get("/admin/moderation/appeal/").content.decode()
     page = client.get(f"/admin/moderation/appeal/{appeal.pk}/change/").content.decode()
     assert "Overturn" in page and "bake sale" in page and "selling pills" in page
+    decided = formats.date_format(_decision().created_at, "SHORT_DATETIME_FORMAT")  # as the queue writes it
+    assert f" on {decided} by " in page
     response = client.post(f"/admin/moderation/appeal/{appeal.pk}/decide/", {"outcome": "overturn", "note": "ok"})
     assert response.status_code == 302
     appeal.refresh_from_db()
