@@ -8,6 +8,7 @@ import pytest
 
 from causeweb.notifications.models import Notification
 from fundraising import monthly_selectors
+from fundraising.l10n import page_date
 from fundraising.models import Donation, MonthlyPlan
 from tests.e2e.test_donation_journey import fill_card, start_donation
 from tests.fundraising.conftest import (  # noqa: F401
@@ -44,7 +45,7 @@ def test_start_a_monthly_gift_see_the_next_date_and_cancel_from_the_receipt_link
     page.locator("#donation-confirm").wait_for(state="visible", timeout=10_000)
     confirm_text = page.locator("#donation-confirm-text").inner_text()
     plan = read_db(lambda: MonthlyPlan.objects.get())
-    when = f"{plan.next_charge_at.day} {plan.next_charge_at:%b %Y}"
+    when = page_date(plan.next_charge_at)  # the locale's DATE_FORMAT, as the plan's pages write it
     assert (
         confirm_text == f"You will be charged €10.00 today, then €10.00 every month, next on {when}. Cancel any time."
     )
