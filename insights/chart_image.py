@@ -11,7 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 
-from insights.charts import PALETTE, _nice_max
+from insights.charts import PALETTE, axis_top
 
 WIDTH, HEIGHT = 560, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 12, 14, 30
@@ -27,7 +27,7 @@ def week_chart_png(*, days: list[date], series: list[tuple[str, list[int]]]) -> 
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=12)
-    top = _nice_max(max((v for _label, values in series for v in values), default=0))
+    top = axis_top(max((v for _label, values in series for v in values), default=0))
     plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
     bottom = PAD_TOP + plot_h
     for fraction in (0.5, 1):  # grid lines, with the axis's numbers

@@ -38,6 +38,14 @@ def _nice_max(value: float) -> int:
     return 10 * magnitude
 
 
+def axis_top(highest: float, *, scale: int = 1) -> int:
+    """The axis's top for values up to `highest` (in units of 1/`scale`), round and even in the
+    labels' units: the middle gridline is labelled with a whole number that is where it is (a top
+    of 1 or 5 would put "0" or "2" at 0.5 or 2.5)."""
+    top = _nice_max(highest / scale)
+    return (top + top % 2) * scale
+
+
 def _n(value: float) -> str:
     """A coordinate as SVG text (format_html escapes its arguments to strings first)."""
     return f"{value:.1f}"
@@ -61,7 +69,7 @@ def line_chart(
 ) -> SafeString:
     """Daily lines over `days`; `goal` draws a dashed horizontal line; values are divided by
     `scale` for the axis labels (100 to label cents as units)."""
-    top = _nice_max(max([max(line.values, default=0) for line in lines] + [goal or 0]))
+    top = axis_top(max([max(line.values, default=0) for line in lines] + [goal or 0]), scale=scale)
     plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
     step = plot_w / max(len(days) - 1, 1)
 
