@@ -16,6 +16,7 @@ from causeweb.core.exceptions import Conflict, ValidationError
 from fundraising import gateway
 from fundraising.models import Donation, MonthlyPlan
 from fundraising.services.donations import DonationNotStarted
+from fundraising.services.saved_card import card_for_receipt
 from fundraising.services.transitions import (
     CARD_NOT_SAVED_MESSAGE,
     DECLINED_MESSAGE,
@@ -35,17 +36,6 @@ CHARGE_CLAIM_TIMEOUT = timedelta(seconds=60)
 # What Stripe.js hands the page for a card: a PaymentMethod (pm_), or a token's card (card_: what
 # localstripe's fake Stripe.js makes, see static/fundraising/donate.js).
 PAYMENT_METHOD_ID = re.compile(r"(pm|card)_[A-Za-z0-9_]{1,200}")
-
-
-def _card_details(payment_method_id: str) -> tuple[str, str]:
-    """Brand and last four of the saved card, for the receipt. Not worth failing a payment over:
-    if Stripe does not answer, the receipt just names no card. Called with no transaction open."""
-    try:
-        card = gateway.payment_method_card(payment_method_id=payment_method_id)
-    except gateway.GatewayError as exc:
-        logger.warning("could not read card details of %s: %s", payment_method_id, exc)
-        return "", ""
-    return card["brand"][:20], card["last4"][:4]
 
 
 def _setup_failure_message(setup: dict) -> str:
@@ -104,7 +94,7 @@ def _create_intent(donation: Donation, claimed_at, payment_method_id: str = "") 
                     if not locked.stripe_payment_intent_id:
                         _mark_failed(locked, message=_setup_failure_message(setup))
                 return None
-        card_brand, card_last4 = _card_details(setup["payment_method"])
+        card_brand, card_last4 = card_for_receipt(setup["payment_method"])
         intent = gateway.payment_intent_create(
             amount_minor=donation.total_minor,
             currency=donation.currency,

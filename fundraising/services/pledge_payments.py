@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from causeweb.core.exceptions import Conflict, PermissionDenied, ValidationError
 from fundraising import gateway, policies, rules
 from fundraising.models import Donation, Pledge, StripeCustomer
-from fundraising.services.saved_card import saved_card_intent
+from fundraising.services.saved_card import card_for_receipt, saved_card_intent
 from fundraising.services.transitions import _apply_intent, _lock, _mark_canceled
 
 logger = logging.getLogger(__name__)
@@ -90,16 +90,6 @@ def _new_card(pledge: Pledge, setup_intent_id: str) -> str:
             else (setup["error_message"] or rules.CARD_NOT_SAVED_MESSAGE)
         )
     return setup["payment_method"]
-
-
-def _card_details(payment_method_id: str) -> tuple[str, str]:
-    """Brand and last four for the receipt; not worth failing a payment over."""
-    try:
-        card = gateway.payment_method_card(payment_method_id=payment_method_id)
-    except gateway.GatewayError as exc:
-        logger.warning("could not read card details of %s: %s", payment_method_id, exc)
-        return "", ""
-    return card["brand"][:20], card["last4"][:4]
 
 
 def _claim(pledge_id: int, actor, payment_method_id: str):
@@ -176,7 +166,7 @@ def _stripe_answer(pledge: Pledge, attempt: Donation, claimed_at) -> gateway.Pay
     A refused or unreachable creation releases the claim, so the backer can try again."""
     store = {}
     if not attempt.stripe_payment_intent_id:
-        card_brand, card_last4 = _card_details(attempt.stripe_payment_method_id)
+        card_brand, card_last4 = card_for_receipt(attempt.stripe_payment_method_id)
         store = {"card_brand": card_brand, "card_last4": card_last4}
     try:
         return saved_card_intent(

@@ -26,6 +26,17 @@ from fundraising.models import Donation
 logger = logging.getLogger(__name__)
 
 
+def card_for_receipt(payment_method_id: str) -> tuple[str, str]:
+    """Brand and last four of the card that paid, for the receipt. Not worth failing a payment
+    over: if Stripe does not answer, the receipt just names no card. Call with no transaction open."""
+    try:
+        card = gateway.payment_method_card(payment_method_id=payment_method_id)
+    except gateway.GatewayError as exc:
+        logger.warning("could not read card details of %s: %s", payment_method_id, exc)
+        return "", ""
+    return card["brand"][:20], card["last4"][:4]
+
+
 def _intent_create_stored(donation: Donation, *, metadata: dict, create_key: str, store: dict):
     """Create the PaymentIntent and store its id unless one is stored already (a guarded UPDATE).
     When another run stored one first (only after a claim outlived its timeout), that one counts."""

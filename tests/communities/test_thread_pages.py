@@ -59,7 +59,18 @@ def test_each_page_shows_its_replies_with_theirs_and_the_opening_post(client, lo
     assert "Reply number 7<" in last and "Answer 1 to five" not in last and 'rel="next"' not in last
 
 
-@pytest.mark.parametrize(("query", "shown"), [("?page=abc", 1), ("?page=0", 7), ("?page=99", 7), ("?page=-1", 7)])
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("?page=abc", 1),
+        ("?page=0", 7),
+        ("?page=99", 7),
+        ("?page=-1", 7),
+        ("?page=1e400", 1),
+        ("?page=99999999999999999999999999", 7),
+        ("?page=2&page=x", 1),
+    ],
+)
 def test_a_bad_or_past_the_end_page_number_shows_a_page_not_an_error(client, long_thread, query, shown):
     _group, _author, thread, _replies, _nested = long_thread
     assert f"Reply number {shown}<" in page_html(client, thread, query)
